@@ -1,0 +1,18 @@
+// Subcommand registration for release-manager; one file per subcommand.
+#pragma once
+
+#include "core/command_line.h"
+#include "version/release_commands.h"
+
+namespace release_manager {
+
+void add_create_command(launchkit::CommandLine& cli);
+void add_next_command(launchkit::CommandLine& cli);
+void add_changelog_command(launchkit::CommandLine& cli);
+void add_status_command(launchkit::CommandLine& cli);
+void add_history_command(launchkit::CommandLine& cli);
+
+// --repo, --tag-prefix and --path, shared by the commands that read a repository.
+void add_repository_options(CLI::App* command, launchkit::version::RepositoryOptions& options);
+
+}  // namespace release_manager

@@ -1,0 +1,13 @@
+#include "commands.h"
+
+int main(int argc, char** argv) {
+    launchkit::CommandLine cli("release-manager",
+                               "Release versioning: SemVer from Conventional Commits, changelog, tags "
+                               "and the release ledger.");
+    release_manager::add_create_command(cli);
+    release_manager::add_next_command(cli);
+    release_manager::add_changelog_command(cli);
+    release_manager::add_status_command(cli);
+    release_manager::add_history_command(cli);
+    return cli.run(argc, argv);
+}

@@ -1,0 +1,128 @@
+#include "core/command_line.h"
+
+#include <csignal>
+
+#include "launchkit_version.h"
+
+namespace launchkit {
+namespace {
+
+constexpr const char* exit_code_help =
+    "Exit codes: 0 ok; 1 a check, gate or decision said no; 2 usage or invalid input;\n"
+    "            3 environment or runtime failure (I/O error, missing tool, unreachable server).";
+
+// The deepest subcommand the user selected.
+const CLI::App* selected_command(const CLI::App& app) {
+    const CLI::App* current = &app;
+    while (true) {
+        auto chosen = current->get_subcommands();
+        if (chosen.empty()) return current;
+        current = chosen.front();
+    }
+}
+
+}  // namespace
+
+CommandLine::CommandLine(std::string tool_name, std::string description)
+    : tool_name_(std::move(tool_name)), app_(std::move(description), tool_name_) {
+    app_.set_version_flag("--version",
+                          fmt::format("{} (launchkit) {}", tool_name_, LAUNCHKIT_VERSION));
+    app_.footer(exit_code_help);
+    // Global options are accepted after the subcommand too: `release-manager next --json`.
+    app_.fallthrough();
+    app_.add_option("--config", globals_.config_path,
+                    "Configuration file (default: $LAUNCHKIT_CONFIG, then ./launchkit.yaml)");
+    app_.add_option("--state-dir", globals_.state_dir,
+                    "State directory (default: $LAUNCHKIT_STATE_DIR, then the config's state_dir, "
+                    "then $XDG_STATE_HOME/launchkit)");
+    app_.add_option("--actor", globals_.actor,
+                    "Who is acting, for ledgers and audit logs (default: $LAUNCHKIT_ACTOR, then "
+                    "the login name)");
+    app_.add_flag("--json", globals_.json, "Print machine-readable JSON on stdout");
+    app_.add_flag("--no-color", globals_.no_color, "Never colour output (also: $NO_COLOR)");
+}
+
+CLI::App* CommandLine::add_command(const std::string& name, const std::string& description,
+                                   CLI::App* parent) {
+    auto* command = (parent ? parent : &app_)->add_subcommand(name, description);
+    command->footer(exit_code_help);
+    return command;
+}
+
+void CommandLine::set_action(CLI::App* command, CommandAction action) {
+    actions_[command] = std::move(action);
+}
+
+int CommandLine::complete(const std::vector<std::string>& words) {
+    const CLI::App* current = &app_;
+    for (const auto& word : words) {
+        for (const auto* sub : current->get_subcommands([](const CLI::App*) { return true; })) {
+            if (sub->get_name() == word && !sub->get_group().empty()) {
+                current = sub;
+                break;
+            }
+        }
+    }
+    for (const auto* sub : current->get_subcommands([](const CLI::App*) { return true; }))
+        if (!sub->get_group().empty()) std::cout << sub->get_name() << '\n';
+    for (const auto* scope = current; scope != nullptr; scope = scope->get_parent())
+        for (const auto* option : scope->get_options())
+            for (const auto& name : option->get_lnames()) std::cout << "--" << name << '\n';
+    return 0;
+}
+
+int CommandLine::run(int argc, const char* const* argv) {
+    // A closed stdout pipe (`release-manager history | head`) should end quietly, not kill us
+    // mid-write of state; children get SIGPIPE back at spawn.
+    std::signal(SIGPIPE, SIG_IGN);
+    // Hidden `__complete WORDS...`: completions/launchkit.bash asks the real command tree, so
+    // completions cannot drift from the CLI.
+    if (argc > 1 && std::string_view(argv[1]) == "__complete")
+        return complete(std::vector<std::string>(argv + 2, argv + argc));
+    try {
+        app_.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::cout << app_.help();
+        return 0;
+    } catch (const CLI::CallForAllHelp&) {
+        std::cout << app_.help("", CLI::AppFormatMode::All);
+        return 0;
+    } catch (const CLI::CallForVersion&) {
+        std::cout << app_.version() << '\n';
+        return 0;
+    } catch (const CLI::ParseError& error) {
+        // --help after a subcommand arrives here too, with a success code.
+        if (error.get_exit_code() == 0) return app_.exit(error, std::cout, std::cerr);
+        std::cerr << tool_name_ << ": error: " << error.what() << '\n'
+                  << "Run '" << tool_name_ << " --help' for more information.\n";
+        return to_int(ExitCode::invalid_input);
+    }
+
+    const CLI::App* command = selected_command(app_);
+    auto action = actions_.find(command);
+    if (action == actions_.end()) {
+        std::cerr << command->help();
+        std::cerr << tool_name_ << ": error: a subcommand is required\n";
+        return to_int(ExitCode::invalid_input);
+    }
+
+    try {
+        auto context = make_context(globals_);
+        if (!context) {
+            std::cerr << tool_name_ << ": error: " << context.error().message << '\n';
+            return to_int(context.error().code);
+        }
+        auto outcome = action->second(*context);
+        if (!outcome) {
+            std::cerr << tool_name_ << ": error: " << outcome.error().message << '\n';
+            return to_int(outcome.error().code);
+        }
+        std::cout.flush();
+        return to_int(*outcome);
+    } catch (const std::exception& error) {
+        std::cerr << tool_name_ << ": error: " << error.what() << '\n';
+        return to_int(ExitCode::environment);
+    }
+}
+
+}  // namespace launchkit

@@ -1,0 +1,131 @@
+#include "core/config.h"
+
+#include <cstdlib>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+#include "util/file_io.h"
+
+namespace launchkit {
+namespace {
+
+std::optional<std::string> environment_variable(const char* name) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') return std::nullopt;
+    return std::string(value);
+}
+
+std::string where(const std::filesystem::path& source, const YAML::Node& node) {
+    auto mark = node.Mark();
+    if (mark.line < 0) return source.string();
+    return fmt::format("{}:{}", source.string(), mark.line + 1);
+}
+
+Result<void> reject_unknown_keys(const YAML::Node& map, const std::filesystem::path& source,
+                                 std::string_view section, const std::set<std::string>& known) {
+    for (const auto& entry : map) {
+        auto key = entry.first.as<std::string>();
+        if (known.contains(key)) continue;
+        std::string expected;
+        for (const auto& name : known) expected += (expected.empty() ? "" : ", ") + name;
+        return fail(ExitCode::invalid_input, "{}: unknown key '{}{}' (expected one of: {})",
+                    where(source, entry.first), section, key, expected);
+    }
+    return {};
+}
+
+Result<std::string> read_string(const YAML::Node& node, const std::filesystem::path& source,
+                                std::string_view key) {
+    if (!node.IsScalar())
+        return fail(ExitCode::invalid_input, "{}: '{}' must be a string", where(source, node), key);
+    return node.as<std::string>();
+}
+
+Result<void> parse_release_section(const YAML::Node& node, const std::filesystem::path& source,
+                                   ReleaseConfig& release) {
+    if (!node.IsMap())
+        return fail(ExitCode::invalid_input, "{}: 'release' must be a mapping", where(source, node));
+    LAUNCHKIT_TRY(reject_unknown_keys(node, source, "release.",
+                                      {"tag_prefix", "changelog", "version_file", "path"}));
+    if (node["tag_prefix"]) {
+        LAUNCHKIT_TRY_ASSIGN(release.tag_prefix,
+                             read_string(node["tag_prefix"], source, "release.tag_prefix"));
+    }
+    if (node["changelog"]) {
+        LAUNCHKIT_TRY_ASSIGN(release.changelog,
+                             read_string(node["changelog"], source, "release.changelog"));
+    }
+    if (node["version_file"]) {
+        LAUNCHKIT_TRY_ASSIGN(release.version_file,
+                             read_string(node["version_file"], source, "release.version_file"));
+    }
+    if (node["path"]) {
+        LAUNCHKIT_TRY_ASSIGN(release.path, read_string(node["path"], source, "release.path"));
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::path& source) {
+    Config config;
+    config.source = source;
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(yaml_text));
+    } catch (const YAML::Exception& error) {
+        return fail(ExitCode::invalid_input, "{}:{}: invalid YAML: {}", source.string(),
+                    error.mark.line + 1, error.msg);
+    }
+    if (root.IsNull()) return config;  // an empty file means defaults
+    if (!root.IsMap())
+        return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",
+                    source.string());
+    LAUNCHKIT_TRY(reject_unknown_keys(root, source, "", {"state_dir", "release"}));
+
+    if (root["state_dir"]) {
+        LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
+                             read_string(root["state_dir"], source, "state_dir"));
+        std::filesystem::path path = state_dir;
+        // Relative paths mean "beside the configuration file", not "wherever I was run from".
+        if (path.is_relative()) path = std::filesystem::absolute(source).parent_path() / path;
+        config.state_dir = path.lexically_normal();
+    }
+    if (root["release"]) LAUNCHKIT_TRY(parse_release_section(root["release"], source, config.release));
+    return config;
+}
+
+Result<Config> discover_config(const std::optional<std::filesystem::path>& explicit_path) {
+    std::optional<std::filesystem::path> path = explicit_path;
+    std::string_view named_by = "--config";
+    if (!path) {
+        if (auto from_env = environment_variable("LAUNCHKIT_CONFIG")) {
+            path = *from_env;
+            named_by = "$LAUNCHKIT_CONFIG";
+        }
+    }
+    if (!path) {
+        if (!std::filesystem::exists("launchkit.yaml")) return Config{};
+        path = "launchkit.yaml";
+    }
+    if (!std::filesystem::exists(*path))
+        return fail(ExitCode::invalid_input, "configuration file '{}' (from {}) does not exist",
+                    path->string(), named_by);
+    LAUNCHKIT_TRY_ASSIGN(std::string text, util::read_file(*path));
+    return parse_config(text, *path);
+}
+
+std::filesystem::path resolve_state_dir(const std::optional<std::filesystem::path>& flag,
+                                        const Config& config) {
+    if (flag) return std::filesystem::absolute(*flag);
+    if (auto from_env = environment_variable("LAUNCHKIT_STATE_DIR"))
+        return std::filesystem::absolute(*from_env);
+    if (config.state_dir) return *config.state_dir;
+    if (auto xdg = environment_variable("XDG_STATE_HOME"))
+        return std::filesystem::path(*xdg) / "launchkit";
+    auto home = environment_variable("HOME").value_or("/tmp");
+    return std::filesystem::path(home) / ".local" / "state" / "launchkit";
+}
+
+}  // namespace launchkit

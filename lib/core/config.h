@@ -1,0 +1,39 @@
+// launchkit.yaml: where it is found and what it may hold. Every key is validated when loaded, so a
+// typo is reported with file, line and the expected form instead of being silently ignored.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+
+namespace launchkit {
+
+// Release versioning settings (the `release:` section).
+struct ReleaseConfig {
+    std::string tag_prefix = "v";           // tags are <prefix><semver>
+    std::string changelog = "CHANGELOG.md";  // relative to the component path
+    std::string version_file = "VERSION";    // relative to the component path
+    std::string path;                        // component subtree; empty: the whole repository
+};
+
+struct Config {
+    std::filesystem::path source;  // the file it was read from; empty when none was found
+    std::optional<std::filesystem::path> state_dir;  // absolute (resolved against the file's dir)
+    ReleaseConfig release;
+};
+
+// Parses the YAML text of a configuration file; `source` names it in error messages.
+Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::path& source);
+
+// Finds and loads the configuration: `explicit_path` (--config), then $LAUNCHKIT_CONFIG, then
+// ./launchkit.yaml. No file at all is fine (defaults); a named file that is missing is an error.
+Result<Config> discover_config(const std::optional<std::filesystem::path>& explicit_path);
+
+// The state directory: `flag` (--state-dir), then $LAUNCHKIT_STATE_DIR, then the configuration,
+// then $XDG_STATE_HOME/launchkit, then ~/.local/state/launchkit.
+std::filesystem::path resolve_state_dir(const std::optional<std::filesystem::path>& flag,
+                                        const Config& config);
+
+}  // namespace launchkit

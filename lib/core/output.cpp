@@ -1,0 +1,61 @@
+#include "core/output.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace launchkit {
+namespace {
+
+// Display width of UTF-8 text: count code points, not bytes, so accented names still align.
+size_t display_width(std::string_view text) {
+    return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+}  // namespace
+
+std::string colorize(std::string_view text, Color color, bool enabled) {
+    if (!enabled || color == Color::none) return std::string(text);
+    const char* code = "";
+    switch (color) {
+        case Color::red: code = "31"; break;
+        case Color::green: code = "32"; break;
+        case Color::yellow: code = "33"; break;
+        case Color::bold: code = "1"; break;
+        case Color::dim: code = "2"; break;
+        case Color::none: break;
+    }
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+}
+
+void Table::add_row(std::vector<std::string> cells) {
+    cells.resize(headers_.size());
+    rows_.push_back(std::move(cells));
+}
+
+void Table::render(std::ostream& out, bool color) const {
+    std::vector<size_t> widths(headers_.size());
+    for (size_t i = 0; i < headers_.size(); ++i) widths[i] = display_width(headers_[i]);
+    for (const auto& row : rows_)
+        for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+
+    auto render_row = [&](const std::vector<std::string>& cells, bool header) {
+        std::string line;
+        for (size_t i = 0; i < cells.size(); ++i) {
+            bool last = i + 1 == cells.size();
+            std::string cell = cells[i];
+            if (!last) cell += std::string(widths[i] - display_width(cells[i]) + 2, ' ');
+            line += header ? colorize(cell, Color::bold, color) : cell;
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out << line << '\n';
+    };
+    render_row(headers_, true);
+    for (const auto& row : rows_) render_row(row, false);
+}
+
+void print_json(std::ostream& out, const nlohmann::json& value) { out << value.dump(2) << '\n'; }
+
+}  // namespace launchkit

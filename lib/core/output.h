@@ -1,0 +1,33 @@
+// Human and machine output: aligned tables, colour only when asked for, and JSON with stable keys.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace launchkit {
+
+enum class Color { none, red, green, yellow, bold, dim };
+
+// Wraps `text` in the ANSI sequence for `color` when `enabled`; returns it unchanged otherwise.
+std::string colorize(std::string_view text, Color color, bool enabled);
+
+// A table whose columns are padded to their widest cell; the header is bold on a TTY.
+class Table {
+public:
+    explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
+    void add_row(std::vector<std::string> cells);
+    bool empty() const { return rows_.empty(); }
+    void render(std::ostream& out, bool color) const;
+
+private:
+    std::vector<std::string> headers_;
+    std::vector<std::vector<std::string>> rows_;
+};
+
+// Pretty-printed JSON followed by a newline.
+void print_json(std::ostream& out, const nlohmann::json& value);
+
+}  // namespace launchkit

@@ -1,0 +1,124 @@
+#include "util/file_io.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace launchkit::util {
+namespace {
+
+std::unexpected<Error> io_error(std::string_view action, const std::filesystem::path& path,
+                                int error_number) {
+    return fail(ExitCode::environment, "cannot {} '{}': {}", action, path.string(),
+                std::strerror(error_number));
+}
+
+Result<void> write_all(int fd, std::string_view content, const std::filesystem::path& path) {
+    while (!content.empty()) {
+        ssize_t written = ::write(fd, content.data(), content.size());
+        if (written < 0) {
+            if (errno == EINTR) continue;
+            return io_error("write", path, errno);
+        }
+        content.remove_prefix(static_cast<size_t>(written));
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return io_error("read", path, errno);
+    std::string content;
+    char buffer[65536];
+    while (true) {
+        ssize_t got = ::read(fd, buffer, sizeof buffer);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            int saved = errno;
+            ::close(fd);
+            return io_error("read", path, saved);
+        }
+        if (got == 0) break;
+        content.append(buffer, static_cast<size_t>(got));
+    }
+    ::close(fd);
+    return content;
+}
+
+Result<void> fsync_directory(const std::filesystem::path& directory) {
+    auto target = directory.empty() ? std::filesystem::path(".") : directory;
+    int fd = ::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return io_error("open directory", target, errno);
+    int rc = ::fsync(fd);
+    int saved = errno;
+    ::close(fd);
+    if (rc != 0) return io_error("fsync directory", target, saved);
+    return {};
+}
+
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                                   mode_t mode_for_new_file) {
+    mode_t mode = mode_for_new_file;
+    struct stat existing {};
+    if (::stat(path.c_str(), &existing) == 0) mode = existing.st_mode & 07777;
+
+    auto directory = path.parent_path();
+    // A unique temp name beside the target (same file system, so rename is atomic).
+    std::string temp_template =
+        (directory / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    int fd = ::mkostemp(temp_template.data(), O_CLOEXEC);
+    if (fd < 0) return io_error("create a temporary file for", path, errno);
+    std::filesystem::path temp_path = temp_template;
+
+    auto cleanup_on_error = [&](Error error) -> Result<void> {
+        ::close(fd);
+        ::unlink(temp_path.c_str());
+        return std::unexpected(std::move(error));
+    };
+    if (auto written = write_all(fd, content, path); !written) return cleanup_on_error(written.error());
+    if (::fchmod(fd, mode) != 0) return cleanup_on_error(io_error("set the mode of", path, errno).error());
+    if (::fsync(fd) != 0) return cleanup_on_error(io_error("fsync", path, errno).error());
+    if (::close(fd) != 0) {
+        int saved = errno;
+        ::unlink(temp_path.c_str());
+        return io_error("close", path, saved);
+    }
+    if (::rename(temp_path.c_str(), path.c_str()) != 0) {
+        int saved = errno;
+        ::unlink(temp_path.c_str());
+        return io_error("replace", path, saved);
+    }
+    return fsync_directory(directory);
+}
+
+Result<void> append_durably(const std::filesystem::path& path, std::string_view content) {
+    bool existed = std::filesystem::exists(path);
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return io_error("open for appending", path, errno);
+    auto written = write_all(fd, content, path);
+    int sync_rc = written ? ::fsync(fd) : 0;
+    int saved = errno;
+    ::close(fd);
+    if (!written) return written;
+    if (sync_rc != 0) return io_error("fsync", path, saved);
+    if (!existed) return fsync_directory(path.parent_path());
+    return {};
+}
+
+Result<void> create_directories(const std::filesystem::path& directory, mode_t mode) {
+    std::error_code error;
+    if (std::filesystem::is_directory(directory, error)) return {};
+    std::filesystem::create_directories(directory, error);
+    if (error)
+        return fail(ExitCode::environment, "cannot create directory '{}': {}", directory.string(),
+                    error.message());
+    ::chmod(directory.c_str(), mode);
+    return {};
+}
+
+}  // namespace launchkit::util

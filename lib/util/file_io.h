@@ -1,0 +1,32 @@
+// Durable file operations: whole-file reads, atomic replacement (temp + fsync + rename + directory
+// fsync) and fsync'd appends, so a process killed at any point leaves old or new state, never torn.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <sys/types.h>
+
+#include "core/error.h"
+
+namespace launchkit::util {
+
+// Reads a whole file. Errors name the path; a missing file is ExitCode::environment.
+Result<std::string> read_file(const std::filesystem::path& path);
+
+// Replaces `path` with `content` atomically. An existing file keeps its permission bits; a new one
+// gets `mode_for_new_file`.
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                                   mode_t mode_for_new_file = 0644);
+
+// Appends `content` with O_APPEND in one write and fsyncs it (journals and ledgers).
+Result<void> append_durably(const std::filesystem::path& path, std::string_view content);
+
+// Flushes a directory's entries, so a rename or a new file inside it survives a crash.
+Result<void> fsync_directory(const std::filesystem::path& directory);
+
+// mkdir -p, naming the directory that could not be created.
+Result<void> create_directories(const std::filesystem::path& directory, mode_t mode = 0755);
+
+}  // namespace launchkit::util

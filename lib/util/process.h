@@ -1,0 +1,41 @@
+// Runs child processes from an argv vector (posix_spawn, never a shell), capturing their output.
+// Every external tool launchkit drives (git, pg_dump, probe commands) goes through here.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+
+namespace launchkit::util {
+
+struct ProcessSpec {
+    std::vector<std::string> argv{};                 // argv[0] is looked up on PATH
+    std::filesystem::path working_directory{};       // empty: the caller's
+    std::vector<std::pair<std::string, std::string>> environment{};  // set or override in the child
+    std::string stdin_data{};                        // written to the child's stdin, then closed
+    std::optional<std::chrono::milliseconds> timeout{};  // kill the child's process group after this
+};
+
+struct ProcessResult {
+    int exit_code = -1;      // -1 when the child was killed by a signal
+    int signal = 0;          // the terminating signal, 0 when it exited
+    bool timed_out = false;  // killed because the timeout passed
+    std::string stdout_text;
+    std::string stderr_text;
+
+    bool succeeded() const { return exit_code == 0; }
+};
+
+// Spawns the process and waits for it. An Error (exit code 3) only when it could not be started;
+// a child that ran and failed is a ProcessResult with a non-zero exit_code.
+Result<ProcessResult> run_process(const ProcessSpec& spec);
+
+// The first non-empty line of a child's stderr, for one-line error messages.
+std::string first_line(std::string_view text);
+
+}  // namespace launchkit::util

@@ -1,0 +1,84 @@
+#include "version/conventional_commit.h"
+
+#include <cctype>
+
+namespace launchkit::version {
+namespace {
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    return text;
+}
+
+// Finds a `BREAKING CHANGE:` / `BREAKING-CHANGE:` footer; its note runs to the end of the paragraph.
+bool find_breaking_footer(std::string_view body, std::string& note) {
+    size_t position = 0;
+    while (position <= body.size()) {
+        size_t end = body.find('\n', position);
+        std::string_view line = body.substr(position, end == std::string_view::npos ? end : end - position);
+        for (std::string_view token : {"BREAKING CHANGE:", "BREAKING-CHANGE:"}) {
+            if (!line.starts_with(token)) continue;
+            std::string text(trim(line.substr(token.size())));
+            // Continuation lines up to the next blank line belong to the note.
+            while (end != std::string_view::npos) {
+                size_t next_end = body.find('\n', end + 1);
+                auto next = trim(body.substr(end + 1, next_end == std::string_view::npos
+                                                          ? next_end
+                                                          : next_end - end - 1));
+                if (next.empty()) break;
+                text += (text.empty() ? "" : " ") + std::string(next);
+                end = next_end;
+            }
+            note = text;
+            return true;
+        }
+        if (end == std::string_view::npos) break;
+        position = end + 1;
+    }
+    return false;
+}
+
+}  // namespace
+
+ConventionalCommit parse_conventional_commit(std::string_view subject, std::string_view body) {
+    ConventionalCommit commit;
+    subject = trim(subject);
+    commit.description = std::string(subject);
+
+    size_t i = 0;
+    while (i < subject.size() && std::isalpha(static_cast<unsigned char>(subject[i]))) ++i;
+    size_t type_end = i;
+    std::string_view scope;
+    bool valid = type_end > 0;
+    if (valid && i < subject.size() && subject[i] == '(') {
+        size_t close = subject.find(')', i);
+        valid = close != std::string_view::npos && close > i + 1 &&
+                subject.substr(i + 1, close - i - 1).find('(') == std::string_view::npos;
+        if (valid) {
+            scope = trim(subject.substr(i + 1, close - i - 1));
+            i = close + 1;
+        }
+    }
+    bool bang = false;
+    if (valid && i < subject.size() && subject[i] == '!') {
+        bang = true;
+        ++i;
+    }
+    valid = valid && i + 1 < subject.size() && subject[i] == ':' && subject[i + 1] == ' ' &&
+            !trim(subject.substr(i + 2)).empty();
+
+    if (valid) {
+        commit.conventional = true;
+        for (char c : subject.substr(0, type_end))
+            commit.type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        commit.scope = std::string(scope);
+        commit.description = std::string(trim(subject.substr(i + 2)));
+        commit.breaking = bang;
+    }
+    // A breaking footer counts even on a non-conventional subject: the author said it breaks.
+    if (find_breaking_footer(body, commit.breaking_note)) commit.breaking = true;
+    return commit;
+}
+
+}  // namespace launchkit::version

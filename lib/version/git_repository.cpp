@@ -1,0 +1,161 @@
+#include "version/git_repository.h"
+
+#include <charconv>
+
+#include "util/process.h"
+
+namespace launchkit::version {
+namespace {
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    while (true) {
+        size_t end = text.find(separator, start);
+        parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+    return parts;
+}
+
+long long to_number(std::string_view text) {
+    long long value = 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+}
+
+std::string strip_trailing_newlines(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
+// `%D` with --decorate-refs=refs/tags/ reads "tag: v1.0.0, tag: v1.0.0-rc.1".
+std::vector<std::string> parse_decorations(std::string_view text, std::string_view tag_prefix) {
+    std::vector<std::string> tags;
+    for (auto item : split(text, ',')) {
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        if (!item.starts_with("tag: ")) continue;
+        item.remove_prefix(5);
+        if (item.starts_with(tag_prefix)) tags.emplace_back(item);
+    }
+    return tags;
+}
+
+}  // namespace
+
+Result<std::string> GitRepository::git(std::vector<std::string> arguments) const {
+    arguments.insert(arguments.begin(), "git");
+    util::ProcessSpec spec{.argv = std::move(arguments), .working_directory = root_};
+    // Output must not depend on the user's pager or colour settings.
+    spec.environment = {{"GIT_PAGER", "cat"}, {"GIT_TERMINAL_PROMPT", "0"}};
+    LAUNCHKIT_TRY_ASSIGN(auto result, util::run_process(spec));
+    if (!result.succeeded()) {
+        return fail(ExitCode::environment, "git {} failed in '{}': {}", spec.argv[1],
+                    root_.string(), util::first_line(result.stderr_text));
+    }
+    return std::move(result.stdout_text);
+}
+
+Result<GitRepository> GitRepository::open(const std::filesystem::path& directory) {
+    std::error_code error;
+    if (!std::filesystem::is_directory(directory, error))
+        return fail(ExitCode::invalid_input, "repository directory '{}' does not exist",
+                    directory.string());
+    util::ProcessSpec spec{.argv = {"git", "rev-parse", "--show-toplevel"},
+                           .working_directory = directory};
+    LAUNCHKIT_TRY_ASSIGN(auto result, util::run_process(spec));
+    if (!result.succeeded()) {
+        return fail(ExitCode::invalid_input, "'{}' is not inside a git work tree: {}",
+                    directory.string(), util::first_line(result.stderr_text));
+    }
+    return GitRepository(strip_trailing_newlines(result.stdout_text));
+}
+
+Result<std::vector<Tag>> GitRepository::tags(std::string_view prefix) const {
+    LAUNCHKIT_TRY_ASSIGN(std::string output,
+                         git({"for-each-ref", "--format=%(refname:strip=2)%09%(creatordate:unix)",
+                              "refs/tags/"}));
+    std::vector<Tag> tags;
+    for (auto line : split(output, '\n')) {
+        if (line.empty() || !line.starts_with(prefix)) continue;
+        auto fields = split(line, '\t');
+        tags.push_back(Tag{std::string(fields[0]), fields.size() > 1 ? to_number(fields[1]) : 0});
+    }
+    return tags;
+}
+
+Result<std::vector<Commit>> GitRepository::log(const std::string& exclude_ref,
+                                               const std::string& path,
+                                               const std::string& tag_prefix) const {
+    // Unit and record separators cannot appear in normal commit messages.
+    std::vector<std::string> arguments = {
+        "log", "--no-merges", "--no-show-signature", "--decorate-refs=refs/tags/",
+        "--format=%H%x1f%h%x1f%an%x1f%ct%x1f%D%x1f%B%x1e", "HEAD"};
+    if (!exclude_ref.empty()) arguments.push_back("^" + exclude_ref);
+    arguments.push_back("--");
+    if (!path.empty()) arguments.push_back(path);
+    LAUNCHKIT_TRY_ASSIGN(std::string output, git(std::move(arguments)));
+
+    std::vector<Commit> commits;
+    for (auto record : split(output, '\x1e')) {
+        while (!record.empty() && record.front() == '\n') record.remove_prefix(1);
+        if (record.empty()) continue;
+        auto fields = split(record, '\x1f');
+        if (fields.size() < 6) continue;
+        Commit commit;
+        commit.hash = std::string(fields[0]);
+        commit.short_hash = std::string(fields[1]);
+        commit.author = std::string(fields[2]);
+        commit.time = to_number(fields[3]);
+        commit.tags = parse_decorations(fields[4], tag_prefix);
+        std::string_view message = fields[5];
+        auto newline = message.find('\n');
+        commit.subject = std::string(message.substr(0, newline));
+        if (newline != std::string_view::npos)
+            commit.body = strip_trailing_newlines(std::string(message.substr(newline + 1)));
+        commits.push_back(std::move(commit));
+    }
+    return commits;
+}
+
+Result<std::string> GitRepository::status() const {
+    return git({"status", "--porcelain", "--untracked-files=normal"});
+}
+
+Result<std::string> GitRepository::head() const {
+    LAUNCHKIT_TRY_ASSIGN(std::string output, git({"rev-parse", "HEAD"}));
+    return strip_trailing_newlines(std::move(output));
+}
+
+Result<bool> GitRepository::has_commits() const {
+    util::ProcessSpec spec{.argv = {"git", "rev-parse", "--verify", "--quiet", "HEAD"},
+                           .working_directory = root_};
+    LAUNCHKIT_TRY_ASSIGN(auto result, util::run_process(spec));
+    return result.succeeded();
+}
+
+Result<void> GitRepository::add(const std::vector<std::filesystem::path>& paths) const {
+    std::vector<std::string> arguments = {"add", "--"};
+    for (const auto& path : paths) arguments.push_back(path.string());
+    LAUNCHKIT_TRY(git(std::move(arguments)));
+    return {};
+}
+
+Result<void> GitRepository::commit(const std::string& message,
+                                   const std::vector<std::filesystem::path>& paths) const {
+    // Only the named paths: with --allow-dirty, other staged work stays out of the release commit.
+    std::vector<std::string> arguments = {"commit", "--quiet", "-m", message, "--"};
+    for (const auto& path : paths) arguments.push_back(path.string());
+    LAUNCHKIT_TRY(git(std::move(arguments)));
+    return {};
+}
+
+// Verbatim: the changelog section's "## " headings would otherwise be stripped as comments.
+Result<void> GitRepository::create_annotated_tag(const std::string& name,
+                                                 const std::string& message) const {
+    LAUNCHKIT_TRY(git({"tag", "--annotate", "--cleanup=verbatim", "-m", message, name}));
+    return {};
+}
+
+}  // namespace launchkit::version

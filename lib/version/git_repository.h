@@ -1,0 +1,64 @@
+// The git operations release versioning needs, each one `git` process spawned with argv. Reads are
+// batched (all tags in one call, all commits of a range in one call) so 10,000 commits stay fast.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace launchkit::version {
+
+struct Commit {
+    std::string hash;
+    std::string short_hash;
+    std::string author;
+    long long time = 0;             // committer time, Unix seconds
+    std::string subject;            // first line of the message
+    std::string body;               // the rest
+    std::vector<std::string> tags;  // tags (matching the requested prefix) that point at it
+};
+
+struct Tag {
+    std::string name;
+    long long time = 0;  // tagger date for annotated tags, committer date otherwise
+};
+
+class GitRepository {
+public:
+    // Opens the work tree containing `directory`; exit code 2 when it is not a git repository.
+    static Result<GitRepository> open(const std::filesystem::path& directory);
+
+    const std::filesystem::path& root() const { return root_; }
+
+    // All tags whose names start with `prefix`, in one call.
+    Result<std::vector<Tag>> tags(std::string_view prefix) const;
+
+    // Commits reachable from HEAD and not from `exclude_ref` (all when empty), newest first,
+    // merges left out, limited to `path` when it is not empty. Tags starting with
+    // `tag_prefix` are attached to the commits they point at.
+    Result<std::vector<Commit>> log(const std::string& exclude_ref, const std::string& path,
+                                    const std::string& tag_prefix) const;
+
+    // `git status --porcelain` lines; empty means a clean work tree.
+    Result<std::string> status() const;
+
+    Result<std::string> head() const;  // full hash of HEAD
+    Result<bool> has_commits() const;
+
+    Result<void> add(const std::vector<std::filesystem::path>& paths) const;
+    // Commits exactly `paths` (already added), whatever else is staged.
+    Result<void> commit(const std::string& message,
+                        const std::vector<std::filesystem::path>& paths) const;
+    Result<void> create_annotated_tag(const std::string& name, const std::string& message) const;
+
+private:
+    explicit GitRepository(std::filesystem::path root) : root_(std::move(root)) {}
+    Result<std::string> git(std::vector<std::string> arguments) const;
+
+    std::filesystem::path root_;
+};
+
+}  // namespace launchkit::version

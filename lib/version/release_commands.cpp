@@ -1,0 +1,168 @@
+#include "version/release_commands.h"
+
+#include "core/output.h"
+#include "util/file_io.h"
+#include "version/changelog.h"
+#include "version/release_ledger.h"
+
+namespace launchkit::version {
+namespace {
+
+ReleaseRequest make_request(const Context& context, const RepositoryOptions& target) {
+    const ReleaseConfig& config = context.config.release;
+    ReleaseRequest request;
+    request.repository = target.repository;
+    request.tag_prefix = target.tag_prefix.value_or(config.tag_prefix);
+    request.component_path = target.component_path.value_or(config.path);
+    request.changelog_file = config.changelog;
+    request.version_file = config.version_file;
+    return request;
+}
+
+std::string describe_previous(const ReleasePlan& plan) {
+    return plan.current.version ? fmt::format("{} ({})", plan.current.version->to_string(),
+                                              plan.current.source)
+                                : "none";
+}
+
+nlohmann::json plan_json(const ReleasePlan& plan, const GitRepository& repository) {
+    return nlohmann::json{
+        {"version", plan.version.to_string()},
+        {"previous", plan.current.version ? nlohmann::json(plan.current.version->to_string())
+                                          : nlohmann::json(nullptr)},
+        {"previous_source", plan.current.source},
+        {"bump", plan.bump},
+        {"tag", plan.tag},
+        {"commits", plan.commits.size()},
+        {"changelog_file", plan.changelog_path.lexically_relative(repository.root()).string()},
+        {"version_file", plan.version_path.lexically_relative(repository.root()).string()},
+        {"changelog_section", plan.changelog_section}};
+}
+
+}  // namespace
+
+Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
+    ReleaseRequest request = make_request(context, options.target);
+    request.bump = options.bump;
+    request.version = options.version;
+    request.prerelease_id = options.prerelease_id;
+
+    LAUNCHKIT_TRY_ASSIGN(auto repository, GitRepository::open(request.repository));
+    if (!options.allow_dirty) {
+        LAUNCHKIT_TRY_ASSIGN(std::string status, repository.status());
+        if (!status.empty())
+            return fail(ExitCode::invalid_input,
+                        "the work tree of '{}' has uncommitted changes ({}); commit or stash them, "
+                        "or pass --allow-dirty",
+                        repository.root().string(), status.substr(0, status.find('\n')));
+    }
+    LAUNCHKIT_TRY_ASSIGN(auto plan, plan_release(repository, request, context.now()));
+    bool commit = !options.no_commit;
+    bool tag = commit && !options.no_tag;
+    ReleaseLedger ledger(context.state_dir);
+
+    auto json = plan_json(plan, repository);
+    json["dry_run"] = options.dry_run;
+    if (options.dry_run) {
+        json["committed"] = false;
+        json["tagged"] = false;
+        json["would_commit"] = commit;
+        json["would_tag"] = tag;
+        if (context.json) {
+            print_json(*context.out, json);
+            return ExitCode::ok;
+        }
+        auto& out = *context.out;
+        out << fmt::format("Dry run: would release {} ({} from {}, {} commit(s)); nothing was changed.\n\n",
+                           plan.tag, plan.bump, describe_previous(plan), plan.commits.size());
+        out << fmt::format("Would add to {}:\n\n{}\n", json["changelog_file"].get<std::string>(),
+                           plan.changelog_section);
+        out << fmt::format("Would write {}: {}", json["version_file"].get<std::string>(),
+                           plan.version_content);
+        if (commit) out << fmt::format("Would commit: chore(release): {}\n", plan.tag);
+        if (tag) out << fmt::format("Would create annotated tag: {}\n", plan.tag);
+        out << fmt::format("Would record the release in {}\n", ledger.path().string());
+        return ExitCode::ok;
+    }
+
+    // The ledger's directory must be usable before the repository is touched.
+    LAUNCHKIT_TRY(util::create_directories(context.state_dir, 0700));
+    LAUNCHKIT_TRY_ASSIGN(auto outcome, apply_release(repository, plan, commit, tag));
+    LAUNCHKIT_TRY(ledger.append(LedgerEntry{.time = util::format_rfc3339(context.now()),
+                                            .event = LedgerEvent::created,
+                                            .version = plan.version.to_string(),
+                                            .tag_prefix = request.tag_prefix,
+                                            .tag = outcome.tagged ? plan.tag : "",
+                                            .commit = outcome.commit,
+                                            .repository = repository.root().string(),
+                                            .actor = context.actor}));
+
+    json["committed"] = outcome.committed;
+    json["tagged"] = outcome.tagged;
+    json["commit"] = outcome.commit;
+    if (context.json) {
+        print_json(*context.out, json);
+        return ExitCode::ok;
+    }
+    auto& out = *context.out;
+    out << fmt::format("{} {} ({} from {}, {} commit(s))\n",
+                       colorize("Released", Color::green, context.color), plan.tag, plan.bump,
+                       describe_previous(plan), plan.commits.size());
+    Table table({"WHAT", "DETAIL"});
+    table.add_row({json["changelog_file"].get<std::string>(), "section " + plan.version.to_string() + " added"});
+    table.add_row({json["version_file"].get<std::string>(), plan.version.to_string()});
+    if (outcome.committed) table.add_row({"commit", outcome.commit.substr(0, 12) + " chore(release): " + plan.tag});
+    if (outcome.tagged) table.add_row({"tag", plan.tag + " (annotated)"});
+    table.add_row({"ledger", ledger.path().string()});
+    table.render(out, context.color);
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_next(Context& context, const NextOptions& options) {
+    ReleaseRequest request = make_request(context, options.target);
+    request.bump = options.bump;
+    request.prerelease_id = options.prerelease_id;
+    LAUNCHKIT_TRY_ASSIGN(auto repository, GitRepository::open(request.repository));
+    LAUNCHKIT_TRY_ASSIGN(auto plan, plan_release(repository, request, context.now()));
+    if (context.json) {
+        print_json(*context.out,
+                   nlohmann::json{{"version", plan.version.to_string()},
+                                  {"tag", plan.tag},
+                                  {"bump", plan.bump},
+                                  {"previous", plan.current.version
+                                                   ? nlohmann::json(plan.current.version->to_string())
+                                                   : nlohmann::json(nullptr)},
+                                  {"commits", plan.commits.size()}});
+    } else {
+        *context.out << plan.version.to_string() << '\n';
+    }
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_changelog(Context& context, const ChangelogOptions& options) {
+    ReleaseRequest request = make_request(context, options.target);
+    LAUNCHKIT_TRY_ASSIGN(auto repository, GitRepository::open(request.repository));
+    LAUNCHKIT_TRY_ASSIGN(bool has_commits, repository.has_commits());
+    if (!has_commits)
+        return fail(ExitCode::invalid_input, "repository '{}' has no commits",
+                    repository.root().string());
+    LAUNCHKIT_TRY_ASSIGN(auto current, find_current_version(repository, request));
+    std::string text;
+    if (options.all) {
+        LAUNCHKIT_TRY_ASSIGN(auto commits, repository.log("", request.component_path, request.tag_prefix));
+        text = render_full_changelog(commits, request.tag_prefix);
+    } else {
+        LAUNCHKIT_TRY_ASSIGN(auto commits, repository.log(current.tag, request.component_path, ""));
+        text = render_section("Unreleased", "", commits);
+    }
+    if (context.json) {
+        print_json(*context.out, nlohmann::json{{"changelog", text},
+                                                {"since", current.tag.empty() ? nlohmann::json(nullptr)
+                                                                              : nlohmann::json(current.tag)}});
+    } else {
+        *context.out << text;
+    }
+    return ExitCode::ok;
+}
+
+}  // namespace launchkit::version

@@ -1,0 +1,134 @@
+#include "version/release_ledger.h"
+
+#include <fstream>
+#include <map>
+
+#include "util/file_io.h"
+#include "util/file_lock.h"
+#include "version/semver.h"
+
+namespace launchkit::version {
+namespace {
+
+Result<LedgerEvent> parse_event(std::string_view text) {
+    if (text == "created") return LedgerEvent::created;
+    if (text == "deployed") return LedgerEvent::deployed;
+    if (text == "rolled_back") return LedgerEvent::rolled_back;
+    return fail(ExitCode::environment, "unknown event '{}'", text);
+}
+
+Result<LedgerEntry> entry_from_json(const nlohmann::json& json) {
+    if (!json.is_object()) return fail(ExitCode::environment, "expected a JSON object");
+    LedgerEntry entry;
+    auto text = [&](const char* key) -> std::string {
+        auto found = json.find(key);
+        return found != json.end() && found->is_string() ? found->get<std::string>() : "";
+    };
+    LAUNCHKIT_TRY_ASSIGN(entry.event, parse_event(text("event")));
+    entry.time = text("time");
+    entry.version = text("version");
+    entry.tag_prefix = text("tag_prefix");
+    entry.environment = text("environment");
+    entry.tag = text("tag");
+    entry.commit = text("commit");
+    entry.repository = text("repository");
+    entry.actor = text("actor");
+    entry.note = text("note");
+    if (entry.version.empty() || entry.time.empty())
+        return fail(ExitCode::environment, "missing 'version' or 'time'");
+    return entry;
+}
+
+}  // namespace
+
+std::string_view to_string(LedgerEvent event) {
+    switch (event) {
+        case LedgerEvent::created: return "created";
+        case LedgerEvent::deployed: return "deployed";
+        case LedgerEvent::rolled_back: return "rolled_back";
+    }
+    return "created";
+}
+
+nlohmann::json to_json(const LedgerEntry& entry) {
+    return nlohmann::json{{"time", entry.time},           {"event", to_string(entry.event)},
+                          {"version", entry.version},     {"tag_prefix", entry.tag_prefix},
+                          {"environment", entry.environment}, {"tag", entry.tag},
+                          {"commit", entry.commit},       {"repository", entry.repository},
+                          {"actor", entry.actor},         {"note", entry.note}};
+}
+
+ReleaseLedger::ReleaseLedger(const std::filesystem::path& state_dir)
+    : state_dir_(state_dir), path_(state_dir / "releases.jsonl") {}
+
+Result<void> ReleaseLedger::append(const LedgerEntry& entry) const {
+    if (auto valid = parse_semver(entry.version); !valid) return std::unexpected(valid.error());
+    LAUNCHKIT_TRY(util::create_directories(state_dir_, 0700));
+    LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::acquire(state_dir_ / "releases.lock"));
+    // A crash mid-append can leave a line without its newline; start on a fresh line after it.
+    std::string prefix;
+    if (std::ifstream existing(path_, std::ios::binary | std::ios::ate); existing && existing.tellg() > 0) {
+        char last = '\n';
+        existing.seekg(-1, std::ios::end);
+        existing.get(last);
+        if (last != '\n') prefix = "\n";
+    }
+    return util::append_durably(path_, prefix + to_json(entry).dump() + "\n");
+}
+
+Result<std::vector<LedgerEntry>> ReleaseLedger::read() const {
+    std::vector<LedgerEntry> entries;
+    if (!std::filesystem::exists(path_)) return entries;
+    LAUNCHKIT_TRY_ASSIGN(std::string text, util::read_file(path_));
+    size_t line_number = 0;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        ++line_number;
+        std::string_view line(text.data() + start, end - start);
+        start = end + 1;
+        if (line.empty()) continue;
+        auto json = nlohmann::json::parse(line, nullptr, false);
+        if (json.is_discarded())
+            return fail(ExitCode::environment, "{}:{}: corrupt ledger entry (not valid JSON)",
+                        path_.string(), line_number);
+        auto entry = entry_from_json(json);
+        if (!entry)
+            return fail(ExitCode::environment, "{}:{}: corrupt ledger entry: {}", path_.string(),
+                        line_number, entry.error().message);
+        entries.push_back(std::move(*entry));
+    }
+    return entries;
+}
+
+Result<void> ReleaseLedger::record_deploy(const std::string& version, const std::string& tag_prefix,
+                                          const std::string& environment, const std::string& actor,
+                                          const std::string& time) const {
+    return append(LedgerEntry{.time = time, .event = LedgerEvent::deployed, .version = version,
+                              .tag_prefix = tag_prefix, .environment = environment, .actor = actor});
+}
+
+Result<void> ReleaseLedger::record_rollback(const std::string& version,
+                                            const std::string& tag_prefix,
+                                            const std::string& environment,
+                                            const std::string& actor, const std::string& time,
+                                            const std::string& reason) const {
+    return append(LedgerEntry{.time = time, .event = LedgerEvent::rolled_back, .version = version,
+                              .tag_prefix = tag_prefix, .environment = environment, .actor = actor,
+                              .note = reason});
+}
+
+std::vector<LedgerEntry> current_deployments(const std::vector<LedgerEntry>& entries,
+                                             const std::string& tag_prefix) {
+    std::map<std::string, LedgerEntry> latest;  // by environment, so output is sorted
+    for (const auto& entry : entries) {
+        if (entry.event == LedgerEvent::created || entry.tag_prefix != tag_prefix) continue;
+        latest[entry.environment] = entry;
+    }
+    std::vector<LedgerEntry> result;
+    for (auto& [environment, entry] : latest) result.push_back(std::move(entry));
+    return result;
+}
+
+}  // namespace launchkit::version

@@ -1,0 +1,64 @@
+// The release ledger: an append-only JSON-lines file in the state directory recording every release
+// created and, through the same API, deploys and rollbacks per environment.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace launchkit::version {
+
+enum class LedgerEvent { created, deployed, rolled_back };
+
+std::string_view to_string(LedgerEvent event);
+
+struct LedgerEntry {
+    std::string time{};         // RFC 3339, UTC
+    LedgerEvent event = LedgerEvent::created;
+    std::string version{};      // SemVer, without the tag prefix
+    std::string tag_prefix{};   // which component of a monorepo ("v", "api-v")
+    std::string environment{};  // deploys and rollbacks only
+    std::string tag{};          // releases only; empty with --no-tag
+    std::string commit{};       // releases only
+    std::string repository{};   // work tree the release was created in
+    std::string actor{};
+    std::string note{};         // free text: rollback reason, replaced version, ...
+};
+
+nlohmann::json to_json(const LedgerEntry& entry);
+
+class ReleaseLedger {
+public:
+    explicit ReleaseLedger(const std::filesystem::path& state_dir);
+
+    const std::filesystem::path& path() const { return path_; }
+
+    // Appends one entry under the ledger's lock, fsync'd before returning.
+    Result<void> append(const LedgerEntry& entry) const;
+
+    // All entries, oldest first. A line that is not a valid entry is reported with path:line.
+    Result<std::vector<LedgerEntry>> read() const;
+
+    // Records that `version` now runs in `environment` (a deploy) or was rolled back to.
+    Result<void> record_deploy(const std::string& version, const std::string& tag_prefix,
+                               const std::string& environment, const std::string& actor,
+                               const std::string& time) const;
+    Result<void> record_rollback(const std::string& version, const std::string& tag_prefix,
+                                 const std::string& environment, const std::string& actor,
+                                 const std::string& time, const std::string& reason) const;
+
+private:
+    std::filesystem::path state_dir_;
+    std::filesystem::path path_;
+};
+
+// Which version each environment runs now according to `entries` (the latest deploy or rollback).
+std::vector<LedgerEntry> current_deployments(const std::vector<LedgerEntry>& entries,
+                                             const std::string& tag_prefix);
+
+}  // namespace launchkit::version

@@ -1,0 +1,55 @@
+// Black-box tests of what every executable shares: --help, --version, exit codes, completion.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "support/temp_dir.h"
+
+using launchkit::testing::run_tool;
+using launchkit::testing::TempDir;
+
+TEST_CASE("every tool answers --version and --help, and documents its exit codes", "[cli]") {
+    for (const char* tool : {"launchctl", "release-manager", "feature-flags", "diagnose"}) {
+        INFO(tool);
+        auto version = run_tool(tool, {"--version"});
+        CHECK(version.exit_code == 0);
+        CHECK_THAT(version.stdout_text, Catch::StartsWith(std::string(tool) + " (launchkit) "));
+
+        auto help = run_tool(tool, {"--help"});
+        CHECK(help.exit_code == 0);
+        CHECK_THAT(help.stdout_text, Catch::Contains("Exit codes: 0 ok") &&
+                                         Catch::Contains("--json") && Catch::Contains("--state-dir"));
+
+        auto no_command = run_tool(tool, {});
+        CHECK(no_command.exit_code == 2);
+        CHECK_THAT(no_command.stderr_text, Catch::Contains(std::string(tool) + ": error:"));
+
+        auto unknown = run_tool(tool, {"frobnicate"});
+        CHECK(unknown.exit_code == 2);
+    }
+    auto sub_help = run_tool("release-manager", {"create", "--help"});
+    CHECK(sub_help.exit_code == 0);
+    CHECK_THAT(sub_help.stdout_text, Catch::Contains("--dry-run") && Catch::Contains("Exit codes"));
+}
+
+TEST_CASE("a broken configuration file is named with exit code 2", "[cli]") {
+    TempDir dir;
+    std::ofstream(dir.path() / "launchkit.yaml") << "release:\n  tag_prefx: v\n";
+    auto result = run_tool("release-manager", {"history"}, dir.path());
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.stderr_text, Catch::Contains("launchkit.yaml:2: unknown key 'release.tag_prefx'"));
+
+    auto missing = run_tool("release-manager", {"history", "--config", "/no/such.yaml"});
+    CHECK(missing.exit_code == 2);
+    CHECK_THAT(missing.stderr_text, Catch::Contains("/no/such.yaml"));
+}
+
+TEST_CASE("the hidden completer lists subcommands and options from the real command tree", "[cli]") {
+    auto top = run_tool("release-manager", {"__complete"});
+    CHECK(top.exit_code == 0);
+    CHECK_THAT(top.stdout_text, Catch::Contains("create\n") && Catch::Contains("history\n") &&
+                                    Catch::Contains("--json\n") && !Catch::Contains("__complete"));
+    auto create = run_tool("release-manager", {"__complete", "create"});
+    CHECK_THAT(create.stdout_text, Catch::Contains("--dry-run\n") && Catch::Contains("--pre\n") &&
+                                       Catch::Contains("--state-dir\n"));
+}

@@ -1,0 +1,81 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "core/config.h"
+#include "support/temp_dir.h"
+
+using namespace launchkit;
+using launchkit::testing::TempDir;
+
+TEST_CASE("parse_config reads the release section and resolves state_dir beside the file",
+          "[config]") {
+    auto config = parse_config(
+        "state_dir: state\nrelease:\n  tag_prefix: api-v\n  path: services/api\n"
+        "  changelog: CHANGES.md\n  version_file: api.version\n",
+        "/etc/launchkit/launchkit.yaml");
+    REQUIRE(config);
+    CHECK(config->state_dir == std::filesystem::path("/etc/launchkit/state"));
+    CHECK(config->release.tag_prefix == "api-v");
+    CHECK(config->release.path == "services/api");
+    CHECK(config->release.changelog == "CHANGES.md");
+    CHECK(config->release.version_file == "api.version");
+
+    auto empty = parse_config("", "x.yaml");
+    REQUIRE(empty);
+    CHECK(empty->release.tag_prefix == "v");
+    CHECK_FALSE(empty->state_dir);
+}
+
+TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
+    struct Case {
+        const char* yaml;
+        const char* expected;
+    };
+    for (auto [yaml, expected] : {
+             Case{"release:\n  tag_prefx: v\n", "x.yaml:2: unknown key 'release.tag_prefx'"},
+             Case{"stat_dir: /tmp\n", "x.yaml:1: unknown key 'stat_dir' (expected one of: release, state_dir)"},
+             Case{"release: [1, 2]\n", "'release' must be a mapping"},
+             Case{"release:\n  tag_prefix: [v]\n", "x.yaml:2: 'release.tag_prefix' must be a string"},
+             Case{"- a\n- b\n", "expected a mapping"},
+             Case{"release: {tag_prefix: v\n", "x.yaml:"},
+         }) {
+        INFO(yaml);
+        auto config = parse_config(yaml, "x.yaml");
+        REQUIRE_FALSE(config);
+        CHECK(config.error().code == ExitCode::invalid_input);
+        CHECK_THAT(config.error().message, Catch::Contains(expected));
+    }
+}
+
+TEST_CASE("discover_config prefers --config, then $LAUNCHKIT_CONFIG", "[config]") {
+    TempDir dir;
+    std::ofstream(dir.path() / "a.yaml") << "release:\n  tag_prefix: a-\n";
+    std::ofstream(dir.path() / "b.yaml") << "release:\n  tag_prefix: b-\n";
+    ::setenv("LAUNCHKIT_CONFIG", (dir.path() / "b.yaml").c_str(), 1);
+    auto from_flag = discover_config(dir.path() / "a.yaml");
+    auto from_env = discover_config(std::nullopt);
+    auto missing = discover_config(dir.path() / "nope.yaml");
+    ::unsetenv("LAUNCHKIT_CONFIG");
+    REQUIRE(from_flag);
+    CHECK(from_flag->release.tag_prefix == "a-");
+    REQUIRE(from_env);
+    CHECK(from_env->release.tag_prefix == "b-");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == ExitCode::invalid_input);
+    CHECK_THAT(missing.error().message, Catch::Contains("nope.yaml"));
+}
+
+TEST_CASE("resolve_state_dir: flag, then env, then config, then XDG", "[config]") {
+    Config config;
+    config.state_dir = "/from/config";
+    ::setenv("LAUNCHKIT_STATE_DIR", "/from/env", 1);
+    ::setenv("XDG_STATE_HOME", "/xdg", 1);
+    CHECK(resolve_state_dir(std::filesystem::path("/from/flag"), config) == "/from/flag");
+    CHECK(resolve_state_dir(std::nullopt, config) == "/from/env");
+    ::unsetenv("LAUNCHKIT_STATE_DIR");
+    CHECK(resolve_state_dir(std::nullopt, config) == "/from/config");
+    CHECK(resolve_state_dir(std::nullopt, Config{}) == "/xdg/launchkit");
+    ::unsetenv("XDG_STATE_HOME");
+}

@@ -1,0 +1,48 @@
+// Test helpers: a temporary directory removed afterwards, a scratch git repository, and running the
+// real executables from this build.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "util/process.h"
+
+namespace launchkit::testing {
+
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+// A git repository in a temporary directory with helpers to make Conventional Commits.
+class GitSandbox {
+public:
+    GitSandbox();
+    const std::filesystem::path& root() const { return dir_.path(); }
+
+    // Runs git in the repository; fails the test when git fails. Returns stdout.
+    std::string git(std::vector<std::string> arguments) const;
+    // Writes a file (relative to the root), stages it and commits with `message`.
+    void commit(const std::string& message, const std::string& file = "file.txt");
+    void write(const std::string& relative_path, const std::string& content) const;
+    std::string read(const std::string& relative_path) const;
+
+private:
+    TempDir dir_;
+    int counter_ = 0;
+};
+
+// Runs one of the launchkit executables with argv; `environment` adds variables.
+util::ProcessResult run_tool(const std::string& tool, std::vector<std::string> arguments,
+                             const std::filesystem::path& working_directory = {},
+                             std::vector<std::pair<std::string, std::string>> environment = {});
+
+}  // namespace launchkit::testing

@@ -1,0 +1,60 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include "support/temp_dir.h"
+#include "util/file_io.h"
+#include "util/file_lock.h"
+
+using namespace launchkit;
+using launchkit::testing::TempDir;
+
+TEST_CASE("write_file_atomically replaces content, keeps the mode and leaves no temp file",
+          "[file_io]") {
+    TempDir dir;
+    auto path = dir.path() / "data.txt";
+    REQUIRE(util::write_file_atomically(path, "first\n", 0600));
+    struct stat info {};
+    REQUIRE(::stat(path.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+
+    REQUIRE(util::write_file_atomically(path, "second\n"));
+    CHECK(*util::read_file(path) == "second\n");
+    REQUIRE(::stat(path.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path()),
+                        std::filesystem::directory_iterator()) == 1);
+}
+
+TEST_CASE("file errors name the path and are environment failures", "[file_io]") {
+    TempDir dir;
+    auto missing = util::read_file(dir.path() / "missing");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == ExitCode::environment);
+    CHECK_THAT(missing.error().message, Catch::Contains("missing"));
+
+    auto no_dir = util::write_file_atomically(dir.path() / "no" / "such" / "file", "x");
+    REQUIRE_FALSE(no_dir);
+    CHECK(no_dir.error().code == ExitCode::environment);
+}
+
+TEST_CASE("append_durably appends", "[file_io]") {
+    TempDir dir;
+    auto path = dir.path() / "log";
+    REQUIRE(util::append_durably(path, "a\n"));
+    REQUIRE(util::append_durably(path, "b\n"));
+    CHECK(*util::read_file(path) == "a\nb\n");
+}
+
+TEST_CASE("a file lock can be taken again once released", "[file_io]") {
+    TempDir dir;
+    {
+        auto lock = util::FileLock::acquire(dir.path() / "lock");
+        REQUIRE(lock);
+    }
+    auto again = util::FileLock::acquire(dir.path() / "lock");
+    CHECK(again);
+    auto bad = util::FileLock::acquire(dir.path() / "no" / "lock");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().code == ExitCode::environment);
+}
