@@ -70,7 +70,7 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
     auto directory = path.parent_path();
     // A unique temp name beside the target (same file system, so rename is atomic).
     std::string temp_template =
-        (directory / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+        (directory / fmt::format(".{}.tmp-XXXXXX", path.filename().string())).string();
     int fd = ::mkostemp(temp_template.data(), O_CLOEXEC);
     if (fd < 0) return io_error("create a temporary file for", path, errno);
     std::filesystem::path temp_path = temp_template;

@@ -21,11 +21,6 @@ struct Commit {
     std::vector<std::string> tags;  // tags (matching the requested prefix) that point at it
 };
 
-struct Tag {
-    std::string name;
-    long long time = 0;  // tagger date for annotated tags, committer date otherwise
-};
-
 class GitRepository {
 public:
     // Opens the work tree containing `directory`; exit code 2 when it is not a git repository.
@@ -33,14 +28,15 @@ public:
 
     const std::filesystem::path& root() const { return root_; }
 
-    // All tags whose names start with `prefix`, in one call.
-    Result<std::vector<Tag>> tags(std::string_view prefix) const;
+    // The names of all tags that start with `prefix`, in one call.
+    Result<std::vector<std::string>> tags(std::string_view prefix) const;
 
     // Commits reachable from HEAD and not from `exclude_ref` (all when empty), newest first,
-    // merges left out, limited to `path` when it is not empty. Tags starting with
-    // `tag_prefix` are attached to the commits they point at.
+    // merges left out, limited to `path` when it is not empty. With `tag_prefix`, tags starting
+    // with it are attached to the commits they point at (decorating costs time with many tags,
+    // so it is skipped without one).
     Result<std::vector<Commit>> log(const std::string& exclude_ref, const std::string& path,
-                                    const std::string& tag_prefix) const;
+                                    const std::optional<std::string>& tag_prefix = std::nullopt) const;
 
     // `git status --porcelain` lines; empty means a clean work tree.
     Result<std::string> status() const;

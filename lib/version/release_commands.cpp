@@ -152,7 +152,7 @@ Result<ExitCode> run_changelog(Context& context, const ChangelogOptions& options
         LAUNCHKIT_TRY_ASSIGN(auto commits, repository.log("", request.component_path, request.tag_prefix));
         text = render_full_changelog(commits, request.tag_prefix);
     } else {
-        LAUNCHKIT_TRY_ASSIGN(auto commits, repository.log(current.tag, request.component_path, ""));
+        LAUNCHKIT_TRY_ASSIGN(auto commits, repository.log(current.tag, request.component_path));
         text = render_section("Unreleased", "", commits);
     }
     if (context.json) {

@@ -41,10 +41,32 @@ Result<std::optional<SemVer>> read_version_file(const std::filesystem::path& pat
     return std::optional<SemVer>(*parsed);
 }
 
+// `git log` of one range, read at most once per plan: `auto` and the changelog section usually
+// need the same commits, and reading 10,000 commits twice would double the cost of a release.
+class CommitCache {
+public:
+    CommitCache(const GitRepository& repository, std::string path)
+        : repository_(repository), path_(std::move(path)) {}
+
+    Result<std::vector<Commit>> since(const std::string& ref) {
+        if (!cached_ || cached_ref_ != ref) {
+            LAUNCHKIT_TRY_ASSIGN(cached_, repository_.log(ref, path_));
+            cached_ref_ = ref;
+        }
+        return *cached_;
+    }
+
+private:
+    const GitRepository& repository_;
+    std::string path_;
+    std::string cached_ref_;
+    std::optional<std::vector<Commit>> cached_;
+};
+
 // The next version the request asks for, before the "must be higher" check.
-Result<std::pair<SemVer, std::string>> choose_version(const GitRepository& repository,
-                                                      const ReleaseRequest& request,
-                                                      const CurrentVersion& current) {
+Result<std::pair<SemVer, std::string>> choose_version(const ReleaseRequest& request,
+                                                      const CurrentVersion& current,
+                                                      CommitCache& commits_since) {
     if (!request.version.empty()) {
         if (!request.bump.empty())
             return fail(ExitCode::invalid_input,
@@ -75,7 +97,7 @@ Result<std::pair<SemVer, std::string>> choose_version(const GitRepository& repos
     BumpKind kind = BumpKind::none;
     if (request.bump == "auto") {
         std::string since = current.last_release_tag;
-        LAUNCHKIT_TRY_ASSIGN(auto commits, repository.log(since, request.component_path, ""));
+        LAUNCHKIT_TRY_ASSIGN(auto commits, commits_since.since(since));
         std::vector<ConventionalCommit> parsed;
         parsed.reserve(commits.size());
         for (const auto& commit : commits) {
@@ -107,17 +129,17 @@ Result<CurrentVersion> find_current_version(const GitRepository& repository,
     current.source = "none";
     LAUNCHKIT_TRY_ASSIGN(auto tags, repository.tags(request.tag_prefix));
     for (const auto& tag : tags) {
-        auto parsed = parse_semver(std::string_view(tag.name).substr(request.tag_prefix.size()));
+        auto parsed = parse_semver(std::string_view(tag).substr(request.tag_prefix.size()));
         if (!parsed) continue;  // other tags sharing the prefix are not releases
         current.tagged.push_back(*parsed);
         if (!current.version || precedes(*current.version, *parsed)) {
             current.version = *parsed;
-            current.tag = tag.name;
+            current.tag = tag;
         }
         if (!parsed->is_prerelease() &&
             (!current.last_release || precedes(*current.last_release, *parsed))) {
             current.last_release = *parsed;
-            current.last_release_tag = tag.name;
+            current.last_release_tag = tag;
         }
     }
     if (current.version) {
@@ -141,7 +163,8 @@ Result<ReleasePlan> plan_release(const GitRepository& repository, const ReleaseR
 
     ReleasePlan plan;
     LAUNCHKIT_TRY_ASSIGN(plan.current, find_current_version(repository, request));
-    LAUNCHKIT_TRY_ASSIGN(auto chosen, choose_version(repository, request, plan.current));
+    CommitCache commits_since(repository, request.component_path);
+    LAUNCHKIT_TRY_ASSIGN(auto chosen, choose_version(request, plan.current, commits_since));
     plan.version = chosen.first;
     plan.bump = chosen.second;
     if (!request.prerelease_id.empty()) {
@@ -160,7 +183,7 @@ Result<ReleasePlan> plan_release(const GitRepository& repository, const ReleaseR
     // A pre-release lists what changed since the previous tag of any kind; a final release
     // lists everything since the previous final release.
     std::string since = plan.version.is_prerelease() ? plan.current.tag : plan.current.last_release_tag;
-    LAUNCHKIT_TRY_ASSIGN(plan.commits, repository.log(since, request.component_path, ""));
+    LAUNCHKIT_TRY_ASSIGN(plan.commits, commits_since.since(since));
 
     auto directory = component_directory(repository, request);
     plan.changelog_path = directory / request.changelog_file;
