@@ -3,6 +3,7 @@
 #include <csignal>
 
 #include "launchkit_version.h"
+#include "util/strings.h"
 
 namespace launchkit {
 namespace {
@@ -18,6 +19,14 @@ const CLI::App* selected_command(const CLI::App& app) {
         auto chosen = current->get_subcommands();
         if (chosen.empty()) return current;
         current = chosen.front();
+    }
+}
+
+// Every subcommand name in the tree, for "did you mean" on a mistyped one.
+void collect_command_names(const CLI::App& app, std::vector<std::string>& names) {
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+        names.push_back(sub->get_name());
+        collect_command_names(*sub, names);
     }
 }
 
@@ -93,8 +102,19 @@ int CommandLine::run(int argc, const char* const* argv) {
     } catch (const CLI::ParseError& error) {
         // --help after a subcommand arrives here too, with a success code.
         if (error.get_exit_code() == 0) return app_.exit(error, std::cout, std::cerr);
-        std::cerr << tool_name_ << ": error: " << error.what() << '\n'
-                  << "Run '" << tool_name_ << " --help' for more information.\n";
+        std::cerr << tool_name_ << ": error: " << error.what();
+        std::vector<std::string> names;
+        collect_command_names(app_, names);
+        for (int i = 1; i < argc; ++i) {
+            std::string_view word = argv[i];
+            if (word.starts_with("-")) continue;
+            if (std::find(names.begin(), names.end(), word) != names.end()) continue;
+            if (auto suggestion = util::closest_match(word, names)) {
+                std::cerr << " (did you mean '" << *suggestion << "'?)";
+                break;
+            }
+        }
+        std::cerr << "\nRun '" << tool_name_ << " --help' for more information.\n";
         return to_int(ExitCode::invalid_input);
     }
 

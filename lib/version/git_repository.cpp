@@ -145,6 +145,22 @@ Result<void> GitRepository::add(const std::vector<std::filesystem::path>& paths)
     return {};
 }
 
+Result<void> GitRepository::unstage(const std::vector<std::filesystem::path>& paths) const {
+    std::vector<std::string> arguments = {"reset", "--quiet", "--"};
+    for (const auto& path : paths) arguments.push_back(path.string());
+    LAUNCHKIT_TRY(git(std::move(arguments)));
+    return {};
+}
+
+Result<void> GitRepository::check_identity() const {
+    if (auto identity = git({"var", "GIT_COMMITTER_IDENT"}); !identity)
+        return fail(ExitCode::environment,
+                    "git has no committer identity in '{}': set user.name and user.email "
+                    "(git config) or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL",
+                    root_.string());
+    return {};
+}
+
 Result<void> GitRepository::commit(const std::string& message,
                                    const std::vector<std::filesystem::path>& paths) const {
     // Only the named paths: with --allow-dirty, other staged work stays out of the release commit.

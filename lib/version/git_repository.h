@@ -45,6 +45,10 @@ public:
     Result<bool> has_commits() const;
 
     Result<void> add(const std::vector<std::filesystem::path>& paths) const;
+    // Takes `paths` out of the index again (after a failed commit).
+    Result<void> unstage(const std::vector<std::filesystem::path>& paths) const;
+    // Fails (exit code 3) when git has no committer identity to commit or tag with.
+    Result<void> check_identity() const;
     // Commits exactly `paths` (already added), whatever else is staged.
     Result<void> commit(const std::string& message,
                         const std::vector<std::filesystem::path>& paths) const;

@@ -184,6 +184,9 @@ Result<ReleasePlan> plan_release(const GitRepository& repository, const ReleaseR
     // lists everything since the previous final release.
     std::string since = plan.version.is_prerelease() ? plan.current.tag : plan.current.last_release_tag;
     LAUNCHKIT_TRY_ASSIGN(plan.commits, commits_since.since(since));
+    std::erase_if(plan.commits, [](const Commit& commit) {
+        return is_release_commit(parse_conventional_commit(commit.subject, commit.body));
+    });
 
     auto directory = component_directory(repository, request);
     plan.changelog_path = directory / request.changelog_file;
@@ -202,17 +205,46 @@ Result<ReleasePlan> plan_release(const GitRepository& repository, const ReleaseR
 
 Result<ReleaseOutcome> apply_release(const GitRepository& repository, const ReleasePlan& plan,
                                      bool commit, bool tag) {
+    // git refuses to commit without an identity; find out before touching any file.
+    if (commit) LAUNCHKIT_TRY(repository.check_identity());
+
+    // What the two files held before, so a failed commit leaves the work tree as it was.
+    struct Original {
+        std::filesystem::path path;
+        std::optional<std::string> content;  // none: the file did not exist
+    };
+    std::vector<Original> originals;
+    for (const auto& path : {plan.changelog_path, plan.version_path}) {
+        Original original{path, std::nullopt};
+        if (std::filesystem::exists(path)) {
+            LAUNCHKIT_TRY_ASSIGN(original.content, util::read_file(path));
+        }
+        originals.push_back(std::move(original));
+    }
+    auto restore = [&](Error error) -> Result<ReleaseOutcome> {
+        for (const auto& original : originals) {
+            if (original.content) (void)util::write_file_atomically(original.path, *original.content);
+            else std::filesystem::remove(original.path);
+        }
+        return std::unexpected(with_context(std::move(error), "release not created, files restored"));
+    };
+
     LAUNCHKIT_TRY(util::create_directories(plan.changelog_path.parent_path()));
-    LAUNCHKIT_TRY(util::write_file_atomically(plan.changelog_path, plan.changelog_content));
-    LAUNCHKIT_TRY(util::write_file_atomically(plan.version_path, plan.version_content));
+    if (auto written = util::write_file_atomically(plan.changelog_path, plan.changelog_content); !written)
+        return restore(written.error());
+    if (auto written = util::write_file_atomically(plan.version_path, plan.version_content); !written)
+        return restore(written.error());
 
     ReleaseOutcome outcome;
     if (commit) {
         std::vector<std::filesystem::path> paths = {
             plan.changelog_path.lexically_relative(repository.root()),
             plan.version_path.lexically_relative(repository.root())};
-        LAUNCHKIT_TRY(repository.add(paths));
-        LAUNCHKIT_TRY(repository.commit("chore(release): " + plan.tag, paths));
+        if (auto added = repository.add(paths); !added) return restore(added.error());
+        if (auto committed = repository.commit("chore(release): " + plan.tag, paths); !committed) {
+            (void)repository.unstage(paths);
+            return restore(committed.error());
+        }
         outcome.committed = true;
         if (tag) {
             LAUNCHKIT_TRY(repository.create_annotated_tag(

@@ -53,3 +53,9 @@ TEST_CASE("the hidden completer lists subcommands and options from the real comm
     CHECK_THAT(create.stdout_text, Catch::Contains("--dry-run\n") && Catch::Contains("--pre\n") &&
                                        Catch::Contains("--state-dir\n"));
 }
+
+TEST_CASE("a mistyped subcommand gets a suggestion and exit code 2", "[cli]") {
+    auto result = run_tool("release-manager", {"crate", "minor"});
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.stderr_text, Catch::Contains("did you mean 'create'?"));
+}

@@ -311,3 +311,35 @@ TEST_CASE_METHOD(ReleaseFixture, "one component of a monorepo is released with -
     repo.commit("feat: api endpoint", "api/routes.go");
     CHECK(release_manager({"next"}).stdout_text == "1.1.0\n");
 }
+
+TEST_CASE_METHOD(ReleaseFixture, "a commit that fails leaves the work tree as it was",
+                 "[cli][release]") {
+    repo.commit("feat: start");
+    repo.write("CHANGELOG.md", "# Changelog\n\n## [0.0.1] - 2026-01-01\n\n- old\n");
+    repo.git({"add", "CHANGELOG.md"});
+    repo.git({"commit", "-qm", "docs: changelog"});
+    // A pre-commit hook that rejects every commit, as a commit policy might.
+    repo.write(".git/hooks/pre-commit", "#!/bin/sh\necho 'policy says no' >&2\nexit 1\n");
+    std::filesystem::permissions(repo.root() / ".git/hooks/pre-commit",
+                                 std::filesystem::perms::owner_all);
+    auto head = repo.git({"rev-parse", "HEAD"});
+
+    auto result = release_manager({"create", "minor"});
+    CHECK(result.exit_code == 3);
+    CHECK_THAT(result.stderr_text, Catch::Contains("files restored") && Catch::Contains("policy says no"));
+    CHECK(repo.git({"rev-parse", "HEAD"}) == head);
+    CHECK(tags().empty());
+    CHECK(repo.git({"status", "--porcelain"}).empty());  // CHANGELOG restored, VERSION removed
+    CHECK_FALSE(std::filesystem::exists(state.path() / "releases.jsonl"));
+}
+
+TEST_CASE_METHOD(ReleaseFixture, "a missing git identity is found before any file is written",
+                 "[cli][release]") {
+    repo.commit("feat: start");
+    auto result = run_tool("release-manager", {"create", "minor", "--state-dir", state.path().string()},
+                           repo.root(), {{"GIT_COMMITTER_NAME", ""}, {"GIT_AUTHOR_NAME", ""}});
+    CHECK(result.exit_code == 3);
+    CHECK_THAT(result.stderr_text, Catch::Contains("no committer identity"));
+    CHECK(repo.git({"status", "--porcelain"}).empty());
+    CHECK(tags().empty());
+}

@@ -1,0 +1,38 @@
+#include "util/strings.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace launchkit::util {
+
+size_t edit_distance(std::string_view left, std::string_view right) {
+    std::vector<size_t> row(right.size() + 1);
+    std::iota(row.begin(), row.end(), size_t{0});
+    for (size_t i = 1; i <= left.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= right.size(); ++j) {
+            size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                               diagonal + (left[i - 1] == right[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[right.size()];
+}
+
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    size_t best_distance = std::min<size_t>(3, (word.size() + 1) / 2);
+    for (const auto& candidate : candidates) {
+        size_t distance = edit_distance(word, candidate);
+        if (distance < best_distance) {
+            best = candidate;
+            best_distance = distance;
+        }
+    }
+    return best;
+}
+
+}  // namespace launchkit::util

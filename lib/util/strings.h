@@ -1,0 +1,19 @@
+// Small string helpers shared across domains: "did you mean" suggestions for mistyped names.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace launchkit::util {
+
+// Levenshtein distance (insertions, deletions, substitutions each cost 1).
+size_t edit_distance(std::string_view left, std::string_view right);
+
+// The candidate closest to `word`, if it is close enough to be a likely typo (distance at most
+// 2, and less than half the word's length); ties go to the first candidate.
+std::optional<std::string> closest_match(std::string_view word,
+                                         const std::vector<std::string>& candidates);
+
+}  // namespace launchkit::util
