@@ -3,26 +3,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.h"
+#include "support/release_fixture.h"
 
 using launchkit::testing::GitSandbox;
 using launchkit::testing::run_tool;
 using launchkit::testing::TempDir;
 
-namespace {
-
-struct ReleaseFixture {
-    GitSandbox repo;
-    TempDir state;
-
-    launchkit::util::ProcessResult release_manager(std::vector<std::string> arguments) {
-        arguments.insert(arguments.end(), {"--state-dir", state.path().string()});
-        return run_tool("release-manager", std::move(arguments), repo.root());
-    }
-    std::string tags() { return repo.git({"tag", "--list"}); }
-};
-
-}  // namespace
+using launchkit::testing::ReleaseFixture;
 
 TEST_CASE_METHOD(ReleaseFixture, "create minor writes changelog, VERSION, a commit and an annotated tag",
                  "[cli][release]") {
@@ -336,8 +323,9 @@ TEST_CASE_METHOD(ReleaseFixture, "a commit that fails leaves the work tree as it
 TEST_CASE_METHOD(ReleaseFixture, "a missing git identity is found before any file is written",
                  "[cli][release]") {
     repo.commit("feat: start");
-    auto result = run_tool("release-manager", {"create", "minor", "--state-dir", state.path().string()},
-                           repo.root(), {{"GIT_COMMITTER_NAME", ""}, {"GIT_AUTHOR_NAME", ""}});
+    auto result = run_tool("release-manager", {"create", "minor"}, repo.root(),
+                           {{"LAUNCHKIT_STATE_DIR", state.path().string()},
+                            {"GIT_COMMITTER_NAME", ""}, {"GIT_AUTHOR_NAME", ""}});
     CHECK(result.exit_code == 3);
     CHECK_THAT(result.stderr_text, Catch::Contains("no committer identity"));
     CHECK(repo.git({"status", "--porcelain"}).empty());

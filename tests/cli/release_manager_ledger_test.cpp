@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/temp_dir.h"
+#include "support/release_fixture.h"
 #include "version/release_ledger.h"
 
 using launchkit::testing::GitSandbox;
@@ -13,21 +13,9 @@ using launchkit::testing::run_tool;
 using launchkit::testing::TempDir;
 using launchkit::version::ReleaseLedger;
 
-namespace {
+using launchkit::testing::ReleaseFixture;
 
-struct LedgerFixture {
-    GitSandbox repo;
-    TempDir state;
-
-    launchkit::util::ProcessResult release_manager(std::vector<std::string> arguments) {
-        return run_tool("release-manager", std::move(arguments), repo.root(),
-                        {{"LAUNCHKIT_STATE_DIR", state.path().string()}, {"LAUNCHKIT_ACTOR", "ci-bot"}});
-    }
-};
-
-}  // namespace
-
-TEST_CASE_METHOD(LedgerFixture, "created releases and deploys appear in history and status",
+TEST_CASE_METHOD(ReleaseFixture, "created releases and deploys appear in history and status",
                  "[cli][ledger]") {
     auto empty = release_manager({"status"});
     CHECK(empty.exit_code == 0);
@@ -84,7 +72,7 @@ TEST_CASE_METHOD(LedgerFixture, "created releases and deploys appear in history 
     CHECK(release_manager({"status", "banana"}).exit_code == 2);
 }
 
-TEST_CASE_METHOD(LedgerFixture, "a corrupt ledger is reported with exit code 3", "[cli][ledger]") {
+TEST_CASE_METHOD(ReleaseFixture, "a corrupt ledger is reported with exit code 3", "[cli][ledger]") {
     std::filesystem::create_directories(state.path());
     std::ofstream(state.path() / "releases.jsonl") << "garbage\n";
     auto result = release_manager({"history"});
@@ -92,7 +80,7 @@ TEST_CASE_METHOD(LedgerFixture, "a corrupt ledger is reported with exit code 3",
     CHECK_THAT(result.stderr_text, Catch::Contains("releases.jsonl:1"));
 }
 
-TEST_CASE_METHOD(LedgerFixture, "changelog prints unreleased commits or the whole history",
+TEST_CASE_METHOD(ReleaseFixture, "changelog prints unreleased commits or the whole history",
                  "[cli][changelog]") {
     repo.commit("feat: one");
     repo.git({"tag", "v1.0.0"});
