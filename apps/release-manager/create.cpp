@@ -10,9 +10,10 @@ void add_create_command(launchkit::CommandLine& cli) {
         "create",
         "Create a release: CHANGELOG.md section, VERSION file, release commit, annotated tag and a "
         "ledger entry");
-    command->add_option("type", options->bump,
-                        "patch | minor | major | auto (from Conventional Commits) | release "
-                        "(finalise the current pre-release)")
+    command
+        ->add_option("type", options->bump,
+                     "patch | minor | major | auto (from Conventional Commits) | release "
+                     "(finalise the current pre-release)")
         ->check(CLI::IsMember({"patch", "minor", "major", "auto", "release"}));
     command->add_option("--version", options->version, "Release exactly this SemVer version");
     command->add_option("--pre", options->prerelease_id,

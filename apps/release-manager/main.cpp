@@ -1,9 +1,10 @@
 #include "commands.h"
 
 int main(int argc, char** argv) {
-    launchkit::CommandLine cli("release-manager",
-                               "Release versioning: SemVer from Conventional Commits, changelog, tags "
-                               "and the release ledger.");
+    launchkit::CommandLine cli(
+        "release-manager",
+        "Release versioning: SemVer from Conventional Commits, changelog, tags "
+        "and the release ledger.");
     release_manager::add_create_command(cli);
     release_manager::add_next_command(cli);
     release_manager::add_changelog_command(cli);

@@ -54,9 +54,10 @@ CommandLine::CommandLine(std::string tool_name, std::string description)
 CLI::App* CommandLine::add_command(const std::string& name, const std::string& description,
                                    CLI::App* parent) {
     auto* command = (parent ? parent : &app_)->add_subcommand(name, description);
-    command->footer(fmt::format("Global options (--json, --state-dir, --config, --actor, --no-color) "
-                                "work here too; see '{} --help'.\n{}",
-                                tool_name_, exit_code_help));
+    command->footer(
+        fmt::format("Global options (--json, --state-dir, --config, --actor, --no-color) "
+                    "work here too; see '{} --help'.\n{}",
+                    tool_name_, exit_code_help));
     return command;
 }
 

@@ -17,7 +17,7 @@ namespace launchkit {
 using CommandAction = std::function<Result<ExitCode>(Context&)>;
 
 class CommandLine {
-public:
+  public:
     CommandLine(std::string tool_name, std::string description);
 
     CLI::App& app() { return app_; }
@@ -31,7 +31,7 @@ public:
     // Parses argv, runs the selected action and returns the process exit code. Never throws.
     int run(int argc, const char* const* argv);
 
-private:
+  private:
     int complete(const std::vector<std::string>& words);
 
     std::string tool_name_;

@@ -45,7 +45,8 @@ Result<std::string> read_string(const YAML::Node& node, const std::filesystem::p
 Result<void> parse_release_section(const YAML::Node& node, const std::filesystem::path& source,
                                    ReleaseConfig& release) {
     if (!node.IsMap())
-        return fail(ExitCode::invalid_input, "{}: 'release' must be a mapping", where(source, node));
+        return fail(ExitCode::invalid_input, "{}: 'release' must be a mapping",
+                    where(source, node));
     LAUNCHKIT_TRY(reject_unknown_keys(node, source, "release.",
                                       {"tag_prefix", "changelog", "version_file", "path"}));
     if (node["tag_prefix"]) {
@@ -92,7 +93,8 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
         if (path.is_relative()) path = std::filesystem::absolute(source).parent_path() / path;
         config.state_dir = path.lexically_normal();
     }
-    if (root["release"]) LAUNCHKIT_TRY(parse_release_section(root["release"], source, config.release));
+    if (root["release"])
+        LAUNCHKIT_TRY(parse_release_section(root["release"], source, config.release));
     return config;
 }
 

@@ -12,7 +12,7 @@ namespace launchkit {
 
 // Release versioning settings (the `release:` section).
 struct ReleaseConfig {
-    std::string tag_prefix = "v";           // tags are <prefix><semver>
+    std::string tag_prefix = "v";            // tags are <prefix><semver>
     std::string changelog = "CHANGELOG.md";  // relative to the component path
     std::string version_file = "VERSION";    // relative to the component path
     std::string path;                        // component subtree; empty: the whole repository

@@ -1,5 +1,6 @@
 // What every command receives: configuration, state directory, who is acting, how to print and what
-// time it is. Passed explicitly (no singletons) so tests can build one around a temp dir and a buffer.
+// time it is. Passed explicitly (no singletons) so tests can build one around a temp dir and a
+// buffer.
 #pragma once
 
 #include <filesystem>
@@ -25,9 +26,9 @@ struct GlobalOptions {
 struct Context {
     Config config;
     std::filesystem::path state_dir;
-    std::string actor;         // recorded in ledgers and audit logs
-    bool json = false;         // machine-readable output on stdout
-    bool color = false;        // ANSI colour in human output
+    std::string actor;               // recorded in ledgers and audit logs
+    bool json = false;               // machine-readable output on stdout
+    bool color = false;              // ANSI colour in human output
     std::ostream* out = &std::cout;  // data
     std::ostream* err = &std::cerr;  // progress and warnings
     std::function<util::TimePoint()> clock = [] { return std::chrono::system_clock::now(); };

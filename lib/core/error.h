@@ -1,5 +1,6 @@
-// One error type for the whole library: a one-line message naming what was wrong, plus the exit code
-// the executable should end with. Expected failures travel as values (Result<T>), never exceptions.
+// One error type for the whole library: a one-line message naming what was wrong, plus the exit
+// code the executable should end with. Expected failures travel as values (Result<T>), never
+// exceptions.
 #pragma once
 
 #include <expected>
@@ -38,16 +39,16 @@ inline Error with_context(Error error, std::string_view context) {
 #define LAUNCHKIT_CONCAT(a, b) LAUNCHKIT_CONCAT_INNER(a, b)
 
 // Propagates the error of a Result<void> (or any Result whose value is not needed).
-#define LAUNCHKIT_TRY(expr)                                                       \
-    do {                                                                          \
-        if (auto launchkit_try_result = (expr); !launchkit_try_result)            \
-            return std::unexpected(std::move(launchkit_try_result.error()));      \
+#define LAUNCHKIT_TRY(expr)                                                  \
+    do {                                                                     \
+        if (auto launchkit_try_result = (expr); !launchkit_try_result)       \
+            return std::unexpected(std::move(launchkit_try_result.error())); \
     } while (false)
 
 // Declares `lhs` from the value of a Result, or propagates its error.
 #define LAUNCHKIT_TRY_ASSIGN(lhs, expr) \
     LAUNCHKIT_TRY_ASSIGN_IMPL(LAUNCHKIT_CONCAT(launchkit_result_, __LINE__), lhs, expr)
-#define LAUNCHKIT_TRY_ASSIGN_IMPL(tmp, lhs, expr)               \
-    auto tmp = (expr);                                          \
-    if (!tmp) return std::unexpected(std::move(tmp.error()));   \
+#define LAUNCHKIT_TRY_ASSIGN_IMPL(tmp, lhs, expr)             \
+    auto tmp = (expr);                                        \
+    if (!tmp) return std::unexpected(std::move(tmp.error())); \
     lhs = std::move(*tmp)

@@ -20,12 +20,23 @@ std::string colorize(std::string_view text, Color color, bool enabled) {
     if (!enabled || color == Color::none) return std::string(text);
     const char* code = "";
     switch (color) {
-        case Color::red: code = "31"; break;
-        case Color::green: code = "32"; break;
-        case Color::yellow: code = "33"; break;
-        case Color::bold: code = "1"; break;
-        case Color::dim: code = "2"; break;
-        case Color::none: break;
+        case Color::red:
+            code = "31";
+            break;
+        case Color::green:
+            code = "32";
+            break;
+        case Color::yellow:
+            code = "33";
+            break;
+        case Color::bold:
+            code = "1";
+            break;
+        case Color::dim:
+            code = "2";
+            break;
+        case Color::none:
+            break;
     }
     return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
 }
@@ -39,7 +50,8 @@ void Table::render(std::ostream& out, bool color) const {
     std::vector<size_t> widths(headers_.size());
     for (size_t i = 0; i < headers_.size(); ++i) widths[i] = display_width(headers_[i]);
     for (const auto& row : rows_)
-        for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+        for (size_t i = 0; i < row.size(); ++i)
+            widths[i] = std::max(widths[i], display_width(row[i]));
 
     auto render_row = [&](const std::vector<std::string>& cells, bool header) {
         std::string line;
@@ -56,6 +68,8 @@ void Table::render(std::ostream& out, bool color) const {
     for (const auto& row : rows_) render_row(row, false);
 }
 
-void print_json(std::ostream& out, const nlohmann::json& value) { out << value.dump(2) << '\n'; }
+void print_json(std::ostream& out, const nlohmann::json& value) {
+    out << value.dump(2) << '\n';
+}
 
 }  // namespace launchkit

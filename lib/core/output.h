@@ -16,16 +16,21 @@ std::string colorize(std::string_view text, Color color, bool enabled);
 
 // A table whose columns are padded to their widest cell; the header is bold on a TTY.
 class Table {
-public:
+  public:
     explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
     void add_row(std::vector<std::string> cells);
     bool empty() const { return rows_.empty(); }
     void render(std::ostream& out, bool color) const;
 
-private:
+  private:
     std::vector<std::string> headers_;
     std::vector<std::vector<std::string>> rows_;
 };
+
+// JSON null for "not there" (an empty string), so scripts can test `== null` instead of `== ""`.
+inline nlohmann::json string_or_null(const std::string& text) {
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
 
 // Pretty-printed JSON followed by a newline.
 void print_json(std::ostream& out, const nlohmann::json& value);

@@ -80,8 +80,10 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
         ::unlink(temp_path.c_str());
         return std::unexpected(std::move(error));
     };
-    if (auto written = write_all(fd, content, path); !written) return cleanup_on_error(written.error());
-    if (::fchmod(fd, mode) != 0) return cleanup_on_error(io_error("set the mode of", path, errno).error());
+    if (auto written = write_all(fd, content, path); !written)
+        return cleanup_on_error(written.error());
+    if (::fchmod(fd, mode) != 0)
+        return cleanup_on_error(io_error("set the mode of", path, errno).error());
     if (::fsync(fd) != 0) return cleanup_on_error(io_error("fsync", path, errno).error());
     if (::close(fd) != 0) {
         int saved = errno;

@@ -9,7 +9,7 @@
 namespace launchkit::util {
 
 class FileLock {
-public:
+  public:
     // Blocks until the lock on `path` (created if missing) is held.
     static Result<FileLock> acquire(const std::filesystem::path& path);
 
@@ -19,7 +19,7 @@ public:
     FileLock& operator=(const FileLock&) = delete;
     ~FileLock();
 
-private:
+  private:
     explicit FileLock(int fd) : fd_(fd) {}
     int fd_ = -1;
 };

@@ -17,7 +17,7 @@ namespace {
 
 // Owns one file descriptor; pipes must be closed on every path or the child never sees EOF.
 class FileDescriptor {
-public:
+  public:
     FileDescriptor() = default;
     explicit FileDescriptor(int fd) : fd_(fd) {}
     FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
@@ -38,7 +38,7 @@ public:
         fd_ = -1;
     }
 
-private:
+  private:
     int fd_ = -1;
 };
 
@@ -117,8 +117,7 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
     posix_spawn_file_actions_adddup2(&setup.actions, stdout_pipe.write_end.get(), STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&setup.actions, stderr_pipe.write_end.get(), STDERR_FILENO);
     std::string directory = spec.working_directory.string();
-    if (!directory.empty())
-        posix_spawn_file_actions_addchdir_np(&setup.actions, directory.c_str());
+    if (!directory.empty()) posix_spawn_file_actions_addchdir_np(&setup.actions, directory.c_str());
 
     // The child starts with default signal handling even if we ignore SIGPIPE.
     sigset_t default_signals;
@@ -137,13 +136,14 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
     auto envp = as_c_strings(env_strings);
 
     pid_t pid = 0;
-    int spawn_error = ::posix_spawnp(&pid, argv[0], &setup.actions, &setup.attributes,
-                                     argv.data(), envp.data());
+    int spawn_error =
+        ::posix_spawnp(&pid, argv[0], &setup.actions, &setup.attributes, argv.data(), envp.data());
     stdin_pipe.read_end.reset();
     stdout_pipe.write_end.reset();
     stderr_pipe.write_end.reset();
     if (spawn_error != 0) {
-        if (spawn_error == ENOENT && !directory.empty() && !std::filesystem::is_directory(directory))
+        if (spawn_error == ENOENT && !directory.empty() &&
+            !std::filesystem::is_directory(directory))
             return fail(ExitCode::environment, "cannot run '{}': directory '{}' does not exist",
                         spec.argv[0], directory);
         return fail(ExitCode::environment, "cannot run '{}': {}", spec.argv[0],
@@ -152,8 +152,10 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
 
     ProcessResult result;
     std::string_view pending_input = spec.stdin_data;
-    if (pending_input.empty()) stdin_pipe.write_end.reset();
-    else ::fcntl(stdin_pipe.write_end.get(), F_SETFL, O_NONBLOCK);
+    if (pending_input.empty())
+        stdin_pipe.write_end.reset();
+    else
+        ::fcntl(stdin_pipe.write_end.get(), F_SETFL, O_NONBLOCK);
 
     auto deadline = spec.timeout ? std::chrono::steady_clock::now() + *spec.timeout
                                  : std::chrono::steady_clock::time_point::max();

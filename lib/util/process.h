@@ -14,11 +14,12 @@
 namespace launchkit::util {
 
 struct ProcessSpec {
-    std::vector<std::string> argv{};                 // argv[0] is looked up on PATH
-    std::filesystem::path working_directory{};       // empty: the caller's
+    std::vector<std::string> argv{};                                 // argv[0] is looked up on PATH
+    std::filesystem::path working_directory{};                       // empty: the caller's
     std::vector<std::pair<std::string, std::string>> environment{};  // set or override in the child
-    std::string stdin_data{};                        // written to the child's stdin, then closed
-    std::optional<std::chrono::milliseconds> timeout{};  // kill the child's process group after this
+    std::string stdin_data{};  // written to the child's stdin, then closed
+    std::optional<std::chrono::milliseconds>
+        timeout{};  // kill the child's process group after this
 };
 
 struct ProcessResult {

@@ -13,8 +13,8 @@ size_t edit_distance(std::string_view left, std::string_view right) {
         row[0] = i;
         for (size_t j = 1; j <= right.size(); ++j) {
             size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                               diagonal + (left[i - 1] == right[j - 1] ? 0 : 1)});
+            row[j] = std::min(
+                {row[j] + 1, row[j - 1] + 1, diagonal + (left[i - 1] == right[j - 1] ? 0 : 1)});
             diagonal = above;
         }
     }

@@ -1,4 +1,5 @@
-// UTC timestamps in the two textual forms launchkit writes: RFC 3339 for records, dates for changelogs.
+// UTC timestamps in the two textual forms launchkit writes: RFC 3339 for records, dates for
+// changelogs.
 #pragma once
 
 #include <chrono>

@@ -8,10 +8,14 @@ namespace launchkit::version {
 
 std::string_view to_string(BumpKind kind) {
     switch (kind) {
-        case BumpKind::none: return "none";
-        case BumpKind::patch: return "patch";
-        case BumpKind::minor: return "minor";
-        case BumpKind::major: return "major";
+        case BumpKind::none:
+            return "none";
+        case BumpKind::patch:
+            return "patch";
+        case BumpKind::minor:
+            return "minor";
+        case BumpKind::major:
+            return "major";
     }
     return "none";
 }
@@ -26,10 +30,17 @@ Result<BumpKind> parse_bump_kind(std::string_view text) {
 SemVer bump(const SemVer& base, BumpKind kind) {
     SemVer next = base.release_part();
     switch (kind) {
-        case BumpKind::major: next = SemVer{base.major + 1, 0, 0, {}, {}}; break;
-        case BumpKind::minor: next = SemVer{base.major, base.minor + 1, 0, {}, {}}; break;
-        case BumpKind::patch: next.patch += 1; break;
-        case BumpKind::none: break;
+        case BumpKind::major:
+            next = SemVer{base.major + 1, 0, 0, {}, {}};
+            break;
+        case BumpKind::minor:
+            next = SemVer{base.major, base.minor + 1, 0, {}, {}};
+            break;
+        case BumpKind::patch:
+            next.patch += 1;
+            break;
+        case BumpKind::none:
+            break;
     }
     return next;
 }
@@ -38,9 +49,12 @@ BumpKind bump_for_commits(const std::vector<ConventionalCommit>& commits, const 
     BumpKind result = BumpKind::none;
     for (const auto& commit : commits) {
         BumpKind kind = BumpKind::none;
-        if (commit.breaking) kind = base.major == 0 ? BumpKind::minor : BumpKind::major;
-        else if (commit.type == "feat") kind = BumpKind::minor;
-        else if (commit.type == "fix" || commit.type == "perf") kind = BumpKind::patch;
+        if (commit.breaking)
+            kind = base.major == 0 ? BumpKind::minor : BumpKind::major;
+        else if (commit.type == "feat")
+            kind = BumpKind::minor;
+        else if (commit.type == "fix" || commit.type == "perf")
+            kind = BumpKind::patch;
         result = std::max(result, kind);
         if (result == BumpKind::major) break;
     }
@@ -56,7 +70,8 @@ SemVer next_prerelease(const SemVer& target, const std::string& id,
         const auto& number = version.prerelease[1];
         std::uint64_t n = 0;
         auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), n);
-        if (error == std::errc() && end == number.data() + number.size()) highest = std::max(highest, n);
+        if (error == std::errc() && end == number.data() + number.size())
+            highest = std::max(highest, n);
     }
     SemVer next = target.release_part();
     next.prerelease = {id, std::to_string(highest + 1)};
@@ -67,7 +82,8 @@ Result<void> validate_prerelease_id(std::string_view id) {
     if (id.empty() || id.find('.') != std::string_view::npos ||
         std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; }))
         return fail(ExitCode::invalid_input,
-                    "invalid --pre '{}': expected one alphanumeric identifier such as rc, beta", id);
+                    "invalid --pre '{}': expected one alphanumeric identifier such as rc, beta",
+                    id);
     bool allowed = std::all_of(id.begin(), id.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
     });

@@ -22,7 +22,8 @@ std::string entry_line(const Commit& commit, const ConventionalCommit& parsed, C
     }
     line += parsed.description;
     line += " (" + commit.short_hash + ")";
-    if (parsed.breaking && !parsed.breaking_note.empty() && parsed.breaking_note != parsed.description)
+    if (parsed.breaking && !parsed.breaking_note.empty() &&
+        parsed.breaking_note != parsed.description)
         line += "\n  " + parsed.breaking_note;
     return line + "\n";
 }
@@ -31,11 +32,16 @@ std::string entry_line(const Commit& commit, const ConventionalCommit& parsed, C
 
 std::string_view heading(ChangeGroup group) {
     switch (group) {
-        case ChangeGroup::breaking: return "Breaking";
-        case ChangeGroup::features: return "Features";
-        case ChangeGroup::fixes: return "Fixes";
-        case ChangeGroup::performance: return "Performance";
-        case ChangeGroup::other: return "Other";
+        case ChangeGroup::breaking:
+            return "Breaking";
+        case ChangeGroup::features:
+            return "Features";
+        case ChangeGroup::fixes:
+            return "Fixes";
+        case ChangeGroup::performance:
+            return "Performance";
+        case ChangeGroup::other:
+            return "Other";
     }
     return "Other";
 }
@@ -109,8 +115,7 @@ Result<std::string> insert_section(std::string_view existing, std::string_view s
                                    std::string_view version_title) {
     std::string marker = fmt::format("## [{}]", version_title);
     size_t found = existing.find(marker);
-    if (found != std::string_view::npos &&
-        (found == 0 || existing[found - 1] == '\n'))
+    if (found != std::string_view::npos && (found == 0 || existing[found - 1] == '\n'))
         return fail(ExitCode::invalid_input, "the changelog already has a section for {}",
                     version_title);
 

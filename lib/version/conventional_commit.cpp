@@ -6,26 +6,29 @@ namespace launchkit::version {
 namespace {
 
 std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+        text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+        text.remove_suffix(1);
     return text;
 }
 
-// Finds a `BREAKING CHANGE:` / `BREAKING-CHANGE:` footer; its note runs to the end of the paragraph.
+// Finds a `BREAKING CHANGE:` / `BREAKING-CHANGE:` footer; its note runs to the end of the
+// paragraph.
 bool find_breaking_footer(std::string_view body, std::string& note) {
     size_t position = 0;
     while (position <= body.size()) {
         size_t end = body.find('\n', position);
-        std::string_view line = body.substr(position, end == std::string_view::npos ? end : end - position);
+        std::string_view line =
+            body.substr(position, end == std::string_view::npos ? end : end - position);
         for (std::string_view token : {"BREAKING CHANGE:", "BREAKING-CHANGE:"}) {
             if (!line.starts_with(token)) continue;
             std::string text(trim(line.substr(token.size())));
             // Continuation lines up to the next blank line belong to the note.
             while (end != std::string_view::npos) {
                 size_t next_end = body.find('\n', end + 1);
-                auto next = trim(body.substr(end + 1, next_end == std::string_view::npos
-                                                          ? next_end
-                                                          : next_end - end - 1));
+                auto next = trim(body.substr(
+                    end + 1, next_end == std::string_view::npos ? next_end : next_end - end - 1));
                 if (next.empty()) break;
                 text += (text.empty() ? "" : " ") + std::string(next);
                 end = next_end;

@@ -1,5 +1,6 @@
-// Conventional Commits 1.0.0 (https://www.conventionalcommits.org): reading a commit message's type,
-// scope, breaking marker and BREAKING CHANGE footer, which decide the version bump and changelog group.
+// Conventional Commits 1.0.0 (https://www.conventionalcommits.org): reading a commit message's
+// type, scope, breaking marker and BREAKING CHANGE footer, which decide the version bump and
+// changelog group.
 #pragma once
 
 #include <string>
@@ -11,8 +12,9 @@ struct ConventionalCommit {
     bool conventional = false;  // the subject had the `type(scope)!: description` form
     std::string type;           // lower-cased: feat, fix, perf, chore, ...
     std::string scope;
-    std::string description;    // the subject's text after ": " (the whole subject if not conventional)
-    bool breaking = false;      // `!` before the colon or a BREAKING CHANGE footer
+    std::string
+        description;        // the subject's text after ": " (the whole subject if not conventional)
+    bool breaking = false;  // `!` before the colon or a BREAKING CHANGE footer
     std::string breaking_note;  // the footer's text, if any
 };
 

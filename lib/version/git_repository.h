@@ -22,7 +22,7 @@ struct Commit {
 };
 
 class GitRepository {
-public:
+  public:
     // Opens the work tree containing `directory`; exit code 2 when it is not a git repository.
     static Result<GitRepository> open(const std::filesystem::path& directory);
 
@@ -35,8 +35,9 @@ public:
     // merges left out, limited to `path` when it is not empty. With `tag_prefix`, tags starting
     // with it are attached to the commits they point at (decorating costs time with many tags,
     // so it is skipped without one).
-    Result<std::vector<Commit>> log(const std::string& exclude_ref, const std::string& path,
-                                    const std::optional<std::string>& tag_prefix = std::nullopt) const;
+    Result<std::vector<Commit>> log(
+        const std::string& exclude_ref, const std::string& path,
+        const std::optional<std::string>& tag_prefix = std::nullopt) const;
 
     // `git status --porcelain` lines; empty means a clean work tree.
     Result<std::string> status() const;
@@ -54,7 +55,7 @@ public:
                         const std::vector<std::filesystem::path>& paths) const;
     Result<void> create_annotated_tag(const std::string& name, const std::string& message) const;
 
-private:
+  private:
     explicit GitRepository(std::filesystem::path root) : root_(std::move(root)) {}
     Result<std::string> git(std::vector<std::string> arguments) const;
 

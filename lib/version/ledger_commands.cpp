@@ -13,12 +13,16 @@ std::string prefix_for(const Context& context, const std::optional<std::string>&
 }
 
 nlohmann::json deployment_json(const LedgerEntry& entry) {
-    return nlohmann::json{{"environment", entry.environment}, {"version", entry.version},
-                          {"event", to_string(entry.event)},  {"time", entry.time},
-                          {"actor", entry.actor},             {"note", entry.note}};
+    return nlohmann::json{{"environment", entry.environment},
+                          {"version", entry.version},
+                          {"event", to_string(entry.event)},
+                          {"time", entry.time},
+                          {"actor", entry.actor},
+                          {"note", entry.note}};
 }
 
-void render_deployments(std::ostream& out, const std::vector<LedgerEntry>& deployments, bool color) {
+void render_deployments(std::ostream& out, const std::vector<LedgerEntry>& deployments,
+                        bool color) {
     Table table({"ENVIRONMENT", "VERSION", "EVENT", "SINCE", "BY", "NOTE"});
     for (const auto& entry : deployments)
         table.add_row({entry.environment, entry.version, std::string(to_string(entry.event)),
@@ -54,9 +58,10 @@ Result<ExitCode> run_status(Context& context, const StatusOptions& options) {
         }
     }
     if (wanted && !release) {
-        bool deployed_anyway = std::any_of(entries.begin(), entries.end(), [&](const LedgerEntry& e) {
-            return e.tag_prefix == tag_prefix && e.version == wanted->to_string();
-        });
+        bool deployed_anyway =
+            std::any_of(entries.begin(), entries.end(), [&](const LedgerEntry& e) {
+                return e.tag_prefix == tag_prefix && e.version == wanted->to_string();
+            });
         if (!deployed_anyway)
             return fail(ExitCode::invalid_input, "version {} is not in the release ledger {}",
                         options.version, ledger.path().string());
@@ -64,11 +69,13 @@ Result<ExitCode> run_status(Context& context, const StatusOptions& options) {
 
     auto deployments = current_deployments(entries, tag_prefix);
     if (!options.environment.empty())
-        std::erase_if(deployments, [&](const LedgerEntry& e) { return e.environment != options.environment; });
+        std::erase_if(deployments,
+                      [&](const LedgerEntry& e) { return e.environment != options.environment; });
     std::string version_text = wanted ? wanted->to_string() : (release ? release->version : "");
     std::vector<std::string> running_in;
     for (const auto& entry : deployments)
-        if (!version_text.empty() && entry.version == version_text) running_in.push_back(entry.environment);
+        if (!version_text.empty() && entry.version == version_text)
+            running_in.push_back(entry.environment);
 
     // With --env the answer is a yes/no for scripts: is this version what runs there now?
     ExitCode code = ExitCode::ok;
@@ -76,11 +83,12 @@ Result<ExitCode> run_status(Context& context, const StatusOptions& options) {
 
     if (context.json) {
         nlohmann::json json{{"tag_prefix", tag_prefix},
-                            {"version", version_text.empty() ? nlohmann::json(nullptr) : nlohmann::json(version_text)},
+                            {"version", string_or_null(version_text)},
                             {"release", release ? to_json(*release) : nlohmann::json(nullptr)},
                             {"running_in", running_in},
                             {"environments", nlohmann::json::array()}};
-        for (const auto& entry : deployments) json["environments"].push_back(deployment_json(entry));
+        for (const auto& entry : deployments)
+            json["environments"].push_back(deployment_json(entry));
         print_json(*context.out, json);
         return code;
     }
@@ -90,14 +98,18 @@ Result<ExitCode> run_status(Context& context, const StatusOptions& options) {
         return code;
     }
     if (release) {
-        out << fmt::format("Release {}: created {} by {}", release->version, release->time, release->actor);
+        out << fmt::format("Release {}: created {} by {}", release->version, release->time,
+                           release->actor);
         if (!release->tag.empty()) out << fmt::format(", tag {}", release->tag);
-        if (!release->commit.empty()) out << fmt::format(", commit {}", release->commit.substr(0, 12));
+        if (!release->commit.empty())
+            out << fmt::format(", commit {}", release->commit.substr(0, 12));
         out << '\n';
     }
-    if (running_in.empty()) out << fmt::format("{} is not the current version in any {}environment\n",
-                                               version_text, options.environment.empty() ? "" : "selected ");
-    else out << fmt::format("Running in: {}\n", fmt::join(running_in, ", "));
+    if (running_in.empty())
+        out << fmt::format("{} is not the current version in any {}environment\n", version_text,
+                           options.environment.empty() ? "" : "selected ");
+    else
+        out << fmt::format("Running in: {}\n", fmt::join(running_in, ", "));
     if (!deployments.empty()) {
         out << '\n';
         render_deployments(out, deployments, context.color);

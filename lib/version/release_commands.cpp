@@ -19,17 +19,20 @@ ReleaseRequest make_request(const Context& context, const RepositoryOptions& tar
     return request;
 }
 
+std::string previous_version(const ReleasePlan& plan) {
+    return plan.current.version ? plan.current.version->to_string() : "";
+}
+
 std::string describe_previous(const ReleasePlan& plan) {
-    return plan.current.version ? fmt::format("{} ({})", plan.current.version->to_string(),
-                                              plan.current.source)
-                                : "none";
+    return plan.current.version
+               ? fmt::format("{} ({})", plan.current.version->to_string(), plan.current.source)
+               : "none";
 }
 
 nlohmann::json plan_json(const ReleasePlan& plan, const GitRepository& repository) {
     return nlohmann::json{
         {"version", plan.version.to_string()},
-        {"previous", plan.current.version ? nlohmann::json(plan.current.version->to_string())
-                                          : nlohmann::json(nullptr)},
+        {"previous", string_or_null(previous_version(plan))},
         {"previous_source", plan.current.source},
         {"bump", plan.bump},
         {"tag", plan.tag},
@@ -73,8 +76,9 @@ Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
             return ExitCode::ok;
         }
         auto& out = *context.out;
-        out << fmt::format("Dry run: would release {} ({} from {}, {} commit(s)); nothing was changed.\n\n",
-                           plan.tag, plan.bump, describe_previous(plan), plan.commits.size());
+        out << fmt::format(
+            "Dry run: would release {} ({} from {}, {} commit(s)); nothing was changed.\n\n",
+            plan.tag, plan.bump, describe_previous(plan), plan.commits.size());
         out << fmt::format("Would add to {}:\n\n{}\n", json["changelog_file"].get<std::string>(),
                            plan.changelog_section);
         out << fmt::format("Would write {}: {}", json["version_file"].get<std::string>(),
@@ -109,9 +113,11 @@ Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
                        colorize("Released", Color::green, context.color), plan.tag, plan.bump,
                        describe_previous(plan), plan.commits.size());
     Table table({"WHAT", "DETAIL"});
-    table.add_row({json["changelog_file"].get<std::string>(), "section " + plan.version.to_string() + " added"});
+    table.add_row({json["changelog_file"].get<std::string>(),
+                   "section " + plan.version.to_string() + " added"});
     table.add_row({json["version_file"].get<std::string>(), plan.version.to_string()});
-    if (outcome.committed) table.add_row({"commit", outcome.commit.substr(0, 12) + " chore(release): " + plan.tag});
+    if (outcome.committed)
+        table.add_row({"commit", outcome.commit.substr(0, 12) + " chore(release): " + plan.tag});
     if (outcome.tagged) table.add_row({"tag", plan.tag + " (annotated)"});
     table.add_row({"ledger", ledger.path().string()});
     table.render(out, context.color);
@@ -129,9 +135,7 @@ Result<ExitCode> run_next(Context& context, const NextOptions& options) {
                    nlohmann::json{{"version", plan.version.to_string()},
                                   {"tag", plan.tag},
                                   {"bump", plan.bump},
-                                  {"previous", plan.current.version
-                                                   ? nlohmann::json(plan.current.version->to_string())
-                                                   : nlohmann::json(nullptr)},
+                                  {"previous", string_or_null(previous_version(plan))},
                                   {"commits", plan.commits.size()}});
     } else {
         *context.out << plan.version.to_string() << '\n';
@@ -149,16 +153,16 @@ Result<ExitCode> run_changelog(Context& context, const ChangelogOptions& options
     LAUNCHKIT_TRY_ASSIGN(auto current, find_current_version(repository, request));
     std::string text;
     if (options.all) {
-        LAUNCHKIT_TRY_ASSIGN(auto commits, repository.log("", request.component_path, request.tag_prefix));
+        LAUNCHKIT_TRY_ASSIGN(auto commits,
+                             repository.log("", request.component_path, request.tag_prefix));
         text = render_full_changelog(commits, request.tag_prefix);
     } else {
         LAUNCHKIT_TRY_ASSIGN(auto commits, repository.log(current.tag, request.component_path));
         text = render_section("Unreleased", "", commits);
     }
     if (context.json) {
-        print_json(*context.out, nlohmann::json{{"changelog", text},
-                                                {"since", current.tag.empty() ? nlohmann::json(nullptr)
-                                                                              : nlohmann::json(current.tag)}});
+        print_json(*context.out,
+                   nlohmann::json{{"changelog", text}, {"since", string_or_null(current.tag)}});
     } else {
         *context.out << text;
     }

@@ -49,7 +49,7 @@ struct StatusOptions {
 struct HistoryOptions {
     std::string environment;  // --env: only this environment's deploys and rollbacks
     std::optional<std::string> tag_prefix;
-    size_t limit = 0;         // 0: all
+    size_t limit = 0;  // 0: all
 };
 
 Result<ExitCode> run_create(Context& context, const CreateOptions& options);

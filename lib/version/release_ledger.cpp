@@ -43,19 +43,27 @@ Result<LedgerEntry> entry_from_json(const nlohmann::json& json) {
 
 std::string_view to_string(LedgerEvent event) {
     switch (event) {
-        case LedgerEvent::created: return "created";
-        case LedgerEvent::deployed: return "deployed";
-        case LedgerEvent::rolled_back: return "rolled_back";
+        case LedgerEvent::created:
+            return "created";
+        case LedgerEvent::deployed:
+            return "deployed";
+        case LedgerEvent::rolled_back:
+            return "rolled_back";
     }
     return "created";
 }
 
 nlohmann::json to_json(const LedgerEntry& entry) {
-    return nlohmann::json{{"time", entry.time},           {"event", to_string(entry.event)},
-                          {"version", entry.version},     {"tag_prefix", entry.tag_prefix},
-                          {"environment", entry.environment}, {"tag", entry.tag},
-                          {"commit", entry.commit},       {"repository", entry.repository},
-                          {"actor", entry.actor},         {"note", entry.note}};
+    return nlohmann::json{{"time", entry.time},
+                          {"event", to_string(entry.event)},
+                          {"version", entry.version},
+                          {"tag_prefix", entry.tag_prefix},
+                          {"environment", entry.environment},
+                          {"tag", entry.tag},
+                          {"commit", entry.commit},
+                          {"repository", entry.repository},
+                          {"actor", entry.actor},
+                          {"note", entry.note}};
 }
 
 ReleaseLedger::ReleaseLedger(const std::filesystem::path& state_dir)
@@ -67,7 +75,8 @@ Result<void> ReleaseLedger::append(const LedgerEntry& entry) const {
     LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::acquire(state_dir_ / "releases.lock"));
     // A crash mid-append can leave a line without its newline; start on a fresh line after it.
     std::string prefix;
-    if (std::ifstream existing(path_, std::ios::binary | std::ios::ate); existing && existing.tellg() > 0) {
+    if (std::ifstream existing(path_, std::ios::binary | std::ios::ate);
+        existing && existing.tellg() > 0) {
         char last = '\n';
         existing.seekg(-1, std::ios::end);
         existing.get(last);
@@ -105,8 +114,12 @@ Result<std::vector<LedgerEntry>> ReleaseLedger::read() const {
 Result<void> ReleaseLedger::record_deploy(const std::string& version, const std::string& tag_prefix,
                                           const std::string& environment, const std::string& actor,
                                           const std::string& time) const {
-    return append(LedgerEntry{.time = time, .event = LedgerEvent::deployed, .version = version,
-                              .tag_prefix = tag_prefix, .environment = environment, .actor = actor});
+    return append(LedgerEntry{.time = time,
+                              .event = LedgerEvent::deployed,
+                              .version = version,
+                              .tag_prefix = tag_prefix,
+                              .environment = environment,
+                              .actor = actor});
 }
 
 Result<void> ReleaseLedger::record_rollback(const std::string& version,
@@ -114,8 +127,12 @@ Result<void> ReleaseLedger::record_rollback(const std::string& version,
                                             const std::string& environment,
                                             const std::string& actor, const std::string& time,
                                             const std::string& reason) const {
-    return append(LedgerEntry{.time = time, .event = LedgerEvent::rolled_back, .version = version,
-                              .tag_prefix = tag_prefix, .environment = environment, .actor = actor,
+    return append(LedgerEntry{.time = time,
+                              .event = LedgerEvent::rolled_back,
+                              .version = version,
+                              .tag_prefix = tag_prefix,
+                              .environment = environment,
+                              .actor = actor,
                               .note = reason});
 }
 

@@ -18,7 +18,7 @@ enum class LedgerEvent { created, deployed, rolled_back };
 std::string_view to_string(LedgerEvent event);
 
 struct LedgerEntry {
-    std::string time{};         // RFC 3339, UTC
+    std::string time{};  // RFC 3339, UTC
     LedgerEvent event = LedgerEvent::created;
     std::string version{};      // SemVer, without the tag prefix
     std::string tag_prefix{};   // which component of a monorepo ("v", "api-v")
@@ -27,13 +27,13 @@ struct LedgerEntry {
     std::string commit{};       // releases only
     std::string repository{};   // work tree the release was created in
     std::string actor{};
-    std::string note{};         // free text: rollback reason, replaced version, ...
+    std::string note{};  // free text: rollback reason, replaced version, ...
 };
 
 nlohmann::json to_json(const LedgerEntry& entry);
 
 class ReleaseLedger {
-public:
+  public:
     explicit ReleaseLedger(const std::filesystem::path& state_dir);
 
     const std::filesystem::path& path() const { return path_; }
@@ -52,7 +52,7 @@ public:
                                  const std::string& environment, const std::string& actor,
                                  const std::string& time, const std::string& reason) const;
 
-private:
+  private:
     std::filesystem::path state_dir_;
     std::filesystem::path path_;
 };

@@ -7,8 +7,10 @@ namespace launchkit::version {
 namespace {
 
 std::string trim_copy(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+        text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+        text.remove_suffix(1);
     return std::string(text);
 }
 
@@ -17,7 +19,8 @@ std::filesystem::path component_directory(const GitRepository& repository,
     return (repository.root() / request.component_path).lexically_normal();
 }
 
-Result<void> validate_component_path(const GitRepository& repository, const ReleaseRequest& request) {
+Result<void> validate_component_path(const GitRepository& repository,
+                                     const ReleaseRequest& request) {
     if (request.component_path.empty()) return {};
     std::filesystem::path path = request.component_path;
     auto relative = path.lexically_normal();
@@ -44,7 +47,7 @@ Result<std::optional<SemVer>> read_version_file(const std::filesystem::path& pat
 // `git log` of one range, read at most once per plan: `auto` and the changelog section usually
 // need the same commits, and reading 10,000 commits twice would double the cost of a release.
 class CommitCache {
-public:
+  public:
     CommitCache(const GitRepository& repository, std::string path)
         : repository_(repository), path_(std::move(path)) {}
 
@@ -56,7 +59,7 @@ public:
         return *cached_;
     }
 
-private:
+  private:
     const GitRepository& repository_;
     std::string path_;
     std::string cached_ref_;
@@ -73,7 +76,8 @@ Result<std::pair<SemVer, std::string>> choose_version(const ReleaseRequest& requ
                         "give either a bump ({}) or --version {}, not both", request.bump,
                         request.version);
         auto explicit_version = parse_semver(request.version);
-        if (!explicit_version) return std::unexpected(with_context(explicit_version.error(), "--version"));
+        if (!explicit_version)
+            return std::unexpected(with_context(explicit_version.error(), "--version"));
         return std::pair{*explicit_version, std::string("explicit")};
     }
     if (request.bump.empty())
@@ -83,7 +87,8 @@ Result<std::pair<SemVer, std::string>> choose_version(const ReleaseRequest& requ
 
     if (request.bump == "release") {
         if (!request.prerelease_id.empty())
-            return fail(ExitCode::invalid_input, "'release' finalises a pre-release; it takes no --pre");
+            return fail(ExitCode::invalid_input,
+                        "'release' finalises a pre-release; it takes no --pre");
         if (!current.version || !current.version->is_prerelease())
             return fail(ExitCode::invalid_input,
                         "the current version {} is not a pre-release; nothing to finalise",
@@ -155,7 +160,8 @@ Result<CurrentVersion> find_current_version(const GitRepository& repository,
 Result<ReleasePlan> plan_release(const GitRepository& repository, const ReleaseRequest& request,
                                  util::TimePoint now) {
     LAUNCHKIT_TRY(validate_component_path(repository, request));
-    if (!request.prerelease_id.empty()) LAUNCHKIT_TRY(validate_prerelease_id(request.prerelease_id));
+    if (!request.prerelease_id.empty())
+        LAUNCHKIT_TRY(validate_prerelease_id(request.prerelease_id));
     LAUNCHKIT_TRY_ASSIGN(bool has_commits, repository.has_commits());
     if (!has_commits)
         return fail(ExitCode::invalid_input, "repository '{}' has no commits to release",
@@ -175,14 +181,16 @@ Result<ReleasePlan> plan_release(const GitRepository& repository, const ReleaseR
         plan.version = next_prerelease(plan.version, request.prerelease_id, plan.current.tagged);
     }
     if (plan.current.version && compare_precedence(plan.version, *plan.current.version) <= 0)
-        return fail(ExitCode::invalid_input,
-                    "refusing to release {}: it is not higher than the current version {} (from {})",
-                    plan.version.to_string(), plan.current.version->to_string(), plan.current.source);
+        return fail(
+            ExitCode::invalid_input,
+            "refusing to release {}: it is not higher than the current version {} (from {})",
+            plan.version.to_string(), plan.current.version->to_string(), plan.current.source);
     plan.tag = request.tag_prefix + plan.version.to_string();
 
     // A pre-release lists what changed since the previous tag of any kind; a final release
     // lists everything since the previous final release.
-    std::string since = plan.version.is_prerelease() ? plan.current.tag : plan.current.last_release_tag;
+    std::string since =
+        plan.version.is_prerelease() ? plan.current.tag : plan.current.last_release_tag;
     LAUNCHKIT_TRY_ASSIGN(plan.commits, commits_since.since(since));
     std::erase_if(plan.commits, [](const Commit& commit) {
         return is_release_commit(parse_conventional_commit(commit.subject, commit.body));
@@ -191,13 +199,15 @@ Result<ReleasePlan> plan_release(const GitRepository& repository, const ReleaseR
     auto directory = component_directory(repository, request);
     plan.changelog_path = directory / request.changelog_file;
     plan.version_path = directory / request.version_file;
-    plan.changelog_section = render_section(plan.version.to_string(), util::format_date(now), plan.commits);
+    plan.changelog_section =
+        render_section(plan.version.to_string(), util::format_date(now), plan.commits);
     std::string existing;
     if (std::filesystem::exists(plan.changelog_path)) {
         LAUNCHKIT_TRY_ASSIGN(existing, util::read_file(plan.changelog_path));
     }
     auto content = insert_section(existing, plan.changelog_section, plan.version.to_string());
-    if (!content) return std::unexpected(with_context(content.error(), plan.changelog_path.string()));
+    if (!content)
+        return std::unexpected(with_context(content.error(), plan.changelog_path.string()));
     plan.changelog_content = std::move(*content);
     plan.version_content = plan.version.to_string() + "\n";
     return plan;
@@ -223,16 +233,21 @@ Result<ReleaseOutcome> apply_release(const GitRepository& repository, const Rele
     }
     auto restore = [&](Error error) -> Result<ReleaseOutcome> {
         for (const auto& original : originals) {
-            if (original.content) (void)util::write_file_atomically(original.path, *original.content);
-            else std::filesystem::remove(original.path);
+            if (original.content)
+                (void)util::write_file_atomically(original.path, *original.content);
+            else
+                std::filesystem::remove(original.path);
         }
-        return std::unexpected(with_context(std::move(error), "release not created, files restored"));
+        return std::unexpected(
+            with_context(std::move(error), "release not created, files restored"));
     };
 
     LAUNCHKIT_TRY(util::create_directories(plan.changelog_path.parent_path()));
-    if (auto written = util::write_file_atomically(plan.changelog_path, plan.changelog_content); !written)
+    if (auto written = util::write_file_atomically(plan.changelog_path, plan.changelog_content);
+        !written)
         return restore(written.error());
-    if (auto written = util::write_file_atomically(plan.version_path, plan.version_content); !written)
+    if (auto written = util::write_file_atomically(plan.version_path, plan.version_content);
+        !written)
         return restore(written.error());
 
     ReleaseOutcome outcome;

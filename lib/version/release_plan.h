@@ -18,11 +18,11 @@ namespace launchkit::version {
 
 struct ReleaseRequest {
     std::filesystem::path repository = ".";
-    std::string bump;              // patch | minor | major | auto | release; empty with `version`
-    std::string version;           // an explicit version (--version)
-    std::string prerelease_id;     // --pre rc
+    std::string bump;           // patch | minor | major | auto | release; empty with `version`
+    std::string version;        // an explicit version (--version)
+    std::string prerelease_id;  // --pre rc
     std::string tag_prefix = "v";
-    std::string component_path;    // --path: a subtree of the repository; empty for all of it
+    std::string component_path;  // --path: a subtree of the repository; empty for all of it
     std::string changelog_file = "CHANGELOG.md";  // relative to the component path
     std::string version_file = "VERSION";         // relative to the component path
 };
@@ -34,14 +34,14 @@ struct CurrentVersion {
     std::string tag;                     // the tag of `version`, when it came from one
     std::optional<SemVer> last_release;  // newest tag that is not a pre-release
     std::string last_release_tag;
-    std::vector<SemVer> tagged;          // every SemVer tag with the prefix
+    std::vector<SemVer> tagged;  // every SemVer tag with the prefix
 };
 
 struct ReleasePlan {
     CurrentVersion current;
     SemVer version;
-    std::string bump;  // patch | minor | major (also for auto) | explicit | release
-    std::string tag;   // tag_prefix + version
+    std::string bump;             // patch | minor | major (also for auto) | explicit | release
+    std::string tag;              // tag_prefix + version
     std::vector<Commit> commits;  // the commits the changelog section covers, newest first
     std::string changelog_section;
     std::filesystem::path changelog_path;  // absolute

@@ -11,9 +11,8 @@ bool is_identifier_char(char c) {
 }
 
 bool is_all_digits(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-        return c >= '0' && c <= '9';
-    });
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::unexpected<Error> invalid(std::string_view text, std::string_view reason) {
@@ -24,7 +23,8 @@ Result<std::uint64_t> parse_number(std::string_view whole, std::string_view part
                                    std::string_view name) {
     if (part.empty()) return invalid(whole, fmt::format("{} version is empty", name));
     if (!is_all_digits(part))
-        return invalid(whole, fmt::format("{} version '{}' is not a non-negative integer", name, part));
+        return invalid(whole,
+                       fmt::format("{} version '{}' is not a non-negative integer", name, part));
     if (part.size() > 1 && part[0] == '0')
         return invalid(whole, fmt::format("{} version '{}' has a leading zero", name, part));
     std::uint64_t value = 0;
@@ -50,8 +50,8 @@ Result<std::vector<std::string>> parse_identifiers(std::string_view whole, std::
                                               name, identifier, *bad));
         if (numeric_strict && is_all_digits(identifier) && identifier.size() > 1 &&
             identifier[0] == '0')
-            return invalid(whole, fmt::format("{} identifier '{}' has a leading zero", name,
-                                              identifier));
+            return invalid(whole,
+                           fmt::format("{} identifier '{}' has a leading zero", name, identifier));
         identifiers.emplace_back(identifier);
         if (dot == std::string_view::npos) break;
         start = dot + 1;
@@ -95,8 +95,8 @@ Result<SemVer> parse_semver(std::string_view text) {
     std::string_view rest = text;
 
     if (auto plus = rest.find('+'); plus != std::string_view::npos) {
-        LAUNCHKIT_TRY_ASSIGN(version.build,
-                             parse_identifiers(text, rest.substr(plus + 1), "build metadata", false));
+        LAUNCHKIT_TRY_ASSIGN(
+            version.build, parse_identifiers(text, rest.substr(plus + 1), "build metadata", false));
         rest = rest.substr(0, plus);
     }
     if (auto dash = rest.find('-'); dash != std::string_view::npos) {
@@ -106,14 +106,16 @@ Result<SemVer> parse_semver(std::string_view text) {
     }
 
     auto first_dot = rest.find('.');
-    auto second_dot = first_dot == std::string_view::npos ? first_dot : rest.find('.', first_dot + 1);
-    if (second_dot == std::string_view::npos || rest.find('.', second_dot + 1) != std::string_view::npos) {
+    auto second_dot =
+        first_dot == std::string_view::npos ? first_dot : rest.find('.', first_dot + 1);
+    if (second_dot == std::string_view::npos ||
+        rest.find('.', second_dot + 1) != std::string_view::npos) {
         return invalid(text, "expected MAJOR.MINOR.PATCH with three numbers");
     }
     LAUNCHKIT_TRY_ASSIGN(version.major, parse_number(text, rest.substr(0, first_dot), "major"));
-    LAUNCHKIT_TRY_ASSIGN(version.minor,
-                         parse_number(text, rest.substr(first_dot + 1, second_dot - first_dot - 1),
-                                      "minor"));
+    LAUNCHKIT_TRY_ASSIGN(
+        version.minor,
+        parse_number(text, rest.substr(first_dot + 1, second_dot - first_dot - 1), "minor"));
     LAUNCHKIT_TRY_ASSIGN(version.patch, parse_number(text, rest.substr(second_dot + 1), "patch"));
     return version;
 }

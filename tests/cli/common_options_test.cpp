@@ -18,7 +18,8 @@ TEST_CASE("every tool answers --version and --help, and documents its exit codes
         auto help = run_tool(tool, {"--help"});
         CHECK(help.exit_code == 0);
         CHECK_THAT(help.stdout_text, Catch::Contains("Exit codes: 0 ok") &&
-                                         Catch::Contains("--json") && Catch::Contains("--state-dir"));
+                                         Catch::Contains("--json") &&
+                                         Catch::Contains("--state-dir"));
 
         auto no_command = run_tool(tool, {});
         CHECK(no_command.exit_code == 2);
@@ -37,14 +38,16 @@ TEST_CASE("a broken configuration file is named with exit code 2", "[cli]") {
     std::ofstream(dir.path() / "launchkit.yaml") << "release:\n  tag_prefx: v\n";
     auto result = run_tool("release-manager", {"history"}, dir.path());
     CHECK(result.exit_code == 2);
-    CHECK_THAT(result.stderr_text, Catch::Contains("launchkit.yaml:2: unknown key 'release.tag_prefx'"));
+    CHECK_THAT(result.stderr_text,
+               Catch::Contains("launchkit.yaml:2: unknown key 'release.tag_prefx'"));
 
     auto missing = run_tool("release-manager", {"history", "--config", "/no/such.yaml"});
     CHECK(missing.exit_code == 2);
     CHECK_THAT(missing.stderr_text, Catch::Contains("/no/such.yaml"));
 }
 
-TEST_CASE("the hidden completer lists subcommands and options from the real command tree", "[cli]") {
+TEST_CASE("the hidden completer lists subcommands and options from the real command tree",
+          "[cli]") {
     auto top = run_tool("release-manager", {"__complete"});
     CHECK(top.exit_code == 0);
     CHECK_THAT(top.stdout_text, Catch::Contains("create\n") && Catch::Contains("history\n") &&

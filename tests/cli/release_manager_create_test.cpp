@@ -11,7 +11,8 @@ using launchkit::testing::TempDir;
 
 using launchkit::testing::ReleaseFixture;
 
-TEST_CASE_METHOD(ReleaseFixture, "create minor writes changelog, VERSION, a commit and an annotated tag",
+TEST_CASE_METHOD(ReleaseFixture,
+                 "create minor writes changelog, VERSION, a commit and an annotated tag",
                  "[cli][release]") {
     repo.commit("feat: first feature");
     repo.git({"tag", "v1.2.0"});
@@ -57,7 +58,8 @@ TEST_CASE_METHOD(ReleaseFixture, "create auto derives the bump from Conventional
     repo.commit("feat: b");
     CHECK(release_manager({"next", "auto"}).stdout_text == "1.1.0\n");
     repo.commit("refactor: c", "other.txt");
-    repo.git({"commit", "--allow-empty", "--quiet", "-m", "perf: d\n\nBREAKING CHANGE: config moved"});
+    repo.git(
+        {"commit", "--allow-empty", "--quiet", "-m", "perf: d\n\nBREAKING CHANGE: config moved"});
     CHECK(release_manager({"next"}).stdout_text == "2.0.0\n");
     CHECK(release_manager({"next", "patch"}).stdout_text == "1.0.1\n");
 
@@ -142,7 +144,8 @@ TEST_CASE_METHOD(ReleaseFixture, "create --version sets an exact version and ref
         INFO(lower);
         auto refused = release_manager({"create", "--version", lower});
         CHECK(refused.exit_code == 2);
-        CHECK_THAT(refused.stderr_text, Catch::Contains("not higher than the current version 5.1.0"));
+        CHECK_THAT(refused.stderr_text,
+                   Catch::Contains("not higher than the current version 5.1.0"));
     }
     CHECK(tags() == "v5.0.0\nv5.1.0\n");
 }
@@ -182,8 +185,8 @@ TEST_CASE_METHOD(ReleaseFixture, "invalid input is refused with exit code 2 and 
 
 TEST_CASE("a missing or non-git directory is refused with exit code 2", "[cli][release]") {
     TempDir dir;
-    auto missing = run_tool("release-manager",
-                            {"create", "patch", "--repo", (dir.path() / "nope").string()});
+    auto missing =
+        run_tool("release-manager", {"create", "patch", "--repo", (dir.path() / "nope").string()});
     CHECK(missing.exit_code == 2);
     CHECK_THAT(missing.stderr_text, Catch::Contains("does not exist"));
 
@@ -220,7 +223,8 @@ TEST_CASE_METHOD(ReleaseFixture, "a dirty work tree is refused unless --allow-di
     CHECK_THAT(repo.git({"status", "--porcelain"}), Catch::Contains("M  file.txt"));
 }
 
-TEST_CASE_METHOD(ReleaseFixture, "a dry run prints the plan and changes nothing", "[cli][release]") {
+TEST_CASE_METHOD(ReleaseFixture, "a dry run prints the plan and changes nothing",
+                 "[cli][release]") {
     repo.commit("feat: start");
     repo.git({"tag", "v1.0.0"});
     repo.commit("fix(db): pool leak");
@@ -231,7 +235,8 @@ TEST_CASE_METHOD(ReleaseFixture, "a dry run prints the plan and changes nothing"
     CHECK_THAT(result.stdout_text, Catch::Contains("would release v1.0.1") &&
                                        Catch::Contains("- **db:** pool leak (") &&
                                        Catch::Contains("Would create annotated tag: v1.0.1"));
-    auto json = nlohmann::json::parse(release_manager({"create", "auto", "--dry-run", "--json"}).stdout_text);
+    auto json = nlohmann::json::parse(
+        release_manager({"create", "auto", "--dry-run", "--json"}).stdout_text);
     CHECK(json["dry_run"] == true);
     CHECK(json["version"] == "1.0.1");
     CHECK(json["committed"] == false);
@@ -242,7 +247,8 @@ TEST_CASE_METHOD(ReleaseFixture, "a dry run prints the plan and changes nothing"
     CHECK_FALSE(std::filesystem::exists(state.path() / "releases.jsonl"));
 }
 
-TEST_CASE_METHOD(ReleaseFixture, "create with --no-tag or --no-commit stops early", "[cli][release]") {
+TEST_CASE_METHOD(ReleaseFixture, "create with --no-tag or --no-commit stops early",
+                 "[cli][release]") {
     repo.commit("feat: start");
     REQUIRE(release_manager({"create", "minor", "--no-tag"}).exit_code == 0);
     CHECK(tags().empty());
@@ -270,7 +276,8 @@ TEST_CASE_METHOD(ReleaseFixture, "the VERSION file is the fallback when there is
     CHECK_THAT(bad.stderr_text, Catch::Contains("VERSION") && Catch::Contains("'2.4'"));
 }
 
-TEST_CASE_METHOD(ReleaseFixture, "one component of a monorepo is released with --path and --tag-prefix",
+TEST_CASE_METHOD(ReleaseFixture,
+                 "one component of a monorepo is released with --path and --tag-prefix",
                  "[cli][release]") {
     repo.commit("feat: web start", "web/index.js");
     repo.commit("feat: api start", "api/main.go");
@@ -279,7 +286,8 @@ TEST_CASE_METHOD(ReleaseFixture, "one component of a monorepo is released with -
     repo.commit("fix: api bug", "api/main.go");
     repo.commit("feat: web feature", "web/index.js");
 
-    auto api = release_manager({"create", "auto", "--path", "api", "--tag-prefix", "api-v", "--json"});
+    auto api =
+        release_manager({"create", "auto", "--path", "api", "--tag-prefix", "api-v", "--json"});
     INFO(api.stderr_text);
     REQUIRE(api.exit_code == 0);
     auto json = nlohmann::json::parse(api.stdout_text);
@@ -288,7 +296,8 @@ TEST_CASE_METHOD(ReleaseFixture, "one component of a monorepo is released with -
     CHECK(json["commits"] == 1);
     CHECK(json["changelog_file"] == "api/CHANGELOG.md");
     CHECK(repo.read("api/VERSION") == "1.0.1\n");
-    CHECK_THAT(repo.read("api/CHANGELOG.md"), Catch::Contains("api bug") && !Catch::Contains("web"));
+    CHECK_THAT(repo.read("api/CHANGELOG.md"),
+               Catch::Contains("api bug") && !Catch::Contains("web"));
     CHECK(release_manager({"next"}).stdout_text == "7.1.0\n");
 
     // The same through a configuration file.
@@ -313,7 +322,8 @@ TEST_CASE_METHOD(ReleaseFixture, "a commit that fails leaves the work tree as it
 
     auto result = release_manager({"create", "minor"});
     CHECK(result.exit_code == 3);
-    CHECK_THAT(result.stderr_text, Catch::Contains("files restored") && Catch::Contains("policy says no"));
+    CHECK_THAT(result.stderr_text,
+               Catch::Contains("files restored") && Catch::Contains("policy says no"));
     CHECK(repo.git({"rev-parse", "HEAD"}) == head);
     CHECK(tags().empty());
     CHECK(repo.git({"status", "--porcelain"}).empty());  // CHANGELOG restored, VERSION removed
@@ -325,7 +335,8 @@ TEST_CASE_METHOD(ReleaseFixture, "a missing git identity is found before any fil
     repo.commit("feat: start");
     auto result = run_tool("release-manager", {"create", "minor"}, repo.root(),
                            {{"LAUNCHKIT_STATE_DIR", state.path().string()},
-                            {"GIT_COMMITTER_NAME", ""}, {"GIT_AUTHOR_NAME", ""}});
+                            {"GIT_COMMITTER_NAME", ""},
+                            {"GIT_AUTHOR_NAME", ""}});
     CHECK(result.exit_code == 3);
     CHECK_THAT(result.stderr_text, Catch::Contains("no committer identity"));
     CHECK(repo.git({"status", "--porcelain"}).empty());

@@ -43,8 +43,8 @@ TEST_CASE_METHOD(ReleaseFixture, "created releases and deploys appear in history
     CHECK(entries[4]["actor"] == "ci-bot");
     CHECK(entries[4]["tag"] == "v5.0.0");
     CHECK(entries[4]["commit"].get<std::string>().size() == 40);
-    for (const char* key : {"time", "event", "version", "tag_prefix", "environment", "tag", "commit",
-                            "repository", "actor", "note"})
+    for (const char* key : {"time", "event", "version", "tag_prefix", "environment", "tag",
+                            "commit", "repository", "actor", "note"})
         CHECK(entries[0].contains(key));
 
     auto production = release_manager({"history", "--env", "production", "-n", "1"});
@@ -61,7 +61,8 @@ TEST_CASE_METHOD(ReleaseFixture, "created releases and deploys appear in history
     CHECK(json["environments"].size() == 2);
 
     auto latest = release_manager({"status"});
-    CHECK_THAT(latest.stdout_text, Catch::Contains("Release 5.1.0") && Catch::Contains("ENVIRONMENT"));
+    CHECK_THAT(latest.stdout_text,
+               Catch::Contains("Release 5.1.0") && Catch::Contains("ENVIRONMENT"));
 
     // With --env, status answers "is this version what runs there now?" for scripts.
     CHECK(release_manager({"status", "5.0.0", "--env", "production"}).exit_code == 0);

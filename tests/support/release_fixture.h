@@ -11,8 +11,9 @@ struct ReleaseFixture {
 
     // Runs the real release-manager in the repository with this state directory, acting as ci-bot.
     util::ProcessResult release_manager(std::vector<std::string> arguments) {
-        return run_tool("release-manager", std::move(arguments), repo.root(),
-                        {{"LAUNCHKIT_STATE_DIR", state.path().string()}, {"LAUNCHKIT_ACTOR", "ci-bot"}});
+        return run_tool(
+            "release-manager", std::move(arguments), repo.root(),
+            {{"LAUNCHKIT_STATE_DIR", state.path().string()}, {"LAUNCHKIT_ACTOR", "ci-bot"}});
     }
     std::string tags() { return repo.git({"tag", "--list"}); }
 };

@@ -10,7 +10,8 @@
 namespace launchkit::testing {
 
 TempDir::TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "launchkit-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "launchkit-test-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
 }
@@ -26,7 +27,8 @@ GitSandbox::GitSandbox() {
 
 std::string GitSandbox::git(std::vector<std::string> arguments) const {
     arguments.insert(arguments.begin(), "git");
-    auto result = util::run_process(util::ProcessSpec{.argv = arguments, .working_directory = root()});
+    auto result =
+        util::run_process(util::ProcessSpec{.argv = arguments, .working_directory = root()});
     REQUIRE(result);
     INFO("git " << arguments[1] << ": " << result->stderr_text);
     REQUIRE(result->exit_code == 0);

@@ -11,20 +11,20 @@
 namespace launchkit::testing {
 
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
 // A git repository in a temporary directory with helpers to make Conventional Commits.
 class GitSandbox {
-public:
+  public:
     GitSandbox();
     const std::filesystem::path& root() const { return dir_.path(); }
 
@@ -35,7 +35,7 @@ public:
     void write(const std::string& relative_path, const std::string& content) const;
     std::string read(const std::string& relative_path) const;
 
-private:
+  private:
     TempDir dir_;
     int counter_ = 0;
 };

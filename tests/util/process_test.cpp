@@ -8,7 +8,8 @@
 using namespace launchkit;
 
 TEST_CASE("run_process passes argv untouched, with no shell in between", "[process]") {
-    auto result = util::run_process({.argv = {"printf", "%s|", "a b", "$(echo hi)", "'; rm -rf /"}});
+    auto result =
+        util::run_process({.argv = {"printf", "%s|", "a b", "$(echo hi)", "'; rm -rf /"}});
     REQUIRE(result);
     CHECK(result->exit_code == 0);
     CHECK(result->stdout_text == "a b|$(echo hi)|'; rm -rf /|");
@@ -38,8 +39,8 @@ TEST_CASE("run_process runs in the given directory and reports spawn failures", 
 }
 
 TEST_CASE("run_process kills a child that outlives its timeout", "[process]") {
-    auto result = util::run_process({.argv = {"sh", "-c", "sleep 30 & sleep 30"},
-                                     .timeout = std::chrono::milliseconds(200)});
+    auto result = util::run_process(
+        {.argv = {"sh", "-c", "sleep 30 & sleep 30"}, .timeout = std::chrono::milliseconds(200)});
     REQUIRE(result);
     CHECK(result->timed_out);
     CHECK(result->signal == SIGKILL);

@@ -6,7 +6,9 @@ using namespace launchkit::version;
 
 namespace {
 
-SemVer v(const std::string& text) { return *parse_semver(text); }
+SemVer v(const std::string& text) {
+    return *parse_semver(text);
+}
 
 ConventionalCommit commit(const std::string& subject, const std::string& body = "") {
     return parse_conventional_commit(subject, body);
@@ -35,13 +37,14 @@ TEST_CASE("parse_bump_kind accepts the three kinds only", "[bump]") {
 TEST_CASE("bump_for_commits takes the largest bump the commits call for", "[bump]") {
     auto one = v("1.4.2");
     CHECK(bump_for_commits({}, one) == BumpKind::none);
-    CHECK(bump_for_commits({commit("docs: typo"), commit("chore: deps"), commit("Update x")}, one) ==
-          BumpKind::none);
+    CHECK(bump_for_commits({commit("docs: typo"), commit("chore: deps"), commit("Update x")},
+                           one) == BumpKind::none);
     CHECK(bump_for_commits({commit("docs: typo"), commit("fix: crash")}, one) == BumpKind::patch);
     CHECK(bump_for_commits({commit("perf: faster")}, one) == BumpKind::patch);
     CHECK(bump_for_commits({commit("fix: crash"), commit("feat(ui): dark mode")}, one) ==
           BumpKind::minor);
-    CHECK(bump_for_commits({commit("fix: crash"), commit("feat!: new API")}, one) == BumpKind::major);
+    CHECK(bump_for_commits({commit("fix: crash"), commit("feat!: new API")}, one) ==
+          BumpKind::major);
     CHECK(bump_for_commits({commit("refactor: x", "BREAKING CHANGE: config renamed")}, one) ==
           BumpKind::major);
     CHECK(bump_for_commits({commit("chore!: drop node 16")}, one) == BumpKind::major);
@@ -58,13 +61,15 @@ TEST_CASE("before 1.0.0 a breaking change bumps minor, not major", "[bump]") {
 TEST_CASE("next_prerelease numbers pre-releases of the same target", "[bump]") {
     auto target = v("1.3.0");
     CHECK(next_prerelease(target, "rc", {}).to_string() == "1.3.0-rc.1");
-    CHECK(next_prerelease(target, "rc", {v("1.3.0-rc.1"), v("1.3.0-rc.2"), v("1.2.0")}).to_string() ==
-          "1.3.0-rc.3");
+    CHECK(
+        next_prerelease(target, "rc", {v("1.3.0-rc.1"), v("1.3.0-rc.2"), v("1.2.0")}).to_string() ==
+        "1.3.0-rc.3");
     // Numbers compare numerically; other ids and other targets do not count.
     CHECK(next_prerelease(target, "rc", {v("1.3.0-rc.9"), v("1.3.0-rc.10")}).to_string() ==
           "1.3.0-rc.11");
     CHECK(next_prerelease(target, "beta", {v("1.3.0-rc.4")}).to_string() == "1.3.0-beta.1");
-    CHECK(next_prerelease(target, "rc", {v("1.4.0-rc.4"), v("1.3.0-rc")}).to_string() == "1.3.0-rc.1");
+    CHECK(next_prerelease(target, "rc", {v("1.4.0-rc.4"), v("1.3.0-rc")}).to_string() ==
+          "1.3.0-rc.1");
 }
 
 TEST_CASE("validate_prerelease_id accepts one identifier", "[bump]") {

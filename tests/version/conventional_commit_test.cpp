@@ -33,14 +33,15 @@ TEST_CASE("a ! before the colon or a BREAKING CHANGE footer marks a breaking cha
     CHECK(footer.breaking_note == "`extends` key now means something else");
     CHECK(parse_conventional_commit("fix: y", "BREAKING-CHANGE: env renamed").breaking);
     // Only the footer token counts, not the words elsewhere in the body.
-    CHECK_FALSE(parse_conventional_commit("fix: y", "This is not a BREAKING CHANGE: really").breaking);
+    CHECK_FALSE(
+        parse_conventional_commit("fix: y", "This is not a BREAKING CHANGE: really").breaking);
 }
 
 TEST_CASE("subjects that do not follow the form are kept whole and not conventional",
           "[conventional]") {
-    for (const char* subject : {"Update README", "feat:missing space", "feat(): empty scope",
-                                "feat(a(b)): nested", ": no type", "fix(x: unclosed",
-                                "Merge branch 'main'", "feat-x: dash in type"}) {
+    for (const char* subject :
+         {"Update README", "feat:missing space", "feat(): empty scope", "feat(a(b)): nested",
+          ": no type", "fix(x: unclosed", "Merge branch 'main'", "feat-x: dash in type"}) {
         INFO(subject);
         auto commit = parse_conventional_commit(subject, "");
         CHECK_FALSE(commit.conventional);

@@ -16,8 +16,11 @@ TEST_CASE("the ledger appends entries and reads them back in order", "[ledger]")
     REQUIRE(empty);
     CHECK(empty->empty());
 
-    REQUIRE(ledger.append(LedgerEntry{.time = "2026-01-01T00:00:00Z", .event = LedgerEvent::created,
-                                      .version = "1.0.0", .tag_prefix = "v", .tag = "v1.0.0",
+    REQUIRE(ledger.append(LedgerEntry{.time = "2026-01-01T00:00:00Z",
+                                      .event = LedgerEvent::created,
+                                      .version = "1.0.0",
+                                      .tag_prefix = "v",
+                                      .tag = "v1.0.0",
                                       .actor = "ann"}));
     REQUIRE(ledger.record_deploy("1.0.0", "v", "staging", "bob", "2026-01-02T00:00:00Z"));
     REQUIRE(ledger.record_deploy("1.0.0", "v", "production", "bob", "2026-01-03T00:00:00Z"));

@@ -30,15 +30,33 @@ TEST_CASE("parse_semver reads every part and prints it back unchanged", "[semver
     CHECK(version.release_part().to_string() == "1.22.333");
 
     // Valid examples from the semver.org regular-expression test list.
-    for (const char* text : {"0.0.4", "1.2.3", "10.20.30", "1.1.2-prerelease+meta", "1.1.2+meta",
-                             "1.1.2+meta-valid", "1.0.0-alpha", "1.0.0-beta", "1.0.0-alpha.beta",
-                             "1.0.0-alpha.beta.1", "1.0.0-alpha.1", "1.0.0-alpha0.valid",
-                             "1.0.0-alpha.0valid", "1.0.0-alpha-a.b-c-somethinglong+build.1-aef.1-its-okay",
-                             "1.0.0-rc.1+build.1", "2.0.0-rc.1+build.123", "1.2.3-beta",
-                             "10.2.3-DEV-SNAPSHOT", "1.2.3-SNAPSHOT-123", "2.0.0+build.1848",
-                             "2.0.1-alpha.1227", "1.0.0-alpha+beta", "1.2.3----RC-SNAPSHOT.12.9.1--.12+788",
-                             "1.2.3----R-S.12.9.1--.12+meta", "1.2.3----RC-SNAPSHOT.12.9.1--.12",
-                             "1.0.0+0.build.1-rc.10000aaa-kk-0.1", "1.0.0-0A.is.legal",
+    for (const char* text : {"0.0.4",
+                             "1.2.3",
+                             "10.20.30",
+                             "1.1.2-prerelease+meta",
+                             "1.1.2+meta",
+                             "1.1.2+meta-valid",
+                             "1.0.0-alpha",
+                             "1.0.0-beta",
+                             "1.0.0-alpha.beta",
+                             "1.0.0-alpha.beta.1",
+                             "1.0.0-alpha.1",
+                             "1.0.0-alpha0.valid",
+                             "1.0.0-alpha.0valid",
+                             "1.0.0-alpha-a.b-c-somethinglong+build.1-aef.1-its-okay",
+                             "1.0.0-rc.1+build.1",
+                             "2.0.0-rc.1+build.123",
+                             "1.2.3-beta",
+                             "10.2.3-DEV-SNAPSHOT",
+                             "1.2.3-SNAPSHOT-123",
+                             "2.0.0+build.1848",
+                             "2.0.1-alpha.1227",
+                             "1.0.0-alpha+beta",
+                             "1.2.3----RC-SNAPSHOT.12.9.1--.12+788",
+                             "1.2.3----R-S.12.9.1--.12+meta",
+                             "1.2.3----RC-SNAPSHOT.12.9.1--.12",
+                             "1.0.0+0.build.1-rc.10000aaa-kk-0.1",
+                             "1.0.0-0A.is.legal",
                              "18446744073709551615.0.0"}) {
         CHECK(must_parse(text).to_string() == text);
     }
@@ -109,7 +127,8 @@ TEST_CASE("precedence ignores build metadata and compares numeric identifiers as
     CHECK(precedes(must_parse("1.0.0-rc.9"), must_parse("1.0.0-rc.10")));
     CHECK(precedes(must_parse("1.0.0-1"), must_parse("1.0.0-a")));  // numeric before alphanumeric
     CHECK(precedes(must_parse("1.0.0-Z"), must_parse("1.0.0-a")));  // ASCII order
-    CHECK(precedes(must_parse("1.0.0-99999999999999999999"), must_parse("1.0.0-100000000000000000000")));
+    CHECK(precedes(must_parse("1.0.0-99999999999999999999"),
+                   must_parse("1.0.0-100000000000000000000")));
     CHECK(precedes(must_parse("1.9.0"), must_parse("1.10.0")));
     CHECK(precedes(must_parse("0.9.9"), must_parse("1.0.0-alpha")));
 }
