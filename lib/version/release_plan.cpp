@@ -51,12 +51,13 @@ class CommitCache {
     CommitCache(const GitRepository& repository, std::string path)
         : repository_(repository), path_(std::move(path)) {}
 
-    Result<std::vector<Commit>> since(const std::string& ref) {
+    // The commits, owned by the cache: valid until the next call with another ref.
+    Result<const std::vector<Commit>*> since(const std::string& ref) {
         if (!cached_ || cached_ref_ != ref) {
             LAUNCHKIT_TRY_ASSIGN(cached_, repository_.log(ref, path_));
             cached_ref_ = ref;
         }
-        return *cached_;
+        return &*cached_;
     }
 
   private:
@@ -102,10 +103,10 @@ Result<std::pair<SemVer, std::string>> choose_version(const ReleaseRequest& requ
     BumpKind kind = BumpKind::none;
     if (request.bump == "auto") {
         std::string since = current.last_release_tag;
-        LAUNCHKIT_TRY_ASSIGN(auto commits, commits_since.since(since));
+        LAUNCHKIT_TRY_ASSIGN(const auto* commits, commits_since.since(since));
         std::vector<ConventionalCommit> parsed;
-        parsed.reserve(commits.size());
-        for (const auto& commit : commits) {
+        parsed.reserve(commits->size());
+        for (const auto& commit : *commits) {
             auto conventional = parse_conventional_commit(commit.subject, commit.body);
             if (!is_release_commit(conventional)) parsed.push_back(std::move(conventional));
         }
@@ -191,7 +192,8 @@ Result<ReleasePlan> plan_release(const GitRepository& repository, const ReleaseR
     // lists everything since the previous final release.
     std::string since =
         plan.version.is_prerelease() ? plan.current.tag : plan.current.last_release_tag;
-    LAUNCHKIT_TRY_ASSIGN(plan.commits, commits_since.since(since));
+    LAUNCHKIT_TRY_ASSIGN(const auto* commits, commits_since.since(since));
+    plan.commits = *commits;
     std::erase_if(plan.commits, [](const Commit& commit) {
         return is_release_commit(parse_conventional_commit(commit.subject, commit.body));
     });
