@@ -1,9 +1,17 @@
 #include "util/strings.h"
 
 #include <algorithm>
+#include <cctype>
 #include <numeric>
 
 namespace launchkit::util {
+
+std::string_view trim(std::string_view text) {
+    auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+    return text;
+}
 
 size_t edit_distance(std::string_view left, std::string_view right) {
     std::vector<size_t> row(right.size() + 1);

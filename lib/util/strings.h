@@ -1,4 +1,5 @@
-// Small string helpers shared across domains: "did you mean" suggestions for mistyped names.
+// Small string helpers shared across domains: trimming, and "did you mean" suggestions for
+// mistyped names.
 #pragma once
 
 #include <optional>
@@ -7,6 +8,9 @@
 #include <vector>
 
 namespace launchkit::util {
+
+// `text` without leading and trailing white space.
+std::string_view trim(std::string_view text);
 
 // Levenshtein distance (insertions, deletions, substitutions each cost 1).
 size_t edit_distance(std::string_view left, std::string_view right);

@@ -2,16 +2,12 @@
 
 #include <cctype>
 
+#include "util/strings.h"
+
 namespace launchkit::version {
 namespace {
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-        text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-        text.remove_suffix(1);
-    return text;
-}
+using util::trim;
 
 // Finds a `BREAKING CHANGE:` / `BREAKING-CHANGE:` footer; its note runs to the end of the
 // paragraph.

@@ -1,18 +1,11 @@
 #include "version/release_plan.h"
 
 #include "util/file_io.h"
+#include "util/strings.h"
 #include "version/changelog.h"
 
 namespace launchkit::version {
 namespace {
-
-std::string trim_copy(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-        text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-        text.remove_suffix(1);
-    return std::string(text);
-}
 
 std::filesystem::path component_directory(const GitRepository& repository,
                                           const ReleaseRequest& request) {
@@ -37,7 +30,7 @@ Result<void> validate_component_path(const GitRepository& repository,
 Result<std::optional<SemVer>> read_version_file(const std::filesystem::path& path) {
     if (!std::filesystem::exists(path)) return std::optional<SemVer>();
     LAUNCHKIT_TRY_ASSIGN(std::string text, util::read_file(path));
-    std::string content = trim_copy(text);
+    std::string content(util::trim(text));
     if (content.empty()) return std::optional<SemVer>();
     auto parsed = parse_semver(content);
     if (!parsed) return std::unexpected(with_context(parsed.error(), path.string()));
@@ -46,6 +39,7 @@ Result<std::optional<SemVer>> read_version_file(const std::filesystem::path& pat
 
 // `git log` of one range, read at most once per plan: `auto` and the changelog section usually
 // need the same commits, and reading 10,000 commits twice would double the cost of a release.
+// launchkit's own release commits are dropped here, once: they are neither changes nor bumps.
 class CommitCache {
   public:
     CommitCache(const GitRepository& repository, std::string path)
@@ -55,6 +49,9 @@ class CommitCache {
     Result<const std::vector<Commit>*> since(const std::string& ref) {
         if (!cached_ || cached_ref_ != ref) {
             LAUNCHKIT_TRY_ASSIGN(cached_, repository_.log(ref, path_));
+            std::erase_if(*cached_, [](const Commit& commit) {
+                return is_release_commit(parse_conventional_commit(commit.subject, commit.body));
+            });
             cached_ref_ = ref;
         }
         return &*cached_;
@@ -106,10 +103,8 @@ Result<std::pair<SemVer, std::string>> choose_version(const ReleaseRequest& requ
         LAUNCHKIT_TRY_ASSIGN(const auto* commits, commits_since.since(since));
         std::vector<ConventionalCommit> parsed;
         parsed.reserve(commits->size());
-        for (const auto& commit : *commits) {
-            auto conventional = parse_conventional_commit(commit.subject, commit.body);
-            if (!is_release_commit(conventional)) parsed.push_back(std::move(conventional));
-        }
+        for (const auto& commit : *commits)
+            parsed.push_back(parse_conventional_commit(commit.subject, commit.body));
         kind = bump_for_commits(parsed, base);
         if (kind == BumpKind::none)
             return fail(ExitCode::said_no,
@@ -194,9 +189,6 @@ Result<ReleasePlan> plan_release(const GitRepository& repository, const ReleaseR
         plan.version.is_prerelease() ? plan.current.tag : plan.current.last_release_tag;
     LAUNCHKIT_TRY_ASSIGN(const auto* commits, commits_since.since(since));
     plan.commits = *commits;
-    std::erase_if(plan.commits, [](const Commit& commit) {
-        return is_release_commit(parse_conventional_commit(commit.subject, commit.body));
-    });
 
     auto directory = component_directory(repository, request);
     plan.changelog_path = directory / request.changelog_file;

@@ -21,3 +21,10 @@ TEST_CASE("closest_match suggests only plausible typos", "[strings]") {
     CHECK_FALSE(closest_match("x", commands));
     CHECK_FALSE(closest_match("frobnicate", commands));
 }
+
+TEST_CASE("trim removes surrounding white space only", "[strings]") {
+    CHECK(trim("  1.2.3\n") == "1.2.3");
+    CHECK(trim("\t a b \r\n") == "a b");
+    CHECK(trim("   ").empty());
+    CHECK(trim("") == "");
+}
