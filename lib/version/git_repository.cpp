@@ -62,8 +62,9 @@ Result<std::string> GitRepository::git(std::vector<std::string> arguments) const
 Result<GitRepository> GitRepository::open(const std::filesystem::path& directory) {
     std::error_code error;
     if (!std::filesystem::is_directory(directory, error))
-        return fail(ExitCode::invalid_input, "repository directory '{}' does not exist",
-                    directory.string());
+        return fail(ExitCode::invalid_input, "repository directory '{}' {}", directory.string(),
+                    std::filesystem::exists(directory, error) ? "is not a directory"
+                                                              : "does not exist");
     util::ProcessSpec spec{.argv = {"git", "rev-parse", "--show-toplevel"},
                            .working_directory = directory};
     LAUNCHKIT_TRY_ASSIGN(auto result, util::run_process(spec));

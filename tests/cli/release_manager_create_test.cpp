@@ -1,6 +1,8 @@
 // Black-box tests: the real release-manager binary in scratch git repositories.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "support/release_fixture.h"
@@ -189,6 +191,11 @@ TEST_CASE("a missing or non-git directory is refused with exit code 2", "[cli][r
         run_tool("release-manager", {"create", "patch", "--repo", (dir.path() / "nope").string()});
     CHECK(missing.exit_code == 2);
     CHECK_THAT(missing.stderr_text, Catch::Contains("does not exist"));
+
+    std::ofstream(dir.path() / "file") << "x";
+    auto a_file = run_tool("release-manager", {"next", "--repo", (dir.path() / "file").string()});
+    CHECK(a_file.exit_code == 2);
+    CHECK_THAT(a_file.stderr_text, Catch::Contains("is not a directory"));
 
     auto not_git = run_tool("release-manager", {"next", "-C", dir.path().string()});
     CHECK(not_git.exit_code == 2);
