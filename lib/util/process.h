@@ -14,12 +14,16 @@
 namespace launchkit::util {
 
 struct ProcessSpec {
-    std::vector<std::string> argv{};                                 // argv[0] is looked up on PATH
-    std::filesystem::path working_directory{};                       // empty: the caller's
-    std::vector<std::pair<std::string, std::string>> environment{};  // set or override in the child
-    std::string stdin_data{};  // written to the child's stdin, then closed
-    std::optional<std::chrono::milliseconds>
-        timeout{};  // kill the child's process group after this
+    // argv[0] is looked up on PATH.
+    std::vector<std::string> argv{};
+    // Empty: the caller's.
+    std::filesystem::path working_directory{};
+    // Variables set or overridden in the child; the rest of the caller's environment is inherited.
+    std::vector<std::pair<std::string, std::string>> environment{};
+    // Written to the child's stdin, which is then closed.
+    std::string stdin_data{};
+    // Kill the child's process group after this long.
+    std::optional<std::chrono::milliseconds> timeout{};
 };
 
 struct ProcessResult {

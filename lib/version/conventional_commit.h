@@ -12,9 +12,9 @@ struct ConventionalCommit {
     bool conventional = false;  // the subject had the `type(scope)!: description` form
     std::string type;           // lower-cased: feat, fix, perf, chore, ...
     std::string scope;
-    std::string
-        description;        // the subject's text after ": " (the whole subject if not conventional)
-    bool breaking = false;  // `!` before the colon or a BREAKING CHANGE footer
+    // The subject's text after ": " (the whole subject if not conventional).
+    std::string description;
+    bool breaking = false;      // `!` before the colon or a BREAKING CHANGE footer
     std::string breaking_note;  // the footer's text, if any
 };
 

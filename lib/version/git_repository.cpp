@@ -42,19 +42,26 @@ std::vector<std::string> parse_decorations(std::string_view text, std::string_vi
     return tags;
 }
 
+// Every git launchkit runs goes through here, so they all get the same environment.
+Result<util::ProcessResult> run_git(const std::filesystem::path& directory,
+                                    std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), "git");
+    // Output must not depend on the user's pager or prompt. GIT_FLUSH=0: git otherwise flushes
+    // after every commit when writing to a pipe, one write and one read per commit.
+    return util::run_process(util::ProcessSpec{
+        .argv = std::move(arguments),
+        .working_directory = directory,
+        .environment = {{"GIT_PAGER", "cat"}, {"GIT_TERMINAL_PROMPT", "0"}, {"GIT_FLUSH", "0"}}});
+}
+
 }  // namespace
 
 Result<std::string> GitRepository::git(std::vector<std::string> arguments) const {
-    arguments.insert(arguments.begin(), "git");
-    util::ProcessSpec spec{.argv = std::move(arguments), .working_directory = root_};
-    // Output must not depend on the user's pager or colour settings.
-    // GIT_FLUSH=0: git otherwise flushes after every commit when writing to a pipe, which costs
-    // one write and one read per commit.
-    spec.environment = {{"GIT_PAGER", "cat"}, {"GIT_TERMINAL_PROMPT", "0"}, {"GIT_FLUSH", "0"}};
-    LAUNCHKIT_TRY_ASSIGN(auto result, util::run_process(spec));
+    std::string command = arguments.front();
+    LAUNCHKIT_TRY_ASSIGN(auto result, run_git(root_, std::move(arguments)));
     if (!result.succeeded()) {
-        return fail(ExitCode::environment, "git {} failed in '{}': {}", spec.argv[1],
-                    root_.string(), util::first_line(result.stderr_text));
+        return fail(ExitCode::environment, "git {} failed in '{}': {}", command, root_.string(),
+                    util::first_line(result.stderr_text));
     }
     return std::move(result.stdout_text);
 }
@@ -62,12 +69,10 @@ Result<std::string> GitRepository::git(std::vector<std::string> arguments) const
 Result<GitRepository> GitRepository::open(const std::filesystem::path& directory) {
     std::error_code error;
     if (!std::filesystem::is_directory(directory, error))
-        return fail(ExitCode::invalid_input, "repository directory '{}' {}", directory.string(),
-                    std::filesystem::exists(directory, error) ? "is not a directory"
-                                                              : "does not exist");
-    util::ProcessSpec spec{.argv = {"git", "rev-parse", "--show-toplevel"},
-                           .working_directory = directory};
-    LAUNCHKIT_TRY_ASSIGN(auto result, util::run_process(spec));
+        return fail(
+            ExitCode::invalid_input, "repository directory '{}' {}", directory.string(),
+            std::filesystem::exists(directory, error) ? "is not a directory" : "does not exist");
+    LAUNCHKIT_TRY_ASSIGN(auto result, run_git(directory, {"rev-parse", "--show-toplevel"}));
     if (!result.succeeded()) {
         return fail(ExitCode::invalid_input, "'{}' is not inside a git work tree: {}",
                     directory.string(), util::first_line(result.stderr_text));
@@ -89,12 +94,9 @@ Result<std::vector<Commit>> GitRepository::log(const std::string& exclude_ref,
                                                const std::optional<std::string>& tag_prefix) const {
     // Unit and record separators cannot appear in normal commit messages.
     std::vector<std::string> arguments = {"log", "--no-merges", "--no-show-signature"};
-    if (tag_prefix) {
-        arguments.push_back("--decorate-refs=refs/tags/" + *tag_prefix + "*");
-        arguments.push_back("--format=%H%x1f%h%x1f%an%x1f%ct%x1f%D%x1f%B%x1e");
-    } else {
-        arguments.push_back("--format=%H%x1f%h%x1f%an%x1f%ct%x1f%x1f%B%x1e");
-    }
+    if (tag_prefix) arguments.push_back("--decorate-refs=refs/tags/" + *tag_prefix + "*");
+    arguments.push_back(
+        fmt::format("--format=%H%x1f%h%x1f%an%x1f%ct%x1f{}%x1f%B%x1e", tag_prefix ? "%D" : ""));
     arguments.push_back("HEAD");
     if (!exclude_ref.empty()) arguments.push_back("^" + exclude_ref);
     arguments.push_back("--");
@@ -133,9 +135,7 @@ Result<std::string> GitRepository::head() const {
 }
 
 Result<bool> GitRepository::has_commits() const {
-    util::ProcessSpec spec{.argv = {"git", "rev-parse", "--verify", "--quiet", "HEAD"},
-                           .working_directory = root_};
-    LAUNCHKIT_TRY_ASSIGN(auto result, util::run_process(spec));
+    LAUNCHKIT_TRY_ASSIGN(auto result, run_git(root_, {"rev-parse", "--verify", "--quiet", "HEAD"}));
     return result.succeeded();
 }
 

@@ -25,7 +25,7 @@ std::string previous_version(const ReleasePlan& plan) {
 
 std::string describe_previous(const ReleasePlan& plan) {
     return plan.current.version
-               ? fmt::format("{} ({})", plan.current.version->to_string(), plan.current.source)
+               ? fmt::format("{} ({})", previous_version(plan), plan.current.source)
                : "none";
 }
 
