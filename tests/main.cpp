@@ -17,5 +17,8 @@ int main(int argc, char** argv) {
     ::setenv("GIT_COMMITTER_EMAIL", "test@launchkit.invalid", 1);
     ::unsetenv("LAUNCHKIT_CONFIG");
     ::unsetenv("LAUNCHKIT_STATE_DIR");
+    ::unsetenv("LAUNCHKIT_ENV");
+    ::unsetenv("LAUNCHKIT_ACTOR");
+    ::unsetenv("LAUNCHKIT_TEST_CRASH_AT");
     return Catch::Session().run(argc, argv);
 }

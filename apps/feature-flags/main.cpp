@@ -1,8 +1,21 @@
-#include "core/command_line.h"
+#include "commands.h"
 
 int main(int argc, char** argv) {
     launchkit::CommandLine cli(
         "feature-flags",
-        "Feature flags: create, toggle, roll out gradually and audit flags per environment.");
+        "Feature flags per environment: toggle, gradual rollout, audit trail and stale-flag "
+        "reports.");
+    feature_flags::add_toggle_commands(cli);
+    feature_flags::add_create_command(cli);
+    feature_flags::add_set_command(cli);
+    feature_flags::add_get_command(cli);
+    feature_flags::add_eval_command(cli);
+    feature_flags::add_list_command(cli);
+    feature_flags::add_delete_command(cli);
+    feature_flags::add_history_command(cli);
+    feature_flags::add_audit_command(cli);
+    feature_flags::add_stale_command(cli);
+    feature_flags::add_export_command(cli);
+    feature_flags::add_import_command(cli);
     return cli.run(argc, argv);
 }

@@ -30,6 +30,26 @@ void collect_command_names(const CLI::App& app, std::vector<std::string>& names)
     }
 }
 
+// The command as a person would retype it, for audit records: arguments with spaces or quotes
+// are single-quoted.
+std::string describe_command_line(const std::string& tool_name, int argc, const char* const* argv) {
+    std::string text = tool_name;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view word = argv[i];
+        text += ' ';
+        bool plain = !word.empty() &&
+                     word.find_first_of(" \t\n'\"\\$`;&|<>()*?!#~") == std::string_view::npos;
+        if (plain) {
+            text += word;
+            continue;
+        }
+        text += '\'';
+        for (char c : word) text += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        text += '\'';
+    }
+    return text;
+}
+
 }  // namespace
 
 CommandLine::CommandLine(std::string tool_name, std::string description)
@@ -135,6 +155,7 @@ int CommandLine::run(int argc, const char* const* argv) {
             std::cerr << tool_name_ << ": error: " << context.error().message << '\n';
             return to_int(context.error().code);
         }
+        context->command = describe_command_line(tool_name_, argc, argv);
         auto outcome = action->second(*context);
         if (!outcome) {
             std::cerr << tool_name_ << ": error: " << outcome.error().message << '\n';

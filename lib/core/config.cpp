@@ -67,6 +67,26 @@ Result<void> parse_release_section(const YAML::Node& node, const std::filesystem
     return {};
 }
 
+Result<void> parse_flags_section(const YAML::Node& node, const std::filesystem::path& source,
+                                 FlagsConfig& flags) {
+    if (!node.IsMap())
+        return fail(ExitCode::invalid_input, "{}: 'flags' must be a mapping", where(source, node));
+    LAUNCHKIT_TRY(reject_unknown_keys(node, source, "flags.", {"environment", "stale_after_days"}));
+    if (node["environment"]) {
+        LAUNCHKIT_TRY_ASSIGN(flags.environment,
+                             read_string(node["environment"], source, "flags.environment"));
+    }
+    if (const auto& days = node["stale_after_days"]) {
+        int value = 0;
+        if (!days.IsScalar() || !YAML::convert<int>::decode(days, value) || value < 1)
+            return fail(ExitCode::invalid_input,
+                        "{}: 'flags.stale_after_days' must be a whole number of days >= 1",
+                        where(source, days));
+        flags.stale_after_days = value;
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::path& source) {
@@ -83,7 +103,7 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (!root.IsMap())
         return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",
                     source.string());
-    LAUNCHKIT_TRY(reject_unknown_keys(root, source, "", {"state_dir", "release"}));
+    LAUNCHKIT_TRY(reject_unknown_keys(root, source, "", {"state_dir", "release", "flags"}));
 
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
@@ -95,6 +115,7 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     }
     if (root["release"])
         LAUNCHKIT_TRY(parse_release_section(root["release"], source, config.release));
+    if (root["flags"]) LAUNCHKIT_TRY(parse_flags_section(root["flags"], source, config.flags));
     return config;
 }
 

@@ -18,10 +18,17 @@ struct ReleaseConfig {
     std::string path;                        // component subtree; empty: the whole repository
 };
 
+// Feature-flag settings (the `flags:` section).
+struct FlagsConfig {
+    std::string environment;    // default --env; empty: $LAUNCHKIT_ENV, then "production"
+    int stale_after_days = 30;  // `feature-flags stale`: untouched this long counts as stale
+};
+
 struct Config {
     std::filesystem::path source;  // the file it was read from; empty when none was found
     std::optional<std::filesystem::path> state_dir;  // absolute (resolved against the file's dir)
     ReleaseConfig release;
+    FlagsConfig flags;
 };
 
 // Parses the YAML text of a configuration file; `source` names it in error messages.

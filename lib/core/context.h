@@ -27,6 +27,7 @@ struct Context {
     Config config;
     std::filesystem::path state_dir;
     std::string actor;               // recorded in ledgers and audit logs
+    std::string command;             // the command line as typed, for audit records
     bool json = false;               // machine-readable output on stdout
     bool color = false;              // ANSI colour in human output
     std::ostream* out = &std::cout;  // data

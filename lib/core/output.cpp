@@ -7,11 +7,18 @@
 namespace launchkit {
 namespace {
 
-// Display width of UTF-8 text: count code points, not bytes, so accented names still align.
+// Display width of UTF-8 text: count code points, not bytes, so accented names still align, and
+// skip ANSI colour sequences, so coloured cells align with plain ones.
 size_t display_width(std::string_view text) {
-    return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
+    size_t width = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\x1b') {
+            while (i < text.size() && text[i] != 'm') ++i;
+            continue;
+        }
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++width;
+    }
+    return width;
 }
 
 }  // namespace
@@ -69,7 +76,8 @@ void Table::render(std::ostream& out, bool color) const {
 }
 
 void print_json(std::ostream& out, const nlohmann::json& value) {
-    out << value.dump(2) << '\n';
+    // Replace invalid UTF-8 (say, in a --reason) rather than throw halfway through the output.
+    out << value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace launchkit

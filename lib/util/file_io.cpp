@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/crash_point.h"
+
 namespace launchkit::util {
 namespace {
 
@@ -80,6 +82,10 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
         ::unlink(temp_path.c_str());
         return std::unexpected(std::move(error));
     };
+    if (util::crash_requested("atomic-write-partial")) {
+        (void)write_all(fd, content.substr(0, content.size() / 2), path);
+        util::crash_now();
+    }
     if (auto written = write_all(fd, content, path); !written)
         return cleanup_on_error(written.error());
     if (::fchmod(fd, mode) != 0)
@@ -90,6 +96,7 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
         ::unlink(temp_path.c_str());
         return io_error("close", path, saved);
     }
+    util::crash_point("atomic-write-before-rename");
     if (::rename(temp_path.c_str(), path.c_str()) != 0) {
         int saved = errno;
         ::unlink(temp_path.c_str());

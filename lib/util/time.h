@@ -3,7 +3,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace launchkit::util {
 
@@ -16,5 +18,12 @@ std::string format_rfc3339(TimePoint time);
 std::string format_date(TimePoint time);
 
 TimePoint from_unix_seconds(long long seconds);
+
+// Parses a calendar date "YYYY-MM-DD" (a real day: no February 30th) as midnight UTC.
+std::optional<TimePoint> parse_date(std::string_view text);
+
+// Parses what format_rfc3339 writes ("2026-11-25T13:50:51Z"); also accepts fractional seconds
+// and a numeric offset ("+01:00").
+std::optional<TimePoint> parse_rfc3339(std::string_view text);
 
 }  // namespace launchkit::util

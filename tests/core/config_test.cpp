@@ -36,7 +36,7 @@ TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
     for (auto [yaml, expected] : {
              Case{"release:\n  tag_prefx: v\n", "x.yaml:2: unknown key 'release.tag_prefx'"},
              Case{"stat_dir: /tmp\n",
-                  "x.yaml:1: unknown key 'stat_dir' (expected one of: release, state_dir)"},
+                  "x.yaml:1: unknown key 'stat_dir' (expected one of: flags, release, state_dir)"},
              Case{"release: [1, 2]\n", "'release' must be a mapping"},
              Case{"release:\n  tag_prefix: [v]\n",
                   "x.yaml:2: 'release.tag_prefix' must be a string"},
@@ -80,4 +80,19 @@ TEST_CASE("resolve_state_dir: flag, then env, then config, then XDG", "[config]"
     CHECK(resolve_state_dir(std::nullopt, config) == "/from/config");
     CHECK(resolve_state_dir(std::nullopt, Config{}) == "/xdg/launchkit");
     ::unsetenv("XDG_STATE_HOME");
+}
+
+TEST_CASE("the flags section sets the default environment and the stale window", "[config]") {
+    auto config = launchkit::parse_config(
+        "flags:\n  environment: staging\n  stale_after_days: 14\n", "x.yaml");
+    REQUIRE(config);
+    CHECK(config->flags.environment == "staging");
+    CHECK(config->flags.stale_after_days == 14);
+    auto bad = launchkit::parse_config("flags:\n  stale_after_days: soon\n", "x.yaml");
+    REQUIRE_FALSE(bad);
+    CHECK_THAT(bad.error().message,
+               Catch::Contains("x.yaml:2") && Catch::Contains("flags.stale_after_days"));
+    auto unknown = launchkit::parse_config("flags:\n  enviroment: staging\n", "x.yaml");
+    REQUIRE_FALSE(unknown);
+    CHECK_THAT(unknown.error().message, Catch::Contains("unknown key 'flags.enviroment'"));
 }

@@ -1,0 +1,25 @@
+// Subcommand registration for feature-flags; one file per subcommand.
+#pragma once
+
+#include "core/command_line.h"
+#include "flags/flag_commands.h"
+
+namespace feature_flags {
+
+void add_toggle_commands(launchkit::CommandLine& cli);  // enable, disable, --enable, --disable
+void add_create_command(launchkit::CommandLine& cli);
+void add_set_command(launchkit::CommandLine& cli);
+void add_get_command(launchkit::CommandLine& cli);
+void add_eval_command(launchkit::CommandLine& cli);
+void add_list_command(launchkit::CommandLine& cli);
+void add_delete_command(launchkit::CommandLine& cli);
+void add_history_command(launchkit::CommandLine& cli);
+void add_audit_command(launchkit::CommandLine& cli);
+void add_stale_command(launchkit::CommandLine& cli);
+void add_export_command(launchkit::CommandLine& cli);
+void add_import_command(launchkit::CommandLine& cli);
+
+// NAME, --env and --reason: how every single-flag command names its target.
+void add_target_options(CLI::App* command, launchkit::flags::FlagTarget& target, bool with_reason);
+
+}  // namespace feature_flags

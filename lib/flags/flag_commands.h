@@ -1,0 +1,69 @@
+// What each `feature-flags` subcommand does, given its parsed options: the executable only parses
+// and calls these. Exit codes: `get` and `eval` answer 0 (on) / 1 (off); `stale` and
+// `audit --verify` answer 1 when they find something; unknown flags are 2.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/context.h"
+
+namespace launchkit::flags {
+
+struct CreateFlagOptions {
+    std::string name{};
+    std::string description{};
+    std::string owner{};
+    std::string expires{};   // YYYY-MM-DD
+    std::string group_id{};  // rollout group; default: the name
+    std::string reason{};
+};
+
+// enable, disable, get, delete, history: one flag in one environment.
+struct FlagTarget {
+    std::string name{};
+    std::string environment{};  // empty: the default environment
+    std::string reason{};
+};
+
+struct SetFlagOptions {
+    FlagTarget target{};
+    std::optional<std::string> rollout{};  // "25", "+10", "-5"
+    std::optional<std::string> description{};
+    std::optional<std::string> owner{};
+    std::optional<std::string> expires{};  // YYYY-MM-DD, or "never"
+    std::optional<std::string> group_id{};
+};
+
+struct EvalFlagOptions {
+    FlagTarget target{};
+    std::string subject{};
+};
+
+struct ListFlagsOptions {
+    std::string environment{};
+};
+
+struct StaleFlagsOptions {
+    std::optional<int> days{};  // default: flags.stale_after_days from the config
+};
+
+struct AuditOptions {
+    bool verify = false;
+};
+
+// --env, else $LAUNCHKIT_ENV, else the config's flags.environment, else "production".
+Result<std::string> resolve_environment(const Context& context, const std::string& option);
+
+Result<ExitCode> run_create(Context& context, const CreateFlagOptions& options);
+Result<ExitCode> run_toggle(Context& context, const FlagTarget& target, bool enable);
+Result<ExitCode> run_set(Context& context, const SetFlagOptions& options);
+Result<ExitCode> run_get(Context& context, const FlagTarget& target);
+Result<ExitCode> run_eval(Context& context, const EvalFlagOptions& options);
+Result<ExitCode> run_list(Context& context, const ListFlagsOptions& options);
+Result<ExitCode> run_delete(Context& context, const FlagTarget& target);
+Result<ExitCode> run_history(Context& context, const FlagTarget& target);
+Result<ExitCode> run_audit(Context& context, const AuditOptions& options);
+Result<ExitCode> run_stale(Context& context, const StaleFlagsOptions& options);
+
+}  // namespace launchkit::flags

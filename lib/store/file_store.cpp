@@ -1,0 +1,367 @@
+#include "store/file_store.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/audit_record.h"
+#include "util/crash_point.h"
+#include "util/file_io.h"
+#include "util/file_lock.h"
+
+namespace launchkit::store {
+namespace {
+
+constexpr std::string_view snapshot_format = "launchkit-store/1";
+
+using KeyMap = std::map<std::string, StoreEntry, std::less<>>;
+
+// Applies a record's changes to `keys`. With `check_old`, each change's old value must match the
+// current one: the log is then proven to describe one consistent history.
+Result<void> apply_record(KeyMap& keys, const AuditRecord& record, bool check_old,
+                          std::string_view where) {
+    for (const auto& change : record.changes) {
+        auto found = keys.find(change.key);
+        if (check_old) {
+            const nlohmann::json current =
+                found == keys.end() ? nlohmann::json(nullptr) : found->second.value;
+            if (current != change.old_value)
+                return fail(ExitCode::said_no,
+                            "{}: record {} says '{}' was {} but the records before it leave {}",
+                            where, record.sequence, change.key, dump_json(change.old_value),
+                            dump_json(current));
+        }
+        if (change.kind == MutationKind::remove) {
+            if (found != keys.end()) keys.erase(found);
+            continue;
+        }
+        if (found == keys.end()) {
+            StoreEntry entry;
+            entry.key = change.key;
+            entry.create_revision = record.revision;
+            found = keys.emplace(change.key, std::move(entry)).first;
+        }
+        found->second.value = change.new_value;
+        found->second.mod_revision = record.revision;
+        found->second.version += 1;
+    }
+    return {};
+}
+
+nlohmann::json entry_to_json(const StoreEntry& entry) {
+    return {{"value", entry.value},
+            {"create_revision", entry.create_revision},
+            {"mod_revision", entry.mod_revision},
+            {"version", entry.version}};
+}
+
+Result<std::int64_t> size_of_file(const std::filesystem::path& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+        if (errno == ENOENT) return 0;
+        return fail(ExitCode::environment, "cannot stat '{}': {}", path.string(),
+                    std::strerror(errno));
+    }
+    return static_cast<std::int64_t>(info.st_size);
+}
+
+}  // namespace
+
+FileStore::FileStore(std::filesystem::path directory)
+    : directory_(std::move(directory)),
+      state_path_(directory_ / "state.json"),
+      audit_path_(directory_ / "audit.jsonl"),
+      lock_path_(directory_ / ".lock") {}
+
+Result<FileStore::Snapshot> FileStore::read_snapshot() const {
+    Snapshot snapshot;
+    snapshot.head_hash = std::string(genesis_hash);
+    std::error_code missing;
+    if (!std::filesystem::exists(state_path_, missing)) return snapshot;
+    LAUNCHKIT_TRY_ASSIGN(std::string text, util::read_file(state_path_));
+    auto corrupt = [&](std::string_view what) {
+        return fail(ExitCode::environment,
+                    "{}: corrupt state file ({}); left untouched — inspect or restore it, then "
+                    "check the audit log with 'feature-flags audit --verify'",
+                    state_path_.string(), what);
+    };
+    auto json = nlohmann::json::parse(text, nullptr, false);
+    if (json.is_discarded()) return corrupt("not valid JSON");
+    try {
+        if (json.at("format").get<std::string>() != snapshot_format)
+            return corrupt(fmt::format("unknown format '{}', expected '{}'",
+                                       json.at("format").get<std::string>(), snapshot_format));
+        snapshot.revision = json.at("revision").get<std::int64_t>();
+        const auto& audit = json.at("audit");
+        snapshot.records = audit.at("records").get<std::int64_t>();
+        snapshot.audit_bytes = audit.at("bytes").get<std::int64_t>();
+        snapshot.head_hash = audit.at("head").get<std::string>();
+        for (const auto& [key, stored] : json.at("keys").items()) {
+            StoreEntry entry;
+            entry.key = key;
+            entry.value = stored.at("value");
+            entry.create_revision = stored.at("create_revision").get<std::int64_t>();
+            entry.mod_revision = stored.at("mod_revision").get<std::int64_t>();
+            entry.version = stored.at("version").get<std::int64_t>();
+            snapshot.keys.emplace(key, std::move(entry));
+        }
+    } catch (const nlohmann::json::exception& error) {
+        return corrupt(error.what());
+    }
+    return snapshot;
+}
+
+Result<FileStore::Snapshot> FileStore::load() const {
+    LAUNCHKIT_TRY_ASSIGN(Snapshot snapshot, read_snapshot());
+    LAUNCHKIT_TRY_ASSIGN(std::int64_t log_size, size_of_file(audit_path_));
+    if (log_size < snapshot.audit_bytes)
+        return fail(ExitCode::environment,
+                    "{}: the audit log is shorter than {} records ({} < {} bytes): records were "
+                    "removed; left untouched — run 'feature-flags audit --verify'",
+                    audit_path_.string(), state_path_.filename().string(), log_size,
+                    snapshot.audit_bytes);
+    if (log_size == snapshot.audit_bytes) return snapshot;
+
+    // A writer died after appending its record but before replacing the snapshot: the record is
+    // committed (the log is the source of truth), so replay it.
+    LAUNCHKIT_TRY_ASSIGN(std::string log, util::read_file(audit_path_));
+    std::string_view tail = std::string_view(log).substr(static_cast<size_t>(snapshot.audit_bytes));
+    while (!tail.empty()) {
+        auto newline = tail.find('\n');
+        if (newline == std::string_view::npos) {
+            snapshot.torn_tail = true;  // a partial record: never acknowledged, not committed
+            break;
+        }
+        auto where = fmt::format("{} record {}", audit_path_.string(), snapshot.records + 1);
+        LAUNCHKIT_TRY_ASSIGN(AuditRecord record,
+                             parse_audit_record(tail.substr(0, newline), where));
+        if (record.sequence != snapshot.records + 1 || record.previous_hash != snapshot.head_hash ||
+            compute_record_hash(record) != record.hash)
+            return fail(ExitCode::environment,
+                        "{}: does not continue the hash chain; left untouched — run "
+                        "'feature-flags audit --verify'",
+                        where);
+        LAUNCHKIT_TRY(apply_record(snapshot.keys, record, false, where));
+        snapshot.revision = record.revision;
+        snapshot.records = record.sequence;
+        snapshot.head_hash = record.hash;
+        snapshot.audit_bytes += static_cast<std::int64_t>(newline + 1);
+        tail.remove_prefix(newline + 1);
+    }
+    return snapshot;
+}
+
+Result<void> FileStore::write_snapshot(const Snapshot& snapshot) const {
+    nlohmann::json keys = nlohmann::json::object();
+    for (const auto& [key, entry] : snapshot.keys) keys[key] = entry_to_json(entry);
+    nlohmann::json json = {{"format", snapshot_format},
+                           {"revision", snapshot.revision},
+                           {"audit",
+                            {{"records", snapshot.records},
+                             {"bytes", snapshot.audit_bytes},
+                             {"head", snapshot.head_hash}}},
+                           {"keys", std::move(keys)}};
+    return util::write_file_atomically(state_path_, dump_json(json, 1) + "\n");
+}
+
+Result<void> FileStore::append_record(const std::string& line) const {
+    if (util::crash_requested("audit-append-torn")) {
+        (void)util::append_durably(audit_path_, line.substr(0, line.size() / 2));
+        util::crash_now();
+    }
+    LAUNCHKIT_TRY(util::append_durably(audit_path_, line));
+    util::crash_point("store-after-audit-append");
+    return {};
+}
+
+Result<std::optional<StoreEntry>> FileStore::get(std::string_view key) {
+    LAUNCHKIT_TRY_ASSIGN(Snapshot snapshot, load());
+    auto found = snapshot.keys.find(key);
+    if (found == snapshot.keys.end()) return std::optional<StoreEntry>{};
+    return std::optional<StoreEntry>(std::move(found->second));
+}
+
+Result<std::vector<StoreEntry>> FileStore::list(std::string_view prefix) {
+    LAUNCHKIT_TRY_ASSIGN(Snapshot snapshot, load());
+    std::vector<StoreEntry> entries;
+    for (auto it = snapshot.keys.lower_bound(prefix);
+         it != snapshot.keys.end() && std::string_view(it->first).starts_with(prefix); ++it)
+        entries.push_back(std::move(it->second));
+    return entries;
+}
+
+Result<CommitOutcome> FileStore::commit(const std::vector<Mutation>& mutations,
+                                        const ChangeNote& note) {
+    LAUNCHKIT_TRY(util::create_directories(directory_));
+    LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::acquire(lock_path_));
+    LAUNCHKIT_TRY_ASSIGN(Snapshot snapshot, load());
+
+    CommitOutcome outcome;
+    outcome.revision = snapshot.revision;
+    for (const auto& mutation : mutations) {
+        if (!mutation.expected_revision) continue;
+        auto found = snapshot.keys.find(mutation.key);
+        std::int64_t current = found == snapshot.keys.end() ? 0 : found->second.mod_revision;
+        if (current != *mutation.expected_revision) {
+            outcome.conflict_key = mutation.key;
+            return outcome;
+        }
+    }
+
+    AuditRecord record;
+    record.sequence = snapshot.records + 1;
+    record.revision = snapshot.revision + 1;
+    record.note = note;
+    KeyMap working = snapshot.keys;  // later mutations of one transaction see earlier ones
+    for (const auto& mutation : mutations) {
+        auto found = working.find(mutation.key);
+        bool exists = found != working.end();
+        AuditChange change;
+        change.kind = mutation.kind;
+        change.key = mutation.key;
+        change.old_value = exists ? found->second.value : nlohmann::json(nullptr);
+        if (mutation.kind == MutationKind::remove) {
+            if (!exists) continue;
+        } else {
+            if (exists && found->second.value == mutation.value) continue;
+            change.new_value = mutation.value;
+        }
+        AuditRecord single;
+        single.revision = record.revision;
+        single.changes.push_back(change);
+        LAUNCHKIT_TRY(apply_record(working, single, false, ""));
+        record.changes.push_back(std::move(change));
+    }
+    outcome.committed = true;
+    if (record.changes.empty()) return outcome;
+
+    if (snapshot.torn_tail) {
+        // Cut the partial record a crashed writer left, so the new record starts on its own line.
+        if (::truncate(audit_path_.c_str(), static_cast<off_t>(snapshot.audit_bytes)) != 0)
+            return fail(ExitCode::environment, "cannot truncate '{}': {}", audit_path_.string(),
+                        std::strerror(errno));
+    }
+    std::string line = seal_record(record, snapshot.head_hash);
+    LAUNCHKIT_TRY(append_record(line));
+
+    snapshot.keys = std::move(working);
+    snapshot.revision = record.revision;
+    snapshot.records = record.sequence;
+    snapshot.head_hash = record.hash;
+    snapshot.audit_bytes += static_cast<std::int64_t>(line.size());
+    LAUNCHKIT_TRY(write_snapshot(snapshot));
+    outcome.revision = record.revision;
+    outcome.applied = record.changes.size();
+    return outcome;
+}
+
+Result<std::vector<AuditRecord>> FileStore::audit(std::string_view prefix) {
+    std::vector<AuditRecord> records;
+    std::error_code missing;
+    if (!std::filesystem::exists(audit_path_, missing)) return records;
+    LAUNCHKIT_TRY_ASSIGN(std::string log, util::read_file(audit_path_));
+    std::string_view rest = log;
+    for (int line_number = 1; !rest.empty(); ++line_number) {
+        auto newline = rest.find('\n');
+        if (newline == std::string_view::npos) break;  // a crashed writer's partial record
+        auto where = fmt::format("{}:{}", audit_path_.string(), line_number);
+        LAUNCHKIT_TRY_ASSIGN(AuditRecord record,
+                             parse_audit_record(rest.substr(0, newline), where));
+        rest.remove_prefix(newline + 1);
+        std::erase_if(record.changes, [&](const AuditChange& change) {
+            return !std::string_view(change.key).starts_with(prefix);
+        });
+        if (!record.changes.empty()) records.push_back(std::move(record));
+    }
+    return records;
+}
+
+Result<AuditVerification> FileStore::verify_audit() {
+    AuditVerification verification;
+    LAUNCHKIT_TRY_ASSIGN(Snapshot snapshot, read_snapshot());
+    std::string log;
+    std::error_code missing;
+    if (std::filesystem::exists(audit_path_, missing)) {
+        LAUNCHKIT_TRY_ASSIGN(log, util::read_file(audit_path_));
+    }
+    auto broken = [&](std::string problem) {
+        verification.intact = false;
+        verification.problem = std::move(problem);
+        return verification;
+    };
+
+    KeyMap replayed;
+    std::optional<KeyMap> at_snapshot;
+    if (snapshot.records == 0) at_snapshot = replayed;
+    std::string head = std::string(genesis_hash);
+    std::string_view rest = log;
+    std::int64_t offset = 0;
+    for (std::int64_t line_number = 1; !rest.empty(); ++line_number) {
+        auto newline = rest.find('\n');
+        if (newline == std::string_view::npos) {
+            if (offset < snapshot.audit_bytes)
+                return broken(
+                    fmt::format("{}:{}: truncated record", audit_path_.string(), line_number));
+            break;  // a crashed writer's partial record, never acknowledged
+        }
+        auto where = fmt::format("{}:{}", audit_path_.string(), line_number);
+        auto record = parse_audit_record(rest.substr(0, newline), where);
+        if (!record) return broken(record.error().message);
+        if (record->sequence != line_number)
+            return broken(
+                fmt::format("{}: sequence {} where {} was expected (a record was "
+                            "removed or reordered)",
+                            where, record->sequence, line_number));
+        if (record->previous_hash != head)
+            return broken(
+                fmt::format("{}: previous hash does not match record {} (a record was "
+                            "removed, inserted or edited)",
+                            where, line_number - 1));
+        if (compute_record_hash(*record) != record->hash)
+            return broken(
+                fmt::format("{}: record {} was edited (its hash does not match its "
+                            "content)",
+                            where, record->sequence));
+        if (auto applied = apply_record(replayed, *record, true, where); !applied)
+            return broken(applied.error().message);
+        head = record->hash;
+        verification.records = record->sequence;
+        offset += static_cast<std::int64_t>(newline + 1);
+        rest.remove_prefix(newline + 1);
+        if (record->sequence == snapshot.records) {
+            if (record->hash != snapshot.head_hash || offset != snapshot.audit_bytes)
+                return broken(fmt::format("{}: record {} is not the one {} was written after",
+                                          where, record->sequence, state_path_.string()));
+            at_snapshot = replayed;
+        }
+    }
+    if (verification.records < snapshot.records)
+        return broken(fmt::format("{}: holds {} records but {} records {}: the newest were removed",
+                                  audit_path_.string(), verification.records, state_path_.string(),
+                                  snapshot.records));
+    for (const auto& [key, entry] : snapshot.keys) {
+        auto found = at_snapshot->find(key);
+        if (found == at_snapshot->end() || found->second.value != entry.value ||
+            found->second.mod_revision != entry.mod_revision)
+            return broken(
+                fmt::format("{}: key '{}' is not what the audit log records (changed "
+                            "without an audit record)",
+                            state_path_.string(), key));
+    }
+    if (at_snapshot->size() != snapshot.keys.size()) {
+        for (const auto& [key, entry] : *at_snapshot)
+            if (!snapshot.keys.contains(key))
+                return broken(
+                    fmt::format("{}: key '{}' is missing (removed without an audit "
+                                "record)",
+                                state_path_.string(), key));
+    }
+    verification.intact = true;
+    verification.head_hash = head;
+    return verification;
+}
+
+}  // namespace launchkit::store

@@ -1,0 +1,17 @@
+// Chooses the store a command works against. Today that is the embedded file store in the state
+// directory; a fleet-shared backend (etcd) plugs in here without changing any command.
+#pragma once
+
+#include <memory>
+
+#include "core/context.h"
+#include "store/store.h"
+
+namespace launchkit::store {
+
+Result<std::unique_ptr<Store>> open_store(const Context& context);
+
+// The audit note for a change made by this command invocation.
+ChangeNote change_note(const Context& context, std::string reason);
+
+}  // namespace launchkit::store

@@ -1,0 +1,40 @@
+#include "store/store.h"
+
+#include <chrono>
+#include <thread>
+
+namespace launchkit::store {
+
+std::string_view to_string(MutationKind kind) {
+    return kind == MutationKind::put ? "put" : "delete";
+}
+
+Result<UpdateOutcome> update_key(Store& store, const std::string& key, const KeyUpdate& update,
+                                 const ChangeNote& note) {
+    // Each retry means another writer committed in between, so progress is guaranteed overall;
+    // the bound only stops a livelock from hanging a script forever.
+    constexpr int max_attempts = 1000;
+    for (int attempt = 0; attempt < max_attempts; ++attempt) {
+        LAUNCHKIT_TRY_ASSIGN(auto current, store.get(key));
+        LAUNCHKIT_TRY_ASSIGN(auto mutation, update(current));
+        UpdateOutcome outcome;
+        outcome.before = current;
+        if (!mutation) {
+            outcome.revision = current ? current->mod_revision : 0;
+            return outcome;
+        }
+        mutation->key = key;
+        mutation->expected_revision = current ? current->mod_revision : 0;
+        LAUNCHKIT_TRY_ASSIGN(auto commit, store.commit({*mutation}, note));
+        if (commit.committed) {
+            outcome.changed = commit.applied > 0;
+            outcome.revision = commit.revision;
+            return outcome;
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(50 * (attempt % 20)));
+    }
+    return fail(ExitCode::environment, "{}: gave up updating '{}' after {} conflicting writes",
+                store.location(), key, max_attempts);
+}
+
+}  // namespace launchkit::store

@@ -1,0 +1,267 @@
+// Black-box tests of `feature-flags`: the runbooks' commands, exit codes scripts branch on, and
+// what an operator sees when a name or date is wrong.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/state_fixture.h"
+
+using launchkit::testing::StateFixture;
+
+TEST_CASE_METHOD(StateFixture, "the seed's --enable/--disable and get's exit codes",
+                 "[cli][flags]") {
+    REQUIRE(flags({"create", "feature-name", "--owner", "payments"}).exit_code == 0);
+    auto off = flags({"get", "feature-name"});
+    CHECK(off.exit_code == 1);
+    CHECK_THAT(off.stdout_text, Catch::Contains("feature-name is off in production"));
+
+    auto enabled = flags({"--enable", "feature-name", "--reason", "launch"});
+    INFO(enabled.stderr_text);
+    REQUIRE(enabled.exit_code == 0);
+    CHECK_THAT(enabled.stdout_text, Catch::Contains("off → on in production"));
+    CHECK(flags({"get", "feature-name"}).exit_code == 0);
+
+    auto again = flags({"enable", "feature-name"});
+    CHECK(again.exit_code == 0);
+    CHECK_THAT(again.stdout_text, Catch::Contains("already on"));
+
+    REQUIRE(flags({"--disable", "feature-name"}).exit_code == 0);
+    CHECK(flags({"get", "feature-name"}).exit_code == 1);
+
+    auto json = flags({"get", "feature-name", "--json"});
+    auto view = nlohmann::json::parse(json.stdout_text);
+    CHECK(view["enabled"] == false);
+    CHECK(view["owner"] == "payments");
+    CHECK(view["updated_by"] == "oncall");
+    for (const char* key : {"name", "environment", "enabled", "rollout", "group_id", "description",
+                            "owner", "expires", "created_at", "updated_at", "updated_by"})
+        CHECK(view.contains(key));
+}
+
+TEST_CASE_METHOD(StateFixture, "environments are independent; the default comes from config",
+                 "[cli][flags]") {
+    REQUIRE(flags({"create", "checkout"}).exit_code == 0);
+    REQUIRE(flags({"enable", "checkout", "--env", "staging"}).exit_code == 0);
+    CHECK(flags({"get", "checkout", "--env", "staging"}).exit_code == 0);
+    CHECK(flags({"get", "checkout"}).exit_code == 1);  // production untouched
+    CHECK(flags({"get", "checkout"}, {{"LAUNCHKIT_ENV", "staging"}}).exit_code == 0);
+
+    auto config = state.path() / "launchkit.yaml";
+    std::ofstream(config) << "flags:\n  environment: staging\n";
+    CHECK(flags({"--config", config.string(), "get", "checkout"}).exit_code == 0);
+
+    auto bad_env = flags({"get", "checkout", "--env", "Prod"});
+    CHECK(bad_env.exit_code == 2);
+    CHECK_THAT(bad_env.stderr_text, Catch::Contains("invalid environment 'Prod'"));
+}
+
+TEST_CASE_METHOD(StateFixture, "unknown and invalid names exit 2 with did-you-mean",
+                 "[cli][flags]") {
+    REQUIRE(flags({"create", "new-checkout"}).exit_code == 0);
+    for (auto command : {"get", "enable", "disable", "delete", "history"}) {
+        INFO(command);
+        auto typo = flags({command, "new-chekout"});
+        CHECK(typo.exit_code == 2);
+        CHECK_THAT(typo.stderr_text,
+                   Catch::Contains("no such flag 'new-chekout' (did you mean 'new-checkout'?)"));
+    }
+    auto unrelated = flags({"--enable", "zzz"});
+    CHECK(unrelated.exit_code == 2);
+    CHECK_THAT(unrelated.stderr_text, Catch::Contains("create it with 'feature-flags create zzz'"));
+
+    for (std::string name :
+         std::vector<std::string>{"New-Checkout", "x!", "a b", std::string(129, 'a'), ""}) {
+        INFO(name);
+        auto invalid = flags({"create", name});
+        CHECK(invalid.exit_code == 2);
+        CHECK_THAT(invalid.stderr_text, Catch::Contains("invalid flag name"));
+    }
+    CHECK(flags({"create", std::string(128, 'a')}).exit_code == 0);
+    CHECK(flags({"create", "a.b_c-9"}).exit_code == 0);
+
+    auto duplicate = flags({"create", "new-checkout"});
+    CHECK(duplicate.exit_code == 2);
+    CHECK_THAT(duplicate.stderr_text, Catch::Contains("already exists"));
+    CHECK(flags({}).exit_code == 2);
+}
+
+TEST_CASE_METHOD(StateFixture, "bad dates and rollouts are refused before anything changes",
+                 "[cli][flags]") {
+    for (auto date : {"2026-02-30", "2026-13-01", "next week", "2026-1-5"}) {
+        INFO(date);
+        auto bad = flags({"create", "f", "--expires", date});
+        CHECK(bad.exit_code == 2);
+        CHECK_THAT(bad.stderr_text,
+                   Catch::Contains(std::string("invalid --expires '") + date + "'"));
+    }
+    REQUIRE(flags({"create", "f", "--expires", "2027-03-31"}).exit_code == 0);
+    for (auto rollout : {"101", "-", "ten", "5%", "+"}) {
+        INFO(rollout);
+        auto bad = flags({"set", "f", "--rollout", rollout});
+        CHECK(bad.exit_code == 2);
+        CHECK_THAT(bad.stderr_text, Catch::Contains("invalid --rollout"));
+    }
+    CHECK(flags({"set", "f", "--expires", "2027-02-29"}).exit_code == 2);
+    CHECK(flags({"set", "f"}).exit_code == 2);  // nothing to set
+    auto history = nlohmann::json::parse(flags({"history", "f", "--json"}).stdout_text);
+    CHECK(history["history"].size() == 1);  // only the create
+}
+
+TEST_CASE_METHOD(StateFixture, "gradual rollout: eval buckets subjects as Unleash does",
+                 "[cli][flags]") {
+    REQUIRE(flags({"create", "flexible", "--group-id", "Feature.flexibleRollout.10"}).exit_code ==
+            0);
+    REQUIRE(flags({"enable", "flexible"}).exit_code == 0);
+    REQUIRE(flags({"set", "flexible", "--rollout", "10"}).exit_code == 0);
+
+    auto in = flags({"eval", "flexible", "--subject", "174", "--json"});
+    CHECK(in.exit_code == 0);
+    auto in_json = nlohmann::json::parse(in.stdout_text);
+    CHECK(in_json["bucket"] == 10);
+    CHECK(in_json["on"] == true);
+
+    auto out = flags({"eval", "flexible", "--subject", "499"});
+    CHECK(out.exit_code == 1);
+    CHECK_THAT(out.stdout_text, Catch::Contains("bucket 32 > rollout 10%"));
+
+    // Ramps move relative to the current value and stop at the ends.
+    REQUIRE(flags({"set", "flexible", "--rollout", "+25"}).exit_code == 0);
+    CHECK(nlohmann::json::parse(flags({"get", "flexible", "--json"}).stdout_text)["rollout"] == 35);
+    CHECK(flags({"eval", "flexible", "--subject", "499"}).exit_code == 0);
+    REQUIRE(flags({"set", "flexible", "--rollout", "+100"}).exit_code == 0);
+    CHECK(nlohmann::json::parse(flags({"get", "flexible", "--json"}).stdout_text)["rollout"] ==
+          100);
+
+    // Off means off for everyone, whatever the rollout.
+    REQUIRE(flags({"disable", "flexible"}).exit_code == 0);
+    CHECK(flags({"eval", "flexible", "--subject", "174"}).exit_code == 1);
+}
+
+TEST_CASE_METHOD(StateFixture, "list, history, delete and the audit log through the CLI",
+                 "[cli][flags]") {
+    REQUIRE(flags({"create", "a", "--description", "first flag"}).exit_code == 0);
+    REQUIRE(flags({"create", "b"}).exit_code == 0);
+    REQUIRE(flags({"enable", "b", "--reason", "INC-7 mitigation"}).exit_code == 0);
+
+    auto list = flags({"list"});
+    CHECK_THAT(list.stdout_text, Catch::Contains("NAME") && Catch::Contains("first flag"));
+    auto list_json = nlohmann::json::parse(flags({"list", "--json"}).stdout_text);
+    REQUIRE(list_json["flags"].size() == 2);
+    CHECK(list_json["flags"][1]["enabled"] == true);
+
+    auto history = flags({"history", "b"});
+    CHECK_THAT(history.stdout_text, Catch::Contains("production: off → on") &&
+                                        Catch::Contains("INC-7 mitigation") &&
+                                        Catch::Contains("oncall"));
+
+    REQUIRE(flags({"delete", "a", "--reason", "cleanup"}).exit_code == 0);
+    CHECK(flags({"get", "a"}).exit_code == 2);
+    auto after_delete = flags({"history", "a"});  // history outlives the flag
+    CHECK(after_delete.exit_code == 0);
+    CHECK_THAT(after_delete.stdout_text, Catch::Contains("deleted") && Catch::Contains("cleanup"));
+
+    auto audit = nlohmann::json::parse(flags({"audit", "--json"}).stdout_text);
+    REQUIRE(audit["audit"].size() == 4);
+    CHECK(audit["audit"][2]["command"] == "feature-flags --state-dir " + state.path().string() +
+                                              " enable b --reason 'INC-7 mitigation'");
+    auto verify = flags({"audit", "--verify"});
+    CHECK(verify.exit_code == 0);
+    CHECK_THAT(verify.stdout_text, Catch::Contains("intact (4 records"));
+}
+
+TEST_CASE_METHOD(StateFixture, "audit --verify exits 1 and names the line of an edited record",
+                 "[cli][flags][audit]") {
+    REQUIRE(flags({"create", "a"}).exit_code == 0);
+    REQUIRE(flags({"enable", "a"}).exit_code == 0);
+    auto log = store_dir() / "audit.jsonl";
+    std::string text;
+    {
+        std::ifstream in(log);
+        text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    auto at = text.find("\"enabled\":true");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 14, "\"enabled\":null");
+    std::ofstream(log, std::ios::trunc) << text;
+    auto verify = flags({"audit", "--verify", "--json"});
+    CHECK(verify.exit_code == 1);
+    auto json = nlohmann::json::parse(verify.stdout_text);
+    CHECK(json["intact"] == false);
+    CHECK_THAT(json["problem"].get<std::string>(), Catch::Contains("audit.jsonl:2"));
+}
+
+TEST_CASE_METHOD(StateFixture, "stale lists expired and untouched flags and exits 1",
+                 "[cli][flags]") {
+    REQUIRE(flags({"create", "fresh"}).exit_code == 0);
+    REQUIRE(
+        flags({"create", "expired", "--expires", "2020-01-01", "--owner", "growth"}).exit_code ==
+        0);
+    auto stale = flags({"stale"});
+    CHECK(stale.exit_code == 1);
+    CHECK_THAT(stale.stdout_text, Catch::Contains("expired on 2020-01-01") &&
+                                      Catch::Contains("growth") && !Catch::Contains("fresh"));
+    REQUIRE(flags({"set", "expired", "--expires", "never"}).exit_code == 0);
+    auto none = flags({"stale", "--json"});
+    CHECK(none.exit_code == 0);
+    CHECK(nlohmann::json::parse(none.stdout_text)["stale"].empty());
+    CHECK(flags({"stale", "--days", "0"}).exit_code == 2);
+}
+
+TEST_CASE_METHOD(StateFixture, "export and import round-trip, and import is all or nothing",
+                 "[cli][flags]") {
+    REQUIRE(flags({"create", "a", "--owner", "team-a", "--expires", "2027-01-01"}).exit_code == 0);
+    REQUIRE(flags({"enable", "a", "--env", "staging"}).exit_code == 0);
+    REQUIRE(flags({"set", "a", "--rollout", "30", "--env", "staging"}).exit_code == 0);
+    REQUIRE(flags({"create", "b"}).exit_code == 0);
+
+    for (std::string format : {"json", "yaml"}) {
+        INFO(format);
+        auto file = state.path() / ("flags." + format);
+        REQUIRE(flags({"export", "--format", format, "-o", file.string()}).exit_code == 0);
+        StateFixture other;
+        auto imported = other.flags({"import", file.string(), "--json"});
+        INFO(imported.stderr_text);
+        REQUIRE(imported.exit_code == 0);
+        CHECK(nlohmann::json::parse(imported.stdout_text)["created"] == nlohmann::json({"a", "b"}));
+        auto a = nlohmann::json::parse(
+            other.flags({"get", "a", "--env", "staging", "--json"}).stdout_text);
+        CHECK(a["enabled"] == true);
+        CHECK(a["rollout"] == 30);
+        CHECK(a["owner"] == "team-a");
+        CHECK(a["expires"] == "2027-01-01");
+        // Importing the same document again changes nothing.
+        auto again =
+            nlohmann::json::parse(other.flags({"import", file.string(), "--json"}).stdout_text);
+        CHECK(again["unchanged"].size() == 2);
+    }
+
+    auto bad = state.path() / "bad.yaml";
+    std::ofstream(bad) << "flags:\n"
+                          "  - name: b\n"
+                          "    environments: {production: {enabled: true}}\n"
+                          "  - name: c\n"
+                          "    environments:\n"
+                          "      production: {enabled: true, rollout: 150}\n";
+    auto refused = flags({"import", bad.string()});
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.stderr_text,
+               Catch::Contains("bad.yaml:6") &&
+                   Catch::Contains("flags[1].environments.production.rollout"));
+    CHECK(flags({"get", "b"}).exit_code == 1);  // the valid first entry was not applied
+    CHECK(flags({"get", "c"}).exit_code == 2);
+
+    std::ofstream(bad, std::ios::trunc) << "flags:\n  - name: b\n    colour: red\n";
+    auto unknown = flags({"import", bad.string()});
+    CHECK(unknown.exit_code == 2);
+    CHECK_THAT(unknown.stderr_text, Catch::Contains("flags[0].colour: unknown key"));
+
+    std::ofstream(bad, std::ios::trunc) << "flags:\n  - name: b\n";
+    auto dry = flags({"import", bad.string(), "--prune", "--dry-run"});
+    CHECK(dry.exit_code == 0);
+    CHECK_THAT(dry.stdout_text, Catch::Contains("a: deleted") && Catch::Contains("would import"));
+    CHECK(flags({"get", "a", "--env", "staging"}).exit_code == 0);
+    REQUIRE(flags({"import", bad.string(), "--prune"}).exit_code == 0);
+    CHECK(flags({"get", "a"}).exit_code == 2);
+}

@@ -1,0 +1,113 @@
+// Black-box tests of `launchctl`: the seed's incident commands and the exit codes scripts use.
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "support/state_fixture.h"
+
+using launchkit::testing::StateFixture;
+
+TEST_CASE_METHOD(StateFixture, "pause, status and resume as in the rollback runbook",
+                 "[cli][launchctl]") {
+    auto empty = launchctl({"status"});
+    CHECK(empty.exit_code == 0);
+    CHECK_THAT(empty.stdout_text, Catch::Contains("everything is running"));
+
+    auto pause = launchctl({"pause", "redemption", "--reason", "BTC mainnet incident"});
+    INFO(pause.stderr_text);
+    REQUIRE(pause.exit_code == 0);
+    CHECK_THAT(pause.stdout_text, Catch::Contains("redemption: paused"));
+
+    auto status = launchctl({"status"});
+    CHECK(status.exit_code == 0);
+    CHECK_THAT(status.stdout_text, Catch::Contains("NAME") && Catch::Contains("STATE") &&
+                                       Catch::Contains("SINCE") && Catch::Contains("BY") &&
+                                       Catch::Contains("REASON") &&
+                                       Catch::Contains("BTC mainnet incident"));
+    CHECK(launchctl({"status", "redemption"}).exit_code == 1);
+
+    auto resume = launchctl({"resume", "redemption", "--reason", "fixed"});
+    REQUIRE(resume.exit_code == 0);
+    CHECK_THAT(resume.stdout_text, Catch::Contains("running (was paused since"));
+    CHECK(launchctl({"status", "redemption"}).exit_code == 0);
+    auto resumed_again = launchctl({"resume", "redemption"});
+    CHECK(resumed_again.exit_code == 0);
+    CHECK_THAT(resumed_again.stdout_text, Catch::Contains("already running"));
+
+    auto json = nlohmann::json::parse(launchctl({"status", "--json"}).stdout_text);
+    REQUIRE(json["controls"].size() == 1);
+    auto control = json["controls"][0];
+    CHECK(control["name"] == "redemption");
+    CHECK(control["state"] == "running");
+    CHECK(control["by"] == "oncall");
+    CHECK(control["reason"] == "fixed");
+    CHECK(control.contains("since"));
+
+    auto history = launchctl({"history", "redemption"});
+    CHECK_THAT(history.stdout_text, Catch::Contains("none → paused") &&
+                                        Catch::Contains("paused → running") &&
+                                        Catch::Contains("BTC mainnet incident"));
+}
+
+TEST_CASE_METHOD(StateFixture, "pausing a paused control keeps who paused it first and why",
+                 "[cli][launchctl]") {
+    REQUIRE(launchctl({"pause", "redemption", "--reason", "incident 12"}).exit_code == 0);
+    auto first = nlohmann::json::parse(launchctl({"status", "redemption", "--json"}).stdout_text);
+    auto again = launchctl({"--actor", "bob", "pause", "redemption", "--reason", "me too"});
+    CHECK(again.exit_code == 0);
+    CHECK_THAT(again.stdout_text, Catch::Contains("was already paused") &&
+                                      Catch::Contains("by oncall: incident 12") &&
+                                      Catch::Contains("nothing changed"));
+    auto second = nlohmann::json::parse(launchctl({"status", "redemption", "--json"}).stdout_text);
+    CHECK(second == first);
+    CHECK(nlohmann::json::parse(launchctl({"history", "--json"}).stdout_text)["history"].size() ==
+          1);
+}
+
+TEST_CASE_METHOD(StateFixture, "typos are caught instead of acted on", "[cli][launchctl]") {
+    REQUIRE(launchctl({"pause", "redemption"}).exit_code == 0);
+    auto status = launchctl({"status", "redemtion"});
+    CHECK(status.exit_code == 2);
+    CHECK_THAT(status.stderr_text, Catch::Contains("did you mean 'redemption'?"));
+    CHECK(launchctl({"resume", "redemtion"}).exit_code == 2);
+
+    auto pause = launchctl({"pause", "redemtion"});
+    CHECK(pause.exit_code == 2);
+    CHECK_THAT(pause.stderr_text, Catch::Contains("pass --new"));
+    CHECK(launchctl({"pause", "redemtion", "--new"}).exit_code == 0);
+    CHECK(launchctl({"pause", "Bad Name"}).exit_code == 2);
+    CHECK(launchctl({"pause"}).exit_code == 2);
+    CHECK(launchctl({"resume", "never-paused"}).exit_code == 2);
+}
+
+TEST_CASE_METHOD(StateFixture, "wait returns when the state is reached and exits 1 at the timeout",
+                 "[cli][launchctl]") {
+    REQUIRE(launchctl({"pause", "redemption"}).exit_code == 0);
+
+    auto timed_out = launchctl(
+        {"wait", "redemption", "--until", "running", "--timeout", "300ms", "--interval", "50ms"});
+    CHECK(timed_out.exit_code == 1);
+    CHECK_THAT(timed_out.stdout_text, Catch::Contains("still paused after 300ms"));
+    CHECK_THAT(timed_out.stderr_text, Catch::Contains("waiting up to 300ms"));
+
+    CHECK(launchctl({"wait", "redemption", "--until", "paused"}).exit_code == 0);
+
+    launchkit::util::ProcessResult waited;
+    std::thread waiter([&] {
+        waited = *launchkit::util::run_process(
+            spec("launchctl", {"wait", "redemption", "--until", "running", "--timeout", "20s",
+                               "--interval", "50ms"}));
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    auto resumed = launchctl({"resume", "redemption"});
+    waiter.join();
+    REQUIRE(resumed.exit_code == 0);
+    CHECK(waited.exit_code == 0);
+    CHECK_THAT(waited.stdout_text, Catch::Contains("redemption is running"));
+
+    CHECK(launchctl({"wait", "redemption", "--until", "stopped"}).exit_code == 2);
+    CHECK(launchctl({"wait", "redemption", "--until", "paused", "--timeout", "5 minutes"})
+              .exit_code == 2);
+}

@@ -1,0 +1,39 @@
+// A private state directory and helpers to run the flag and launch-control executables against it,
+// one at a time or many at once.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "support/temp_dir.h"
+#include "util/process.h"
+
+namespace launchkit::testing {
+
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+struct StateFixture {
+    TempDir state;
+
+    std::filesystem::path store_dir() const { return state.path() / "store"; }
+
+    // The command for `tool` with --state-dir and a fixed actor; `environment` adds variables.
+    util::ProcessSpec spec(const std::string& tool, std::vector<std::string> arguments,
+                           Environment environment = {}) const;
+    util::ProcessResult run(const std::string& tool, std::vector<std::string> arguments,
+                            Environment environment = {}) const;
+    util::ProcessResult flags(std::vector<std::string> arguments,
+                              Environment environment = {}) const {
+        return run("feature-flags", std::move(arguments), std::move(environment));
+    }
+    util::ProcessResult launchctl(std::vector<std::string> arguments,
+                                  Environment environment = {}) const {
+        return run("launchctl", std::move(arguments), std::move(environment));
+    }
+};
+
+// Runs every spec at the same time (one thread each) and returns the results in order.
+std::vector<util::ProcessResult> run_concurrently(const std::vector<util::ProcessSpec>& specs);
+
+}  // namespace launchkit::testing

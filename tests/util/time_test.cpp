@@ -1,0 +1,29 @@
+#include <catch2/catch.hpp>
+
+#include "util/time.h"
+
+using namespace launchkit::util;
+
+TEST_CASE("parse_date accepts real calendar dates only", "[time]") {
+    auto date = parse_date("2027-03-31");
+    REQUIRE(date);
+    CHECK(format_rfc3339(*date) == "2027-03-31T00:00:00Z");
+    CHECK(parse_date("2028-02-29"));  // leap year
+    for (const char* text : {"2027-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "26-01-01",
+                             "2026-1-1", "2026/01/01", "2026-01-01T00:00:00Z", "tomorrow", ""}) {
+        INFO(text);
+        CHECK_FALSE(parse_date(text));
+    }
+}
+
+TEST_CASE("parse_rfc3339 reads what format_rfc3339 writes, and offsets", "[time]") {
+    auto time = from_unix_seconds(1'795'000'000);
+    CHECK(parse_rfc3339(format_rfc3339(time)) == time);
+    CHECK(parse_rfc3339("2026-11-25T14:00:00+01:00") == parse_rfc3339("2026-11-25T13:00:00Z"));
+    CHECK(parse_rfc3339("2026-11-25T13:00:00.500Z") > parse_rfc3339("2026-11-25T13:00:00Z"));
+    for (const char* text : {"2026-11-25", "2026-11-25T25:00:00Z", "2026-11-25T13:00:00",
+                             "2026-11-25T13:00:00Zjunk", "2026-02-30T00:00:00Z"}) {
+        INFO(text);
+        CHECK_FALSE(parse_rfc3339(text));
+    }
+}
