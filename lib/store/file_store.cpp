@@ -127,8 +127,8 @@ Result<FileStore::Snapshot> FileStore::load() const {
 
     // A writer died after appending its record but before replacing the snapshot: the record is
     // committed (the log is the source of truth), so replay it.
-    LAUNCHKIT_TRY_ASSIGN(std::string log, util::read_file(audit_path_));
-    std::string_view tail = std::string_view(log).substr(static_cast<size_t>(snapshot.audit_bytes));
+    LAUNCHKIT_TRY_ASSIGN(std::string log, util::read_file_from(audit_path_, snapshot.audit_bytes));
+    std::string_view tail = log;
     while (!tail.empty()) {
         auto newline = tail.find('\n');
         if (newline == std::string_view::npos) {

@@ -33,8 +33,17 @@ Result<void> write_all(int fd, std::string_view content, const std::filesystem::
 }  // namespace
 
 Result<std::string> read_file(const std::filesystem::path& path) {
+    return read_file_from(path, 0);
+}
+
+Result<std::string> read_file_from(const std::filesystem::path& path, std::int64_t offset) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return io_error("read", path, errno);
+    if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
+        int saved = errno;
+        ::close(fd);
+        return io_error("seek in", path, saved);
+    }
     std::string content;
     char buffer[65536];
     while (true) {

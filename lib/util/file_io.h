@@ -2,6 +2,7 @@
 // fsync) and fsync'd appends, so a process killed at any point leaves old or new state, never torn.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -14,6 +15,9 @@ namespace launchkit::util {
 
 // Reads a whole file. Errors name the path; a missing file is ExitCode::environment.
 Result<std::string> read_file(const std::filesystem::path& path);
+
+// Reads a file from byte `offset` to its end (the unread tail of a log).
+Result<std::string> read_file_from(const std::filesystem::path& path, std::int64_t offset);
 
 // Replaces `path` with `content` atomically. An existing file keeps its permission bits; a new one
 // gets `mode_for_new_file`.

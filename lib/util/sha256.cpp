@@ -1,41 +1,32 @@
 #include "util/sha256.h"
 
-#include <stdexcept>
-
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 namespace launchkit::util {
 
 struct Sha256::State {
-    EVP_MD_CTX* context = nullptr;
+    sha256_ctx context{};
 };
 
 Sha256::Sha256() : state_(std::make_unique<State>()) {
-    state_->context = EVP_MD_CTX_new();
-    // Only allocation can fail here; treat it like std::bad_alloc.
-    if (state_->context == nullptr ||
-        EVP_DigestInit_ex(state_->context, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("cannot initialise SHA-256");
+    sha256_init(&state_->context);
 }
 
-Sha256::~Sha256() {
-    EVP_MD_CTX_free(state_->context);
-}
+Sha256::~Sha256() = default;
 
 void Sha256::update(std::string_view data) {
-    EVP_DigestUpdate(state_->context, data.data(), data.size());
+    sha256_update(&state_->context, data.size(), reinterpret_cast<const uint8_t*>(data.data()));
 }
 
 std::string Sha256::hex_digest() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(state_->context, digest, &length);
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_digest(&state_->context, SHA256_DIGEST_SIZE, digest);
     static constexpr char digits[] = "0123456789abcdef";
     std::string hex;
-    hex.reserve(length * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-        hex.push_back(digits[digest[i] >> 4]);
-        hex.push_back(digits[digest[i] & 0x0f]);
+    hex.reserve(2 * SHA256_DIGEST_SIZE);
+    for (uint8_t byte : digest) {
+        hex.push_back(digits[byte >> 4]);
+        hex.push_back(digits[byte & 0x0f]);
     }
     return hex;
 }

@@ -1,5 +1,5 @@
-// SHA-256 from OpenSSL's libcrypto, as lowercase hex: the audit log's hash chain and, later, backup
-// checksums. Incremental so large files need not fit in memory.
+// SHA-256 from Nettle (GnuTLS's crypto library), as lowercase hex: the audit log's hash chain and
+// backup checksums. Incremental so large files need not fit in memory.
 #pragma once
 
 #include <memory>

@@ -58,3 +58,12 @@ TEST_CASE("a file lock can be taken again once released", "[file_io]") {
     REQUIRE_FALSE(bad);
     CHECK(bad.error().code == ExitCode::environment);
 }
+
+TEST_CASE("read_file_from reads the tail from an offset", "[file_io]") {
+    TempDir dir;
+    auto path = dir.path() / "log";
+    REQUIRE(util::write_file_atomically(path, "first\nsecond\n"));
+    CHECK(*util::read_file_from(path, 6) == "second\n");
+    CHECK(util::read_file_from(path, 13)->empty());
+    CHECK(*util::read_file_from(path, 0) == *util::read_file(path));
+}
