@@ -1,8 +1,10 @@
-#include "core/command_line.h"
+#include "commands.h"
 
 int main(int argc, char** argv) {
     launchkit::CommandLine cli(
         "diagnose",
         "Pre- and post-upgrade checklists: concurrent HTTP, TCP and command health probes.");
+    diagnose::add_run_command(cli);
+    diagnose::add_probe_command(cli);
     return cli.run(argc, argv);
 }

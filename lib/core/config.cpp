@@ -103,7 +103,8 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (!root.IsMap())
         return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",
                     source.string());
-    LAUNCHKIT_TRY(reject_unknown_keys(root, source, "", {"state_dir", "release", "flags"}));
+    LAUNCHKIT_TRY(
+        reject_unknown_keys(root, source, "", {"state_dir", "checklist", "release", "flags"}));
 
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
@@ -112,6 +113,13 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
         // Relative paths mean "beside the configuration file", not "wherever I was run from".
         if (path.is_relative()) path = std::filesystem::absolute(source).parent_path() / path;
         config.state_dir = path.lexically_normal();
+    }
+    if (root["checklist"]) {
+        LAUNCHKIT_TRY_ASSIGN(std::string checklist,
+                             read_string(root["checklist"], source, "checklist"));
+        std::filesystem::path path = checklist;
+        if (path.is_relative()) path = std::filesystem::absolute(source).parent_path() / path;
+        config.checklist = path.lexically_normal();
     }
     if (root["release"])
         LAUNCHKIT_TRY(parse_release_section(root["release"], source, config.release));

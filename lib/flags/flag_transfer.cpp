@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/output.h"
+#include "core/yaml_reader.h"
 #include "flags/flag_repository.h"
 #include "flags/names.h"
 #include "store/open_store.h"
@@ -14,42 +15,7 @@
 namespace launchkit::flags {
 namespace {
 
-class DocumentReader {
-  public:
-    explicit DocumentReader(std::string_view source) : source_(source) {}
-
-    std::unexpected<Error> invalid(const YAML::Node& node, std::string_view field,
-                                   std::string_view expected) const {
-        auto mark = node.Mark();
-        auto where =
-            mark.line < 0 ? std::string(source_) : fmt::format("{}:{}", source_, mark.line + 1);
-        return fail(ExitCode::invalid_input, "{}: {}: {}", where, field, expected);
-    }
-
-    Result<void> only_keys(const YAML::Node& map, std::string_view field,
-                           const std::set<std::string>& known) const {
-        for (const auto& entry : map) {
-            auto key = entry.first.as<std::string>();
-            if (known.contains(key)) continue;
-            std::string expected;
-            for (const auto& name : known) expected += (expected.empty() ? "" : ", ") + name;
-            return invalid(entry.first, fmt::format("{}{}", field, key),
-                           fmt::format("unknown key (expected one of: {})", expected));
-        }
-        return {};
-    }
-
-    Result<std::string> text(const YAML::Node& node, std::string_view field) const {
-        if (!node || node.IsNull()) return std::string();
-        if (!node.IsScalar()) return invalid(node, field, "expected a string");
-        return node.as<std::string>();
-    }
-
-  private:
-    std::string_view source_;
-};
-
-Result<Flag> parse_flag(const DocumentReader& reader, const YAML::Node& node,
+Result<Flag> parse_flag(const YamlReader& reader, const YAML::Node& node,
                         const std::string& field) {
     if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping with a name");
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
@@ -88,20 +54,13 @@ Result<Flag> parse_flag(const DocumentReader& reader, const YAML::Node& node,
         LAUNCHKIT_TRY(reader.only_keys(state, environment_field + ".",
                                        {"enabled", "rollout", "updated_at", "updated_by"}));
         FlagEnvironment parsed;
-        bool enabled = false;
-        if (!state["enabled"] || !state["enabled"].IsScalar() ||
-            !YAML::convert<bool>::decode(state["enabled"], enabled))
-            return reader.invalid(state["enabled"] ? state["enabled"] : state,
-                                  environment_field + ".enabled", "expected true or false");
-        parsed.enabled = enabled;
+        LAUNCHKIT_TRY_ASSIGN(parsed.enabled,
+                             reader.boolean(state["enabled"] ? state["enabled"] : state,
+                                            environment_field + ".enabled"));
         if (const auto& rollout = state["rollout"]) {
-            int percent = -1;
-            if (!rollout.IsScalar() || !YAML::convert<int>::decode(rollout, percent) ||
-                percent < 0 || percent > 100)
-                return reader.invalid(rollout, environment_field + ".rollout",
-                                      fmt::format("expected a percentage 0-100, got '{}'",
-                                                  rollout.IsScalar() ? rollout.Scalar() : "?"));
-            parsed.rollout = percent;
+            LAUNCHKIT_TRY_ASSIGN(auto percent,
+                                 reader.integer(rollout, environment_field + ".rollout", 0, 100));
+            parsed.rollout = static_cast<int>(percent);
         }
         flag.environments[name] = parsed;
     }
@@ -191,14 +150,8 @@ Result<ImportPlan> plan_import(store::Store& store, const std::vector<Flag>& imp
 }  // namespace
 
 Result<std::vector<Flag>> parse_flag_document(std::string_view text, std::string_view source) {
-    DocumentReader reader(source);
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(text));
-    } catch (const YAML::Exception& error) {
-        return fail(ExitCode::invalid_input, "{}:{}: not valid JSON or YAML: {}", source,
-                    error.mark.line + 1, error.msg);
-    }
+    YamlReader reader{std::string(source)};
+    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(text));
     if (!root.IsMap()) return reader.invalid(root, "document", "expected a mapping with 'flags'");
     LAUNCHKIT_TRY(reader.only_keys(root, "", {"format", "exported_at", "flags"}));
     if (root["format"]) {

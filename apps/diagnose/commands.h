@@ -1,0 +1,12 @@
+// Subcommand registration for diagnose; one file per subcommand.
+#pragma once
+
+#include "core/command_line.h"
+#include "probe/diagnose_commands.h"
+
+namespace diagnose {
+
+void add_run_command(launchkit::CommandLine& cli);
+void add_probe_command(launchkit::CommandLine& cli);
+
+}  // namespace diagnose

@@ -1,0 +1,89 @@
+#include "core/yaml_reader.h"
+
+namespace launchkit {
+
+Result<YAML::Node> YamlReader::load(std::string_view text) const {
+    try {
+        return YAML::Load(std::string(text));
+    } catch (const YAML::Exception& error) {
+        return fail(ExitCode::invalid_input, "{}:{}: invalid YAML: {}", source_,
+                    error.mark.line + 1, error.msg);
+    }
+}
+
+std::unexpected<Error> YamlReader::invalid(const YAML::Node& node, std::string_view field,
+                                           std::string_view expected) const {
+    auto mark = node.Mark();
+    auto where = mark.line < 0 ? source_ : fmt::format("{}:{}", source_, mark.line + 1);
+    return fail(ExitCode::invalid_input, "{}: {}: {}", where, field, expected);
+}
+
+Result<void> YamlReader::only_keys(const YAML::Node& map, std::string_view prefix,
+                                   const std::set<std::string>& known) const {
+    for (const auto& entry : map) {
+        auto key = entry.first.as<std::string>();
+        if (known.contains(key)) continue;
+        std::string expected;
+        for (const auto& name : known) expected += (expected.empty() ? "" : ", ") + name;
+        return invalid(entry.first, fmt::format("{}{}", prefix, key),
+                       fmt::format("unknown key (expected one of: {})", expected));
+    }
+    return {};
+}
+
+Result<std::string> YamlReader::text(const YAML::Node& node, std::string_view field) const {
+    if (!node || node.IsNull()) return std::string();
+    if (!node.IsScalar()) return invalid(node, field, "expected a string");
+    return node.as<std::string>();
+}
+
+Result<bool> YamlReader::boolean(const YAML::Node& node, std::string_view field) const {
+    bool value = false;
+    if (!node || !node.IsScalar() || !YAML::convert<bool>::decode(node, value))
+        return invalid(node, field, "expected true or false");
+    return value;
+}
+
+Result<long long> YamlReader::integer(const YAML::Node& node, std::string_view field, long long min,
+                                      long long max) const {
+    long long value = 0;
+    if (!node || !node.IsScalar() || !YAML::convert<long long>::decode(node, value) ||
+        value < min || value > max)
+        return invalid(
+            node, field,
+            fmt::format("expected a whole number from {} to {}{}", min, max,
+                        node && node.IsScalar() ? ", got '" + node.Scalar() + "'" : std::string()));
+    return value;
+}
+
+Result<std::vector<std::string>> YamlReader::text_list(const YAML::Node& node,
+                                                       std::string_view field) const {
+    std::vector<std::string> items;
+    if (!node || node.IsNull()) return items;
+    if (node.IsScalar()) {
+        items.push_back(node.as<std::string>());
+        return items;
+    }
+    if (!node.IsSequence()) return invalid(node, field, "expected a string or a list of strings");
+    for (size_t i = 0; i < node.size(); ++i) {
+        LAUNCHKIT_TRY_ASSIGN(auto item, text(node[i], fmt::format("{}[{}]", field, i)));
+        items.push_back(std::move(item));
+    }
+    return items;
+}
+
+nlohmann::json YamlReader::scalar_json(const YAML::Node& node) {
+    if (!node || node.IsNull()) return nullptr;
+    const auto& scalar = node.Scalar();
+    if (node.Tag() == "?") {  // plain (unquoted) scalars may be numbers or booleans
+        long long integer = 0;
+        double number = 0;
+        bool flag = false;
+        if (YAML::convert<long long>::decode(node, integer)) return integer;
+        if (YAML::convert<double>::decode(node, number)) return number;
+        if (YAML::convert<bool>::decode(node, flag)) return flag;
+    }
+    return scalar;
+}
+
+}  // namespace launchkit

@@ -1,0 +1,49 @@
+// Strict reading of user-written YAML documents (checklists, flag imports, playbooks): every
+// error names the file, the line and the field path ("checks[2].http.expect.status") and says what
+// was expected, and unknown keys are errors rather than silently ignored typos.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace launchkit {
+
+class YamlReader {
+  public:
+    explicit YamlReader(std::string source) : source_(std::move(source)) {}
+
+    const std::string& source() const { return source_; }
+
+    // Parses `text`; a syntax error names source:line.
+    Result<YAML::Node> load(std::string_view text) const;
+
+    // Exit code 2: "SOURCE:LINE: FIELD: EXPECTED".
+    std::unexpected<Error> invalid(const YAML::Node& node, std::string_view field,
+                                   std::string_view expected) const;
+
+    // Rejects keys of `map` not in `known`; `prefix` leads the field path ("checks[0].").
+    Result<void> only_keys(const YAML::Node& map, std::string_view prefix,
+                           const std::set<std::string>& known) const;
+
+    // A scalar as text; a missing or null node is empty.
+    Result<std::string> text(const YAML::Node& node, std::string_view field) const;
+    Result<bool> boolean(const YAML::Node& node, std::string_view field) const;
+    Result<long long> integer(const YAML::Node& node, std::string_view field, long long min,
+                              long long max) const;
+    // A scalar or a list of scalars, as a list.
+    Result<std::vector<std::string>> text_list(const YAML::Node& node,
+                                               std::string_view field) const;
+    // A scalar as JSON: unquoted numbers, booleans and null keep their type; all else is a string.
+    static nlohmann::json scalar_json(const YAML::Node& node);
+
+  private:
+    std::string source_;
+};
+
+}  // namespace launchkit

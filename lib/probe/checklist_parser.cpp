@@ -1,0 +1,282 @@
+#include "probe/checklist_parser.h"
+
+#include <regex>
+#include <set>
+
+#include "core/yaml_reader.h"
+#include "util/duration.h"
+#include "util/file_io.h"
+
+namespace launchkit::probe {
+namespace {
+
+using Field = std::string;
+
+Result<std::chrono::milliseconds> read_duration(const YamlReader& reader, const YAML::Node& node,
+                                                const Field& field) {
+    LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node, field));
+    auto duration = util::parse_duration(text);
+    if (!duration || duration->count() == 0)
+        return reader.invalid(
+            node, field,
+            fmt::format("expected a duration such as 500ms, 5s or 1m, got '{}'", text));
+    return *duration;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> read_string_map(const YamlReader& reader,
+                                                                         const YAML::Node& node,
+                                                                         const Field& field) {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    if (!node || node.IsNull()) return pairs;
+    if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping of names to values");
+    for (const auto& entry : node) {
+        auto key = entry.first.as<std::string>();
+        LAUNCHKIT_TRY_ASSIGN(auto value, reader.text(entry.second, field + "." + key));
+        pairs.emplace_back(key, value);
+    }
+    return pairs;
+}
+
+Result<JsonExpectation> read_json_expectation(const YamlReader& reader, const std::string& pointer,
+                                              const YAML::Node& node, const Field& field) {
+    if (pointer.empty() || pointer.front() != '/')
+        return reader.invalid(node, field, "a JSON Pointer starts with '/' (e.g. /status)");
+    if (!node.IsScalar())
+        return reader.invalid(node, field, "expected a value or a comparison such as '< 100'");
+    auto value = YamlReader::scalar_json(node);
+    // A string that starts with an operator is a comparison: "/backlog": "< 100".
+    if (value.is_string()) {
+        auto text = value.get<std::string>();
+        for (std::string_view op : {"==", "!=", "<=", ">=", "<", ">"}) {
+            if (!text.starts_with(op)) continue;
+            auto parsed = parse_json_expectation(pointer + " " + text);
+            if (!parsed)
+                return reader.invalid(node, field,
+                                      fmt::format("cannot read the comparison '{}'", text));
+            return *parsed;
+        }
+    }
+    JsonExpectation expectation;
+    expectation.pointer = pointer;
+    expectation.value = value;
+    try {
+        nlohmann::json::json_pointer check(pointer);
+    } catch (const nlohmann::json::exception&) {
+        return reader.invalid(node, field, fmt::format("'{}' is not a JSON Pointer", pointer));
+    }
+    return expectation;
+}
+
+Result<HttpExpectation> read_http_expectation(const YamlReader& reader, const YAML::Node& node,
+                                              const Field& field) {
+    HttpExpectation expect;
+    if (!node || node.IsNull()) return expect;
+    if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping");
+    LAUNCHKIT_TRY(reader.only_keys(
+        node, field + ".",
+        {"status", "body_contains", "body_regex", "json", "headers", "max_latency_ms"}));
+    if (const auto& status = node["status"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto texts, reader.text_list(status, field + ".status"));
+        expect.statuses.clear();
+        for (const auto& text : texts) {
+            auto range = parse_status_range(text);
+            if (!range)
+                return reader.invalid(
+                    status, field + ".status",
+                    fmt::format("'{}' is not a status (200, 200-299 or 2xx)", text));
+            expect.statuses.push_back(*range);
+        }
+        if (expect.statuses.empty())
+            return reader.invalid(status, field + ".status", "expected at least one status");
+    }
+    LAUNCHKIT_TRY_ASSIGN(expect.body_contains,
+                         reader.text_list(node["body_contains"], field + ".body_contains"));
+    LAUNCHKIT_TRY_ASSIGN(expect.body_regex, reader.text(node["body_regex"], field + ".body_regex"));
+    if (!expect.body_regex.empty()) {
+        try {
+            std::regex check(expect.body_regex);
+        } catch (const std::regex_error& error) {
+            return reader.invalid(node["body_regex"], field + ".body_regex",
+                                  fmt::format("invalid regular expression: {}", error.what()));
+        }
+    }
+    if (const auto& json = node["json"]) {
+        if (!json.IsMap())
+            return reader.invalid(json, field + ".json",
+                                  "expected a mapping of JSON Pointer to expected value");
+        for (const auto& entry : json) {
+            auto pointer = entry.first.as<std::string>();
+            LAUNCHKIT_TRY_ASSIGN(
+                auto expectation,
+                read_json_expectation(reader, pointer, entry.second, field + ".json." + pointer));
+            expect.json.push_back(std::move(expectation));
+        }
+    }
+    LAUNCHKIT_TRY_ASSIGN(auto headers,
+                         read_string_map(reader, node["headers"], field + ".headers"));
+    for (auto& [name, contains] : headers) expect.headers.push_back({name, contains});
+    if (const auto& latency = node["max_latency_ms"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto ms,
+                             reader.integer(latency, field + ".max_latency_ms", 1, 3'600'000));
+        expect.max_latency = std::chrono::milliseconds(ms);
+    }
+    return expect;
+}
+
+Result<HttpProbe> read_http(const YamlReader& reader, const YAML::Node& node, const Field& field) {
+    if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping with a url");
+    LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
+                                   {"url", "method", "headers", "body", "token_env", "token_file",
+                                    "ca_file", "verify_tls", "follow_redirects", "expect"}));
+    HttpProbe http;
+    LAUNCHKIT_TRY_ASSIGN(http.url, reader.text(node["url"], field + ".url"));
+    if (!(http.url.starts_with("http://") || http.url.starts_with("https://")))
+        return reader.invalid(node["url"] ? node["url"] : node, field + ".url",
+                              "expected an http:// or https:// URL");
+    if (node["method"]) {
+        LAUNCHKIT_TRY_ASSIGN(http.method, reader.text(node["method"], field + ".method"));
+        static const std::set<std::string> methods{"GET",   "HEAD",   "POST",   "PUT",
+                                                   "PATCH", "DELETE", "OPTIONS"};
+        if (!methods.contains(http.method))
+            return reader.invalid(node["method"], field + ".method",
+                                  "expected GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS");
+    }
+    LAUNCHKIT_TRY_ASSIGN(http.headers,
+                         read_string_map(reader, node["headers"], field + ".headers"));
+    LAUNCHKIT_TRY_ASSIGN(http.body, reader.text(node["body"], field + ".body"));
+    LAUNCHKIT_TRY_ASSIGN(http.token_env, reader.text(node["token_env"], field + ".token_env"));
+    LAUNCHKIT_TRY_ASSIGN(auto token_file, reader.text(node["token_file"], field + ".token_file"));
+    LAUNCHKIT_TRY_ASSIGN(auto ca_file, reader.text(node["ca_file"], field + ".ca_file"));
+    // Relative paths are relative to the checklist, not to wherever diagnose was run from.
+    auto base = std::filesystem::absolute(reader.source()).parent_path();
+    if (!token_file.empty()) http.token_file = base / token_file;
+    if (!ca_file.empty()) http.ca_file = base / ca_file;
+    if (!http.token_env.empty() && !http.token_file.empty())
+        return reader.invalid(node["token_file"], field + ".token_file",
+                              "give token_env or token_file, not both");
+    if (node["verify_tls"]) {
+        LAUNCHKIT_TRY_ASSIGN(http.verify_tls,
+                             reader.boolean(node["verify_tls"], field + ".verify_tls"));
+    }
+    if (node["follow_redirects"]) {
+        LAUNCHKIT_TRY_ASSIGN(http.follow_redirects,
+                             reader.boolean(node["follow_redirects"], field + ".follow_redirects"));
+    }
+    LAUNCHKIT_TRY_ASSIGN(http.expect,
+                         read_http_expectation(reader, node["expect"], field + ".expect"));
+    return http;
+}
+
+Result<TcpProbe> read_tcp(const YamlReader& reader, const YAML::Node& node, const Field& field) {
+    if (!node.IsMap()) return reader.invalid(node, field, "expected {host: ..., port: ...}");
+    LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"host", "port"}));
+    TcpProbe tcp;
+    LAUNCHKIT_TRY_ASSIGN(tcp.host, reader.text(node["host"], field + ".host"));
+    if (tcp.host.empty()) return reader.invalid(node, field + ".host", "missing");
+    LAUNCHKIT_TRY_ASSIGN(
+        auto port, reader.integer(node["port"] ? node["port"] : node, field + ".port", 1, 65535));
+    tcp.port = static_cast<int>(port);
+    return tcp;
+}
+
+Result<CommandProbe> read_command(const YamlReader& reader, const YAML::Node& node,
+                                  const Field& field) {
+    if (!node.IsMap()) return reader.invalid(node, field, "expected {argv: [...]}");
+    LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"argv", "env", "cwd", "expect"}));
+    CommandProbe command;
+    const auto& argv = node["argv"];
+    if (!argv || !argv.IsSequence() || argv.size() == 0)
+        return reader.invalid(argv ? argv : node, field + ".argv",
+                              "expected a non-empty list: the program and its arguments (no "
+                              "shell)");
+    LAUNCHKIT_TRY_ASSIGN(command.argv, reader.text_list(argv, field + ".argv"));
+    LAUNCHKIT_TRY_ASSIGN(command.environment, read_string_map(reader, node["env"], field + ".env"));
+    LAUNCHKIT_TRY_ASSIGN(auto cwd, reader.text(node["cwd"], field + ".cwd"));
+    if (!cwd.empty())
+        command.working_directory = std::filesystem::absolute(reader.source()).parent_path() / cwd;
+    if (const auto& expect = node["expect"]) {
+        if (!expect.IsMap()) return reader.invalid(expect, field + ".expect", "expected a mapping");
+        LAUNCHKIT_TRY(reader.only_keys(expect, field + ".expect.",
+                                       {"exit", "stdout_contains", "stderr_contains"}));
+        if (expect["exit"]) {
+            LAUNCHKIT_TRY_ASSIGN(auto code,
+                                 reader.integer(expect["exit"], field + ".expect.exit", 0, 255));
+            command.expect_exit = static_cast<int>(code);
+        }
+        LAUNCHKIT_TRY_ASSIGN(
+            command.stdout_contains,
+            reader.text(expect["stdout_contains"], field + ".expect.stdout_contains"));
+        LAUNCHKIT_TRY_ASSIGN(
+            command.stderr_contains,
+            reader.text(expect["stderr_contains"], field + ".expect.stderr_contains"));
+    }
+    return command;
+}
+
+Result<Check> read_check(const YamlReader& reader, const YAML::Node& node, const Field& field) {
+    if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping with a name");
+    LAUNCHKIT_TRY(reader.only_keys(
+        node, field + ".", {"name", "http", "tcp", "command", "severity", "tags", "timeout"}));
+    Check check;
+    LAUNCHKIT_TRY_ASSIGN(check.name, reader.text(node["name"], field + ".name"));
+    if (check.name.empty()) return reader.invalid(node, field + ".name", "missing");
+    int kinds = (node["http"] ? 1 : 0) + (node["tcp"] ? 1 : 0) + (node["command"] ? 1 : 0);
+    if (kinds != 1)
+        return reader.invalid(
+            node, field, fmt::format("'{}' needs exactly one of http, tcp or command", check.name));
+    if (node["http"]) {
+        LAUNCHKIT_TRY_ASSIGN(check.probe, read_http(reader, node["http"], field + ".http"));
+    } else if (node["tcp"]) {
+        LAUNCHKIT_TRY_ASSIGN(check.probe, read_tcp(reader, node["tcp"], field + ".tcp"));
+    } else {
+        LAUNCHKIT_TRY_ASSIGN(check.probe,
+                             read_command(reader, node["command"], field + ".command"));
+    }
+    if (node["severity"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto severity, reader.text(node["severity"], field + ".severity"));
+        if (severity != "critical" && severity != "warning")
+            return reader.invalid(node["severity"], field + ".severity",
+                                  fmt::format("expected critical or warning, got '{}'", severity));
+        check.severity = severity == "critical" ? Severity::critical : Severity::warning;
+    }
+    LAUNCHKIT_TRY_ASSIGN(check.tags, reader.text_list(node["tags"], field + ".tags"));
+    if (node["timeout"]) {
+        LAUNCHKIT_TRY_ASSIGN(check.timeout,
+                             read_duration(reader, node["timeout"], field + ".timeout"));
+    }
+    return check;
+}
+
+}  // namespace
+
+Result<Checklist> parse_checklist(std::string_view yaml_text, const std::filesystem::path& source) {
+    YamlReader reader(source.string());
+    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
+    if (!root.IsMap() || !root["checks"])
+        return reader.invalid(root, "checks", "expected a mapping with a 'checks:' list");
+    LAUNCHKIT_TRY(reader.only_keys(root, "", {"checks"}));
+    const auto& checks = root["checks"];
+    if (!checks.IsSequence() || checks.size() == 0)
+        return reader.invalid(checks, "checks", "expected a non-empty list of checks");
+    Checklist checklist;
+    checklist.source = source;
+    std::set<std::string> names;
+    for (size_t i = 0; i < checks.size(); ++i) {
+        auto field = fmt::format("checks[{}]", i);
+        LAUNCHKIT_TRY_ASSIGN(Check check, read_check(reader, checks[i], field));
+        if (!names.insert(check.name).second)
+            return reader.invalid(checks[i]["name"], field + ".name",
+                                  fmt::format("'{}' is used by another check", check.name));
+        checklist.checks.push_back(std::move(check));
+    }
+    return checklist;
+}
+
+Result<Checklist> load_checklist(const std::filesystem::path& path) {
+    if (!std::filesystem::exists(path))
+        return fail(ExitCode::invalid_input, "checklist '{}' does not exist", path.string());
+    LAUNCHKIT_TRY_ASSIGN(std::string text, util::read_file(path));
+    return parse_checklist(text, path);
+}
+
+}  // namespace launchkit::probe

@@ -1,0 +1,114 @@
+#include "probe/diagnose_commands.h"
+
+#include "core/output.h"
+#include "probe/checklist_parser.h"
+#include "probe/checklist_runner.h"
+#include "util/duration.h"
+#include "util/strings.h"
+
+namespace launchkit::probe {
+namespace {
+
+std::string mark(const ProbeResult& result, bool color) {
+    if (result.passed) return colorize("✓", Color::green, color);
+    if (result.severity == Severity::warning) return colorize("!", Color::yellow, color);
+    return colorize("✗", Color::red, color);
+}
+
+void print_report(Context& context, const ChecklistReport& report) {
+    if (context.json) {
+        print_json(*context.out, to_json(report));
+        return;
+    }
+    Table table({"", "CHECK", "KIND", "LATENCY", "DETAIL"});
+    int passed = 0;
+    for (const auto& result : report.results) {
+        passed += result.passed;
+        auto detail = result.detail;
+        if (!result.passed && result.severity == Severity::warning) detail += " (warning)";
+        table.add_row({mark(result, context.color), result.name, result.kind,
+                       fmt::format("{}ms", result.latency.count()), detail});
+    }
+    table.render(*context.out, context.color);
+    auto summary =
+        fmt::format("{} check{}: {} passed, {} critical failed, {} warning{} failed in {}ms",
+                    report.results.size(), report.results.size() == 1 ? "" : "s", passed,
+                    report.failed_critical, report.failed_warning,
+                    report.failed_warning == 1 ? "" : "s", report.duration.count());
+    *context.out << colorize(summary, report.passed() ? Color::green : Color::red, context.color)
+                 << '\n';
+}
+
+}  // namespace
+
+Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& options) {
+    auto path = options.checklist;
+    if (path.empty()) {
+        if (!context.config.checklist)
+            return fail(ExitCode::invalid_input,
+                        "no checklist given and none configured (pass CHECKLIST.yaml or set "
+                        "'checklist:' in launchkit.yaml)");
+        path = *context.config.checklist;
+    }
+    if (options.parallel < 1)
+        return fail(ExitCode::invalid_input, "--parallel must be at least 1, got {}",
+                    options.parallel);
+    LAUNCHKIT_TRY_ASSIGN(auto checklist, load_checklist(path));
+    RunOptions run{options.tags, options.parallel};
+    LAUNCHKIT_TRY_ASSIGN(auto selected, select_checks(checklist, run));
+    auto report = run_checks(selected, run);
+    print_report(context, report);
+    return report.passed() ? ExitCode::ok : ExitCode::said_no;
+}
+
+Result<ExitCode> run_probe(Context& context, const DiagnoseProbeOptions& options) {
+    Check check;
+    check.name = options.url;
+    HttpProbe http;
+    http.url = options.url;
+    if (!(http.url.starts_with("http://") || http.url.starts_with("https://")))
+        return fail(ExitCode::invalid_input, "invalid URL '{}' (expected http:// or https://)",
+                    options.url);
+    http.method = options.method;
+    http.token_env = options.token_env;
+    http.verify_tls = !options.insecure;
+    http.follow_redirects = options.follow_redirects;
+    if (!options.expect_status.empty()) {
+        http.expect.statuses.clear();
+        for (const auto& text : options.expect_status) {
+            auto range = parse_status_range(text);
+            if (!range)
+                return fail(ExitCode::invalid_input,
+                            "invalid --expect-status '{}' (expected 200, 200-299 or 2xx)", text);
+            http.expect.statuses.push_back(*range);
+        }
+    }
+    for (const auto& text : options.expect_json) {
+        auto expectation = parse_json_expectation(text);
+        if (!expectation)
+            return fail(ExitCode::invalid_input,
+                        "invalid --expect-json '{}' (expected POINTER OP VALUE, e.g. "
+                        "'/status == \"ready\"' or '/backlog < 100')",
+                        text);
+        http.expect.json.push_back(*expectation);
+    }
+    http.expect.body_contains = options.expect_body;
+    for (const auto& header : options.headers) {
+        auto colon = header.find(':');
+        if (colon == std::string::npos || colon == 0)
+            return fail(ExitCode::invalid_input, "invalid --header '{}' (expected 'Name: value')",
+                        header);
+        http.headers.emplace_back(header.substr(0, colon),
+                                  std::string(util::trim(header.substr(colon + 1))));
+    }
+    LAUNCHKIT_TRY_ASSIGN(check.timeout, util::parse_duration(options.timeout));
+    if (!options.max_latency.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(http.expect.max_latency, util::parse_duration(options.max_latency));
+    }
+    check.probe = std::move(http);
+    auto report = run_checks({&check}, RunOptions{});
+    print_report(context, report);
+    return report.passed() ? ExitCode::ok : ExitCode::said_no;
+}
+
+}  // namespace launchkit::probe

@@ -1,0 +1,36 @@
+// What each `diagnose` subcommand does. `run` and `probe` exit 0 when every critical check passes
+// and 1 otherwise; a malformed checklist is exit 2 before anything is probed.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/context.h"
+
+namespace launchkit::probe {
+
+struct DiagnoseRunOptions {
+    std::filesystem::path checklist{};  // empty: the config's `checklist:`
+    std::vector<std::string> tags{};
+    int parallel = 64;
+};
+
+struct DiagnoseProbeOptions {
+    std::string url{};
+    std::string method = "GET";
+    std::vector<std::string> expect_status{};  // "200", "2xx", "200-204"
+    std::vector<std::string> expect_json{};    // "/status == \"ready\""
+    std::vector<std::string> expect_body{};    // substrings
+    std::vector<std::string> headers{};        // "Name: value"
+    std::string token_env{};
+    std::string timeout = "5s";
+    std::string max_latency{};  // duration; empty: none
+    bool insecure = false;
+    bool follow_redirects = false;
+};
+
+Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& options);
+Result<ExitCode> run_probe(Context& context, const DiagnoseProbeOptions& options);
+
+}  // namespace launchkit::probe

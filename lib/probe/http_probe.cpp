@@ -1,0 +1,293 @@
+#include "probe/http_probe.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+#include <regex>
+
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "util/duration.h"
+#include "util/file_io.h"
+#include "util/strings.h"
+
+namespace launchkit::probe {
+namespace {
+
+// A response body beyond this is cut: health endpoints are small, and a probe must not buffer a
+// runaway download.
+constexpr size_t max_body_bytes = 4 * 1024 * 1024;
+
+struct Transfer {
+    const Check* check = nullptr;
+    const HttpProbe* http = nullptr;
+    CURL* easy = nullptr;
+    curl_slist* request_headers = nullptr;
+    HttpResponse response;
+    std::string setup_error;  // failed before the request was sent (token missing, ...)
+    char error_buffer[CURL_ERROR_SIZE] = {};
+    ~Transfer() {
+        if (easy) curl_easy_cleanup(easy);
+        curl_slist_free_all(request_headers);
+    }
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+    auto* transfer = static_cast<Transfer*>(user);
+    size_t bytes = size * count;
+    auto& body = transfer->response.body;
+    body.append(data, std::min(bytes, max_body_bytes - std::min(max_body_bytes, body.size())));
+    return bytes;
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+    auto* transfer = static_cast<Transfer*>(user);
+    std::string_view line(data, size * count);
+    // A new status line (after a redirect or 100-continue) starts a new set of headers.
+    if (line.starts_with("HTTP/")) transfer->response.headers.clear();
+    if (auto colon = line.find(':'); colon != std::string_view::npos) {
+        transfer->response.headers.emplace_back(std::string(util::trim(line.substr(0, colon))),
+                                                std::string(util::trim(line.substr(colon + 1))));
+    }
+    return size * count;
+}
+
+// The bearer token from the environment or a file: kept in memory only, never in a message.
+std::optional<std::string> read_token(const HttpProbe& http, std::string& error) {
+    if (!http.token_env.empty()) {
+        const char* value = std::getenv(http.token_env.c_str());
+        if (value == nullptr || *value == '\0') {
+            error = fmt::format("token_env {} is not set", http.token_env);
+            return std::nullopt;
+        }
+        return std::string(value);
+    }
+    if (!http.token_file.empty()) {
+        auto text = util::read_file(http.token_file);
+        if (!text) {
+            error = fmt::format("cannot read token_file {}", http.token_file.string());
+            return std::nullopt;
+        }
+        auto token = std::string(util::trim(*text));
+        if (token.empty()) {
+            error = fmt::format("token_file {} is empty", http.token_file.string());
+            return std::nullopt;
+        }
+        return token;
+    }
+    return std::string();
+}
+
+void configure(Transfer& transfer) {
+    const auto& http = *transfer.http;
+    CURL* easy = transfer.easy;
+    curl_easy_setopt(easy, CURLOPT_URL, http.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(transfer.check->timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, http.follow_redirects ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, http.verify_tls ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, http.verify_tls ? 2L : 0L);
+    if (!http.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, http.ca_file.c_str());
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, "launchkit-diagnose");
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
+    if (http.method == "HEAD") {
+        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+    } else if (http.method != "GET") {
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, http.method.c_str());
+    }
+    if (!http.body.empty() || http.method == "POST") {
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(http.body.size()));
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, http.body.c_str());
+    }
+    for (const auto& [name, value] : http.headers)
+        transfer.request_headers =
+            curl_slist_append(transfer.request_headers, (name + ": " + value).c_str());
+    std::string error;
+    auto token = read_token(http, error);
+    if (!token) {
+        transfer.setup_error = error;
+        return;
+    }
+    if (!token->empty())
+        transfer.request_headers = curl_slist_append(transfer.request_headers,
+                                                     ("Authorization: Bearer " + *token).c_str());
+    if (transfer.request_headers)
+        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.request_headers);
+}
+
+std::string describe_curl_error(const Transfer& transfer, CURLcode code) {
+    if (code == CURLE_OPERATION_TIMEDOUT)
+        return fmt::format("timed out after {}", util::format_duration(transfer.check->timeout));
+    std::string detail =
+        transfer.error_buffer[0] ? transfer.error_buffer : curl_easy_strerror(code);
+    return fmt::format("request failed: {}", detail);
+}
+
+bool compare_json(const nlohmann::json& actual, Comparison comparison,
+                  const nlohmann::json& expected) {
+    switch (comparison) {
+        case Comparison::equal:
+            return actual == expected;
+        case Comparison::not_equal:
+            return actual != expected;
+        default:
+            break;
+    }
+    if (!actual.is_number() || !expected.is_number()) return false;
+    double left = actual.get<double>();
+    double right = expected.get<double>();
+    switch (comparison) {
+        case Comparison::less:
+            return left < right;
+        case Comparison::less_equal:
+            return left <= right;
+        case Comparison::greater:
+            return left > right;
+        default:
+            return left >= right;
+    }
+}
+
+std::string describe_statuses(const std::vector<StatusRange>& ranges) {
+    std::string text;
+    for (const auto& range : ranges) {
+        if (!text.empty()) text += ", ";
+        text += range.low == range.high ? std::to_string(range.low)
+                                        : fmt::format("{}-{}", range.low, range.high);
+    }
+    return text;
+}
+
+}  // namespace
+
+std::optional<std::string> find_http_failure(const HttpExpectation& expect,
+                                             const HttpResponse& response) {
+    bool status_ok =
+        std::any_of(expect.statuses.begin(), expect.statuses.end(),
+                    [&](const StatusRange& range) { return range.contains(response.status); });
+    if (!status_ok)
+        return fmt::format("status {}, expected {}", response.status,
+                           describe_statuses(expect.statuses));
+    for (const auto& text : expect.body_contains)
+        if (response.body.find(text) == std::string::npos)
+            return fmt::format("body does not contain '{}'", text);
+    if (!expect.body_regex.empty() &&
+        !std::regex_search(response.body, std::regex(expect.body_regex)))
+        return fmt::format("body does not match /{}/", expect.body_regex);
+    if (!expect.json.empty()) {
+        auto json = nlohmann::json::parse(response.body, nullptr, false);
+        if (json.is_discarded()) return std::string("body is not valid JSON");
+        for (const auto& expectation : expect.json) {
+            nlohmann::json::json_pointer pointer(expectation.pointer);
+            if (!json.contains(pointer))
+                return fmt::format("{} is missing from the JSON body", expectation.pointer);
+            const auto& actual = json.at(pointer);
+            if (!compare_json(actual, expectation.comparison, expectation.value))
+                return fmt::format("{} is {}, expected {} {}", expectation.pointer, actual.dump(),
+                                   to_string(expectation.comparison), expectation.value.dump());
+        }
+    }
+    for (const auto& header : expect.headers) {
+        auto found = std::find_if(
+            response.headers.begin(), response.headers.end(), [&](const auto& received) {
+                return strcasecmp(received.first.c_str(), header.name.c_str()) == 0;
+            });
+        if (found == response.headers.end())
+            return fmt::format("header {} is missing", header.name);
+        if (found->second.find(header.contains) == std::string::npos)
+            return fmt::format("header {} is '{}', expected it to contain '{}'", header.name,
+                               found->second, header.contains);
+    }
+    if (expect.max_latency && response.latency > *expect.max_latency)
+        return fmt::format("latency {}ms, expected at most {}ms", response.latency.count(),
+                           expect.max_latency->count());
+    return std::nullopt;
+}
+
+std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks, int parallel) {
+    static std::once_flag curl_initialised;
+    std::call_once(curl_initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+
+    std::vector<ProbeResult> results;
+    std::vector<std::unique_ptr<Transfer>> transfers;
+    for (const auto* check : checks) {
+        results.push_back(result_for(*check));
+        auto transfer = std::make_unique<Transfer>();
+        transfer->check = check;
+        transfer->http = &std::get<HttpProbe>(check->probe);
+        transfer->easy = curl_easy_init();
+        if (transfer->easy == nullptr)
+            transfer->setup_error = "cannot create a curl handle";
+        else
+            configure(*transfer);
+        transfers.push_back(std::move(transfer));
+    }
+
+    CURLM* multi = curl_multi_init();
+    std::deque<size_t> waiting;
+    for (size_t i = 0; i < transfers.size(); ++i) {
+        if (transfers[i]->setup_error.empty()) {
+            waiting.push_back(i);
+        } else {
+            results[i].detail = transfers[i]->setup_error;
+        }
+    }
+    int in_flight = 0;
+    auto start_more = [&] {
+        while (in_flight < std::max(parallel, 1) && !waiting.empty()) {
+            size_t index = waiting.front();
+            waiting.pop_front();
+            curl_easy_setopt(transfers[index]->easy, CURLOPT_PRIVATE,
+                             reinterpret_cast<void*>(index));
+            curl_multi_add_handle(multi, transfers[index]->easy);
+            ++in_flight;
+        }
+    };
+    start_more();
+    while (in_flight > 0) {
+        int running = 0;
+        curl_multi_perform(multi, &running);
+        int queued = 0;
+        while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+            if (message->msg != CURLMSG_DONE) continue;
+            void* pointer = nullptr;
+            curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &pointer);
+            size_t index = reinterpret_cast<size_t>(pointer);
+            auto& transfer = *transfers[index];
+            auto& result = results[index];
+            curl_off_t total_us = 0;
+            curl_easy_getinfo(transfer.easy, CURLINFO_TOTAL_TIME_T, &total_us);
+            result.latency = std::chrono::milliseconds(total_us / 1000);
+            transfer.response.latency = result.latency;
+            if (message->data.result != CURLE_OK) {
+                result.detail = describe_curl_error(transfer, message->data.result);
+            } else {
+                long status = 0;
+                curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
+                transfer.response.status = static_cast<int>(status);
+                result.http_status = static_cast<int>(status);
+                auto failure = find_http_failure(transfer.http->expect, transfer.response);
+                result.passed = !failure;
+                result.detail = failure ? *failure : fmt::format("HTTP {}", status);
+            }
+            curl_multi_remove_handle(multi, transfer.easy);
+            --in_flight;
+        }
+        start_more();
+        if (in_flight > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+    }
+    curl_multi_cleanup(multi);
+    return results;
+}
+
+}  // namespace launchkit::probe

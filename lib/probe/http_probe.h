@@ -1,0 +1,25 @@
+// HTTP(S) checks through libcurl's multi interface: every request in flight at once on one
+// thread, at most `parallel` at a time, each judged against its expectations.
+#pragma once
+
+#include <vector>
+
+#include "probe/check.h"
+#include "probe/probe_result.h"
+
+namespace launchkit::probe {
+
+// `checks` must all be HTTP checks; results come back in the same order.
+std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks, int parallel);
+
+// Judges a response against `expect`; returns the first failure, or nothing when it passes.
+struct HttpResponse {
+    int status = 0;
+    std::vector<std::pair<std::string, std::string>> headers{};
+    std::string body{};
+    std::chrono::milliseconds latency{0};
+};
+std::optional<std::string> find_http_failure(const HttpExpectation& expect,
+                                             const HttpResponse& response);
+
+}  // namespace launchkit::probe

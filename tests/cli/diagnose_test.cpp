@@ -1,0 +1,168 @@
+// Black-box tests of `diagnose run` and `diagnose probe` against a real local HTTP server.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/http_server.h"
+#include "support/temp_dir.h"
+
+using launchkit::testing::run_tool;
+using launchkit::testing::TempDir;
+using launchkit::testing::TestHttpServer;
+
+namespace {
+
+std::filesystem::path write_checklist(const TempDir& dir, const std::string& text) {
+    auto path = dir.path() / "checklist.yaml";
+    std::ofstream(path) << text;
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("diagnose run: every critical check passes → exit 0, table and summary",
+          "[cli][diagnose]") {
+    TestHttpServer server;
+    TempDir dir;
+    auto checklist = write_checklist(
+        dir, fmt::format(R"(checks:
+  - name: api-ready
+    http:
+      url: {0}
+      expect: {{status: [200], json: {{"/status": "ready", "/backlog": "< 100"}}}}
+  - name: api-port
+    tcp: {{host: 127.0.0.1, port: {1}}}
+  - name: migrations-clean
+    command: {{argv: [echo, "no pending migrations"], expect: {{stdout_contains: "no pending"}}}}
+  - name: optional-cache
+    http: {{url: {2}}}
+    severity: warning
+)",
+                         server.url("/health"), server.port(), server.url("/fail")));
+    auto result = run_tool("diagnose", {"run", checklist.string()});
+    INFO(result.stdout_text << result.stderr_text);
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.stdout_text,
+               Catch::Contains("✓  api-ready") && Catch::Contains("✓  api-port") &&
+                   Catch::Contains("!  optional-cache") &&
+                   Catch::Contains("status 503, expected 200-299 (warning)") &&
+                   Catch::Contains("4 checks: 3 passed, 0 critical failed, 1 warning failed"));
+
+    auto json = run_tool("diagnose", {"run", checklist.string(), "--json"});
+    auto report = nlohmann::json::parse(json.stdout_text);
+    CHECK(report["passed"] == true);
+    CHECK(report["summary"]["total"] == 4);
+    CHECK(report["summary"]["failed_warning"] == 1);
+    REQUIRE(report["checks"].size() == 4);
+    CHECK(report["checks"][0]["name"] == "api-ready");
+    CHECK(report["checks"][0]["http_status"] == 200);
+    for (const char* key :
+         {"name", "kind", "severity", "tags", "passed", "latency_ms", "detail", "http_status"})
+        CHECK(report["checks"][1].contains(key));
+}
+
+TEST_CASE("diagnose run: a failing critical check exits 1 and says why", "[cli][diagnose]") {
+    TestHttpServer server;
+    TempDir dir;
+    auto checklist = write_checklist(dir, fmt::format(R"(checks:
+  - name: api-ready
+    http: {{url: {0}, expect: {{json: {{"/status": "ready"}}}}}}
+    tags: [api]
+  - name: closed-port
+    tcp: {{host: 127.0.0.1, port: 9}}
+    tags: [network]
+)",
+                                                      server.url("/starting")));
+    auto result = run_tool("diagnose", {"run", checklist.string()});
+    CHECK(result.exit_code == 1);
+    CHECK_THAT(result.stdout_text,
+               Catch::Contains(R"(/status is "starting", expected == "ready")") &&
+                   Catch::Contains("127.0.0.1:9: Connection refused"));
+
+    auto only_network =
+        run_tool("diagnose", {"run", checklist.string(), "--tag", "network", "--json"});
+    auto report = nlohmann::json::parse(only_network.stdout_text);
+    CHECK(report["checks"].size() == 1);
+    CHECK(run_tool("diagnose", {"run", checklist.string(), "--tag", "nothing"}).exit_code == 2);
+}
+
+TEST_CASE("diagnose run: a malformed checklist is refused before anything is probed",
+          "[cli][diagnose]") {
+    TestHttpServer server;
+    TempDir dir;
+    auto checklist = write_checklist(dir, fmt::format(R"(checks:
+  - name: first
+    http: {{url: {0}}}
+  - name: second
+    http: {{url: {0}, expect: {{status: [ok]}}}}
+)",
+                                                      server.url("/health")));
+    auto result = run_tool("diagnose", {"run", checklist.string()});
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.stderr_text,
+               Catch::Contains("checklist.yaml:5: checks[1].http.expect.status"));
+    CHECK(server.requests() == 0);
+
+    CHECK(run_tool("diagnose", {"run", (dir.path() / "missing.yaml").string()}).exit_code == 2);
+    auto none = run_tool("diagnose", {"run"}, dir.path());
+    CHECK(none.exit_code == 2);
+    CHECK_THAT(none.stderr_text, Catch::Contains("no checklist given"));
+}
+
+TEST_CASE("diagnose run reads the default checklist from the config", "[cli][diagnose]") {
+    TestHttpServer server;
+    TempDir dir;
+    write_checklist(
+        dir, fmt::format("checks:\n  - name: up\n    http: {{url: {}}}\n", server.url("/health")));
+    std::ofstream(dir.path() / "launchkit.yaml") << "checklist: checklist.yaml\n";
+    CHECK(run_tool("diagnose", {"run"}, dir.path()).exit_code == 0);
+}
+
+TEST_CASE("the bearer token is sent but never printed", "[cli][diagnose]") {
+    TestHttpServer server;
+    TempDir dir;
+    auto checklist = write_checklist(dir, fmt::format(R"(checks:
+  - name: ops-summary
+    http:
+      url: {0}
+      token_env: ADMIN_TOKEN
+      expect: {{json: {{"/failed_jobs": 0}}}}
+)",
+                                                      server.url("/protected")));
+    auto without = run_tool("diagnose", {"run", checklist.string()});
+    CHECK(without.exit_code == 1);
+    CHECK_THAT(without.stdout_text, Catch::Contains("token_env ADMIN_TOKEN is not set"));
+
+    auto with = run_tool("diagnose", {"run", checklist.string(), "--json"}, {},
+                         {{"ADMIN_TOKEN", TestHttpServer::token}});
+    CHECK(with.exit_code == 0);
+    CHECK_THAT(with.stdout_text + with.stderr_text, !Catch::Contains(TestHttpServer::token));
+}
+
+TEST_CASE("diagnose probe: one URL with expectations, for scripts", "[cli][diagnose]") {
+    TestHttpServer server;
+    CHECK(run_tool("diagnose", {"probe", server.url("/health")}).exit_code == 0);
+    CHECK(run_tool("diagnose", {"probe", server.url("/health"), "--expect-json",
+                                R"(/status == "ready")", "--expect-json", "/backlog < 100"})
+              .exit_code == 0);
+    auto starting =
+        run_tool("diagnose", {"probe", server.url("/starting"), "--expect-json", "/backlog < 100"});
+    CHECK(starting.exit_code == 1);
+    CHECK_THAT(starting.stdout_text, Catch::Contains("/backlog is 250, expected < 100"));
+    CHECK(
+        run_tool("diagnose", {"probe", server.url("/fail"), "--expect-status", "503"}).exit_code ==
+        0);
+    CHECK(run_tool("diagnose", {"probe", server.url("/redirect")}).exit_code == 1);
+    CHECK(run_tool("diagnose", {"probe", server.url("/redirect"), "-L"}).exit_code == 0);
+    CHECK(run_tool("diagnose", {"probe", server.url("/protected"), "--token-env", "T"}, {},
+                   {{"T", TestHttpServer::token}})
+              .exit_code == 0);
+
+    auto bad = run_tool("diagnose", {"probe", server.url("/health"), "--expect-json", "status"});
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.stderr_text, Catch::Contains("invalid --expect-json 'status'"));
+    CHECK(run_tool("diagnose", {"probe", "ftp://example.com"}).exit_code == 2);
+    CHECK(run_tool("diagnose", {"probe", server.url("/"), "--expect-status", "2x"}).exit_code == 2);
+}

@@ -1,0 +1,101 @@
+// Checklists are validated in full before anything is probed; errors name file, line and field.
+#include <catch2/catch.hpp>
+
+#include "probe/checklist_parser.h"
+
+using namespace launchkit;
+using namespace launchkit::probe;
+
+TEST_CASE("the issue's checklist spellings parse into checks", "[probe][checklist]") {
+    auto checklist = parse_checklist(R"(checks:
+  - name: api-ready
+    http:
+      url: http://127.0.0.1:8086/health/ready
+      token_env: ADMIN_TOKEN
+      expect: {status: [200], json: {"/status": "ready", "/backlog": "< 100"}, max_latency_ms: 500}
+    severity: critical
+  - name: db-port
+    tcp: {host: 127.0.0.1, port: 5432}
+  - name: migrations-clean
+    command: {argv: [make, db-migrate-status], expect: {exit: 0}}
+    severity: warning
+    tags: [db, pre-upgrade]
+    timeout: 30s
+)",
+                                     "checks.yaml");
+    REQUIRE(checklist);
+    REQUIRE(checklist->checks.size() == 3);
+    const auto& http = std::get<HttpProbe>(checklist->checks[0].probe);
+    CHECK(http.token_env == "ADMIN_TOKEN");
+    REQUIRE(http.expect.statuses.size() == 1);
+    CHECK(http.expect.statuses[0].low == 200);
+    REQUIRE(http.expect.json.size() == 2);
+    CHECK(http.expect.json[0].pointer == "/status");
+    CHECK(http.expect.json[0].value == "ready");
+    CHECK(http.expect.json[1].comparison == Comparison::less);
+    CHECK(http.expect.json[1].value == 100);
+    CHECK(http.expect.max_latency == std::chrono::milliseconds(500));
+    CHECK(std::get<TcpProbe>(checklist->checks[1].probe).port == 5432);
+    const auto& command = checklist->checks[2];
+    CHECK(std::get<CommandProbe>(command.probe).argv ==
+          std::vector<std::string>{"make", "db-migrate-status"});
+    CHECK(command.severity == Severity::warning);
+    CHECK(command.tags == std::vector<std::string>{"db", "pre-upgrade"});
+    CHECK(command.timeout == std::chrono::seconds(30));
+}
+
+TEST_CASE("malformed checklists name the file, line and field", "[probe][checklist]") {
+    struct Case {
+        const char* yaml;
+        const char* expected;
+    };
+    auto bad = GENERATE(
+        Case{"checks:\n  - name: a\n    tcp: {host: h, port: 99999}\n",
+             "c.yaml:3: checks[0].tcp.port: expected a whole number from 1 to 65535"},
+        Case{"checks:\n  - name: a\n    htp: {url: http://x}\n",
+             "c.yaml:3: checks[0].htp: unknown key"},
+        Case{"checks:\n  - tcp: {host: h, port: 1}\n", "checks[0].name: missing"},
+        Case{"checks:\n  - name: a\n    tcp: {host: h, port: 1}\n    command: {argv: [x]}\n",
+             "needs exactly one of http, tcp or command"},
+        Case{"checks:\n  - name: a\n    http: {url: 'http://x', expect: {status: [20x]}}\n",
+             "checks[0].http.expect.status: '20x' is not a status"},
+        Case{"checks:\n  - name: a\n    http: {url: 'http://x', expect: {body_regex: '(('}}\n",
+             "checks[0].http.expect.body_regex: invalid regular expression"},
+        Case{"checks:\n  - name: a\n    command: {argv: []}\n", "checks[0].command.argv"},
+        Case{"checks:\n  - name: a\n    tcp: {host: h, port: 1}\n    severity: fatal\n",
+             "c.yaml:4: checks[0].severity: expected critical or warning"},
+        Case{"checks:\n  - name: a\n    tcp: {host: h, port: 1}\n  - name: a\n    tcp: {host: h, "
+             "port: 2}\n",
+             "c.yaml:4: checks[1].name: 'a' is used by another check"},
+        Case{"checks:\n  - name: a\n    tcp: {host: h, port: 1}\n    timeout: soon\n",
+             "checks[0].timeout: expected a duration"},
+        Case{"checks:\n  - name: a\n    http: {url: 'http://x', expect: {json: {status: ok}}}\n",
+             "a JSON Pointer starts with '/'"},
+        Case{"checks: [\n", "c.yaml:2: invalid YAML"},
+        Case{"probes: []\n", "expected a mapping with a 'checks:' list"});
+    INFO(bad.yaml);
+    auto checklist = parse_checklist(bad.yaml, "c.yaml");
+    REQUIRE_FALSE(checklist);
+    CHECK(checklist.error().code == ExitCode::invalid_input);
+    CHECK_THAT(checklist.error().message, Catch::Contains(bad.expected));
+}
+
+TEST_CASE("status ranges and JSON comparisons read as operators write them", "[probe]") {
+    CHECK(parse_status_range("2xx")->high == 299);
+    CHECK(parse_status_range("200-204")->high == 204);
+    CHECK(parse_status_range("503")->low == 503);
+    for (const char* text : {"20", "2000", "600", "299-200", "6xx", "abc", ""})
+        CHECK_FALSE(parse_status_range(text));
+
+    auto ready = parse_json_expectation(R"(/status == "ready")");
+    REQUIRE(ready);
+    CHECK(ready->value == "ready");
+    auto backlog = parse_json_expectation("/backlog < 100");
+    REQUIRE(backlog);
+    CHECK(backlog->comparison == Comparison::less);
+    CHECK(backlog->value == 100);
+    CHECK(parse_json_expectation("/mode == maintenance")->value == "maintenance");
+    CHECK(parse_json_expectation("/ok != true")->value == true);
+    for (const char* text : {"status == 1", "/status", "/status ~ 1", "/status =="})
+        CHECK_FALSE(parse_json_expectation(text));
+}

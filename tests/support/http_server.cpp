@@ -1,0 +1,73 @@
+#include "support/http_server.h"
+
+#include <chrono>
+
+#include <httplib.h>
+
+namespace launchkit::testing {
+
+TestHttpServer::TestHttpServer() : server_(std::make_unique<httplib::Server>()) {
+    auto& server = *server_;
+    server.new_task_queue = [] { return new httplib::ThreadPool(64); };
+    server.set_pre_routing_handler([this](const httplib::Request&, httplib::Response&) {
+        ++requests_;
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    server.Get("/health", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content(R"({"status": "ready", "backlog": 3, "checks": {"db": true}})",
+                             "application/json");
+    });
+    server.Get("/starting", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content(R"({"status": "starting", "backlog": 250})", "application/json");
+    });
+    server.Get("/fail", [](const httplib::Request&, httplib::Response& response) {
+        response.status = 503;
+        response.set_content("unavailable", "text/plain");
+    });
+    server.Get("/slow", [this](const httplib::Request&, httplib::Response& response) {
+        int now = ++concurrent_slow_;
+        int seen = max_concurrent_slow_.load();
+        while (now > seen && !max_concurrent_slow_.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        --concurrent_slow_;
+        response.set_content("slow but fine", "text/plain");
+    });
+    server.Get("/flap", [this](const httplib::Request&, httplib::Response& response) {
+        response.status = (flaps_++ % 2 == 0) ? 200 : 503;
+        response.set_content("flap", "text/plain");
+    });
+    server.Get("/malformed", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content(R"({"status": "ready")", "application/json");
+    });
+    server.Get("/redirect", [](const httplib::Request&, httplib::Response& response) {
+        response.set_redirect("/health");
+    });
+    server.Get("/protected", [](const httplib::Request& request, httplib::Response& response) {
+        if (request.get_header_value("Authorization") != std::string("Bearer ") + token) {
+            response.status = 401;
+            response.set_content("missing or wrong token", "text/plain");
+            return;
+        }
+        response.set_content(R"({"failed_jobs": 0, "outbox_age_seconds": 12})", "application/json");
+    });
+    server.Post("/echo", [](const httplib::Request& request, httplib::Response& response) {
+        response.set_content(
+            request.method + " " + request.body + " " + request.get_header_value("X-Probe"),
+            "text/plain");
+    });
+    port_ = server.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([&server] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+TestHttpServer::~TestHttpServer() {
+    server_->stop();
+    thread_.join();
+}
+
+std::string TestHttpServer::url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+}  // namespace launchkit::testing

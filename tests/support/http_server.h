@@ -1,0 +1,43 @@
+// A real HTTP server on 127.0.0.1 for probe tests (cpp-httplib, in a background thread), serving
+// healthy, failing, slow, flapping, malformed, redirecting and token-protected endpoints.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace httplib {
+class Server;
+}
+
+namespace launchkit::testing {
+
+class TestHttpServer {
+  public:
+    // The token /protected accepts as "Authorization: Bearer <token>".
+    static constexpr const char* token = "s3cret-token-value";
+
+    TestHttpServer();
+    ~TestHttpServer();
+    TestHttpServer(const TestHttpServer&) = delete;
+    TestHttpServer& operator=(const TestHttpServer&) = delete;
+
+    int port() const { return port_; }
+    std::string url(const std::string& path) const;
+
+    int requests() const { return requests_.load(); }
+    // The most /slow requests that were being served at the same moment.
+    int max_concurrent_slow() const { return max_concurrent_slow_.load(); }
+
+  private:
+    std::unique_ptr<httplib::Server> server_;
+    std::thread thread_;
+    int port_ = 0;
+    std::atomic<int> requests_{0};
+    std::atomic<int> flaps_{0};
+    std::atomic<int> concurrent_slow_{0};
+    std::atomic<int> max_concurrent_slow_{0};
+};
+
+}  // namespace launchkit::testing
