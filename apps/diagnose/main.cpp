@@ -6,5 +6,6 @@ int main(int argc, char** argv) {
         "Pre- and post-upgrade checklists: concurrent HTTP, TCP and command health probes.");
     diagnose::add_run_command(cli);
     diagnose::add_probe_command(cli);
+    diagnose::add_wait_command(cli);
     return cli.run(argc, argv);
 }

@@ -79,12 +79,26 @@ struct CommandProbe {
     std::string stderr_contains{};
 };
 
+// When and how often a check is probed, with Kubernetes' probe vocabulary. The defaults make
+// `diagnose run` a single pass; `failure_threshold: 3` gives Kubernetes' tolerance.
+struct CheckTiming {
+    std::chrono::milliseconds initial_delay{0};
+    std::chrono::milliseconds period{10'000};
+    int success_threshold = 1;  // consecutive passes before the check counts as passing
+    int failure_threshold = 1;  // consecutive failures before it counts as failing
+    // Passing only after passing continuously this long (every probe in the window passed).
+    std::optional<std::chrono::milliseconds> stable_for{};
+    int retries = 0;                         // failed attempts retried before one counts
+    std::chrono::milliseconds backoff{500};  // first retry delay, doubled each retry
+};
+
 struct Check {
     std::string name{};
     std::variant<HttpProbe, TcpProbe, CommandProbe> probe{};
     Severity severity = Severity::critical;
     std::vector<std::string> tags{};
     std::chrono::milliseconds timeout{5000};
+    CheckTiming timing{};
 };
 
 struct Checklist {

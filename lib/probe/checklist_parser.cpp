@@ -213,6 +213,42 @@ Result<CommandProbe> read_command(const YamlReader& reader, const YAML::Node& no
     return command;
 }
 
+Result<void> read_timing(const YamlReader& reader, const YAML::Node& node, const Field& field,
+                         CheckTiming& timing) {
+    if (node["initial_delay"]) {
+        LAUNCHKIT_TRY_ASSIGN(timing.initial_delay, read_duration(reader, node["initial_delay"],
+                                                                 field + ".initial_delay"));
+    }
+    if (node["period"]) {
+        LAUNCHKIT_TRY_ASSIGN(timing.period,
+                             read_duration(reader, node["period"], field + ".period"));
+    }
+    if (node["stable_for"]) {
+        LAUNCHKIT_TRY_ASSIGN(timing.stable_for,
+                             read_duration(reader, node["stable_for"], field + ".stable_for"));
+    }
+    if (node["backoff"]) {
+        LAUNCHKIT_TRY_ASSIGN(timing.backoff,
+                             read_duration(reader, node["backoff"], field + ".backoff"));
+    }
+    if (node["success_threshold"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto threshold, reader.integer(node["success_threshold"],
+                                                            field + ".success_threshold", 1, 100));
+        timing.success_threshold = static_cast<int>(threshold);
+    }
+    if (node["failure_threshold"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto threshold, reader.integer(node["failure_threshold"],
+                                                            field + ".failure_threshold", 1, 100));
+        timing.failure_threshold = static_cast<int>(threshold);
+    }
+    if (node["retries"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto retries,
+                             reader.integer(node["retries"], field + ".retries", 0, 20));
+        timing.retries = static_cast<int>(retries);
+    }
+    return {};
+}
+
 Result<Check> read_check(const YamlReader& reader, const YAML::Node& node, const Field& field) {
     if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping with a name");
     LAUNCHKIT_TRY(reader.only_keys(
@@ -244,6 +280,7 @@ Result<Check> read_check(const YamlReader& reader, const YAML::Node& node, const
         LAUNCHKIT_TRY_ASSIGN(check.timeout,
                              read_duration(reader, node["timeout"], field + ".timeout"));
     }
+    LAUNCHKIT_TRY(read_timing(reader, node, field, check.timing));
     return check;
 }
 

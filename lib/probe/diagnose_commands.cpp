@@ -1,6 +1,7 @@
 #include "probe/diagnose_commands.h"
 
 #include "core/output.h"
+#include "probe/check_schedule.h"
 #include "probe/checklist_parser.h"
 #include "probe/checklist_runner.h"
 #include "util/duration.h"
@@ -39,9 +40,7 @@ void print_report(Context& context, const ChecklistReport& report) {
                  << '\n';
 }
 
-}  // namespace
-
-Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& options) {
+Result<Checklist> load_selected(const Context& context, const DiagnoseRunOptions& options) {
     auto path = options.checklist;
     if (path.empty()) {
         if (!context.config.checklist)
@@ -53,12 +52,60 @@ Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& option
     if (options.parallel < 1)
         return fail(ExitCode::invalid_input, "--parallel must be at least 1, got {}",
                     options.parallel);
-    LAUNCHKIT_TRY_ASSIGN(auto checklist, load_checklist(path));
-    RunOptions run{options.tags, options.parallel};
-    LAUNCHKIT_TRY_ASSIGN(auto selected, select_checks(checklist, run));
-    auto report = run_checks(selected, run);
-    print_report(context, report);
-    return report.passed() ? ExitCode::ok : ExitCode::said_no;
+    return load_checklist(path);
+}
+
+}  // namespace
+
+Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto checklist, load_selected(context, options));
+    ScheduleOptions schedule;
+    schedule.run = RunOptions{options.tags, options.parallel};
+    LAUNCHKIT_TRY_ASSIGN(schedule.timeout, util::parse_duration(options.timeout));
+    LAUNCHKIT_TRY_ASSIGN(auto selected, select_checks(checklist, schedule.run));
+    auto scheduled = run_scheduled(selected, schedule);
+    print_report(context, scheduled.report);
+    return scheduled.report.passed() ? ExitCode::ok : ExitCode::said_no;
+}
+
+Result<ExitCode> run_wait(Context& context, const DiagnoseWaitOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto checklist, load_selected(context, options.run));
+    ScheduleOptions schedule;
+    schedule.run = RunOptions{options.run.tags, options.run.parallel};
+    schedule.goal = ScheduleGoal::all_critical_passing;
+    LAUNCHKIT_TRY_ASSIGN(schedule.timeout, util::parse_duration(options.run.timeout));
+    if (!options.interval.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(auto interval, util::parse_duration(options.interval));
+        if (interval.count() == 0)
+            return fail(ExitCode::invalid_input, "--interval must be longer than 0");
+        for (auto& check : checklist.checks) check.timing.period = interval;
+    }
+    // Progress goes to stderr at most every few seconds, and whenever what is failing changes.
+    auto last_line = std::make_shared<std::string>();
+    auto last_time = std::make_shared<std::chrono::steady_clock::time_point>();
+    schedule.on_progress = [&context, last_line, last_time](const WaitProgress& progress) {
+        auto line =
+            fmt::format("waiting for {} critical check{} ({} left): {}", progress.failing.size(),
+                        progress.failing.size() == 1 ? "" : "s",
+                        util::format_duration(
+                            std::chrono::duration_cast<std::chrono::seconds>(progress.remaining)),
+                        progress.failing.empty() ? "" : progress.failing.front());
+        auto now = std::chrono::steady_clock::now();
+        auto first_part = line.substr(0, line.find(" ("));
+        if (first_part == last_line->substr(0, last_line->find(" (")) &&
+            now - *last_time < std::chrono::seconds(5))
+            return;
+        *context.err << line << '\n';
+        *last_line = line;
+        *last_time = now;
+    };
+    LAUNCHKIT_TRY_ASSIGN(auto selected, select_checks(checklist, schedule.run));
+    auto scheduled = run_scheduled(selected, schedule);
+    print_report(context, scheduled.report);
+    if (scheduled.timed_out && !context.json)
+        *context.out << fmt::format("gave up after {}: critical checks still failing\n",
+                                    options.run.timeout);
+    return scheduled.report.passed() ? ExitCode::ok : ExitCode::said_no;
 }
 
 Result<ExitCode> run_probe(Context& context, const DiagnoseProbeOptions& options) {

@@ -1,5 +1,6 @@
 // What each `diagnose` subcommand does. `run` and `probe` exit 0 when every critical check passes
-// and 1 otherwise; a malformed checklist is exit 2 before anything is probed.
+// and 1 otherwise; `wait` exits 1 at its deadline; a malformed checklist is exit 2 before
+// anything is probed.
 #pragma once
 
 #include <filesystem>
@@ -14,6 +15,13 @@ struct DiagnoseRunOptions {
     std::filesystem::path checklist{};  // empty: the config's `checklist:`
     std::vector<std::string> tags{};
     int parallel = 64;
+    // A check still undecided then (flapping under stable_for or thresholds) counts as failed.
+    std::string timeout = "5m";
+};
+
+struct DiagnoseWaitOptions {
+    DiagnoseRunOptions run{};  // its timeout is the wait's deadline
+    std::string interval{};    // overrides every check's period; empty: their own
 };
 
 struct DiagnoseProbeOptions {
@@ -31,6 +39,7 @@ struct DiagnoseProbeOptions {
 };
 
 Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& options);
+Result<ExitCode> run_wait(Context& context, const DiagnoseWaitOptions& options);
 Result<ExitCode> run_probe(Context& context, const DiagnoseProbeOptions& options);
 
 }  // namespace launchkit::probe

@@ -19,6 +19,7 @@ nlohmann::json to_json(const ProbeResult& result) {
             {"passed", result.passed},
             {"latency_ms", result.latency.count()},
             {"detail", result.detail},
+            {"attempts", result.attempts},
             {"http_status",
              result.http_status ? nlohmann::json(*result.http_status) : nlohmann::json(nullptr)}};
 }

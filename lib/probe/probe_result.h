@@ -21,6 +21,7 @@ struct ProbeResult {
     std::chrono::milliseconds latency{0};
     std::string detail{};              // why it failed; on success a short summary ("HTTP 200")
     std::optional<int> http_status{};  // http checks that got a response
+    int attempts = 1;                  // probes made (thresholds, stable_for and retries)
 };
 
 // A result for `check` with its identity filled in and nothing else.

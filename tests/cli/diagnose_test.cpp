@@ -166,3 +166,25 @@ TEST_CASE("diagnose probe: one URL with expectations, for scripts", "[cli][diagn
     CHECK(run_tool("diagnose", {"probe", "ftp://example.com"}).exit_code == 2);
     CHECK(run_tool("diagnose", {"probe", server.url("/"), "--expect-status", "2x"}).exit_code == 2);
 }
+
+TEST_CASE("diagnose wait returns once critical checks pass, or exits 1 at the timeout",
+          "[cli][diagnose]") {
+    TestHttpServer server;
+    TempDir dir;
+    auto checklist = write_checklist(
+        dir,
+        fmt::format("checks:\n  - name: api\n    http: {{url: {}}}\n", server.url("/recovering")));
+    auto recovered = run_tool(
+        "diagnose", {"wait", checklist.string(), "--interval", "50ms", "--timeout", "20s"});
+    INFO(recovered.stdout_text << recovered.stderr_text);
+    CHECK(recovered.exit_code == 0);
+    CHECK_THAT(recovered.stderr_text, Catch::Contains("waiting for 1 critical check"));
+
+    auto failing = write_checklist(
+        dir, fmt::format("checks:\n  - name: api\n    http: {{url: {}}}\n", server.url("/fail")));
+    auto gave_up = run_tool("diagnose",
+                            {"wait", failing.string(), "--interval", "50ms", "--timeout", "400ms"});
+    CHECK(gave_up.exit_code == 1);
+    CHECK_THAT(gave_up.stdout_text,
+               Catch::Contains("status 503") && Catch::Contains("gave up after 400ms"));
+}

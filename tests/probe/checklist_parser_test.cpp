@@ -99,3 +99,34 @@ TEST_CASE("status ranges and JSON comparisons read as operators write them", "[p
     for (const char* text : {"status == 1", "/status", "/status ~ 1", "/status =="})
         CHECK_FALSE(parse_json_expectation(text));
 }
+
+TEST_CASE("probe timing uses Kubernetes' names", "[probe][checklist]") {
+    auto checklist = parse_checklist(R"(checks:
+  - name: api
+    tcp: {host: 127.0.0.1, port: 80}
+    initial_delay: 2s
+    period: 5s
+    success_threshold: 2
+    failure_threshold: 3
+    stable_for: 30s
+    retries: 2
+    backoff: 250ms
+)",
+                                     "c.yaml");
+    REQUIRE(checklist);
+    const auto& timing = checklist->checks[0].timing;
+    CHECK(timing.initial_delay == std::chrono::seconds(2));
+    CHECK(timing.period == std::chrono::seconds(5));
+    CHECK(timing.success_threshold == 2);
+    CHECK(timing.failure_threshold == 3);
+    CHECK(timing.stable_for == std::chrono::seconds(30));
+    CHECK(timing.retries == 2);
+    CHECK(timing.backoff == std::chrono::milliseconds(250));
+
+    auto bad = parse_checklist(
+        "checks:\n  - name: a\n    tcp: {host: h, port: 1}\n"
+        "    failure_threshold: 0\n",
+        "c.yaml");
+    REQUIRE_FALSE(bad);
+    CHECK_THAT(bad.error().message, Catch::Contains("c.yaml:4: checks[0].failure_threshold"));
+}

@@ -37,6 +37,10 @@ TestHttpServer::TestHttpServer() : server_(std::make_unique<httplib::Server>()) 
         response.status = (flaps_++ % 2 == 0) ? 200 : 503;
         response.set_content("flap", "text/plain");
     });
+    server.Get("/recovering", [this](const httplib::Request&, httplib::Response& response) {
+        response.status = recovering_++ < 2 ? 503 : 200;
+        response.set_content("recovering", "text/plain");
+    });
     server.Get("/malformed", [](const httplib::Request&, httplib::Response& response) {
         response.set_content(R"({"status": "ready")", "application/json");
     });

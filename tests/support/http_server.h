@@ -1,5 +1,6 @@
 // A real HTTP server on 127.0.0.1 for probe tests (cpp-httplib, in a background thread), serving
-// healthy, failing, slow, flapping, malformed, redirecting and token-protected endpoints.
+// healthy, failing, slow, flapping, recovering (503 twice, then 200), malformed, redirecting and
+// token-protected endpoints.
 #pragma once
 
 #include <atomic>
@@ -36,6 +37,7 @@ class TestHttpServer {
     int port_ = 0;
     std::atomic<int> requests_{0};
     std::atomic<int> flaps_{0};
+    std::atomic<int> recovering_{0};
     std::atomic<int> concurrent_slow_{0};
     std::atomic<int> max_concurrent_slow_{0};
 };
