@@ -13,6 +13,8 @@ void add_run_command(launchkit::CommandLine& cli) {
                         "Checklist file (default: 'checklist:' in launchkit.yaml)");
     command->add_option("--tag", options->tags, "Only checks with this tag (repeatable)");
     command->add_option("--parallel", options->parallel, "Probes in flight at once (default 64)");
+    command->add_option("--timeout", options->timeout,
+                        "Checks still undecided after this long fail (default 5m)");
     cli.set_action(command, [options](launchkit::Context& context) {
         return launchkit::probe::run_diagnose(context, *options);
     });

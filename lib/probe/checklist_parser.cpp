@@ -252,7 +252,9 @@ Result<void> read_timing(const YamlReader& reader, const YAML::Node& node, const
 Result<Check> read_check(const YamlReader& reader, const YAML::Node& node, const Field& field) {
     if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping with a name");
     LAUNCHKIT_TRY(reader.only_keys(
-        node, field + ".", {"name", "http", "tcp", "command", "severity", "tags", "timeout"}));
+        node, field + ".",
+        {"name", "http", "tcp", "command", "severity", "tags", "timeout", "period", "initial_delay",
+         "success_threshold", "failure_threshold", "stable_for", "retries", "backoff"}));
     Check check;
     LAUNCHKIT_TRY_ASSIGN(check.name, reader.text(node["name"], field + ".name"));
     if (check.name.empty()) return reader.invalid(node, field + ".name", "missing");

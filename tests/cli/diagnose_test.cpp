@@ -188,3 +188,26 @@ TEST_CASE("diagnose wait returns once critical checks pass, or exits 1 at the ti
     CHECK_THAT(gave_up.stdout_text,
                Catch::Contains("status 503") && Catch::Contains("gave up after 400ms"));
 }
+
+TEST_CASE("diagnose run honours a check's thresholds and --timeout", "[cli][diagnose]") {
+    TestHttpServer server;
+    TempDir dir;
+    auto checklist = write_checklist(dir, fmt::format(R"(checks:
+  - name: api
+    http: {{url: {0}}}
+    period: 50ms
+    failure_threshold: 2
+  - name: flapping
+    http: {{url: {1}}}
+    period: 50ms
+    stable_for: 1h
+    failure_threshold: 100
+)",
+                                                      server.url("/fail"), server.url("/flap")));
+    auto result = run_tool("diagnose", {"run", checklist.string(), "--timeout", "500ms", "--json"});
+    CHECK(result.exit_code == 1);
+    auto report = nlohmann::json::parse(result.stdout_text);
+    CHECK(report["checks"][0]["attempts"] == 2);
+    CHECK_THAT(report["checks"][1]["detail"].get<std::string>(),
+               Catch::Contains("undecided at the deadline"));
+}
