@@ -34,8 +34,12 @@ std::string_view probe_kind(const Check& check) {
             return "http";
         case 1:
             return "tcp";
-        default:
+        case 2:
             return "command";
+        case 3:
+            return "disk";
+        default:
+            return "file_age";
     }
 }
 

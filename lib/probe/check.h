@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -79,6 +80,19 @@ struct CommandProbe {
     std::string stderr_contains{};
 };
 
+// Free space on the file system holding `path`.
+struct DiskProbe {
+    std::filesystem::path path{};
+    std::optional<std::uint64_t> min_free_bytes{};
+    std::optional<double> min_free_percent{};
+};
+
+// How old a file is ("the latest backup is younger than 24 h"); for a directory, its newest entry.
+struct FileAgeProbe {
+    std::filesystem::path path{};
+    std::chrono::milliseconds max_age{0};
+};
+
 // When and how often a check is probed, with Kubernetes' probe vocabulary. The defaults make
 // `diagnose run` a single pass; `failure_threshold: 3` gives Kubernetes' tolerance.
 struct CheckTiming {
@@ -94,7 +108,7 @@ struct CheckTiming {
 
 struct Check {
     std::string name{};
-    std::variant<HttpProbe, TcpProbe, CommandProbe> probe{};
+    std::variant<HttpProbe, TcpProbe, CommandProbe, DiskProbe, FileAgeProbe> probe{};
     Severity severity = Severity::critical;
     std::vector<std::string> tags{};
     std::chrono::milliseconds timeout{5000};
@@ -106,7 +120,7 @@ struct Checklist {
     std::vector<Check> checks{};
 };
 
-// What the probe kind is called in output: "http", "tcp", "command".
+// What the probe kind is called in output: "http", "tcp", "command", "disk", "file_age".
 std::string_view probe_kind(const Check& check);
 
 // Parses "POINTER OP VALUE" (`/status == "ready"`, `/backlog < 100`, `/ok == true`); VALUE is JSON,

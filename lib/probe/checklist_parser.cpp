@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/yaml_reader.h"
+#include "probe/filesystem_probe.h"
 #include "util/duration.h"
 #include "util/file_io.h"
 
@@ -213,6 +214,49 @@ Result<CommandProbe> read_command(const YamlReader& reader, const YAML::Node& no
     return command;
 }
 
+std::filesystem::path relative_to_checklist(const YamlReader& reader, const std::string& path) {
+    return std::filesystem::absolute(reader.source()).parent_path() / path;
+}
+
+Result<DiskProbe> read_disk(const YamlReader& reader, const YAML::Node& node, const Field& field) {
+    if (!node.IsMap()) return reader.invalid(node, field, "expected {path: ..., min_free: 10GiB}");
+    LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"path", "min_free", "min_free_percent"}));
+    DiskProbe disk;
+    LAUNCHKIT_TRY_ASSIGN(auto path, reader.text(node["path"], field + ".path"));
+    if (path.empty()) return reader.invalid(node, field + ".path", "missing");
+    disk.path = relative_to_checklist(reader, path);
+    if (node["min_free"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node["min_free"], field + ".min_free"));
+        disk.min_free_bytes = parse_size(text);
+        if (!disk.min_free_bytes)
+            return reader.invalid(
+                node["min_free"], field + ".min_free",
+                fmt::format("expected a size such as 10GiB or 500MB, got '{}'", text));
+    }
+    if (node["min_free_percent"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto percent, reader.integer(node["min_free_percent"],
+                                                          field + ".min_free_percent", 0, 100));
+        disk.min_free_percent = static_cast<double>(percent);
+    }
+    if (!disk.min_free_bytes && !disk.min_free_percent)
+        return reader.invalid(node, field, "give min_free, min_free_percent or both");
+    return disk;
+}
+
+Result<FileAgeProbe> read_file_age(const YamlReader& reader, const YAML::Node& node,
+                                   const Field& field) {
+    if (!node.IsMap()) return reader.invalid(node, field, "expected {path: ..., max_age: 24h}");
+    LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"path", "max_age"}));
+    FileAgeProbe file_age;
+    LAUNCHKIT_TRY_ASSIGN(auto path, reader.text(node["path"], field + ".path"));
+    if (path.empty()) return reader.invalid(node, field + ".path", "missing");
+    file_age.path = relative_to_checklist(reader, path);
+    if (!node["max_age"]) return reader.invalid(node, field + ".max_age", "missing");
+    LAUNCHKIT_TRY_ASSIGN(file_age.max_age,
+                         read_duration(reader, node["max_age"], field + ".max_age"));
+    return file_age;
+}
+
 Result<void> read_timing(const YamlReader& reader, const YAML::Node& node, const Field& field,
                          CheckTiming& timing) {
     if (node["initial_delay"]) {
@@ -251,24 +295,34 @@ Result<void> read_timing(const YamlReader& reader, const YAML::Node& node, const
 
 Result<Check> read_check(const YamlReader& reader, const YAML::Node& node, const Field& field) {
     if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping with a name");
-    LAUNCHKIT_TRY(reader.only_keys(
-        node, field + ".",
-        {"name", "http", "tcp", "command", "severity", "tags", "timeout", "period", "initial_delay",
-         "success_threshold", "failure_threshold", "stable_for", "retries", "backoff"}));
+    LAUNCHKIT_TRY(
+        reader.only_keys(node, field + ".",
+                         {"name", "http", "tcp", "command", "disk", "file_age", "severity", "tags",
+                          "timeout", "period", "initial_delay", "success_threshold",
+                          "failure_threshold", "stable_for", "retries", "backoff"}));
     Check check;
     LAUNCHKIT_TRY_ASSIGN(check.name, reader.text(node["name"], field + ".name"));
     if (check.name.empty()) return reader.invalid(node, field + ".name", "missing");
-    int kinds = (node["http"] ? 1 : 0) + (node["tcp"] ? 1 : 0) + (node["command"] ? 1 : 0);
+    int kinds = 0;
+    for (const char* kind : {"http", "tcp", "command", "disk", "file_age"})
+        kinds += node[kind] ? 1 : 0;
     if (kinds != 1)
-        return reader.invalid(
-            node, field, fmt::format("'{}' needs exactly one of http, tcp or command", check.name));
+        return reader.invalid(node, field,
+                              fmt::format("'{}' needs exactly one of http, tcp, command, disk or "
+                                          "file_age",
+                                          check.name));
     if (node["http"]) {
         LAUNCHKIT_TRY_ASSIGN(check.probe, read_http(reader, node["http"], field + ".http"));
     } else if (node["tcp"]) {
         LAUNCHKIT_TRY_ASSIGN(check.probe, read_tcp(reader, node["tcp"], field + ".tcp"));
-    } else {
+    } else if (node["command"]) {
         LAUNCHKIT_TRY_ASSIGN(check.probe,
                              read_command(reader, node["command"], field + ".command"));
+    } else if (node["disk"]) {
+        LAUNCHKIT_TRY_ASSIGN(check.probe, read_disk(reader, node["disk"], field + ".disk"));
+    } else {
+        LAUNCHKIT_TRY_ASSIGN(check.probe,
+                             read_file_age(reader, node["file_age"], field + ".file_age"));
     }
     if (node["severity"]) {
         LAUNCHKIT_TRY_ASSIGN(auto severity, reader.text(node["severity"], field + ".severity"));

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "probe/filesystem_probe.h"
 #include "probe/http_probe.h"
 #include "probe/socket_probe.h"
 
@@ -26,6 +27,17 @@ Result<std::vector<const Check*>> select_checks(const Checklist& checklist,
     return selected;
 }
 
+namespace {
+
+ProbeResult run_blocking_probe(const Check& check) {
+    if (std::holds_alternative<TcpProbe>(check.probe)) return run_tcp_probe(check);
+    if (std::holds_alternative<CommandProbe>(check.probe)) return run_command_probe(check);
+    if (std::holds_alternative<DiskProbe>(check.probe)) return run_disk_probe(check);
+    return run_file_age_probe(check);
+}
+
+}  // namespace
+
 ChecklistReport run_checks(const std::vector<const Check*>& checks, const RunOptions& options) {
     auto start = std::chrono::steady_clock::now();
     ChecklistReport report;
@@ -42,15 +54,13 @@ ChecklistReport run_checks(const std::vector<const Check*>& checks, const RunOpt
         }
     }
 
-    // TCP and command probes block a thread each; HTTP needs only this one.
+    // TCP, command and file-system probes block a thread each; HTTP needs only this one.
     std::atomic<size_t> next{0};
     auto worker = [&] {
         for (size_t taken; (taken = next.fetch_add(1)) < blocking_positions.size();) {
             size_t position = blocking_positions[taken];
             const Check& check = *checks[position];
-            report.results[position] = std::holds_alternative<TcpProbe>(check.probe)
-                                           ? run_tcp_probe(check)
-                                           : run_command_probe(check);
+            report.results[position] = run_blocking_probe(check);
         }
     };
     size_t pool_size =

@@ -56,7 +56,7 @@ TEST_CASE("malformed checklists name the file, line and field", "[probe][checkli
              "c.yaml:3: checks[0].htp: unknown key"},
         Case{"checks:\n  - tcp: {host: h, port: 1}\n", "checks[0].name: missing"},
         Case{"checks:\n  - name: a\n    tcp: {host: h, port: 1}\n    command: {argv: [x]}\n",
-             "needs exactly one of http, tcp or command"},
+             "needs exactly one of http, tcp, command, disk or file_age"},
         Case{"checks:\n  - name: a\n    http: {url: 'http://x', expect: {status: [20x]}}\n",
              "checks[0].http.expect.status: '20x' is not a status"},
         Case{"checks:\n  - name: a\n    http: {url: 'http://x', expect: {body_regex: '(('}}\n",
