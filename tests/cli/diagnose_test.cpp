@@ -211,3 +211,23 @@ TEST_CASE("diagnose run honours a check's thresholds and --timeout", "[cli][diag
     CHECK_THAT(report["checks"][1]["detail"].get<std::string>(),
                Catch::Contains("undecided at the deadline"));
 }
+
+TEST_CASE("diagnose probe of a self-signed HTTPS server needs --insecure or a CA file",
+          "[cli][diagnose][tls]") {
+    TempDir dir;
+    auto [certificate, key] = launchkit::testing::make_self_signed_certificate(dir.path());
+    TestHttpServer server(certificate, key);
+    auto refused = run_tool("diagnose", {"probe", server.url("/health")});
+    CHECK(refused.exit_code == 1);
+    CHECK_THAT(refused.stdout_text, Catch::Contains("certificate"));
+    CHECK(run_tool("diagnose", {"probe", server.url("/health"), "--insecure"}).exit_code == 0);
+
+    auto checklist = write_checklist(dir, fmt::format(R"(checks:
+  - name: tls
+    http: {{url: {}, ca_file: cert.pem, expect: {{json: {{"/status": "ready"}}}}}}
+)",
+                                                      server.url("/health")));
+    auto trusted = run_tool("diagnose", {"run", checklist.string()});
+    INFO(trusted.stdout_text);
+    CHECK(trusted.exit_code == 0);
+}

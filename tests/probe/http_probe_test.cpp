@@ -7,6 +7,7 @@
 #include "probe/checklist_runner.h"
 #include "probe/http_probe.h"
 #include "support/http_server.h"
+#include "support/temp_dir.h"
 
 using namespace launchkit::probe;
 using launchkit::testing::TestHttpServer;
@@ -156,4 +157,26 @@ TEST_CASE("a refused connection is a failed check, not an error", "[probe][http]
     auto result = probe_one(http_check("http://127.0.0.1:9/health"));
     CHECK_FALSE(result.passed);
     CHECK_THAT(result.detail, Catch::Contains("request failed"));
+}
+
+TEST_CASE("TLS is verified by default; a CA file or --insecure accepts a self-signed server",
+          "[probe][http][tls]") {
+    launchkit::testing::TempDir dir;
+    auto [certificate, key] = launchkit::testing::make_self_signed_certificate(dir.path());
+    TestHttpServer server(certificate, key);
+    auto check = http_check(server.url("/health"));
+    auto untrusted = probe_one(check);
+    CHECK_FALSE(untrusted.passed);
+    CHECK_THAT(untrusted.detail,
+               Catch::Contains("request failed") && Catch::Contains("certificate"));
+
+    auto& http = std::get<HttpProbe>(check.probe);
+    http.ca_file = certificate;
+    auto trusted = probe_one(check);
+    INFO(trusted.detail);
+    CHECK(trusted.passed);
+
+    http.ca_file.clear();
+    http.verify_tls = false;
+    CHECK(probe_one(check).passed);
 }

@@ -3,10 +3,39 @@
 #include <chrono>
 
 #include <httplib.h>
+#include <catch2/catch.hpp>
+
+#include "util/process.h"
 
 namespace launchkit::testing {
 
+std::pair<std::filesystem::path, std::filesystem::path> make_self_signed_certificate(
+    const std::filesystem::path& dir) {
+    auto certificate = dir / "cert.pem";
+    auto key = dir / "key.pem";
+    auto result = util::run_process(util::ProcessSpec{
+        .argv = {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                 "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.string(),
+                 "-out", certificate.string()}});
+    REQUIRE(result);
+    INFO(result->stderr_text);
+    REQUIRE(result->exit_code == 0);
+    return {certificate, key};
+}
+
 TestHttpServer::TestHttpServer() : server_(std::make_unique<httplib::Server>()) {
+    serve();
+}
+
+TestHttpServer::TestHttpServer(const std::filesystem::path& certificate,
+                               const std::filesystem::path& key)
+    : server_(std::make_unique<httplib::SSLServer>(certificate.c_str(), key.c_str())),
+      scheme_("https") {
+    REQUIRE(server_->is_valid());
+    serve();
+}
+
+void TestHttpServer::serve() {
     auto& server = *server_;
     server.new_task_queue = [] { return new httplib::ThreadPool(64); };
     server.set_pre_routing_handler([this](const httplib::Request&, httplib::Response&) {
@@ -71,7 +100,7 @@ TestHttpServer::~TestHttpServer() {
 }
 
 std::string TestHttpServer::url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return scheme_ + "://127.0.0.1:" + std::to_string(port_) + path;
 }
 
 }  // namespace launchkit::testing
