@@ -9,5 +9,6 @@ namespace diagnose {
 void add_run_command(launchkit::CommandLine& cli);
 void add_probe_command(launchkit::CommandLine& cli);
 void add_wait_command(launchkit::CommandLine& cli);
+void add_slo_command(launchkit::CommandLine& cli);
 
 }  // namespace diagnose

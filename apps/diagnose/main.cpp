@@ -7,5 +7,6 @@ int main(int argc, char** argv) {
     diagnose::add_run_command(cli);
     diagnose::add_probe_command(cli);
     diagnose::add_wait_command(cli);
+    diagnose::add_slo_command(cli);
     return cli.run(argc, argv);
 }

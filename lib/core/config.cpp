@@ -103,8 +103,8 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (!root.IsMap())
         return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",
                     source.string());
-    LAUNCHKIT_TRY(
-        reject_unknown_keys(root, source, "", {"state_dir", "checklist", "release", "flags"}));
+    LAUNCHKIT_TRY(reject_unknown_keys(root, source, "",
+                                      {"state_dir", "checklist", "slo_rules", "release", "flags"}));
 
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
@@ -114,12 +114,13 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
         if (path.is_relative()) path = std::filesystem::absolute(source).parent_path() / path;
         config.state_dir = path.lexically_normal();
     }
-    if (root["checklist"]) {
-        LAUNCHKIT_TRY_ASSIGN(std::string checklist,
-                             read_string(root["checklist"], source, "checklist"));
-        std::filesystem::path path = checklist;
+    for (auto [key, target] :
+         {std::pair{"checklist", &config.checklist}, std::pair{"slo_rules", &config.slo_rules}}) {
+        if (!root[key]) continue;
+        LAUNCHKIT_TRY_ASSIGN(std::string text, read_string(root[key], source, key));
+        std::filesystem::path path = text;
         if (path.is_relative()) path = std::filesystem::absolute(source).parent_path() / path;
-        config.checklist = path.lexically_normal();
+        *target = path.lexically_normal();
     }
     if (root["release"])
         LAUNCHKIT_TRY(parse_release_section(root["release"], source, config.release));

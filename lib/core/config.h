@@ -28,6 +28,7 @@ struct Config {
     std::filesystem::path source;  // the file it was read from; empty when none was found
     std::optional<std::filesystem::path> state_dir;  // absolute (resolved against the file's dir)
     std::optional<std::filesystem::path> checklist;  // `diagnose run`'s default; absolute
+    std::optional<std::filesystem::path> slo_rules;  // `diagnose slo`'s default; absolute
     ReleaseConfig release;
     FlagsConfig flags;
 };

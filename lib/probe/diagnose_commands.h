@@ -38,6 +38,11 @@ struct DiagnoseProbeOptions {
     bool follow_redirects = false;
 };
 
+struct DiagnoseSloOptions {
+    std::filesystem::path rules{};  // empty: the config's `slo_rules:`
+};
+
+Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options);
 Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& options);
 Result<ExitCode> run_wait(Context& context, const DiagnoseWaitOptions& options);
 Result<ExitCode> run_probe(Context& context, const DiagnoseProbeOptions& options);

@@ -214,9 +214,13 @@ std::optional<std::string> find_http_failure(const HttpExpectation& expect,
     return std::nullopt;
 }
 
-std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks, int parallel) {
+void ensure_curl_initialised() {
     static std::once_flag curl_initialised;
     std::call_once(curl_initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks, int parallel) {
+    ensure_curl_initialised();
 
     std::vector<ProbeResult> results;
     std::vector<std::unique_ptr<Transfer>> transfers;

@@ -9,6 +9,9 @@
 
 namespace launchkit::probe {
 
+// libcurl's process-wide initialisation, done once before the first transfer.
+void ensure_curl_initialised();
+
 // `checks` must all be HTTP checks; results come back in the same order.
 std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks, int parallel);
 

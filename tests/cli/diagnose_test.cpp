@@ -231,3 +231,36 @@ TEST_CASE("diagnose probe of a self-signed HTTPS server needs --insecure or a CA
     INFO(trusted.stdout_text);
     CHECK(trusted.exit_code == 0);
 }
+
+TEST_CASE("diagnose slo prints value and verdict per rule and exits 1 when one is not met",
+          "[cli][diagnose][slo]") {
+    TestHttpServer server;
+    TempDir dir;
+    auto rules = dir.path() / "slo.yaml";
+    std::ofstream(rules) << fmt::format(R"(sources:
+  app: {{prometheus_text: '{}'}}
+metrics:
+  error_rate: {{source: app, select: 'http_request_error_ratio{{service="api"}}'}}
+  latency_p95_ms: {{source: app, select: latency_p95_ms}}
+rules:
+  - error_rate < 0.01
+  - latency_p95_ms < 500
+)",
+                                        server.url("/metrics"));
+    auto met = run_tool("diagnose", {"slo", rules.string()});
+    INFO(met.stdout_text << met.stderr_text);
+    CHECK(met.exit_code == 0);
+    CHECK_THAT(met.stdout_text, Catch::Contains("✓  error_rate < 0.01") &&
+                                    Catch::Contains("0.004") &&
+                                    Catch::Contains("2 rules: 2 met, 0 not met"));
+
+    std::ofstream(dir.path() / "launchkit.yaml") << "slo_rules: slo.yaml\n";
+    CHECK(run_tool("diagnose", {"slo"}, dir.path()).exit_code == 0);
+
+    std::ofstream(rules, std::ios::app) << "  - latency_p95_ms < 100\n";
+    auto missed = run_tool("diagnose", {"slo", rules.string(), "--json"});
+    CHECK(missed.exit_code == 1);
+    auto json = nlohmann::json::parse(missed.stdout_text);
+    CHECK(json["passed"] == false);
+    CHECK(json["rules"][2]["detail"] == "latency_p95_ms is 312.5, expected < 100");
+}

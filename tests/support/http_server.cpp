@@ -70,6 +70,17 @@ void TestHttpServer::serve() {
         response.status = recovering_++ < 2 ? 503 : 200;
         response.set_content("recovering", "text/plain");
     });
+    server.Get("/metrics", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content(R"(# HELP http_request_error_ratio Errors per request.
+# TYPE http_request_error_ratio gauge
+http_request_error_ratio{service="api"} 0.004
+http_request_error_ratio{service="worker",note="a \"quoted\" value"} 0.2
+latency_p95_ms{service="api"} 312.5
+queue_depth 17 1700000000000
+broken_gauge NaN
+)",
+                             "text/plain; version=0.0.4");
+    });
     server.Get("/malformed", [](const httplib::Request&, httplib::Response& response) {
         response.set_content(R"({"status": "ready")", "application/json");
     });

@@ -1,0 +1,171 @@
+#include "probe/metric_source.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include <curl/curl.h>
+
+#include "probe/http_probe.h"
+#include "util/file_io.h"
+#include "util/strings.h"
+
+namespace launchkit::probe {
+namespace {
+
+size_t append_body(char* data, size_t size, size_t count, void* user) {
+    static_cast<std::string*>(user)->append(data, size * count);
+    return size * count;
+}
+
+std::optional<double> parse_number(std::string_view text) {
+    if (text == "NaN") return std::nan("");
+    if (text == "+Inf" || text == "Inf") return HUGE_VAL;
+    if (text == "-Inf") return -HUGE_VAL;
+    double value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+// Reads `{a="1",b="2"}` starting at text[0] == '{'; returns the position after '}'.
+std::optional<size_t> parse_labels(std::string_view text,
+                                   std::map<std::string, std::string>& labels) {
+    size_t position = 1;
+    while (position < text.size()) {
+        while (position < text.size() && (text[position] == ' ' || text[position] == ','))
+            ++position;
+        if (position < text.size() && text[position] == '}') return position + 1;
+        auto equals = text.find('=', position);
+        if (equals == std::string_view::npos || equals + 1 >= text.size() ||
+            text[equals + 1] != '"')
+            return std::nullopt;
+        auto name = std::string(util::trim(text.substr(position, equals - position)));
+        std::string value;
+        size_t cursor = equals + 2;
+        for (; cursor < text.size() && text[cursor] != '"'; ++cursor) {
+            if (text[cursor] == '\\' && cursor + 1 < text.size()) {
+                ++cursor;
+                value += text[cursor] == 'n' ? '\n' : text[cursor];
+            } else {
+                value += text[cursor];
+            }
+        }
+        if (cursor >= text.size() || name.empty()) return std::nullopt;
+        labels[name] = value;
+        position = cursor + 1;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::vector<Sample>> parse_prometheus_text(std::string_view text) {
+    std::vector<Sample> samples;
+    size_t line_number = 0;
+    while (!text.empty()) {
+        ++line_number;
+        auto newline = text.find('\n');
+        auto line = util::trim(text.substr(0, newline));
+        text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+        if (line.empty() || line.front() == '#') continue;
+        Sample sample;
+        size_t name_end = line.find_first_of("{ ");
+        if (name_end == std::string_view::npos || name_end == 0)
+            return fail(ExitCode::environment, "metrics line {}: expected 'name value'",
+                        line_number);
+        sample.name = std::string(line.substr(0, name_end));
+        auto rest = line.substr(name_end);
+        if (rest.front() == '{') {
+            auto after = parse_labels(rest, sample.labels);
+            if (!after)
+                return fail(ExitCode::environment, "metrics line {}: malformed labels",
+                            line_number);
+            rest = rest.substr(*after);
+        }
+        rest = util::trim(rest);
+        auto value_text = rest.substr(0, rest.find(' '));  // a timestamp may follow
+        auto value = parse_number(value_text);
+        if (!value)
+            return fail(ExitCode::environment, "metrics line {}: '{}' is not a number", line_number,
+                        value_text);
+        sample.value = *value;
+        samples.push_back(std::move(sample));
+    }
+    return samples;
+}
+
+std::optional<Selector> parse_selector(std::string_view text) {
+    text = util::trim(text);
+    Selector selector;
+    auto brace = text.find('{');
+    selector.name = std::string(util::trim(text.substr(0, brace)));
+    if (selector.name.empty()) return std::nullopt;
+    for (char c : selector.name)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'))
+            return std::nullopt;
+    if (brace == std::string_view::npos) return selector;
+    auto after = parse_labels(text.substr(brace), selector.labels);
+    if (!after || *after != text.size() - brace) return std::nullopt;
+    return selector;
+}
+
+std::vector<const Sample*> select_samples(const std::vector<Sample>& samples,
+                                          const Selector& selector) {
+    std::vector<const Sample*> matches;
+    for (const auto& sample : samples) {
+        if (sample.name != selector.name) continue;
+        bool all = true;
+        for (const auto& [label, value] : selector.labels) {
+            auto found = sample.labels.find(label);
+            all = all && found != sample.labels.end() && found->second == value;
+        }
+        if (all) matches.push_back(&sample);
+    }
+    return matches;
+}
+
+Result<std::string> fetch_text(const MetricSource& source, const std::string& url) {
+    std::string token;
+    if (!source.token_env.empty()) {
+        const char* value = std::getenv(source.token_env.c_str());
+        if (value == nullptr || *value == '\0')
+            return fail(ExitCode::environment, "source '{}': token_env {} is not set", source.name,
+                        source.token_env);
+        token = value;
+    } else if (!source.token_file.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(source.token_file));
+        token = std::string(util::trim(text));
+    }
+    ensure_curl_initialised();
+    CURL* easy = curl_easy_init();
+    if (easy == nullptr) return fail(ExitCode::environment, "cannot create a curl handle");
+    std::string body;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+    curl_slist* headers = nullptr;
+    if (!token.empty())
+        headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+    curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(source.timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, "launchkit-diagnose");
+    if (headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    auto code = curl_easy_perform(easy);
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(easy);
+    if (code != CURLE_OK)
+        return fail(ExitCode::environment, "source '{}': cannot fetch {}: {}", source.name, url,
+                    error_buffer[0] ? error_buffer : curl_easy_strerror(code));
+    if (status < 200 || status > 299)
+        return fail(ExitCode::environment, "source '{}': {} answered HTTP {}", source.name, url,
+                    status);
+    return body;
+}
+
+}  // namespace launchkit::probe

@@ -1,0 +1,258 @@
+#include "probe/slo.h"
+
+#include <cmath>
+
+#include "core/yaml_reader.h"
+#include "util/duration.h"
+#include "util/strings.h"
+
+namespace launchkit::probe {
+namespace {
+
+Result<MetricSource> read_source(const YamlReader& reader, const std::string& name,
+                                 const YAML::Node& node, const std::string& field) {
+    if (!node.IsMap())
+        return reader.invalid(node, field, "expected {prometheus_text: URL} or {json: URL}");
+    LAUNCHKIT_TRY(reader.only_keys(
+        node, field + ".", {"prometheus_text", "json", "token_env", "token_file", "timeout"}));
+    MetricSource source;
+    source.name = name;
+    if (node["prometheus_text"] && node["json"])
+        return reader.invalid(node, field, "give prometheus_text or json, not both");
+    if (node["prometheus_text"]) {
+        source.kind = MetricSourceKind::prometheus_text;
+        LAUNCHKIT_TRY_ASSIGN(source.url,
+                             reader.text(node["prometheus_text"], field + ".prometheus_text"));
+    } else if (node["json"]) {
+        source.kind = MetricSourceKind::json;
+        LAUNCHKIT_TRY_ASSIGN(source.url, reader.text(node["json"], field + ".json"));
+    } else {
+        return reader.invalid(node, field, "expected prometheus_text: URL or json: URL");
+    }
+    if (!(source.url.starts_with("http://") || source.url.starts_with("https://")))
+        return reader.invalid(node, field, "expected an http:// or https:// URL");
+    LAUNCHKIT_TRY_ASSIGN(source.token_env, reader.text(node["token_env"], field + ".token_env"));
+    LAUNCHKIT_TRY_ASSIGN(auto token_file, reader.text(node["token_file"], field + ".token_file"));
+    if (!token_file.empty())
+        source.token_file = std::filesystem::absolute(reader.source()).parent_path() / token_file;
+    if (node["timeout"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node["timeout"], field + ".timeout"));
+        auto timeout = util::parse_duration(text);
+        if (!timeout)
+            return reader.invalid(node["timeout"], field + ".timeout", timeout.error().message);
+        source.timeout = *timeout;
+    }
+    return source;
+}
+
+Result<SloRule> read_rule(const YamlReader& reader, const YAML::Node& node,
+                          const std::string& field, const SloRules& rules) {
+    SloRule rule;
+    YAML::Node text_node = node;
+    if (node.IsMap()) {
+        LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"rule", "severity"}));
+        text_node = node["rule"];
+        LAUNCHKIT_TRY_ASSIGN(auto severity, reader.text(node["severity"], field + ".severity"));
+        if (!severity.empty() && severity != "critical" && severity != "warning")
+            return reader.invalid(node["severity"], field + ".severity",
+                                  "expected critical or warning");
+        if (severity == "warning") rule.severity = Severity::warning;
+    }
+    LAUNCHKIT_TRY_ASSIGN(rule.text, reader.text(text_node, field));
+    // "METRIC OP NUMBER", reusing the JSON-comparison reader with a pointer-shaped metric.
+    auto parsed = parse_json_expectation("/" + std::string(util::trim(rule.text)));
+    if (!parsed || !parsed->value.is_number())
+        return reader.invalid(text_node, field,
+                              fmt::format("expected 'METRIC OP NUMBER' such as "
+                                          "'error_rate < 0.01', got '{}'",
+                                          rule.text));
+    rule.metric = parsed->pointer.substr(1);
+    rule.comparison = parsed->comparison;
+    rule.threshold = parsed->value.get<double>();
+    if (!rules.metrics.contains(rule.metric))
+        return reader.invalid(text_node, field,
+                              fmt::format("no metric '{}' is defined under metrics:", rule.metric));
+    return rule;
+}
+
+bool compare(double value, Comparison comparison, double threshold) {
+    switch (comparison) {
+        case Comparison::equal:
+            return value == threshold;
+        case Comparison::not_equal:
+            return value != threshold;
+        case Comparison::less:
+            return value < threshold;
+        case Comparison::less_equal:
+            return value <= threshold;
+        case Comparison::greater:
+            return value > threshold;
+        case Comparison::greater_equal:
+            return value >= threshold;
+    }
+    return false;
+}
+
+struct SourceData {
+    std::string error;
+    std::vector<Sample> samples;
+    nlohmann::json json;
+};
+
+// A metric's value, or why there is none.
+std::pair<std::optional<double>, std::string> metric_value(const MetricDefinition& metric,
+                                                           const MetricSource& source,
+                                                           const SourceData& data) {
+    if (!data.error.empty()) return {std::nullopt, data.error};
+    if (source.kind == MetricSourceKind::json) {
+        nlohmann::json::json_pointer pointer(metric.pointer);
+        if (!data.json.contains(pointer))
+            return {std::nullopt, fmt::format("{} is missing from {}", metric.pointer, source.url)};
+        const auto& value = data.json.at(pointer);
+        if (!value.is_number())
+            return {std::nullopt,
+                    fmt::format("{} is {}, not a number", metric.pointer, value.dump())};
+        return {value.get<double>(), ""};
+    }
+    auto selector = parse_selector(metric.select);
+    auto matches = select_samples(data.samples, *selector);
+    if (matches.empty())
+        return {std::nullopt, fmt::format("no series {} at {}", metric.select, source.url)};
+    if (matches.size() > 1)
+        return {std::nullopt, fmt::format("{} matches {} series; add labels to pick one",
+                                          metric.select, matches.size())};
+    return {matches.front()->value, ""};
+}
+
+}  // namespace
+
+Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesystem::path& source) {
+    YamlReader reader(source.string());
+    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
+    if (!root.IsMap()) return reader.invalid(root, "document", "expected sources, metrics, rules");
+    LAUNCHKIT_TRY(reader.only_keys(root, "", {"sources", "metrics", "rules"}));
+    SloRules rules;
+    rules.source = source;
+    const auto& sources = root["sources"];
+    if (!sources || !sources.IsMap() || sources.size() == 0)
+        return reader.invalid(sources ? sources : root, "sources",
+                              "expected a mapping of source names to endpoints");
+    for (const auto& entry : sources) {
+        auto name = entry.first.as<std::string>();
+        LAUNCHKIT_TRY_ASSIGN(auto parsed,
+                             read_source(reader, name, entry.second, "sources." + name));
+        rules.sources.emplace(name, std::move(parsed));
+    }
+    const auto& metrics = root["metrics"];
+    if (!metrics || !metrics.IsMap() || metrics.size() == 0)
+        return reader.invalid(metrics ? metrics : root, "metrics",
+                              "expected a mapping of metric names to {source, select|pointer}");
+    for (const auto& entry : metrics) {
+        auto name = entry.first.as<std::string>();
+        auto field = "metrics." + name;
+        const auto& node = entry.second;
+        if (!node.IsMap()) return reader.invalid(node, field, "expected {source, select|pointer}");
+        LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"source", "select", "pointer"}));
+        MetricDefinition metric;
+        metric.name = name;
+        LAUNCHKIT_TRY_ASSIGN(metric.source, reader.text(node["source"], field + ".source"));
+        auto found = rules.sources.find(metric.source);
+        if (found == rules.sources.end())
+            return reader.invalid(node["source"] ? node["source"] : node, field + ".source",
+                                  fmt::format("no source '{}' under sources:", metric.source));
+        LAUNCHKIT_TRY_ASSIGN(metric.select, reader.text(node["select"], field + ".select"));
+        LAUNCHKIT_TRY_ASSIGN(metric.pointer, reader.text(node["pointer"], field + ".pointer"));
+        if (found->second.kind == MetricSourceKind::json) {
+            if (metric.pointer.empty() || metric.pointer.front() != '/')
+                return reader.invalid(node, field + ".pointer",
+                                      "a json source needs pointer: /path/to/value");
+            try {
+                nlohmann::json::json_pointer check(metric.pointer);
+            } catch (const nlohmann::json::exception&) {
+                return reader.invalid(node["pointer"], field + ".pointer", "not a JSON Pointer");
+            }
+        } else if (!parse_selector(metric.select)) {
+            return reader.invalid(node["select"] ? node["select"] : node, field + ".select",
+                                  "a prometheus_text source needs select: name{label=\"value\"}");
+        }
+        rules.metrics.emplace(name, std::move(metric));
+    }
+    const auto& list = root["rules"];
+    if (!list || !list.IsSequence() || list.size() == 0)
+        return reader.invalid(list ? list : root, "rules", "expected a list of rules");
+    for (size_t i = 0; i < list.size(); ++i) {
+        LAUNCHKIT_TRY_ASSIGN(auto rule,
+                             read_rule(reader, list[i], fmt::format("rules[{}]", i), rules));
+        rules.rules.push_back(std::move(rule));
+    }
+    return rules;
+}
+
+bool SloReport::passed() const {
+    return std::all_of(results.begin(), results.end(), [](const SloResult& result) {
+        return result.passed || result.rule.severity == Severity::warning;
+    });
+}
+
+SloReport evaluate_slo(const SloRules& rules) {
+    std::map<std::string, SourceData> data;
+    for (const auto& [name, source] : rules.sources) {
+        auto& fetched = data[name];
+        auto body = fetch_text(source, source.url);
+        if (!body) {
+            fetched.error = body.error().message;
+            continue;
+        }
+        if (source.kind == MetricSourceKind::json) {
+            fetched.json = nlohmann::json::parse(*body, nullptr, false);
+            if (fetched.json.is_discarded())
+                fetched.error = fmt::format("{} did not answer valid JSON", source.url);
+        } else {
+            auto samples = parse_prometheus_text(*body);
+            if (samples)
+                fetched.samples = std::move(*samples);
+            else
+                fetched.error = fmt::format("{}: {}", source.url, samples.error().message);
+        }
+    }
+    SloReport report;
+    for (const auto& rule : rules.rules) {
+        SloResult result;
+        result.rule = rule;
+        const auto& metric = rules.metrics.at(rule.metric);
+        auto [value, problem] =
+            metric_value(metric, rules.sources.at(metric.source), data.at(metric.source));
+        result.value = value;
+        if (!value) {
+            result.detail = "no data: " + problem;
+        } else if (std::isnan(*value)) {
+            result.detail = "the value is NaN";
+        } else {
+            result.passed = compare(*value, rule.comparison, rule.threshold);
+            if (!result.passed)
+                result.detail = fmt::format("{} is {}, expected {} {}", rule.metric, *value,
+                                            to_string(rule.comparison), rule.threshold);
+        }
+        report.results.push_back(std::move(result));
+    }
+    return report;
+}
+
+nlohmann::json to_json(const SloReport& report) {
+    nlohmann::json rules = nlohmann::json::array();
+    for (const auto& result : report.results) {
+        rules.push_back(
+            {{"rule", result.rule.text},
+             {"metric", result.rule.metric},
+             {"comparison", to_string(result.rule.comparison)},
+             {"threshold", result.rule.threshold},
+             {"value", result.value && std::isfinite(*result.value) ? nlohmann::json(*result.value)
+                                                                    : nlohmann::json(nullptr)},
+             {"severity", to_string(result.rule.severity)},
+             {"passed", result.passed},
+             {"detail", result.detail}});
+    }
+    return {{"passed", report.passed()}, {"rules", std::move(rules)}};
+}
+
+}  // namespace launchkit::probe

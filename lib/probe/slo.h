@@ -1,0 +1,60 @@
+// SLO rules (`diagnose slo`, the runbooks' `ops:lint`): metrics read from their sources and
+// compared with thresholds. A metric without data fails its rule: no data is never a pass.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "probe/check.h"
+#include "probe/metric_source.h"
+
+namespace launchkit::probe {
+
+struct MetricDefinition {
+    std::string name{};
+    std::string source{};
+    std::string select{};   // prometheus_text: a selector such as errors_ratio{service="api"}
+    std::string pointer{};  // json: a JSON Pointer such as /backlog
+};
+
+struct SloRule {
+    std::string text{};  // as written: "error_rate < 0.01"
+    std::string metric{};
+    Comparison comparison = Comparison::less;
+    double threshold = 0;
+    Severity severity = Severity::critical;
+};
+
+struct SloRules {
+    std::filesystem::path source{};
+    std::map<std::string, MetricSource> sources{};
+    std::map<std::string, MetricDefinition> metrics{};
+    std::vector<SloRule> rules{};
+};
+
+Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesystem::path& source);
+
+struct SloResult {
+    SloRule rule{};
+    std::optional<double> value{};
+    bool passed = false;
+    std::string detail{};  // why there is no value, or how far off it is
+};
+
+struct SloReport {
+    std::vector<SloResult> results{};
+    bool passed() const;
+};
+
+// Fetches each source once and evaluates every rule.
+SloReport evaluate_slo(const SloRules& rules);
+
+nlohmann::json to_json(const SloReport& report);
+
+}  // namespace launchkit::probe
