@@ -10,5 +10,7 @@ void add_run_command(launchkit::CommandLine& cli);
 void add_probe_command(launchkit::CommandLine& cli);
 void add_wait_command(launchkit::CommandLine& cli);
 void add_slo_command(launchkit::CommandLine& cli);
+void add_snapshot_command(launchkit::CommandLine& cli);
+void add_compare_command(launchkit::CommandLine& cli);
 
 }  // namespace diagnose

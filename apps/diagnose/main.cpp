@@ -8,5 +8,7 @@ int main(int argc, char** argv) {
     diagnose::add_probe_command(cli);
     diagnose::add_wait_command(cli);
     diagnose::add_slo_command(cli);
+    diagnose::add_snapshot_command(cli);
+    diagnose::add_compare_command(cli);
     return cli.run(argc, argv);
 }

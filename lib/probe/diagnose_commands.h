@@ -42,7 +42,19 @@ struct DiagnoseSloOptions {
     std::filesystem::path rules{};  // empty: the config's `slo_rules:`
 };
 
+struct DiagnoseSnapshotOptions {
+    std::filesystem::path rules{};   // empty: the config's `slo_rules:`
+    std::filesystem::path output{};  // --out; empty or "-": stdout
+};
+
+struct DiagnoseCompareOptions {
+    std::filesystem::path baseline{};
+    std::filesystem::path rules{};  // empty: the config's `slo_rules:`
+};
+
 Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options);
+Result<ExitCode> run_snapshot(Context& context, const DiagnoseSnapshotOptions& options);
+Result<ExitCode> run_compare(Context& context, const DiagnoseCompareOptions& options);
 Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& options);
 Result<ExitCode> run_wait(Context& context, const DiagnoseWaitOptions& options);
 Result<ExitCode> run_probe(Context& context, const DiagnoseProbeOptions& options);

@@ -130,7 +130,7 @@ Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesyst
     YamlReader reader(source.string());
     LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
     if (!root.IsMap()) return reader.invalid(root, "document", "expected sources, metrics, rules");
-    LAUNCHKIT_TRY(reader.only_keys(root, "", {"sources", "metrics", "rules"}));
+    LAUNCHKIT_TRY(reader.only_keys(root, "", {"sources", "metrics", "rules", "compare"}));
     SloRules rules;
     rules.source = source;
     const auto& sources = root["sources"];
@@ -178,12 +178,39 @@ Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesyst
         rules.metrics.emplace(name, std::move(metric));
     }
     const auto& list = root["rules"];
-    if (!list || !list.IsSequence() || list.size() == 0)
-        return reader.invalid(list ? list : root, "rules", "expected a list of rules");
-    for (size_t i = 0; i < list.size(); ++i) {
+    if (list && !list.IsSequence())
+        return reader.invalid(list, "rules", "expected a list of rules");
+    for (size_t i = 0; list && i < list.size(); ++i) {
         LAUNCHKIT_TRY_ASSIGN(auto rule,
                              read_rule(reader, list[i], fmt::format("rules[{}]", i), rules));
         rules.rules.push_back(std::move(rule));
+    }
+    if (const auto& compare = root["compare"]) {
+        if (!compare.IsMap())
+            return reader.invalid(compare, "compare",
+                                  "expected a mapping of metric names to {max_increase: N or N%}");
+        for (const auto& entry : compare) {
+            auto name = entry.first.as<std::string>();
+            auto field = "compare." + name;
+            if (!rules.metrics.contains(name))
+                return reader.invalid(
+                    entry.first, field,
+                    fmt::format("no metric '{}' is defined under metrics:", name));
+            if (!entry.second.IsMap())
+                return reader.invalid(entry.second, field, "expected {max_increase: N or N%}");
+            LAUNCHKIT_TRY(reader.only_keys(entry.second, field + ".", {"max_increase"}));
+            LAUNCHKIT_TRY_ASSIGN(
+                auto text, reader.text(entry.second["max_increase"], field + ".max_increase"));
+            GrowthTolerance tolerance;
+            tolerance.percent = text.ends_with('%');
+            if (tolerance.percent) text.pop_back();
+            auto number = nlohmann::json::parse(text, nullptr, false);
+            if (text.empty() || !number.is_number() || number.get<double>() < 0)
+                return reader.invalid(entry.second, field + ".max_increase",
+                                      "expected a number >= 0, or a percentage such as 10%");
+            tolerance.amount = number.get<double>();
+            rules.compare[name] = tolerance;
+        }
     }
     return rules;
 }
@@ -194,7 +221,7 @@ bool SloReport::passed() const {
     });
 }
 
-SloReport evaluate_slo(const SloRules& rules) {
+std::map<std::string, MetricReading> read_metrics(const SloRules& rules) {
     std::map<std::string, SourceData> data;
     for (const auto& [name, source] : rules.sources) {
         auto& fetched = data[name];
@@ -215,22 +242,31 @@ SloReport evaluate_slo(const SloRules& rules) {
                 fetched.error = fmt::format("{}: {}", source.url, samples.error().message);
         }
     }
+    std::map<std::string, MetricReading> readings;
+    for (const auto& [name, metric] : rules.metrics) {
+        auto [value, problem] =
+            metric_value(metric, rules.sources.at(metric.source), data.at(metric.source));
+        readings[name] = MetricReading{value, problem};
+    }
+    return readings;
+}
+
+SloReport evaluate_slo(const SloRules& rules,
+                       const std::map<std::string, MetricReading>& readings) {
     SloReport report;
     for (const auto& rule : rules.rules) {
         SloResult result;
         result.rule = rule;
-        const auto& metric = rules.metrics.at(rule.metric);
-        auto [value, problem] =
-            metric_value(metric, rules.sources.at(metric.source), data.at(metric.source));
-        result.value = value;
-        if (!value) {
-            result.detail = "no data: " + problem;
-        } else if (std::isnan(*value)) {
+        const auto& reading = readings.at(rule.metric);
+        result.value = reading.value;
+        if (!reading.value) {
+            result.detail = "no data: " + reading.problem;
+        } else if (std::isnan(*reading.value)) {
             result.detail = "the value is NaN";
         } else {
-            result.passed = compare(*value, rule.comparison, rule.threshold);
+            result.passed = compare(*reading.value, rule.comparison, rule.threshold);
             if (!result.passed)
-                result.detail = fmt::format("{} is {}, expected {} {}", rule.metric, *value,
+                result.detail = fmt::format("{} is {}, expected {} {}", rule.metric, *reading.value,
                                             to_string(rule.comparison), rule.threshold);
         }
         report.results.push_back(std::move(result));

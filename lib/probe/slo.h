@@ -31,12 +31,29 @@ struct SloRule {
     Severity severity = Severity::critical;
 };
 
+// How much a metric may grow over its baseline (`diagnose compare`): an absolute amount, or a
+// percentage of the baseline.
+struct GrowthTolerance {
+    double amount = 0;
+    bool percent = false;
+};
+
 struct SloRules {
     std::filesystem::path source{};
     std::map<std::string, MetricSource> sources{};
     std::map<std::string, MetricDefinition> metrics{};
-    std::vector<SloRule> rules{};
+    std::vector<SloRule> rules{};                      // may be empty in a snapshot-only file
+    std::map<std::string, GrowthTolerance> compare{};  // the `compare:` section
 };
+
+// One metric's current value, or why there is none.
+struct MetricReading {
+    std::optional<double> value{};
+    std::string problem{};
+};
+
+// Fetches each source once and reads every metric.
+std::map<std::string, MetricReading> read_metrics(const SloRules& rules);
 
 Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesystem::path& source);
 
@@ -52,8 +69,8 @@ struct SloReport {
     bool passed() const;
 };
 
-// Fetches each source once and evaluates every rule.
-SloReport evaluate_slo(const SloRules& rules);
+// Evaluates every rule on readings from read_metrics.
+SloReport evaluate_slo(const SloRules& rules, const std::map<std::string, MetricReading>& readings);
 
 nlohmann::json to_json(const SloReport& report);
 

@@ -1,25 +1,39 @@
-// `diagnose slo`: evaluate SLO rules and print value, threshold and verdict per rule.
+// `diagnose slo`, `snapshot` and `compare`: the commands built on a rules file's metrics.
 #include "core/output.h"
 #include "probe/diagnose_commands.h"
+#include "probe/metric_snapshot.h"
 #include "probe/slo.h"
 #include "util/file_io.h"
+#include "util/time.h"
 
 namespace launchkit::probe {
+namespace {
 
-Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options) {
-    auto path = options.rules;
+Result<SloRules> load_rules(const Context& context, std::filesystem::path path) {
     if (path.empty()) {
         if (!context.config.slo_rules)
             return fail(ExitCode::invalid_input,
-                        "no SLO rules given and none configured (pass RULES.yaml or set "
+                        "no rules file given and none configured (pass RULES.yaml or set "
                         "'slo_rules:' in launchkit.yaml)");
         path = *context.config.slo_rules;
     }
     if (!std::filesystem::exists(path))
-        return fail(ExitCode::invalid_input, "SLO rules file '{}' does not exist", path.string());
+        return fail(ExitCode::invalid_input, "rules file '{}' does not exist", path.string());
     LAUNCHKIT_TRY_ASSIGN(std::string text, util::read_file(path));
-    LAUNCHKIT_TRY_ASSIGN(auto rules, parse_slo_rules(text, path));
-    auto report = evaluate_slo(rules);
+    return parse_slo_rules(text, path);
+}
+
+std::string format_value(const std::optional<double>& value) {
+    return value ? fmt::format("{}", *value) : "-";
+}
+
+}  // namespace
+
+Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto rules, load_rules(context, options.rules));
+    if (rules.rules.empty())
+        return fail(ExitCode::invalid_input, "{}: no rules: to check", rules.source.string());
+    auto report = evaluate_slo(rules, read_metrics(rules));
     if (context.json) {
         print_json(*context.out, to_json(report));
     } else {
@@ -31,8 +45,7 @@ Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options) {
                                    : colorize("✗", Color::red, context.color);
             auto detail = result.detail;
             if (!result.passed && result.rule.severity == Severity::warning) detail += " (warning)";
-            table.add_row({mark, result.rule.text,
-                           result.value ? fmt::format("{}", *result.value) : "-", detail});
+            table.add_row({mark, result.rule.text, format_value(result.value), detail});
         }
         table.render(*context.out, context.color);
         int failed =
@@ -46,6 +59,59 @@ Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options) {
                      << '\n';
     }
     return report.passed() ? ExitCode::ok : ExitCode::said_no;
+}
+
+Result<ExitCode> run_snapshot(Context& context, const DiagnoseSnapshotOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto rules, load_rules(context, options.rules));
+    auto readings = read_metrics(rules);
+    auto snapshot = take_snapshot(rules, readings, util::format_rfc3339(context.now()));
+    auto text = to_json(snapshot).dump(2) + "\n";
+    for (const auto& [name, reading] : readings)
+        if (!reading.value)
+            *context.err << fmt::format("warning: {}: no data: {}\n", name, reading.problem);
+    if (options.output.empty() || options.output == "-") {
+        *context.out << text;
+    } else {
+        LAUNCHKIT_TRY(util::write_file_atomically(options.output, text));
+        *context.err << fmt::format("baseline of {} metrics written to {}\n",
+                                    snapshot.values.size(), options.output.string());
+    }
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_compare(Context& context, const DiagnoseCompareOptions& options) {
+    if (!std::filesystem::exists(options.baseline))
+        return fail(ExitCode::invalid_input, "baseline '{}' does not exist",
+                    options.baseline.string());
+    LAUNCHKIT_TRY_ASSIGN(std::string text, util::read_file(options.baseline));
+    LAUNCHKIT_TRY_ASSIGN(auto baseline, parse_snapshot(text, options.baseline.string()));
+    auto rules_path = options.rules;
+    if (rules_path.empty() && !context.config.slo_rules && !baseline.rules.empty())
+        rules_path = baseline.rules;  // the file the baseline was taken with
+    LAUNCHKIT_TRY_ASSIGN(auto rules, load_rules(context, rules_path));
+    auto results = compare_to_baseline(rules, baseline, read_metrics(rules));
+    bool passed = std::all_of(results.begin(), results.end(),
+                              [](const GrowthResult& result) { return result.passed; });
+    if (context.json) {
+        auto json = to_json(results);
+        json["baseline_taken_at"] = baseline.taken_at;
+        print_json(*context.out, json);
+    } else {
+        Table table({"", "METRIC", "BASELINE", "NOW", "ALLOWED", "DETAIL"});
+        for (const auto& result : results) {
+            std::string mark = !result.tolerance ? " "
+                               : result.passed   ? colorize("✓", Color::green, context.color)
+                                                 : colorize("✗", Color::red, context.color);
+            table.add_row({mark, result.metric, format_value(result.baseline),
+                           format_value(result.now), format_value(result.allowed), result.detail});
+        }
+        *context.out << fmt::format("baseline taken at {}\n", baseline.taken_at);
+        table.render(*context.out, context.color);
+        *context.out << colorize(passed ? "no unexpected growth" : "unexpected growth",
+                                 passed ? Color::green : Color::red, context.color)
+                     << '\n';
+    }
+    return passed ? ExitCode::ok : ExitCode::said_no;
 }
 
 }  // namespace launchkit::probe

@@ -7,6 +7,7 @@
 
 #include "support/http_server.h"
 #include "support/temp_dir.h"
+#include "util/file_io.h"
 
 using launchkit::testing::run_tool;
 using launchkit::testing::TempDir;
@@ -263,4 +264,54 @@ rules:
     auto json = nlohmann::json::parse(missed.stdout_text);
     CHECK(json["passed"] == false);
     CHECK(json["rules"][2]["detail"] == "latency_p95_ms is 312.5, expected < 100");
+}
+
+TEST_CASE("diagnose snapshot and compare: growth beyond the tolerance exits 1",
+          "[cli][diagnose][slo]") {
+    TestHttpServer server;
+    TempDir dir;
+    auto rules = dir.path() / "ops.yaml";
+    std::ofstream(rules) << fmt::format(R"(sources:
+  ops: {{json: '{}'}}
+  app: {{prometheus_text: '{}'}}
+metrics:
+  backlog: {{source: ops, pointer: /backlog}}
+  failed_jobs: {{source: ops, pointer: /failed_jobs}}
+  latency_p95_ms: {{source: app, select: latency_p95_ms}}
+compare:
+  backlog: {{max_increase: 20%}}
+  failed_jobs: {{max_increase: 0}}
+)",
+                                        server.url("/ops"), server.url("/metrics"));
+    auto baseline = dir.path() / "baseline.json";
+    auto snapshot = run_tool("diagnose", {"snapshot", rules.string(), "--out", baseline.string()});
+    INFO(snapshot.stderr_text);
+    REQUIRE(snapshot.exit_code == 0);
+    auto saved = nlohmann::json::parse(*launchkit::util::read_file(baseline));
+    CHECK(saved["format"] == "launchkit-snapshot/1");
+    CHECK(saved["metrics"]["backlog"] == 10);
+
+    server.set_backlog(12);  // +20%: still within
+    auto within = run_tool("diagnose", {"compare", baseline.string(), rules.string()});
+    INFO(within.stdout_text);
+    CHECK(within.exit_code == 0);
+    CHECK_THAT(within.stdout_text,
+               Catch::Contains("no unexpected growth") && Catch::Contains("shown only"));
+
+    server.set_backlog(13);
+    auto grown =
+        run_tool("diagnose", {"compare", baseline.string(), "--json"});  // rules from baseline
+    CHECK(grown.exit_code == 1);
+    auto json = nlohmann::json::parse(grown.stdout_text);
+    CHECK(json["passed"] == false);
+    auto backlog = json["metrics"][0];
+    CHECK(backlog["metric"] == "backlog");
+    CHECK(backlog["baseline"] == 10);
+    CHECK(backlog["now"] == 13);
+    CHECK(backlog["allowed"] == 12);
+    CHECK(backlog["passed"] == false);
+
+    std::ofstream(dir.path() / "junk.json") << "{}";
+    CHECK(run_tool("diagnose", {"compare", (dir.path() / "junk.json").string(), rules.string()})
+              .exit_code == 2);
 }

@@ -103,7 +103,7 @@ rules:
                                              server.url("/metrics"), server.url("/protected")),
                                  "rules.yaml");
     REQUIRE(rules);
-    auto report = evaluate_slo(*rules);
+    auto report = evaluate_slo(*rules, read_metrics(*rules));
     ::unsetenv("LAUNCHKIT_TEST_OPS_TOKEN");
     REQUIRE(report.results.size() == 9);
     for (int i = 0; i < 4; ++i) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
 #include <httplib.h>
 #include <catch2/catch.hpp>
 
@@ -80,6 +81,10 @@ queue_depth 17 1700000000000
 broken_gauge NaN
 )",
                              "text/plain; version=0.0.4");
+    });
+    server.Get("/ops", [this](const httplib::Request&, httplib::Response& response) {
+        response.set_content(fmt::format(R"({{"backlog": {}, "failed_jobs": 0}})", backlog_.load()),
+                             "application/json");
     });
     server.Get("/malformed", [](const httplib::Request&, httplib::Response& response) {
         response.set_content(R"({"status": "ready")", "application/json");

@@ -37,6 +37,8 @@ class TestHttpServer {
     std::string url(const std::string& path) const;
 
     int requests() const { return requests_.load(); }
+    // What /ops reports as {"backlog": N, "failed_jobs": 0}.
+    void set_backlog(int backlog) { backlog_ = backlog; }
     // The most /slow requests that were being served at the same moment.
     int max_concurrent_slow() const { return max_concurrent_slow_.load(); }
 
@@ -50,6 +52,7 @@ class TestHttpServer {
     std::atomic<int> requests_{0};
     std::atomic<int> flaps_{0};
     std::atomic<int> recovering_{0};
+    std::atomic<int> backlog_{10};
     std::atomic<int> concurrent_slow_{0};
     std::atomic<int> max_concurrent_slow_{0};
 };
