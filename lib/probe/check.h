@@ -44,7 +44,7 @@ struct HeaderExpectation {
 };
 
 struct HttpExpectation {
-    std::vector<StatusRange> statuses{{200, 299}};
+    std::vector<StatusRange> statuses{};  // empty: any 2xx
     std::vector<std::string> body_contains{};
     std::string body_regex{};  // ECMAScript; empty: none
     std::vector<JsonExpectation> json{};

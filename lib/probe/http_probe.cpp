@@ -172,12 +172,13 @@ std::string describe_statuses(const std::vector<StatusRange>& ranges) {
 
 std::optional<std::string> find_http_failure(const HttpExpectation& expect,
                                              const HttpResponse& response) {
-    bool status_ok =
-        std::any_of(expect.statuses.begin(), expect.statuses.end(),
-                    [&](const StatusRange& range) { return range.contains(response.status); });
+    static const std::vector<StatusRange> any_success{{200, 299}};
+    const auto& statuses = expect.statuses.empty() ? any_success : expect.statuses;
+    bool status_ok = std::any_of(statuses.begin(), statuses.end(), [&](const StatusRange& range) {
+        return range.contains(response.status);
+    });
     if (!status_ok)
-        return fmt::format("status {}, expected {}", response.status,
-                           describe_statuses(expect.statuses));
+        return fmt::format("status {}, expected {}", response.status, describe_statuses(statuses));
     for (const auto& text : expect.body_contains)
         if (response.body.find(text) == std::string::npos)
             return fmt::format("body does not contain '{}'", text);
