@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include <curl/curl.h>
+#include <nlohmann/json.hpp>
 
 #include "probe/http_probe.h"
 #include "util/file_io.h"
@@ -166,6 +167,50 @@ Result<std::string> fetch_text(const MetricSource& source, const std::string& ur
         return fail(ExitCode::environment, "source '{}': {} answered HTTP {}", source.name, url,
                     status);
     return body;
+}
+
+Result<double> query_prometheus(const MetricSource& source, const std::string& query) {
+    ensure_curl_initialised();
+    std::string url = source.url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    char* escaped = curl_easy_escape(nullptr, query.c_str(), static_cast<int>(query.size()));
+    if (escaped == nullptr) return fail(ExitCode::environment, "cannot encode the query");
+    url += "/api/v1/query?query=";
+    url += escaped;
+    curl_free(escaped);
+    LAUNCHKIT_TRY_ASSIGN(auto body, fetch_text(source, url));
+    auto json = nlohmann::json::parse(body, nullptr, false);
+    if (json.is_discarded() || json.value("status", "") != "success")
+        return fail(ExitCode::environment, "source '{}': {} did not answer a successful query",
+                    source.name, source.url);
+    try {
+        const auto& data = json.at("data");
+        auto type = data.at("resultType").get<std::string>();
+        const auto& result = data.at("result");
+        const nlohmann::json* pair = nullptr;
+        if (type == "scalar") {
+            pair = &result;
+        } else if (type == "vector") {
+            if (result.empty())
+                return fail(ExitCode::environment, "query '{}' returned no series", query);
+            if (result.size() > 1)
+                return fail(ExitCode::environment,
+                            "query '{}' returned {} series; aggregate it (sum, max, ...)", query,
+                            result.size());
+            pair = &result.at(0).at("value");
+        } else {
+            return fail(ExitCode::environment, "query '{}' returned a {}, expected one value",
+                        query, type);
+        }
+        auto value = parse_number(pair->at(1).get<std::string>());
+        if (!value)
+            return fail(ExitCode::environment, "query '{}' returned a value that is not a number",
+                        query);
+        return *value;
+    } catch (const nlohmann::json::exception& error) {
+        return fail(ExitCode::environment, "source '{}': unexpected query answer: {}", source.name,
+                    error.what());
+    }
 }
 
 }  // namespace launchkit::probe

@@ -48,4 +48,8 @@ std::vector<const Sample*> select_samples(const std::vector<Sample>& samples,
 // URL; a non-2xx status is an error too.
 Result<std::string> fetch_text(const MetricSource& source, const std::string& url);
 
+// Runs an instant PromQL query against the Prometheus HTTP API (GET /api/v1/query) and returns
+// its single value; a query answering no series, or several, is an error saying so.
+Result<double> query_prometheus(const MetricSource& source, const std::string& query);
+
 }  // namespace launchkit::probe

@@ -12,22 +12,25 @@ namespace {
 Result<MetricSource> read_source(const YamlReader& reader, const std::string& name,
                                  const YAML::Node& node, const std::string& field) {
     if (!node.IsMap())
-        return reader.invalid(node, field, "expected {prometheus_text: URL} or {json: URL}");
+        return reader.invalid(node, field,
+                              "expected {prometheus_text: URL}, {json: URL} or {prometheus: URL}");
     LAUNCHKIT_TRY(reader.only_keys(
-        node, field + ".", {"prometheus_text", "json", "token_env", "token_file", "timeout"}));
+        node, field + ".",
+        {"prometheus_text", "json", "prometheus", "token_env", "token_file", "timeout"}));
     MetricSource source;
     source.name = name;
-    if (node["prometheus_text"] && node["json"])
-        return reader.invalid(node, field, "give prometheus_text or json, not both");
-    if (node["prometheus_text"]) {
-        source.kind = MetricSourceKind::prometheus_text;
-        LAUNCHKIT_TRY_ASSIGN(source.url,
-                             reader.text(node["prometheus_text"], field + ".prometheus_text"));
-    } else if (node["json"]) {
-        source.kind = MetricSourceKind::json;
-        LAUNCHKIT_TRY_ASSIGN(source.url, reader.text(node["json"], field + ".json"));
-    } else {
-        return reader.invalid(node, field, "expected prometheus_text: URL or json: URL");
+    int kinds = 0;
+    for (const char* kind : {"prometheus_text", "json", "prometheus"}) kinds += node[kind] ? 1 : 0;
+    if (kinds != 1)
+        return reader.invalid(node, field,
+                              "expected exactly one of prometheus_text: URL, json: URL or "
+                              "prometheus: URL");
+    for (auto [key, kind] : {std::pair{"prometheus_text", MetricSourceKind::prometheus_text},
+                             std::pair{"json", MetricSourceKind::json},
+                             std::pair{"prometheus", MetricSourceKind::prometheus_api}}) {
+        if (!node[key]) continue;
+        source.kind = kind;
+        LAUNCHKIT_TRY_ASSIGN(source.url, reader.text(node[key], field + "." + key));
     }
     if (!(source.url.starts_with("http://") || source.url.starts_with("https://")))
         return reader.invalid(node, field, "expected an http:// or https:// URL");
@@ -152,7 +155,8 @@ Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesyst
         auto field = "metrics." + name;
         const auto& node = entry.second;
         if (!node.IsMap()) return reader.invalid(node, field, "expected {source, select|pointer}");
-        LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"source", "select", "pointer"}));
+        LAUNCHKIT_TRY(
+            reader.only_keys(node, field + ".", {"source", "select", "pointer", "query"}));
         MetricDefinition metric;
         metric.name = name;
         LAUNCHKIT_TRY_ASSIGN(metric.source, reader.text(node["source"], field + ".source"));
@@ -162,7 +166,12 @@ Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesyst
                                   fmt::format("no source '{}' under sources:", metric.source));
         LAUNCHKIT_TRY_ASSIGN(metric.select, reader.text(node["select"], field + ".select"));
         LAUNCHKIT_TRY_ASSIGN(metric.pointer, reader.text(node["pointer"], field + ".pointer"));
-        if (found->second.kind == MetricSourceKind::json) {
+        LAUNCHKIT_TRY_ASSIGN(metric.query, reader.text(node["query"], field + ".query"));
+        if (found->second.kind == MetricSourceKind::prometheus_api) {
+            if (metric.query.empty())
+                return reader.invalid(node, field + ".query",
+                                      "a prometheus source needs query: PROMQL");
+        } else if (found->second.kind == MetricSourceKind::json) {
             if (metric.pointer.empty() || metric.pointer.front() != '/')
                 return reader.invalid(node, field + ".pointer",
                                       "a json source needs pointer: /path/to/value");
@@ -225,6 +234,7 @@ std::map<std::string, MetricReading> read_metrics(const SloRules& rules) {
     std::map<std::string, SourceData> data;
     for (const auto& [name, source] : rules.sources) {
         auto& fetched = data[name];
+        if (source.kind == MetricSourceKind::prometheus_api) continue;  // one query per metric
         auto body = fetch_text(source, source.url);
         if (!body) {
             fetched.error = body.error().message;
@@ -244,8 +254,14 @@ std::map<std::string, MetricReading> read_metrics(const SloRules& rules) {
     }
     std::map<std::string, MetricReading> readings;
     for (const auto& [name, metric] : rules.metrics) {
-        auto [value, problem] =
-            metric_value(metric, rules.sources.at(metric.source), data.at(metric.source));
+        const auto& source = rules.sources.at(metric.source);
+        if (source.kind == MetricSourceKind::prometheus_api) {
+            auto value = query_prometheus(source, metric.query);
+            readings[name] = value ? MetricReading{*value, ""}
+                                   : MetricReading{std::nullopt, value.error().message};
+            continue;
+        }
+        auto [value, problem] = metric_value(metric, source, data.at(metric.source));
         readings[name] = MetricReading{value, problem};
     }
     return readings;

@@ -21,6 +21,7 @@ struct MetricDefinition {
     std::string source{};
     std::string select{};   // prometheus_text: a selector such as errors_ratio{service="api"}
     std::string pointer{};  // json: a JSON Pointer such as /backlog
+    std::string query{};    // prometheus: a PromQL instant query
 };
 
 struct SloRule {

@@ -3,6 +3,7 @@
 
 #include "probe/slo.h"
 #include "support/http_server.h"
+#include "support/prometheus_server.h"
 
 using namespace launchkit;
 using namespace launchkit::probe;
@@ -123,4 +124,39 @@ rules:
     auto json = to_json(report);
     CHECK(json["rules"][0]["value"] == 0.004);
     CHECK(json["rules"][7]["value"].is_null());
+}
+
+TEST_CASE("metrics from the Prometheus HTTP query API of a real Prometheus",
+          "[probe][slo][prometheus]") {
+    TestHttpServer exporter;
+    launchkit::testing::PrometheusServer prometheus("127.0.0.1:" + std::to_string(exporter.port()));
+    auto rules = parse_slo_rules(fmt::format(R"(sources:
+  prom: {{prometheus: '{}'}}
+metrics:
+  latency_p95_ms: {{source: prom, query: 'max(latency_p95_ms{{job="app"}})'}}
+  error_ratio: {{source: prom, query: 'http_request_error_ratio'}}
+  absent: {{source: prom, query: 'not_a_metric'}}
+rules:
+  - latency_p95_ms < 500
+  - error_ratio < 0.01
+  - absent < 1
+)",
+                                             prometheus.url()),
+                                 "rules.yaml");
+    REQUIRE(rules);
+    auto report = evaluate_slo(*rules, read_metrics(*rules));
+    REQUIRE(report.results.size() == 3);
+    INFO(report.results[0].detail);
+    CHECK(report.results[0].passed);
+    CHECK(report.results[0].value == 312.5);
+    CHECK_THAT(report.results[1].detail, Catch::Contains("returned 2 series"));
+    CHECK_THAT(report.results[2].detail,
+               Catch::Contains("no data") && Catch::Contains("returned no series"));
+
+    auto missing_query = parse_slo_rules(
+        fmt::format("sources:\n  prom: {{prometheus: '{}'}}\nmetrics:\n  m: {{source: prom}}\n",
+                    prometheus.url()),
+        "r.yaml");
+    REQUIRE_FALSE(missing_query);
+    CHECK_THAT(missing_query.error().message, Catch::Contains("needs query: PROMQL"));
 }
