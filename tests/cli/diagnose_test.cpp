@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -314,4 +315,58 @@ compare:
     std::ofstream(dir.path() / "junk.json") << "{}";
     CHECK(run_tool("diagnose", {"compare", (dir.path() / "junk.json").string(), rules.string()})
               .exit_code == 2);
+}
+
+TEST_CASE("every expectation and probe kind through the real binary", "[cli][diagnose]") {
+    TestHttpServer server;
+    TempDir dir;
+    std::filesystem::create_directories(dir.path() / "backups");
+    std::ofstream(dir.path() / "backups" / "db.dump") << "dump";
+    auto checklist =
+        write_checklist(dir, fmt::format(R"(checks:
+  - name: regex-and-header
+    http:
+      url: {0}
+      expect: {{body_regex: '"backlog":\s*\d+', headers: {{content-type: json}}, max_latency_ms: 2000}}
+  - name: too-slow
+    http: {{url: {1}, expect: {{max_latency_ms: 50}}}}
+    tags: [slow]
+  - name: echo-post
+    http:
+      url: {2}
+      method: POST
+      body: payload
+      headers: {{X-Probe: cli}}
+      expect: {{body_contains: [POST payload cli]}}
+  - name: retried
+    http: {{url: {3}}}
+    retries: 2
+    backoff: 20ms
+  - name: disk
+    disk: {{path: ., min_free: 1B}}
+  - name: backup-age
+    file_age: {{path: backups, max_age: 1h}}
+  - name: command-stderr
+    command: {{argv: [sh, -c, "echo oops >&2; exit 3"], expect: {{exit: 3, stderr_contains: oops}}}}
+)",
+                                         server.url("/health"), server.url("/slow"),
+                                         server.url("/echo"), server.url("/recovering")));
+    auto result = run_tool("diagnose", {"run", checklist.string(), "--json"});
+    INFO(result.stdout_text << result.stderr_text);
+    CHECK(result.exit_code == 1);  // only too-slow fails
+    auto report = nlohmann::json::parse(result.stdout_text);
+    std::map<std::string, nlohmann::json> checks;
+    for (const auto& check : report["checks"]) checks[check["name"]] = check;
+    CHECK(checks["regex-and-header"]["passed"] == true);
+    CHECK(checks["too-slow"]["passed"] == false);
+    CHECK_THAT(checks["too-slow"]["detail"].get<std::string>(),
+               Catch::Contains("expected at most 50ms"));
+    CHECK(checks["echo-post"]["passed"] == true);
+    CHECK(checks["retried"]["passed"] == true);
+    CHECK(checks["retried"]["attempts"] == 3);
+    CHECK(checks["disk"]["kind"] == "disk");
+    CHECK(checks["disk"]["passed"] == true);
+    CHECK(checks["backup-age"]["passed"] == true);
+    CHECK(checks["command-stderr"]["passed"] == true);
+    CHECK(report["summary"]["failed_critical"] == 1);
 }
