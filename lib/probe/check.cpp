@@ -28,6 +28,24 @@ std::string_view to_string(Comparison comparison) {
     return "?";
 }
 
+bool compare_numbers(double left, Comparison comparison, double right) {
+    switch (comparison) {
+        case Comparison::equal:
+            return left == right;
+        case Comparison::not_equal:
+            return left != right;
+        case Comparison::less:
+            return left < right;
+        case Comparison::less_equal:
+            return left <= right;
+        case Comparison::greater:
+            return left > right;
+        case Comparison::greater_equal:
+            return left >= right;
+    }
+    return false;
+}
+
 std::string_view probe_kind(const Check& check) {
     switch (check.probe.index()) {
         case 0:

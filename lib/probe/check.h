@@ -30,6 +30,9 @@ enum class Comparison { equal, not_equal, less, less_equal, greater, greater_equ
 
 std::string_view to_string(Comparison comparison);
 
+// `left OP right` for numbers.
+bool compare_numbers(double left, Comparison comparison, double right);
+
 // The value at a JSON Pointer compared with an expected value: `/status == "ready"`,
 // `/backlog < 100`.
 struct JsonExpectation {

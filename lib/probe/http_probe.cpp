@@ -144,18 +144,7 @@ bool compare_json(const nlohmann::json& actual, Comparison comparison,
             break;
     }
     if (!actual.is_number() || !expected.is_number()) return false;
-    double left = actual.get<double>();
-    double right = expected.get<double>();
-    switch (comparison) {
-        case Comparison::less:
-            return left < right;
-        case Comparison::less_equal:
-            return left <= right;
-        case Comparison::greater:
-            return left > right;
-        default:
-            return left >= right;
-    }
+    return compare_numbers(actual.get<double>(), comparison, expected.get<double>());
 }
 
 std::string describe_statuses(const std::vector<StatusRange>& ranges) {

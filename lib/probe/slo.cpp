@@ -78,24 +78,6 @@ Result<SloRule> read_rule(const YamlReader& reader, const YAML::Node& node,
     return rule;
 }
 
-bool compare(double value, Comparison comparison, double threshold) {
-    switch (comparison) {
-        case Comparison::equal:
-            return value == threshold;
-        case Comparison::not_equal:
-            return value != threshold;
-        case Comparison::less:
-            return value < threshold;
-        case Comparison::less_equal:
-            return value <= threshold;
-        case Comparison::greater:
-            return value > threshold;
-        case Comparison::greater_equal:
-            return value >= threshold;
-    }
-    return false;
-}
-
 struct SourceData {
     std::string error;
     std::vector<Sample> samples;
@@ -280,7 +262,7 @@ SloReport evaluate_slo(const SloRules& rules,
         } else if (std::isnan(*reading.value)) {
             result.detail = "the value is NaN";
         } else {
-            result.passed = compare(*reading.value, rule.comparison, rule.threshold);
+            result.passed = compare_numbers(*reading.value, rule.comparison, rule.threshold);
             if (!result.passed)
                 result.detail = fmt::format("{} is {}, expected {} {}", rule.metric, *reading.value,
                                             to_string(rule.comparison), rule.threshold);
