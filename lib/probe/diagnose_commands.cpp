@@ -1,5 +1,8 @@
 #include "probe/diagnose_commands.h"
 
+#include <functional>
+#include <memory>
+
 #include "core/output.h"
 #include "probe/check_schedule.h"
 #include "probe/checklist_parser.h"
@@ -40,6 +43,29 @@ void print_report(Context& context, const ChecklistReport& report) {
                  << '\n';
 }
 
+// Progress on stderr while checks are still undecided or failing: at most every few seconds,
+// and whenever the number of checks waited for changes.
+std::function<void(const WaitProgress&)> progress_printer(Context& context) {
+    auto last_line = std::make_shared<std::string>();
+    auto last_time = std::make_shared<std::chrono::steady_clock::time_point>();
+    return [&context, last_line, last_time](const WaitProgress& progress) {
+        auto line =
+            fmt::format("waiting for {} critical check{} ({} left): {}", progress.failing.size(),
+                        progress.failing.size() == 1 ? "" : "s",
+                        util::format_duration(
+                            std::chrono::duration_cast<std::chrono::seconds>(progress.remaining)),
+                        progress.failing.empty() ? "" : progress.failing.front());
+        auto now = std::chrono::steady_clock::now();
+        auto first_part = line.substr(0, line.find(" ("));
+        if (first_part == last_line->substr(0, last_line->find(" (")) &&
+            now - *last_time < std::chrono::seconds(5))
+            return;
+        *context.err << line << '\n';
+        *last_line = line;
+        *last_time = now;
+    };
+}
+
 Result<Checklist> load_selected(const Context& context, const DiagnoseRunOptions& options) {
     auto path = options.checklist;
     if (path.empty()) {
@@ -62,6 +88,7 @@ Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& option
     ScheduleOptions schedule;
     schedule.run = RunOptions{options.tags, options.parallel};
     LAUNCHKIT_TRY_ASSIGN(schedule.timeout, util::parse_duration(options.timeout));
+    schedule.on_progress = progress_printer(context);
     LAUNCHKIT_TRY_ASSIGN(auto selected, select_checks(checklist, schedule.run));
     auto scheduled = run_scheduled(selected, schedule);
     print_report(context, scheduled.report);
@@ -80,25 +107,7 @@ Result<ExitCode> run_wait(Context& context, const DiagnoseWaitOptions& options) 
             return fail(ExitCode::invalid_input, "--interval must be longer than 0");
         for (auto& check : checklist.checks) check.timing.period = interval;
     }
-    // Progress goes to stderr at most every few seconds, and whenever what is failing changes.
-    auto last_line = std::make_shared<std::string>();
-    auto last_time = std::make_shared<std::chrono::steady_clock::time_point>();
-    schedule.on_progress = [&context, last_line, last_time](const WaitProgress& progress) {
-        auto line =
-            fmt::format("waiting for {} critical check{} ({} left): {}", progress.failing.size(),
-                        progress.failing.size() == 1 ? "" : "s",
-                        util::format_duration(
-                            std::chrono::duration_cast<std::chrono::seconds>(progress.remaining)),
-                        progress.failing.empty() ? "" : progress.failing.front());
-        auto now = std::chrono::steady_clock::now();
-        auto first_part = line.substr(0, line.find(" ("));
-        if (first_part == last_line->substr(0, last_line->find(" (")) &&
-            now - *last_time < std::chrono::seconds(5))
-            return;
-        *context.err << line << '\n';
-        *last_line = line;
-        *last_time = now;
-    };
+    schedule.on_progress = progress_printer(context);
     LAUNCHKIT_TRY_ASSIGN(auto selected, select_checks(checklist, schedule.run));
     auto scheduled = run_scheduled(selected, schedule);
     print_report(context, scheduled.report);

@@ -322,8 +322,8 @@ TEST_CASE("every expectation and probe kind through the real binary", "[cli][dia
     TempDir dir;
     std::filesystem::create_directories(dir.path() / "backups");
     std::ofstream(dir.path() / "backups" / "db.dump") << "dump";
-    auto checklist =
-        write_checklist(dir, fmt::format(R"(checks:
+    auto checklist = write_checklist(
+        dir, fmt::format(R"(checks:
   - name: regex-and-header
     http:
       url: {0}
@@ -348,9 +348,17 @@ TEST_CASE("every expectation and probe kind through the real binary", "[cli][dia
     file_age: {{path: backups, max_age: 1h}}
   - name: command-stderr
     command: {{argv: [sh, -c, "echo oops >&2; exit 3"], expect: {{exit: 3, stderr_contains: oops}}}}
+  - name: malformed-json
+    http: {{url: {4}, expect: {{json: {{"/status": ready}}}}}}
+    severity: warning
+  - name: twice-after-delay
+    http: {{url: {0}}}
+    initial_delay: 50ms
+    period: 50ms
+    success_threshold: 2
 )",
-                                         server.url("/health"), server.url("/slow"),
-                                         server.url("/echo"), server.url("/recovering")));
+                         server.url("/health"), server.url("/slow"), server.url("/echo"),
+                         server.url("/recovering"), server.url("/malformed")));
     auto result = run_tool("diagnose", {"run", checklist.string(), "--json"});
     INFO(result.stdout_text << result.stderr_text);
     CHECK(result.exit_code == 1);  // only too-slow fails
@@ -368,5 +376,8 @@ TEST_CASE("every expectation and probe kind through the real binary", "[cli][dia
     CHECK(checks["disk"]["passed"] == true);
     CHECK(checks["backup-age"]["passed"] == true);
     CHECK(checks["command-stderr"]["passed"] == true);
+    CHECK(checks["malformed-json"]["detail"] == "body is not valid JSON");
+    CHECK(checks["twice-after-delay"]["passed"] == true);
+    CHECK(checks["twice-after-delay"]["attempts"] == 2);
     CHECK(report["summary"]["failed_critical"] == 1);
 }
