@@ -322,8 +322,9 @@ TEST_CASE("every expectation and probe kind through the real binary", "[cli][dia
     TempDir dir;
     std::filesystem::create_directories(dir.path() / "backups");
     std::ofstream(dir.path() / "backups" / "db.dump") << "dump";
-    auto checklist = write_checklist(
-        dir, fmt::format(R"(checks:
+    std::ofstream(dir.path() / "token.txt") << TestHttpServer::token << "\n";
+    auto checklist =
+        write_checklist(dir, fmt::format(R"(checks:
   - name: regex-and-header
     http:
       url: {0}
@@ -356,9 +357,16 @@ TEST_CASE("every expectation and probe kind through the real binary", "[cli][dia
     initial_delay: 50ms
     period: 50ms
     success_threshold: 2
+  - name: token-from-file
+    http: {{url: {5}, token_file: token.txt, expect: {{json: {{"/failed_jobs": 0}}}}}}
+  - name: hung-command
+    command: {{argv: [sleep, "5"]}}
+    timeout: 200ms
+    severity: warning
 )",
-                         server.url("/health"), server.url("/slow"), server.url("/echo"),
-                         server.url("/recovering"), server.url("/malformed")));
+                                         server.url("/health"), server.url("/slow"),
+                                         server.url("/echo"), server.url("/recovering"),
+                                         server.url("/malformed"), server.url("/protected")));
     auto result = run_tool("diagnose", {"run", checklist.string(), "--json"});
     INFO(result.stdout_text << result.stderr_text);
     CHECK(result.exit_code == 1);  // only too-slow fails
@@ -379,5 +387,8 @@ TEST_CASE("every expectation and probe kind through the real binary", "[cli][dia
     CHECK(checks["malformed-json"]["detail"] == "body is not valid JSON");
     CHECK(checks["twice-after-delay"]["passed"] == true);
     CHECK(checks["twice-after-delay"]["attempts"] == 2);
+    CHECK(checks["token-from-file"]["passed"] == true);
+    CHECK(checks["hung-command"]["detail"] == "timed out after 200ms");
+    CHECK_THAT(result.stdout_text, !Catch::Contains(TestHttpServer::token));
     CHECK(report["summary"]["failed_critical"] == 1);
 }
