@@ -11,6 +11,8 @@ void add_next_command(launchkit::CommandLine& cli);
 void add_changelog_command(launchkit::CommandLine& cli);
 void add_status_command(launchkit::CommandLine& cli);
 void add_history_command(launchkit::CommandLine& cli);
+// `backup create|list|show|verify|restore|prune` and the `verify-backup` alias.
+void add_backup_command(launchkit::CommandLine& cli);
 
 // --repo, --tag-prefix and --path, shared by the commands that read a repository.
 void add_repository_options(CLI::App* command, launchkit::version::RepositoryOptions& options);

@@ -4,11 +4,12 @@ int main(int argc, char** argv) {
     launchkit::CommandLine cli(
         "release-manager",
         "Release versioning: SemVer from Conventional Commits, changelog, tags "
-        "and the release ledger.");
+        "the release ledger, and backups.");
     release_manager::add_create_command(cli);
     release_manager::add_next_command(cli);
     release_manager::add_changelog_command(cli);
     release_manager::add_status_command(cli);
     release_manager::add_history_command(cli);
+    release_manager::add_backup_command(cli);
     return cli.run(argc, argv);
 }

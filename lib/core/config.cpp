@@ -1,4 +1,5 @@
 #include "core/config.h"
+#include "core/config_backups.h"
 
 #include <cstdlib>
 #include <set>
@@ -103,8 +104,8 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (!root.IsMap())
         return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",
                     source.string());
-    LAUNCHKIT_TRY(reject_unknown_keys(root, source, "",
-                                      {"state_dir", "checklist", "slo_rules", "release", "flags"}));
+    LAUNCHKIT_TRY(reject_unknown_keys(
+        root, source, "", {"state_dir", "checklist", "slo_rules", "release", "flags", "backups"}));
 
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
@@ -125,6 +126,9 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (root["release"])
         LAUNCHKIT_TRY(parse_release_section(root["release"], source, config.release));
     if (root["flags"]) LAUNCHKIT_TRY(parse_flags_section(root["flags"], source, config.flags));
+    if (root["backups"]) {
+        LAUNCHKIT_TRY_ASSIGN(config.backups, parse_backups_section(root["backups"], source));
+    }
     return config;
 }
 

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 
@@ -24,6 +26,19 @@ struct FlagsConfig {
     int stale_after_days = 30;  // `feature-flags stale`: untouched this long counts as stale
 };
 
+// One named backup source (the `backups:` section); exactly one kind is set. Paths are absolute.
+struct BackupSourceConfig {
+    std::string kind;                       // "dir", "sqlite", "postgres" or "command"
+    std::string path;                       // dir and sqlite
+    std::string postgres;                   // a libpq connection string (never a password)
+    std::vector<std::string> backup_argv;   // command: writes `output`
+    std::vector<std::string> restore_argv;  // command: reads the file given as ${file}
+    std::string output;                     // command: the file backup_argv leaves behind
+    std::string file_env;                   // command: also name the file in this variable
+    std::string working_directory;          // command: where both run (the config's directory)
+    std::string where;                      // "launchkit.yaml:12", for error messages
+};
+
 struct Config {
     std::filesystem::path source;  // the file it was read from; empty when none was found
     std::optional<std::filesystem::path> state_dir;  // absolute (resolved against the file's dir)
@@ -31,6 +46,7 @@ struct Config {
     std::optional<std::filesystem::path> slo_rules;  // `diagnose slo`'s default; absolute
     ReleaseConfig release;
     FlagsConfig flags;
+    std::map<std::string, BackupSourceConfig> backups;  // by name
 };
 
 // Parses the YAML text of a configuration file; `source` names it in error messages.

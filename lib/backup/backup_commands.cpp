@@ -1,0 +1,294 @@
+#include "backup/backup_commands.h"
+
+#include <charconv>
+#include <iostream>
+#include <map>
+
+#include <unistd.h>
+
+#include "backup/backup_operations.h"
+#include "backup/backup_repository.h"
+#include "core/output.h"
+#include "util/progress_meter.h"
+
+namespace launchkit::backup {
+namespace {
+
+Result<std::map<std::string, std::string>> parse_labels(const std::vector<std::string>& labels) {
+    std::map<std::string, std::string> parsed;
+    for (const auto& label : labels) {
+        auto equals = label.find('=');
+        if (equals == std::string::npos || equals == 0)
+            return fail(ExitCode::invalid_input, "--label '{}': expected KEY=VALUE", label);
+        parsed[label.substr(0, equals)] = label.substr(equals + 1);
+    }
+    return parsed;
+}
+
+std::string labels_text(const std::map<std::string, std::string>& labels) {
+    std::string text;
+    for (const auto& [key, value] : labels) text += (text.empty() ? "" : ",") + key + "=" + value;
+    return text;
+}
+
+void print_warnings(Context& context, const std::vector<std::string>& warnings) {
+    for (const auto& warning : warnings) *context.err << "warning: " << warning << '\n';
+}
+
+Result<BackupListing> listing_with_warnings(Context& context) {
+    auto repository = BackupRepository::in_state_dir(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto listing, repository.list());
+    print_warnings(context, listing.problems);
+    return listing;
+}
+
+Result<int> parse_keep(const std::string& text, std::string_view option) {
+    if (text.empty()) return 0;
+    if (text == "unlimited") return -1;
+    int value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < 0)
+        return fail(ExitCode::invalid_input, "{} '{}': expected a count >= 0 or 'unlimited'",
+                    option, text);
+    return value;
+}
+
+bool confirm(Context& context, const std::string& question) {
+    if (::isatty(STDIN_FILENO) == 0) return false;
+    *context.err << question << " [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+}  // namespace
+
+Result<ExitCode> run_backup_create(Context& context, const BackupCreateOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto labels, parse_labels(options.labels));
+    LAUNCHKIT_TRY_ASSIGN(auto source, resolve_backup_source(options.source, context.config));
+    LAUNCHKIT_TRY_ASSIGN(auto outcome,
+                         create_backup(context, source, {.tag = options.tag, .labels = labels}));
+    print_warnings(context, outcome.warnings);
+    const auto& manifest = outcome.manifest;
+    if (context.json) {
+        auto json = manifest_json(manifest);
+        json["warnings"] = outcome.warnings;
+        print_json(*context.out, json);
+        return ExitCode::ok;
+    }
+    *context.out << fmt::format("backup {} of {}: {} → {} in {:.1f} s{}\n", manifest.id,
+                                source.name, util::format_bytes(manifest.source_bytes),
+                                util::format_bytes(manifest.stored_bytes()), manifest.seconds,
+                                manifest.kind == BackupKind::directory
+                                    ? fmt::format(" ({} entries)", manifest.entries)
+                                    : "");
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_backup_list(Context& context, const BackupListOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto listing, listing_with_warnings(context));
+    std::optional<std::string> source_name;
+    if (!options.source.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(auto source, resolve_backup_source(options.source, context.config));
+        source_name = source.name;
+    }
+    auto json = nlohmann::json::array();
+    Table table({"ID", "CREATED", "SOURCE", "KIND", "TAG", "SIZE", "LABELS"});
+    for (const auto& manifest : listing.backups) {
+        if (source_name && manifest.source != *source_name) continue;
+        if (!options.tag.empty() && manifest.tag != options.tag) continue;
+        json.push_back(manifest_json(manifest));
+        table.add_row({manifest.id, manifest.created_at, manifest.source,
+                       std::string(kind_name(manifest.kind)), manifest.tag,
+                       util::format_bytes(manifest.stored_bytes()), labels_text(manifest.labels)});
+    }
+    if (context.json)
+        print_json(*context.out, json);
+    else if (table.empty())
+        *context.out << "no backups in "
+                     << BackupRepository::in_state_dir(context.state_dir).root().string() << '\n';
+    else
+        table.render(*context.out, context.color);
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_backup_show(Context& context, const std::string& id) {
+    auto repository = BackupRepository::in_state_dir(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto manifest, repository.find(id));
+    if (context.json) {
+        print_json(*context.out, manifest_json(manifest));
+        return ExitCode::ok;
+    }
+    auto& out = *context.out;
+    out << fmt::format("id:          {}\n", manifest.id)
+        << fmt::format("source:      {} ({})\n", manifest.source, kind_name(manifest.kind))
+        << fmt::format("target:      {}\n", manifest.target)
+        << fmt::format("created:     {} on {} by {}\n", manifest.created_at, manifest.host,
+                       manifest.actor)
+        << fmt::format("tag:         {}\n", manifest.tag.empty() ? "-" : manifest.tag)
+        << fmt::format("labels:      {}\n",
+                       manifest.labels.empty() ? "-" : labels_text(manifest.labels))
+        << fmt::format("size:        {} read, {} stored{}\n",
+                       util::format_bytes(manifest.source_bytes),
+                       util::format_bytes(manifest.stored_bytes()),
+                       manifest.entries ? fmt::format(", {} entries", manifest.entries) : "")
+        << fmt::format("folder:      {}\n", repository.folder(manifest.id).string());
+    std::string tools;
+    for (const auto& [tool, version] : manifest.tools)
+        tools += (tools.empty() ? "" : ", ") + tool + " " + version;
+    out << fmt::format("tools:       {}\n\n", tools);
+    Table files({"FILE", "SIZE", "SHA-256"});
+    for (const auto& file : manifest.files)
+        files.add_row({file.path, std::to_string(file.size), file.sha256});
+    files.render(out, context.color);
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_backup_verify(Context& context, const BackupVerifyOptions& options) {
+    auto repository = BackupRepository::in_state_dir(context.state_dir);
+    if (options.all == !options.id.empty())
+        return fail(ExitCode::invalid_input, "name one backup id (or 'latest'), or pass --all");
+    std::vector<BackupManifest> targets;
+    std::vector<VerifyReport> reports;
+    if (options.all) {
+        LAUNCHKIT_TRY_ASSIGN(auto listing, repository.list());
+        // A folder without a readable manifest fails verification; it is not just a warning.
+        for (const auto& problem : listing.problems)
+            reports.push_back({.id = "?", .ok = false, .check = "", .problems = {problem}});
+        targets = std::move(listing.backups);
+        if (targets.empty() && reports.empty())
+            return fail(ExitCode::invalid_input, "no backups to verify in {}",
+                        repository.root().string());
+    } else {
+        LAUNCHKIT_TRY_ASSIGN(auto manifest, repository.find(options.id));
+        targets.push_back(std::move(manifest));
+    }
+    for (const auto& manifest : targets)
+        reports.push_back(verify_backup(context, repository, manifest));
+    bool all_ok = std::all_of(reports.begin(), reports.end(), [](auto& r) { return r.ok; });
+    if (context.json) {
+        auto list = nlohmann::json::array();
+        for (const auto& report : reports)
+            list.push_back({{"id", report.id},
+                            {"ok", report.ok},
+                            {"check", string_or_null(report.check)},
+                            {"problems", report.problems},
+                            {"seconds", report.seconds}});
+        print_json(*context.out, {{"ok", all_ok}, {"backups", list}});
+    } else {
+        Table table({"ID", "RESULT", "CHECK", "PROBLEM"});
+        for (const auto& report : reports) {
+            auto result = report.ok ? colorize("ok", Color::green, context.color)
+                                    : colorize("FAILED", Color::red, context.color);
+            table.add_row({report.id, result, report.check,
+                           report.problems.empty() ? "" : report.problems.front()});
+            for (std::size_t i = 1; i < report.problems.size(); ++i)
+                table.add_row({"", "", "", report.problems[i]});
+        }
+        table.render(*context.out, context.color);
+    }
+    return all_ok ? ExitCode::ok : ExitCode::said_no;
+}
+
+Result<ExitCode> run_backup_restore(Context& context, const BackupRestoreOptions& options) {
+    auto repository = BackupRepository::in_state_dir(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto manifest, repository.find(options.id));
+    RestoreOptions restore{.to = options.to,
+                           .safety_backup = !options.no_safety_backup,
+                           .allow_external_symlinks = options.allow_external_symlinks};
+    LAUNCHKIT_TRY_ASSIGN(auto target, restore_target(context, manifest, restore));
+    if (target.replaces && !options.yes &&
+        !confirm(context, fmt::format("Replace {} with backup {} from {}?",
+                                      target.source.describe(), manifest.id, manifest.created_at)))
+        return fail(ExitCode::invalid_input,
+                    "restoring backup {} replaces {}; pass --yes to confirm", manifest.id,
+                    target.source.describe());
+    LAUNCHKIT_TRY_ASSIGN(auto outcome, restore_backup(context, manifest, restore));
+    if (context.json) {
+        print_json(*context.out, {{"id", outcome.id},
+                                  {"target", outcome.target},
+                                  {"safety_backup", outcome.safety_backup_id
+                                                        ? nlohmann::json(*outcome.safety_backup_id)
+                                                        : nlohmann::json(nullptr)},
+                                  {"seconds", outcome.seconds}});
+        return ExitCode::ok;
+    }
+    *context.out << fmt::format("restored backup {} to {} in {:.1f} s\n", outcome.id,
+                                outcome.target, outcome.seconds);
+    if (outcome.safety_backup_id)
+        *context.out << fmt::format("the previous state is backup {} (tag pre-restore)\n",
+                                    *outcome.safety_backup_id);
+    return ExitCode::ok;
+}
+
+Result<RetentionPolicy> parse_retention_policy(const BackupPruneOptions& options) {
+    RetentionPolicy policy;
+    LAUNCHKIT_TRY_ASSIGN(policy.last, parse_keep(options.keep_last, "--keep-last"));
+    LAUNCHKIT_TRY_ASSIGN(policy.hourly, parse_keep(options.keep_hourly, "--keep-hourly"));
+    LAUNCHKIT_TRY_ASSIGN(policy.daily, parse_keep(options.keep_daily, "--keep-daily"));
+    LAUNCHKIT_TRY_ASSIGN(policy.weekly, parse_keep(options.keep_weekly, "--keep-weekly"));
+    LAUNCHKIT_TRY_ASSIGN(policy.monthly, parse_keep(options.keep_monthly, "--keep-monthly"));
+    LAUNCHKIT_TRY_ASSIGN(policy.yearly, parse_keep(options.keep_yearly, "--keep-yearly"));
+    if (policy.empty())
+        return fail(ExitCode::invalid_input,
+                    "no retention policy: give at least one --keep-* count above 0 (an empty "
+                    "policy would remove every backup)");
+    return policy;
+}
+
+Result<ExitCode> run_backup_prune(Context& context, const BackupPruneOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto policy, parse_retention_policy(options));
+    LAUNCHKIT_TRY_ASSIGN(auto listing, listing_with_warnings(context));
+    std::optional<std::string> source_name;
+    if (!options.source.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(auto source, resolve_backup_source(options.source, context.config));
+        source_name = source.name;
+    }
+    // Like restic's default grouping: each source keeps its own history.
+    std::map<std::string, std::vector<const BackupManifest*>> groups;
+    for (const auto& manifest : listing.backups) {
+        if (source_name && manifest.source != *source_name) continue;
+        if (!options.tag.empty() && manifest.tag != options.tag) continue;
+        groups[manifest.source].push_back(&manifest);
+    }
+    auto repository = BackupRepository::in_state_dir(context.state_dir);
+    auto kept = nlohmann::json::array();
+    auto removed = nlohmann::json::array();
+    Table table({"ID", "CREATED", "SOURCE", "TAG", "ACTION", "REASONS"});
+    for (const auto& [source, backups] : groups) {
+        for (const auto& decision : apply_retention(backups, policy)) {
+            const auto& manifest = *decision.backup;
+            nlohmann::json entry{{"id", manifest.id},
+                                 {"source", manifest.source},
+                                 {"created_at", manifest.created_at},
+                                 {"tag", manifest.tag},
+                                 {"reasons", decision.reasons}};
+            std::string reasons;
+            for (const auto& reason : decision.reasons)
+                reasons += (reasons.empty() ? "" : ", ") + reason;
+            if (!decision.keep && !options.dry_run) LAUNCHKIT_TRY(repository.remove(manifest.id));
+            (decision.keep ? kept : removed).push_back(entry);
+            std::string action = decision.keep     ? "keep"
+                                 : options.dry_run ? "would remove"
+                                                   : "removed";
+            table.add_row({manifest.id, manifest.created_at, manifest.source, manifest.tag,
+                           decision.keep ? action : colorize(action, Color::red, context.color),
+                           reasons});
+        }
+    }
+    if (context.json) {
+        print_json(*context.out,
+                   {{"dry_run", options.dry_run}, {"keep", kept}, {"remove", removed}});
+        return ExitCode::ok;
+    }
+    if (table.empty()) {
+        *context.out << "no backups to prune\n";
+        return ExitCode::ok;
+    }
+    table.render(*context.out, context.color);
+    *context.out << fmt::format("{} kept, {} {}\n", kept.size(), removed.size(),
+                                options.dry_run ? "would be removed (dry run)" : "removed");
+    return ExitCode::ok;
+}
+
+}  // namespace launchkit::backup

@@ -1,0 +1,76 @@
+#include "backup/backup_manifest.h"
+
+namespace launchkit::backup {
+
+std::uint64_t BackupManifest::stored_bytes() const {
+    std::uint64_t total = 0;
+    for (const auto& file : files) total += file.size;
+    return total;
+}
+
+nlohmann::json manifest_json(const BackupManifest& manifest) {
+    auto files = nlohmann::json::array();
+    for (const auto& file : manifest.files)
+        files.push_back({{"path", file.path}, {"size", file.size}, {"sha256", file.sha256}});
+    return nlohmann::json{{"format", 1},
+                          {"id", manifest.id},
+                          {"source", manifest.source},
+                          {"kind", kind_name(manifest.kind)},
+                          {"target", manifest.target},
+                          {"tag", manifest.tag},
+                          {"labels", manifest.labels},
+                          {"created_at", manifest.created_at},
+                          {"host", manifest.host},
+                          {"actor", manifest.actor},
+                          {"tools", manifest.tools},
+                          {"files", files},
+                          {"source_bytes", manifest.source_bytes},
+                          {"stored_bytes", manifest.stored_bytes()},
+                          {"entries", manifest.entries},
+                          {"seconds", manifest.seconds}};
+}
+
+Result<BackupManifest> parse_manifest(std::string_view text, const std::string& where) {
+    try {
+        auto json = nlohmann::json::parse(text);
+        BackupManifest manifest;
+        if (json.value("format", 0) != 1)
+            return fail(ExitCode::environment, "{}: unsupported manifest format (expected 1)",
+                        where);
+        manifest.id = json.at("id").get<std::string>();
+        manifest.source = json.at("source").get<std::string>();
+        auto kind = parse_kind(json.at("kind").get<std::string>());
+        if (!kind)
+            return fail(ExitCode::environment, "{}: unknown kind '{}'", where,
+                        json.at("kind").get<std::string>());
+        manifest.kind = *kind;
+        manifest.target = json.value("target", "");
+        manifest.tag = json.value("tag", "");
+        manifest.labels = json.value("labels", std::map<std::string, std::string>{});
+        manifest.created_at = json.at("created_at").get<std::string>();
+        manifest.host = json.value("host", "");
+        manifest.actor = json.value("actor", "");
+        manifest.tools = json.value("tools", std::map<std::string, std::string>{});
+        for (const auto& file : json.at("files"))
+            manifest.files.push_back({file.at("path").get<std::string>(),
+                                      file.at("size").get<std::uint64_t>(),
+                                      file.at("sha256").get<std::string>()});
+        manifest.source_bytes = json.value("source_bytes", std::uint64_t{0});
+        manifest.entries = json.value("entries", std::uint64_t{0});
+        manifest.seconds = json.value("seconds", 0.0);
+        for (const auto& file : manifest.files) {
+            std::filesystem::path path = file.path;
+            if (path.is_absolute() || path.empty() || file.path.find("..") != std::string::npos ||
+                path.has_parent_path())
+                return fail(ExitCode::environment,
+                            "{}: file '{}' is not a plain name inside the backup folder", where,
+                            file.path);
+        }
+        return manifest;
+    } catch (const nlohmann::json::exception& error) {
+        return fail(ExitCode::environment, "{}: not a valid backup manifest: {}", where,
+                    error.what());
+    }
+}
+
+}  // namespace launchkit::backup

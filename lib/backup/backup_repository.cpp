@@ -1,0 +1,197 @@
+#include "backup/backup_repository.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/crash_point.h"
+#include "util/file_io.h"
+#include "util/file_lock.h"
+#include "util/sha256.h"
+
+namespace launchkit::backup {
+namespace {
+
+constexpr std::string_view staging_prefix = ".incomplete-";
+constexpr std::string_view deleting_prefix = ".deleting-";
+
+Result<void> fsync_path(const std::filesystem::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(ExitCode::environment, "cannot open {} to sync it: {}", path.string(),
+                    std::strerror(errno));
+    int result = ::fsync(fd);
+    int saved = errno;
+    ::close(fd);
+    if (result != 0)
+        return fail(ExitCode::environment, "cannot sync {}: {}", path.string(),
+                    std::strerror(saved));
+    return {};
+}
+
+}  // namespace
+
+std::string new_backup_id(util::TimePoint now) {
+    auto stamp = util::format_rfc3339(now);  // 2026-11-25T18:19:50Z
+    std::string compact;
+    for (char c : stamp)
+        if (c != '-' && c != ':' && c != 'Z') compact += c;
+    // Milliseconds, so a restore's safety backup sorts after the backup taken a moment before.
+    auto milliseconds =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+        1000;
+    std::random_device random;
+    return fmt::format("{}.{:03}Z-{:06x}", compact, milliseconds, random() & 0xffffff);
+}
+
+StagedBackup::StagedBackup(StagedBackup&& other) noexcept
+    : folder_(std::move(other.folder_)), id_(std::move(other.id_)), published_(other.published_) {
+    other.published_ = true;  // the moved-from object owns nothing
+}
+
+StagedBackup::~StagedBackup() {
+    if (published_ || folder_.empty()) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(folder_, ignored);
+}
+
+BackupRepository BackupRepository::in_state_dir(const std::filesystem::path& state_dir) {
+    return BackupRepository(state_dir / "backups");
+}
+
+Result<BackupListing> BackupRepository::list() const {
+    BackupListing listing;
+    std::error_code error;
+    if (!std::filesystem::exists(root_, error)) return listing;
+    std::vector<std::filesystem::path> folders;
+    for (const auto& entry : std::filesystem::directory_iterator(root_, error)) {
+        auto name = entry.path().filename().string();
+        if (name.starts_with('.') || !entry.is_directory()) continue;
+        folders.push_back(entry.path());
+    }
+    if (error)
+        return fail(ExitCode::environment, "cannot read backup repository {}: {}", root_.string(),
+                    error.message());
+    for (const auto& folder : folders) {
+        auto manifest_path = folder / "manifest.json";
+        auto text = util::read_file(manifest_path);
+        if (!text) {
+            listing.problems.push_back(fmt::format("{}: no readable manifest.json: {}",
+                                                   folder.string(), text.error().message));
+            continue;
+        }
+        auto manifest = parse_manifest(*text, manifest_path.string());
+        if (!manifest) {
+            listing.problems.push_back(manifest.error().message);
+            continue;
+        }
+        listing.backups.push_back(std::move(*manifest));
+    }
+    std::sort(listing.backups.begin(), listing.backups.end(),
+              [](const BackupManifest& a, const BackupManifest& b) {
+                  return a.id < b.id;  // ids begin with the creation time, to the millisecond
+              });
+    return listing;
+}
+
+Result<BackupManifest> BackupRepository::find(const std::string& id) const {
+    if (id.empty() || id.find('/') != std::string::npos || id.starts_with('.'))
+        return fail(ExitCode::invalid_input, "backup id '{}' is not a valid id", id);
+    LAUNCHKIT_TRY_ASSIGN(auto listing, list());
+    if (id == "latest") {
+        if (listing.backups.empty())
+            return fail(ExitCode::invalid_input, "no backups in {}", root_.string());
+        return listing.backups.back();
+    }
+    std::vector<const BackupManifest*> matches;
+    for (const auto& manifest : listing.backups) {
+        if (manifest.id == id) return manifest;
+        if (manifest.id.starts_with(id)) matches.push_back(&manifest);
+    }
+    if (matches.size() == 1) return *matches.front();
+    if (matches.empty())
+        return fail(ExitCode::invalid_input, "no backup '{}' in {} (see `backup list`)", id,
+                    root_.string());
+    return fail(ExitCode::invalid_input, "backup id '{}' is ambiguous: {} backups start with it",
+                id, matches.size());
+}
+
+Result<StagedBackup> BackupRepository::stage(util::TimePoint now) {
+    LAUNCHKIT_TRY(util::create_directories(root_, 0700));
+    auto id = new_backup_id(now);
+    auto folder = root_ / (std::string(staging_prefix) + id);
+    if (::mkdir(folder.c_str(), 0700) != 0)
+        return fail(ExitCode::environment, "cannot create {}: {}", folder.string(),
+                    std::strerror(errno));
+    return StagedBackup(folder, id);
+}
+
+Result<void> BackupRepository::publish(StagedBackup& staged, BackupManifest& manifest) {
+    for (auto& file : manifest.files) {
+        auto path = staged.folder() / file.path;
+        if (file.sha256.empty()) {
+            LAUNCHKIT_TRY_ASSIGN(file, digest_file(path, file.path));
+        }
+        LAUNCHKIT_TRY(fsync_path(path));
+    }
+    LAUNCHKIT_TRY(util::write_file_atomically(staged.folder() / "manifest.json",
+                                              manifest_json(manifest).dump(2) + "\n", 0600));
+    LAUNCHKIT_TRY(util::fsync_directory(staged.folder()));
+    util::crash_point("backup-before-publish");
+    auto final_folder = folder(staged.id());
+    if (::rename(staged.folder().c_str(), final_folder.c_str()) != 0)
+        return fail(ExitCode::environment, "cannot publish backup {}: {}", final_folder.string(),
+                    std::strerror(errno));
+    staged.mark_published();
+    return util::fsync_directory(root_);
+}
+
+Result<void> BackupRepository::remove(const std::string& id) {
+    // Renamed away first, so a crash mid-delete leaves a hidden folder rather than a half backup.
+    auto lock = util::FileLock::acquire(root_ / ".lock");
+    if (!lock) return std::unexpected(lock.error());
+    auto doomed = root_ / (std::string(deleting_prefix) + id);
+    if (::rename(folder(id).c_str(), doomed.c_str()) != 0)
+        return fail(ExitCode::environment, "cannot remove backup {}: {}", folder(id).string(),
+                    std::strerror(errno));
+    LAUNCHKIT_TRY(util::fsync_directory(root_));
+    std::error_code error;
+    std::filesystem::remove_all(doomed, error);
+    if (error)
+        return fail(ExitCode::environment, "cannot delete {}: {}", doomed.string(),
+                    error.message());
+    return {};
+}
+
+Result<BackupFile> digest_file(const std::filesystem::path& path, const std::string& name) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(ExitCode::environment, "cannot read {}: {}", path.string(),
+                    std::strerror(errno));
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    util::Sha256 hash;
+    std::vector<char> buffer(1 << 20);
+    std::uint64_t size = 0;
+    while (true) {
+        auto got = ::read(fd, buffer.data(), buffer.size());
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            int saved = errno;
+            ::close(fd);
+            return fail(ExitCode::environment, "cannot read {}: {}", path.string(),
+                        std::strerror(saved));
+        }
+        if (got == 0) break;
+        hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+        size += static_cast<std::uint64_t>(got);
+    }
+    ::close(fd);
+    return BackupFile{name, size, hash.hex_digest()};
+}
+
+}  // namespace launchkit::backup

@@ -1,0 +1,72 @@
+// The backup repository: one folder per backup under <state>/backups, each holding its data files
+// and manifest.json. A backup is built in a hidden staging folder and renamed into place only when
+// complete, so a crashed or failed backup never shows in `list`.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "backup/backup_manifest.h"
+#include "core/error.h"
+#include "util/time.h"
+
+namespace launchkit::backup {
+
+// "20261125T181950.123Z-3f9a2c": sorts by creation time; the random suffix keeps concurrent ones
+// apart.
+std::string new_backup_id(util::TimePoint now);
+
+// A backup being written. Removes its folder on destruction unless published.
+class StagedBackup {
+  public:
+    StagedBackup(std::filesystem::path folder, std::string id)
+        : folder_(std::move(folder)), id_(std::move(id)) {}
+    StagedBackup(StagedBackup&& other) noexcept;
+    StagedBackup(const StagedBackup&) = delete;
+    StagedBackup& operator=(const StagedBackup&) = delete;
+    StagedBackup& operator=(StagedBackup&&) = delete;
+    ~StagedBackup();
+
+    const std::filesystem::path& folder() const { return folder_; }
+    const std::string& id() const { return id_; }
+    void mark_published() { published_ = true; }
+
+  private:
+    std::filesystem::path folder_;
+    std::string id_;
+    bool published_ = false;
+};
+
+struct BackupListing {
+    std::vector<BackupManifest> backups;  // oldest first
+    std::vector<std::string> problems;    // folders whose manifest is missing or unreadable
+};
+
+class BackupRepository {
+  public:
+    explicit BackupRepository(std::filesystem::path root) : root_(std::move(root)) {}
+    // <state>/backups.
+    static BackupRepository in_state_dir(const std::filesystem::path& state_dir);
+
+    const std::filesystem::path& root() const { return root_; }
+    std::filesystem::path folder(const std::string& id) const { return root_ / id; }
+
+    Result<BackupListing> list() const;
+    // A full id, a unique prefix of one, or "latest".
+    Result<BackupManifest> find(const std::string& id) const;
+
+    Result<StagedBackup> stage(util::TimePoint now);
+    // Fills in every file's size and SHA-256 unless already set, fsyncs the data files, writes the
+    // manifest and renames the folder into place.
+    Result<void> publish(StagedBackup& staged, BackupManifest& manifest);
+    Result<void> remove(const std::string& id);
+
+  private:
+    std::filesystem::path root_;
+};
+
+// Size and SHA-256 of a file, read in large blocks.
+Result<BackupFile> digest_file(const std::filesystem::path& path, const std::string& name);
+
+}  // namespace launchkit::backup

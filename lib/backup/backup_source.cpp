@@ -1,0 +1,120 @@
+#include "backup/backup_source.h"
+
+#include <regex>
+
+#include "util/strings.h"
+
+namespace launchkit::backup {
+
+std::string_view kind_name(BackupKind kind) {
+    switch (kind) {
+        case BackupKind::directory:
+            return "dir";
+        case BackupKind::sqlite:
+            return "sqlite";
+        case BackupKind::postgres:
+            return "postgres";
+        case BackupKind::command:
+            return "command";
+    }
+    return "dir";
+}
+
+std::optional<BackupKind> parse_kind(std::string_view name) {
+    for (auto kind :
+         {BackupKind::directory, BackupKind::sqlite, BackupKind::postgres, BackupKind::command})
+        if (kind_name(kind) == name) return kind;
+    return std::nullopt;
+}
+
+std::string BackupSource::describe() const {
+    switch (kind) {
+        case BackupKind::directory:
+        case BackupKind::sqlite:
+            return path.string();
+        case BackupKind::postgres: {
+            auto database = conninfo_database(conninfo);
+            return database.empty() ? conninfo : "database " + database;
+        }
+        case BackupKind::command: {
+            std::string text;
+            for (const auto& word : backup_argv) text += (text.empty() ? "" : " ") + word;
+            return text;
+        }
+    }
+    return name;
+}
+
+Result<void> check_conninfo_has_no_password(const std::string& conninfo, std::string_view where) {
+    // keyword=value form: a password keyword; URI form: user:password@host.
+    static const std::regex keyword(R"((^|\s)password\s*=)", std::regex::icase);
+    static const std::regex uri_password(R"(^postgres(ql)?://[^/@]*:[^/@]*@)");
+    static const std::regex uri_parameter(R"([?&]password=)", std::regex::icase);
+    if (std::regex_search(conninfo, keyword) || std::regex_search(conninfo, uri_password) ||
+        std::regex_search(conninfo, uri_parameter))
+        return fail(ExitCode::invalid_input,
+                    "{}: the PostgreSQL connection carries a password; set $PGPASSWORD or use "
+                    "~/.pgpass (or passfile=) instead, so it never appears in argv or files",
+                    where);
+    return {};
+}
+
+std::string conninfo_database(const std::string& conninfo) {
+    static const std::regex keyword(R"((?:^|\s)dbname\s*=\s*'?([^'\s]+))");
+    static const std::regex uri(R"(^postgres(?:ql)?://[^/]*/([^?]+))");
+    std::smatch match;
+    if (std::regex_search(conninfo, match, keyword)) return match[1];
+    if (std::regex_search(conninfo, match, uri)) return match[1];
+    return "";
+}
+
+Result<BackupSource> resolve_backup_source(const std::string& spec, const Config& config) {
+    BackupSource source;
+    source.name = spec;
+    auto colon = spec.find(':');
+    if (auto configured = config.backups.find(spec); configured != config.backups.end()) {
+        const auto& entry = configured->second;
+        source.kind = parse_kind(entry.kind).value_or(BackupKind::directory);
+        source.path = entry.path;
+        source.conninfo = entry.postgres;
+        source.backup_argv = entry.backup_argv;
+        source.restore_argv = entry.restore_argv;
+        source.output = entry.output;
+        source.file_env = entry.file_env;
+        source.working_directory = entry.working_directory;
+        if (source.kind == BackupKind::postgres)
+            LAUNCHKIT_TRY(check_conninfo_has_no_password(
+                source.conninfo, fmt::format("{}: backups.{}.postgres", entry.where, spec)));
+        return source;
+    }
+    auto kind = colon == std::string::npos ? std::nullopt : parse_kind(spec.substr(0, colon));
+    if (!kind || *kind == BackupKind::command) {
+        std::string names;
+        for (const auto& [name, entry] : config.backups)
+            names += (names.empty() ? "" : ", ") + name;
+        std::string hint =
+            kind ? "command sources are defined in the configuration's backups: section"
+                 : (names.empty() ? "no sources are configured under backups:"
+                                  : "configured sources: " + names);
+        return fail(ExitCode::invalid_input,
+                    "backup source '{}': expected dir:PATH, sqlite:PATH, postgres:CONNINFO or a "
+                    "name from the configuration ({})",
+                    spec, hint);
+    }
+    source.kind = *kind;
+    auto rest = spec.substr(colon + 1);
+    if (rest.empty())
+        return fail(ExitCode::invalid_input, "backup source '{}': nothing after '{}:'", spec,
+                    kind_name(*kind));
+    if (*kind == BackupKind::postgres) {
+        LAUNCHKIT_TRY(check_conninfo_has_no_password(rest, "backup source postgres:…"));
+        source.conninfo = rest;
+        return source;
+    }
+    source.path = std::filesystem::absolute(rest).lexically_normal();
+    if (source.path.has_filename() == false) source.path = source.path.parent_path();
+    source.name = fmt::format("{}:{}", kind_name(*kind), source.path.string());
+    return source;
+}
+
+}  // namespace launchkit::backup

@@ -1,0 +1,119 @@
+#include "core/config_backups.h"
+
+#include "core/yaml_reader.h"
+
+namespace launchkit {
+namespace {
+
+std::string absolute_beside(const std::filesystem::path& source, const std::string& text) {
+    std::filesystem::path path = text;
+    if (path.is_relative()) path = std::filesystem::absolute(source).parent_path() / path;
+    return path.lexically_normal().string();
+}
+
+// libpq keyword=value syntax: values in single quotes, with \ and ' escaped.
+std::string quote_conninfo_value(const std::string& value) {
+    std::string quoted = "'";
+    for (char c : value) {
+        if (c == '\\' || c == '\'') quoted += '\\';
+        quoted += c;
+    }
+    return quoted + "'";
+}
+
+Result<std::string> parse_postgres(const YamlReader& reader, const YAML::Node& node,
+                                   const std::string& field) {
+    if (node.IsScalar()) return node.as<std::string>();
+    if (!node.IsMap())
+        return reader.invalid(node, field,
+                              "expected a connection string or a mapping of libpq settings "
+                              "(host, port, dbname, user, …)");
+    if (node["password"])
+        return reader.invalid(node["password"], field + ".password",
+                              "passwords are read from $PGPASSWORD or ~/.pgpass (or the file "
+                              "named by passfile:), never from the configuration");
+    LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
+                                   {"host", "port", "dbname", "user", "passfile", "sslmode",
+                                    "service", "application_name", "connect_timeout"}));
+    std::string conninfo;
+    for (const auto& entry : node) {
+        auto key = entry.first.as<std::string>();
+        LAUNCHKIT_TRY_ASSIGN(auto value, reader.text(entry.second, field + "." + key));
+        if (!conninfo.empty()) conninfo += ' ';
+        conninfo += key + "=" + quote_conninfo_value(value);
+    }
+    return conninfo;
+}
+
+Result<BackupSourceConfig> parse_source(const YamlReader& reader, const YAML::Node& node,
+                                        const std::filesystem::path& source,
+                                        const std::string& field) {
+    if (!node.IsMap())
+        return reader.invalid(node, field,
+                              "expected a mapping with one of dir, sqlite, postgres or command");
+    LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"dir", "sqlite", "postgres", "command"}));
+    if (node.size() != 1)
+        return reader.invalid(node, field,
+                              "expected exactly one of dir, sqlite, postgres or command");
+    BackupSourceConfig config;
+    auto mark = node.Mark();
+    config.where =
+        mark.line < 0 ? source.string() : fmt::format("{}:{}", source.string(), mark.line + 1);
+    config.working_directory = std::filesystem::absolute(source).parent_path().string();
+    for (const char* kind : {"dir", "sqlite"}) {
+        if (!node[kind]) continue;
+        config.kind = kind;
+        LAUNCHKIT_TRY_ASSIGN(auto path, reader.text(node[kind], field + "." + kind));
+        if (path.empty()) return reader.invalid(node[kind], field + "." + kind, "expected a path");
+        config.path = absolute_beside(source, path);
+    }
+    if (node["postgres"]) {
+        config.kind = "postgres";
+        LAUNCHKIT_TRY_ASSIGN(config.postgres,
+                             parse_postgres(reader, node["postgres"], field + ".postgres"));
+    }
+    if (const auto& command = node["command"]) {
+        config.kind = "command";
+        auto prefix = field + ".command";
+        if (!command.IsMap())
+            return reader.invalid(command, prefix,
+                                  "expected a mapping with backup, output and restore");
+        LAUNCHKIT_TRY(
+            reader.only_keys(command, prefix + ".", {"backup", "restore", "output", "file_env"}));
+        for (auto [key, target] : {std::pair{"backup", &config.backup_argv},
+                                   std::pair{"restore", &config.restore_argv}}) {
+            const auto& argv = command[key];
+            if (!argv || !argv.IsSequence() || argv.size() == 0)
+                return reader.invalid(argv ? argv : command, prefix + "." + key,
+                                      "expected a non-empty argv list, e.g. [make, db-backup]");
+            LAUNCHKIT_TRY_ASSIGN(*target, reader.text_list(argv, prefix + "." + key));
+        }
+        LAUNCHKIT_TRY_ASSIGN(auto output, reader.text(command["output"], prefix + ".output"));
+        if (output.empty())
+            return reader.invalid(command, prefix + ".output",
+                                  "expected the path of the file the backup command writes");
+        config.output = absolute_beside(source, output);
+        LAUNCHKIT_TRY_ASSIGN(config.file_env,
+                             reader.text(command["file_env"], prefix + ".file_env"));
+    }
+    return config;
+}
+
+}  // namespace
+
+Result<std::map<std::string, BackupSourceConfig>> parse_backups_section(
+    const YAML::Node& node, const std::filesystem::path& source) {
+    YamlReader reader(source.string());
+    if (!node.IsMap())
+        return reader.invalid(node, "backups", "expected a mapping of source names to sources");
+    std::map<std::string, BackupSourceConfig> sources;
+    for (const auto& entry : node) {
+        auto name = entry.first.as<std::string>();
+        LAUNCHKIT_TRY_ASSIGN(auto parsed,
+                             parse_source(reader, entry.second, source, "backups." + name));
+        sources.emplace(name, std::move(parsed));
+    }
+    return sources;
+}
+
+}  // namespace launchkit
