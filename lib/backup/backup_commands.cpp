@@ -252,6 +252,9 @@ Result<ExitCode> run_backup_prune(Context& context, const BackupPruneOptions& op
         groups[manifest.source].push_back(&manifest);
     }
     auto repository = BackupRepository::in_state_dir(context.state_dir);
+    if (!options.dry_run && std::filesystem::exists(repository.root())) {
+        LAUNCHKIT_TRY(repository.remove_abandoned());
+    }
     auto kept = nlohmann::json::array();
     auto removed = nlohmann::json::array();
     Table table({"ID", "CREATED", "SOURCE", "TAG", "ACTION", "REASONS"});

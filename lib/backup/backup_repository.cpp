@@ -50,14 +50,18 @@ std::string new_backup_id(util::TimePoint now) {
 }
 
 StagedBackup::StagedBackup(StagedBackup&& other) noexcept
-    : folder_(std::move(other.folder_)), id_(std::move(other.id_)), published_(other.published_) {
-    other.published_ = true;  // the moved-from object owns nothing
+    : folder_(std::move(other.folder_)),
+      id_(std::move(other.id_)),
+      lock_(std::move(other.lock_)),
+      published_(other.published_) {
+    other.folder_.clear();  // the moved-from object owns nothing
 }
 
 StagedBackup::~StagedBackup() {
-    if (published_ || folder_.empty()) return;
+    if (folder_.empty()) return;
     std::error_code ignored;
-    std::filesystem::remove_all(folder_, ignored);
+    if (!published_) std::filesystem::remove_all(folder_, ignored);
+    std::filesystem::remove(folder_.string() + ".lock", ignored);
 }
 
 BackupRepository BackupRepository::in_state_dir(const std::filesystem::path& state_dir) {
@@ -123,12 +127,45 @@ Result<BackupManifest> BackupRepository::find(const std::string& id) const {
 
 Result<StagedBackup> BackupRepository::stage(util::TimePoint now) {
     LAUNCHKIT_TRY(util::create_directories(root_, 0700));
+    LAUNCHKIT_TRY(remove_abandoned());
     auto id = new_backup_id(now);
     auto folder = root_ / (std::string(staging_prefix) + id);
+    // Locked before the folder exists, so a cleaner never sees the folder without its writer.
+    LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::acquire(folder.string() + ".lock"));
     if (::mkdir(folder.c_str(), 0700) != 0)
         return fail(ExitCode::environment, "cannot create {}: {}", folder.string(),
                     std::strerror(errno));
-    return StagedBackup(folder, id);
+    return StagedBackup(folder, id, std::move(lock));
+}
+
+Result<int> BackupRepository::remove_abandoned() {
+    std::error_code error;
+    std::vector<std::filesystem::path> candidates;
+    for (const auto& entry : std::filesystem::directory_iterator(root_, error)) {
+        auto name = entry.path().filename().string();
+        if (entry.is_directory() &&
+            (name.starts_with(staging_prefix) || name.starts_with(deleting_prefix)))
+            candidates.push_back(entry.path());
+    }
+    int removed = 0;
+    for (const auto& folder : candidates) {
+        auto lock_path = folder.string() + ".lock";
+        if (folder.filename().string().starts_with(staging_prefix)) {
+            LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::try_acquire(lock_path));
+            if (!lock) continue;  // its backup is still being written
+            std::filesystem::remove_all(folder, error);
+            std::filesystem::remove(lock_path, error);
+        } else {
+            auto lock = util::FileLock::acquire(root_ / ".lock");
+            if (!lock) return std::unexpected(lock.error());
+            std::filesystem::remove_all(folder, error);
+        }
+        if (error)
+            return fail(ExitCode::environment, "cannot remove abandoned {}: {}", folder.string(),
+                        error.message());
+        ++removed;
+    }
+    return removed;
 }
 
 Result<void> BackupRepository::publish(StagedBackup& staged, BackupManifest& manifest) {

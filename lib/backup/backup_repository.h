@@ -9,6 +9,7 @@
 
 #include "backup/backup_manifest.h"
 #include "core/error.h"
+#include "util/file_lock.h"
 #include "util/time.h"
 
 namespace launchkit::backup {
@@ -17,11 +18,13 @@ namespace launchkit::backup {
 // apart.
 std::string new_backup_id(util::TimePoint now);
 
-// A backup being written. Removes its folder on destruction unless published.
+// A backup being written. Removes its folder on destruction unless published. While it lives it
+// holds a lock beside its folder, so that abandoned folders (a killed backup) can be told apart
+// from ones still being written.
 class StagedBackup {
   public:
-    StagedBackup(std::filesystem::path folder, std::string id)
-        : folder_(std::move(folder)), id_(std::move(id)) {}
+    StagedBackup(std::filesystem::path folder, std::string id, util::FileLock lock)
+        : folder_(std::move(folder)), id_(std::move(id)), lock_(std::move(lock)) {}
     StagedBackup(StagedBackup&& other) noexcept;
     StagedBackup(const StagedBackup&) = delete;
     StagedBackup& operator=(const StagedBackup&) = delete;
@@ -35,6 +38,7 @@ class StagedBackup {
   private:
     std::filesystem::path folder_;
     std::string id_;
+    util::FileLock lock_;
     bool published_ = false;
 };
 
@@ -61,6 +65,9 @@ class BackupRepository {
     // manifest and renames the folder into place.
     Result<void> publish(StagedBackup& staged, BackupManifest& manifest);
     Result<void> remove(const std::string& id);
+    // Deletes staging folders whose writer is gone (killed mid-backup) and half-deleted backups.
+    // Returns how many it removed.
+    Result<int> remove_abandoned();
 
   private:
     std::filesystem::path root_;

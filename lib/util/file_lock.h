@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 
 #include "core/error.h"
 
@@ -12,6 +13,8 @@ class FileLock {
   public:
     // Blocks until the lock on `path` (created if missing) is held.
     static Result<FileLock> acquire(const std::filesystem::path& path);
+    // The lock if nobody holds it now; nullopt when another process does.
+    static Result<std::optional<FileLock>> try_acquire(const std::filesystem::path& path);
 
     FileLock(FileLock&& other) noexcept;
     FileLock& operator=(FileLock&& other) noexcept;

@@ -289,8 +289,10 @@ TEST_CASE_METHOD(BackupFixture, "a backup or restore killed midway leaves old st
                          {{"LAUNCHKIT_TEST_CRASH_AT", "backup-before-publish"}});
     CHECK(killed.signal == SIGKILL);
     CHECK(backup_json({"backup", "list"}).empty());
+    CHECK(hidden_leftovers(backups_dir()).size() == 2);  // the folder and its lock file
 
     std::string id = backup_json({"backup", "create", "dir:" + config_dir().string()})["id"];
+    CHECK(hidden_leftovers(backups_dir()).empty());  // the next backup cleared the abandoned one
     write(config_dir() / "app.yaml", "v2\n");
     auto crashed = backup({"backup", "restore", id, "--yes", "--no-safety-backup"},
                           {{"LAUNCHKIT_TEST_CRASH_AT", "restore-before-swap"}});
