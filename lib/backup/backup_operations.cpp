@@ -164,7 +164,8 @@ Result<CreateOutcome> create_backup(Context& context, const BackupSource& source
     switch (source.kind) {
         case BackupKind::directory: {
             LAUNCHKIT_TRY_ASSIGN(
-                auto stats, write_directory_archive(source.path, data_path, file_name, &progress));
+                auto stats, write_directory_archive(source.path, data_path, file_name, &progress,
+                                                    repository.root()));
             manifest.tools["libarchive"] = archive_library_version();
             manifest.files.push_back(stats.file);
             manifest.entries = stats.entries;
@@ -275,6 +276,11 @@ Result<RestoreTarget> restore_target(const Context& context, const BackupManifes
                     .lexically_normal();
             if (!source.path.has_filename()) source.path = source.path.parent_path();
             source.name = fmt::format("{}:{}", kind_name(manifest.kind), source.path.string());
+            if (source.path == source.path.root_path())
+                return fail(ExitCode::invalid_input,
+                            "cannot restore over {}: it cannot be swapped out; use --to DIR and "
+                            "move what you need from there",
+                            source.path.string());
             target.replaces = path_exists(source.path);
             break;
         }
@@ -320,7 +326,8 @@ Result<RestoreOutcome> restore_backup(Context& context, const BackupManifest& ma
     outcome.id = manifest.id;
     outcome.target = target.source.describe();
     if (options.safety_backup && target.replaces) {
-        CreateOptions safety{.tag = "pre-restore", .labels = {{"restoring", manifest.id}}};
+        CreateOptions safety{.tag = std::string(safety_backup_tag),
+                             .labels = {{"restoring", manifest.id}}};
         auto taken = create_backup(context, target.source, safety);
         if (!taken)
             return fail(taken.error().code,
@@ -334,10 +341,17 @@ Result<RestoreOutcome> restore_backup(Context& context, const BackupManifest& ma
         "restore " + manifest.id, stderr_is_terminal(context));
     auto data = folder / manifest.files.front().path;
     switch (manifest.kind) {
-        case BackupKind::directory:
-            LAUNCHKIT_TRY(
-                restore_directory(manifest, folder, target.source.path, options, progress));
+        case BackupKind::directory: {
+            // A symlinked target (`current` → releases/5) keeps its link: the directory it points
+            // at is what gets replaced.
+            auto directory = target.source.path;
+            std::error_code error;
+            if (std::filesystem::is_symlink(directory, error) &&
+                std::filesystem::is_directory(directory, error))
+                directory = std::filesystem::canonical(directory, error);
+            LAUNCHKIT_TRY(restore_directory(manifest, folder, directory, options, progress));
             break;
+        }
         case BackupKind::sqlite:
             LAUNCHKIT_TRY(restore_sqlite_database(data, target.source.path));
             break;

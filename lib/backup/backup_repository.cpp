@@ -108,9 +108,10 @@ Result<BackupManifest> BackupRepository::find(const std::string& id) const {
         return fail(ExitCode::invalid_input, "backup id '{}' is not a valid id", id);
     LAUNCHKIT_TRY_ASSIGN(auto listing, list());
     if (id == "latest") {
-        if (listing.backups.empty())
-            return fail(ExitCode::invalid_input, "no backups in {}", root_.string());
-        return listing.backups.back();
+        // Not a restore's safety backup: running `restore latest` twice must not undo itself.
+        for (auto it = listing.backups.rbegin(); it != listing.backups.rend(); ++it)
+            if (it->tag != safety_backup_tag) return *it;
+        return fail(ExitCode::invalid_input, "no backups in {}", root_.string());
     }
     std::vector<const BackupManifest*> matches;
     for (const auto& manifest : listing.backups) {

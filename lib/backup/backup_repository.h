@@ -14,6 +14,9 @@
 
 namespace launchkit::backup {
 
+// The tag of the backup a restore takes of what it replaces.
+inline constexpr std::string_view safety_backup_tag = "pre-restore";
+
 // "20261125T181950.123Z-3f9a2c": sorts by creation time; the random suffix keeps concurrent ones
 // apart.
 std::string new_backup_id(util::TimePoint now);
@@ -57,7 +60,7 @@ class BackupRepository {
     std::filesystem::path folder(const std::string& id) const { return root_ / id; }
 
     Result<BackupListing> list() const;
-    // A full id, a unique prefix of one, or "latest".
+    // A full id, a unique prefix of one, or "latest": the newest that is not a safety backup.
     Result<BackupManifest> find(const std::string& id) const;
 
     Result<StagedBackup> stage(util::TimePoint now);

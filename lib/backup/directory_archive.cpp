@@ -116,18 +116,28 @@ int close_callback(archive* handle, void* client) {
 class DirectoryArchiver {
   public:
     DirectoryArchiver(archive* writer, archive* disk, util::ProgressMeter* progress,
-                      ArchiveStats& stats)
+                      ArchiveStats& stats, std::filesystem::path skip)
         : writer_(writer),
           disk_(disk),
           progress_(progress),
           stats_(stats),
+          skip_(std::move(skip)),
           resolver_(archive_entry_linkresolver_new()) {
         archive_entry_linkresolver_set_strategy(resolver_.get(), archive_format(writer));
     }
 
     Result<void> add_tree(const std::filesystem::path& absolute, const std::string& relative) {
+        if (!skip_.empty() && !relative.empty() && absolute == skip_) {
+            stats_.warnings.push_back(
+                fmt::format("{}: the backup repository itself is left out", absolute.string()));
+            return {};
+        }
         struct stat info {};
-        if (::lstat(absolute.c_str(), &info) != 0)
+        // The root is followed when it is a symlink (`dir:/srv/app/current` → releases/5), as
+        // `tar -C DIR .` does; everything below is archived as it is.
+        int status =
+            relative.empty() ? ::stat(absolute.c_str(), &info) : ::lstat(absolute.c_str(), &info);
+        if (status != 0)
             return fail(ExitCode::environment, "cannot read {}: {}", absolute.string(),
                         std::strerror(errno));
         LAUNCHKIT_TRY(add_entry(absolute, relative, info));
@@ -220,6 +230,7 @@ class DirectoryArchiver {
     archive* disk_;
     util::ProgressMeter* progress_;
     ArchiveStats& stats_;
+    std::filesystem::path skip_;
     std::unique_ptr<archive_entry_linkresolver, ResolverDeleter> resolver_;
     std::vector<char> buffer_ = std::vector<char>(block_size);
 };
@@ -345,8 +356,8 @@ std::string archive_library_version() {
 
 Result<ArchiveStats> write_directory_archive(const std::filesystem::path& source,
                                              const std::filesystem::path& archive_path,
-                                             const std::string& name,
-                                             util::ProgressMeter* progress) {
+                                             const std::string& name, util::ProgressMeter* progress,
+                                             const std::filesystem::path& skip) {
     std::error_code error;
     if (!std::filesystem::is_directory(source, error))
         return fail(ExitCode::invalid_input, "dir:{}: not a directory", source.string());
@@ -379,7 +390,7 @@ Result<ArchiveStats> write_directory_archive(const std::filesystem::path& source
                                                    ARCHIVE_READDISK_NO_FFLAGS);
 
     ArchiveStats stats;
-    DirectoryArchiver archiver(writer.get(), disk.get(), progress, stats);
+    DirectoryArchiver archiver(writer.get(), disk.get(), progress, stats, skip);
     LAUNCHKIT_TRY(archiver.add_tree(source, ""));
     // libarchive ignores what the close callback returns, so the final flush's error is ours.
     if (archive_write_close(writer.get()) != ARCHIVE_OK || !output.error.empty())

@@ -24,10 +24,11 @@ struct ArchiveStats {
 
 // Archives `source` (its modes, owners, mtimes, symlinks, hard links and empty directories) into
 // the new file `archive`, recorded under `name`.
+// `skip` (the backup repository itself, when it lies inside `source`) is left out.
 Result<ArchiveStats> write_directory_archive(const std::filesystem::path& source,
                                              const std::filesystem::path& archive,
-                                             const std::string& name,
-                                             util::ProgressMeter* progress);
+                                             const std::string& name, util::ProgressMeter* progress,
+                                             const std::filesystem::path& skip = {});
 
 struct ExtractOptions {
     bool allow_external_symlinks = false;  // restore symlinks that point outside the target

@@ -114,6 +114,7 @@ TEST_CASE_METHOD(BackupFixture, "back up a config directory, change it, restore 
     auto safety = backup_json({"backup", "show", restored["safety_backup"]});
     CHECK(safety["tag"] == "pre-restore");
     CHECK(safety["labels"]["restoring"] == id);
+    CHECK(backup_json({"backup", "show", "latest"})["id"] == id);  // not the safety backup
     backup_json({"backup", "restore", restored["safety_backup"], "--yes", "--no-safety-backup"});
     CHECK(read(config_dir() / "app.yaml") == "version: 2.0.0\n");
     CHECK(backup_json({"backup", "list"}).size() == 2);
@@ -332,4 +333,38 @@ TEST_CASE_METHOD(BackupFixture, "prune keeps what the policy says, per source",
     CHECK(listed[0]["id"] == config_ids[2]);
     CHECK(listed[1]["id"] == other_id);
     CHECK(hidden_leftovers(backups_dir()).empty());
+}
+
+TEST_CASE_METHOD(BackupFixture,
+                 "a symlinked release directory is backed up and restored through "
+                 "its link",
+                 "[cli][backup]") {
+    write(work.path() / "releases" / "5" / "app.conf", "release 5\n");
+    auto current = work.path() / "current";
+    fs::create_directory_symlink("releases/5", current);
+    auto created = backup_json({"backup", "create", "dir:" + current.string()});
+    CHECK(created["entries"] == 2);
+    write(work.path() / "releases" / "5" / "app.conf", "hot-fixed\n");
+    backup_json({"backup", "restore", created["id"], "--yes"});
+    CHECK(fs::is_symlink(current));
+    CHECK(read(current / "app.conf") == "release 5\n");
+    CHECK(hidden_leftovers(work.path() / "releases").empty());
+
+    auto root = backup({"backup", "restore", created["id"], "--to", "/", "--yes"});
+    CHECK(root.exit_code == 2);
+    CHECK_THAT(root.stderr_text, Catch::Contains("--to DIR"));
+}
+
+TEST_CASE_METHOD(BackupFixture, "backing up a directory that holds the repository leaves it out",
+                 "[cli][backup]") {
+    // --state-dir is inside the directory being backed up.
+    auto project = state.path();
+    write(project / "app.conf", "x\n");
+    backup_json({"backup", "create", "dir:" + project.string()});
+    auto second = backup({"backup", "create", "dir:" + project.string(), "--json"});
+    CHECK(second.exit_code == 0);
+    CHECK_THAT(second.stderr_text, Catch::Contains("the backup repository itself is left out"));
+    auto manifest = nlohmann::json::parse(second.stdout_text);
+    CHECK(manifest["warnings"].size() == 1);
+    CHECK(manifest["entries"] == 2);  // the root and app.conf
 }
