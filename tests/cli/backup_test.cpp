@@ -325,6 +325,19 @@ TEST_CASE_METHOD(BackupFixture, "prune keeps what the policy says, per source",
     CHECK(dry["keep"][0]["reasons"][0] == "last snapshot");
     CHECK(backup_json({"backup", "list"}).size() == 4);
 
+    auto all = backup_json({"backup", "prune", "--keep-hourly", "unlimited", "--dry-run"});
+    auto before = backup_json({"backup", "list"});
+    auto hour = [&](int index) {
+        return before[index]["created_at"].get<std::string>().substr(0, 13);
+    };
+    if (hour(0) == hour(2)) {  // not when the run straddles an hour boundary
+        // All in one hour: per source its newest ("hourly snapshot") and, as the unlimited rule
+        // still has room, its oldest ("oldest hourly snapshot"); the middle config backup goes.
+        REQUIRE(all["remove"].size() == 1);
+        CHECK(all["remove"][0]["id"] == config_ids[1]);
+        CHECK(all["keep"].size() == 3);
+    }
+
     auto table = backup({"backup", "prune", "--keep-last", "1"});
     CHECK(table.exit_code == 0);
     CHECK_THAT(table.stdout_text, Catch::Contains("2 kept, 2 removed"));
