@@ -69,14 +69,26 @@ std::string target_of(const BackupSource& source) {
     return "";
 }
 
-Result<void> check_file_digest(const std::filesystem::path& folder, const BackupFile& expected) {
-    LAUNCHKIT_TRY_ASSIGN(auto actual, digest_file(folder / expected.path, expected.path));
+// Exit 1 (a check said no) naming the file when what was read is not what the manifest recorded.
+Result<void> compare_digest(const std::filesystem::path& path, const BackupFile& actual,
+                            const BackupFile& expected) {
     if (actual.size != expected.size || actual.sha256 != expected.sha256)
         return fail(ExitCode::said_no,
                     "{}: SHA-256 {} ({} bytes) differs from the manifest's {} ({} bytes)",
-                    (folder / expected.path).string(), actual.sha256, actual.size, expected.sha256,
-                    expected.size);
+                    path.string(), actual.sha256, actual.size, expected.sha256, expected.size);
     return {};
+}
+
+Result<void> check_file_digest(const std::filesystem::path& folder, const BackupFile& expected) {
+    LAUNCHKIT_TRY_ASSIGN(auto actual, digest_file(folder / expected.path, expected.path));
+    return compare_digest(folder / expected.path, actual, expected);
+}
+
+// Progress on stderr, except when a script asked for JSON and no one watches a terminal.
+util::ProgressMeter progress_for(const Context& context, std::string label) {
+    bool terminal = stderr_is_terminal(context);
+    return util::ProgressMeter(context.json && !terminal ? nullptr : context.err, std::move(label),
+                               terminal);
 }
 
 bool path_exists(const std::filesystem::path& path) {
@@ -121,11 +133,9 @@ Result<void> restore_directory(const BackupManifest& manifest, const std::filesy
         cleanup();
         return std::unexpected(extracted.error());
     }
-    if (extracted->file.sha256 != expected.sha256 || extracted->file.size != expected.size) {
+    if (auto digest = compare_digest(folder / expected.path, extracted->file, expected); !digest) {
         cleanup();
-        return fail(ExitCode::said_no,
-                    "{}: SHA-256 differs from the manifest; nothing was restored",
-                    (folder / expected.path).string());
+        return fail(ExitCode::said_no, "{}; nothing was restored", digest.error().message);
     }
     util::crash_point("restore-before-swap");
     if (auto swapped = swap_into_place(staged, target); !swapped) {
@@ -158,9 +168,7 @@ Result<CreateOutcome> create_backup(Context& context, const BackupSource& source
     manifest.tools["launchkit"] = LAUNCHKIT_VERSION;
     auto file_name = data_file_name(source.kind, source);
     auto data_path = staged.folder() / file_name;
-    util::ProgressMeter progress(
-        context.json && !stderr_is_terminal(context) ? nullptr : context.err,
-        "backup " + source.name, stderr_is_terminal(context));
+    auto progress = progress_for(context, "backup " + source.name);
     switch (source.kind) {
         case BackupKind::directory: {
             LAUNCHKIT_TRY_ASSIGN(
@@ -205,9 +213,7 @@ VerifyReport verify_backup(Context& context, const BackupRepository& repository,
     VerifyReport report;
     report.id = manifest.id;
     auto folder = repository.folder(manifest.id);
-    util::ProgressMeter progress(
-        context.json && !stderr_is_terminal(context) ? nullptr : context.err,
-        "verify " + manifest.id, stderr_is_terminal(context));
+    auto progress = progress_for(context, "verify " + manifest.id);
     auto problem = [&](std::string text) {
         report.ok = false;
         report.problems.push_back(std::move(text));
@@ -223,11 +229,8 @@ VerifyReport verify_backup(Context& context, const BackupRepository& repository,
                 problem(read.error().message);
                 continue;
             }
-            if (read->file.sha256 != file.sha256 || read->file.size != file.size)
-                problem(fmt::format(
-                    "{}: SHA-256 {} ({} bytes) differs from the manifest's {} ({} "
-                    "bytes)",
-                    path.string(), read->file.sha256, read->file.size, file.sha256, file.size));
+            if (auto digest = compare_digest(path, read->file, file); !digest)
+                problem(digest.error().message);
             else if (manifest.entries != 0 && read->entries != manifest.entries)
                 problem(fmt::format("{}: {} entries, the manifest says {}", path.string(),
                                     read->entries, manifest.entries));
@@ -336,9 +339,7 @@ Result<RestoreOutcome> restore_backup(Context& context, const BackupManifest& ma
                         outcome.target, taken.error().message);
         outcome.safety_backup_id = taken->manifest.id;
     }
-    util::ProgressMeter progress(
-        context.json && !stderr_is_terminal(context) ? nullptr : context.err,
-        "restore " + manifest.id, stderr_is_terminal(context));
+    auto progress = progress_for(context, "restore " + manifest.id);
     auto data = folder / manifest.files.front().path;
     switch (manifest.kind) {
         case BackupKind::directory: {

@@ -90,6 +90,13 @@ Result<void> parse_flags_section(const YAML::Node& node, const std::filesystem::
 
 }  // namespace
 
+std::filesystem::path path_beside_config(const std::filesystem::path& source,
+                                         const std::string& text) {
+    std::filesystem::path path = text;
+    if (path.is_relative()) path = std::filesystem::absolute(source).parent_path() / path;
+    return path.lexically_normal();
+}
+
 Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::path& source) {
     Config config;
     config.source = source;
@@ -110,18 +117,13 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
                              read_string(root["state_dir"], source, "state_dir"));
-        std::filesystem::path path = state_dir;
-        // Relative paths mean "beside the configuration file", not "wherever I was run from".
-        if (path.is_relative()) path = std::filesystem::absolute(source).parent_path() / path;
-        config.state_dir = path.lexically_normal();
+        config.state_dir = path_beside_config(source, state_dir);
     }
     for (auto [key, target] :
          {std::pair{"checklist", &config.checklist}, std::pair{"slo_rules", &config.slo_rules}}) {
         if (!root[key]) continue;
         LAUNCHKIT_TRY_ASSIGN(std::string text, read_string(root[key], source, key));
-        std::filesystem::path path = text;
-        if (path.is_relative()) path = std::filesystem::absolute(source).parent_path() / path;
-        *target = path.lexically_normal();
+        *target = path_beside_config(source, text);
     }
     if (root["release"])
         LAUNCHKIT_TRY(parse_release_section(root["release"], source, config.release));

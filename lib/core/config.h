@@ -49,6 +49,11 @@ struct Config {
     std::map<std::string, BackupSourceConfig> backups;  // by name
 };
 
+// A path written in the configuration: relative paths mean "beside the configuration file", not
+// "wherever I was run from". Absolute and normalised.
+std::filesystem::path path_beside_config(const std::filesystem::path& source,
+                                         const std::string& text);
+
 // Parses the YAML text of a configuration file; `source` names it in error messages.
 Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::path& source);
 

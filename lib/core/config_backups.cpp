@@ -5,12 +5,6 @@
 namespace launchkit {
 namespace {
 
-std::string absolute_beside(const std::filesystem::path& source, const std::string& text) {
-    std::filesystem::path path = text;
-    if (path.is_relative()) path = std::filesystem::absolute(source).parent_path() / path;
-    return path.lexically_normal().string();
-}
-
 // libpq keyword=value syntax: values in single quotes, with \ and ' escaped.
 std::string quote_conninfo_value(const std::string& value) {
     std::string quoted = "'";
@@ -65,7 +59,7 @@ Result<BackupSourceConfig> parse_source(const YamlReader& reader, const YAML::No
         config.kind = kind;
         LAUNCHKIT_TRY_ASSIGN(auto path, reader.text(node[kind], field + "." + kind));
         if (path.empty()) return reader.invalid(node[kind], field + "." + kind, "expected a path");
-        config.path = absolute_beside(source, path);
+        config.path = path_beside_config(source, path).string();
     }
     if (node["postgres"]) {
         config.kind = "postgres";
@@ -92,7 +86,7 @@ Result<BackupSourceConfig> parse_source(const YamlReader& reader, const YAML::No
         if (output.empty())
             return reader.invalid(command, prefix + ".output",
                                   "expected the path of the file the backup command writes");
-        config.output = absolute_beside(source, output);
+        config.output = path_beside_config(source, output).string();
         LAUNCHKIT_TRY_ASSIGN(config.file_env,
                              reader.text(command["file_env"], prefix + ".file_env"));
     }
