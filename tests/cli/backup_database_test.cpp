@@ -26,13 +26,9 @@ namespace {
 struct DatabaseFixture : StateFixture {
     TempDir work;
 
-    nlohmann::json backup_json(std::vector<std::string> arguments, Environment environment = {},
-                               int expected_exit = 0) const {
-        arguments.push_back("--json");
-        auto result = run("release-manager", arguments, std::move(environment));
-        INFO(result.stderr_text);
-        REQUIRE(result.exit_code == expected_exit);
-        return nlohmann::json::parse(result.stdout_text);
+    nlohmann::json backup_json(std::vector<std::string> arguments,
+                               Environment environment = {}) const {
+        return run_json("release-manager", std::move(arguments), std::move(environment));
     }
 };
 

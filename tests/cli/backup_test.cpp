@@ -28,11 +28,7 @@ struct BackupFixture : StateFixture {
         return run("release-manager", std::move(arguments), std::move(environment));
     }
     nlohmann::json backup_json(std::vector<std::string> arguments, int expected_exit = 0) const {
-        arguments.push_back("--json");
-        auto result = backup(arguments);
-        INFO(result.stderr_text);
-        REQUIRE(result.exit_code == expected_exit);
-        return nlohmann::json::parse(result.stdout_text);
+        return run_json("release-manager", std::move(arguments), {}, expected_exit);
     }
     fs::path config_dir() const { return work.path() / "config"; }
     void write(const fs::path& path, const std::string& content) const {

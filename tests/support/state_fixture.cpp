@@ -22,6 +22,15 @@ util::ProcessResult StateFixture::run(const std::string& tool, std::vector<std::
     return *result;
 }
 
+nlohmann::json StateFixture::run_json(const std::string& tool, std::vector<std::string> arguments,
+                                      Environment environment, int expected_exit) const {
+    arguments.push_back("--json");
+    auto result = run(tool, std::move(arguments), std::move(environment));
+    INFO(result.stderr_text);
+    REQUIRE(result.exit_code == expected_exit);
+    return nlohmann::json::parse(result.stdout_text);
+}
+
 std::vector<util::ProcessResult> run_concurrently(const std::vector<util::ProcessSpec>& specs) {
     std::vector<Result<util::ProcessResult>> outcomes(specs.size());
     std::vector<std::thread> threads;

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "support/temp_dir.h"
 #include "util/process.h"
 
@@ -23,6 +25,9 @@ struct StateFixture {
                            Environment environment = {}) const;
     util::ProcessResult run(const std::string& tool, std::vector<std::string> arguments,
                             Environment environment = {}) const;
+    // Runs `tool ARGUMENTS --json`, requires `expected_exit` and returns stdout parsed.
+    nlohmann::json run_json(const std::string& tool, std::vector<std::string> arguments,
+                            Environment environment = {}, int expected_exit = 0) const;
     util::ProcessResult flags(std::vector<std::string> arguments,
                               Environment environment = {}) const {
         return run("feature-flags", std::move(arguments), std::move(environment));
