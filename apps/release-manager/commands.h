@@ -11,6 +11,7 @@ void add_next_command(launchkit::CommandLine& cli);
 void add_changelog_command(launchkit::CommandLine& cli);
 void add_status_command(launchkit::CommandLine& cli);
 void add_history_command(launchkit::CommandLine& cli);
+void add_analyze_command(launchkit::CommandLine& cli);
 // `backup create|list|show|verify|restore|prune` and the `verify-backup` alias.
 void add_backup_command(launchkit::CommandLine& cli);
 

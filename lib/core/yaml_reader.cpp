@@ -1,5 +1,7 @@
 #include "core/yaml_reader.h"
 
+#include "util/duration.h"
+
 namespace launchkit {
 
 Result<YAML::Node> YamlReader::load(std::string_view text) const {
@@ -54,6 +56,26 @@ Result<long long> YamlReader::integer(const YAML::Node& node, std::string_view f
             fmt::format("expected a whole number from {} to {}{}", min, max,
                         node && node.IsScalar() ? ", got '" + node.Scalar() + "'" : std::string()));
     return value;
+}
+
+Result<double> YamlReader::number(const YAML::Node& node, std::string_view field, double min,
+                                  double max) const {
+    double value = 0;
+    if (!node || !node.IsScalar() || !YAML::convert<double>::decode(node, value) ||
+        !(value >= min && value <= max))
+        return invalid(
+            node, field,
+            fmt::format("expected a number from {:g} to {:g}{}", min, max,
+                        node && node.IsScalar() ? ", got '" + node.Scalar() + "'" : std::string()));
+    return value;
+}
+
+Result<std::chrono::milliseconds> YamlReader::duration(const YAML::Node& node,
+                                                       std::string_view field) const {
+    LAUNCHKIT_TRY_ASSIGN(auto text, this->text(node, field));
+    auto parsed = util::parse_duration(text);
+    if (!parsed) return invalid(node, field, parsed.error().message);
+    return *parsed;
 }
 
 Result<std::vector<std::string>> YamlReader::text_list(const YAML::Node& node,

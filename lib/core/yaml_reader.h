@@ -3,6 +3,7 @@
 // was expected, and unknown keys are errors rather than silently ignored typos.
 #pragma once
 
+#include <chrono>
 #include <set>
 #include <string>
 #include <string_view>
@@ -36,6 +37,11 @@ class YamlReader {
     Result<bool> boolean(const YAML::Node& node, std::string_view field) const;
     Result<long long> integer(const YAML::Node& node, std::string_view field, long long min,
                               long long max) const;
+    Result<double> number(const YAML::Node& node, std::string_view field, double min,
+                          double max) const;
+    // A duration such as "90s", "2m", "1h30m".
+    Result<std::chrono::milliseconds> duration(const YAML::Node& node,
+                                               std::string_view field) const;
     // A scalar or a list of scalars, as a list.
     Result<std::vector<std::string>> text_list(const YAML::Node& node,
                                                std::string_view field) const;

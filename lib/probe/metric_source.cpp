@@ -169,20 +169,61 @@ Result<std::string> fetch_text(const MetricSource& source, const std::string& ur
     return body;
 }
 
-Result<double> query_prometheus(const MetricSource& source, const std::string& query) {
+namespace {
+
+// GETs an API path with the query URL-encoded; the answer must be a JSON {"status": "success"}.
+Result<nlohmann::json> prometheus_api(const MetricSource& source, std::string_view path,
+                                      const std::string& query, std::string_view extra) {
     ensure_curl_initialised();
     std::string url = source.url;
     while (!url.empty() && url.back() == '/') url.pop_back();
     char* escaped = curl_easy_escape(nullptr, query.c_str(), static_cast<int>(query.size()));
     if (escaped == nullptr) return fail(ExitCode::environment, "cannot encode the query");
-    url += "/api/v1/query?query=";
+    url += path;
+    url += "?query=";
     url += escaped;
+    url += extra;
     curl_free(escaped);
     LAUNCHKIT_TRY_ASSIGN(auto body, fetch_text(source, url));
     auto json = nlohmann::json::parse(body, nullptr, false);
     if (json.is_discarded() || json.value("status", "") != "success")
         return fail(ExitCode::environment, "source '{}': {} did not answer a successful query",
                     source.name, source.url);
+    return json;
+}
+
+}  // namespace
+
+Result<std::vector<double>> query_prometheus_range(const MetricSource& source,
+                                                   const std::string& query, double start,
+                                                   double end, double step) {
+    LAUNCHKIT_TRY_ASSIGN(auto json, prometheus_api(source, "/api/v1/query_range", query,
+                                                   fmt::format("&start={:.3f}&end={:.3f}&step={:g}",
+                                                               start, end, step)));
+    try {
+        const auto& data = json.at("data");
+        if (data.at("resultType").get<std::string>() != "matrix")
+            return fail(ExitCode::environment, "query_range '{}' did not return a matrix", query);
+        const auto& result = data.at("result");
+        if (result.size() > 1)
+            return fail(ExitCode::environment,
+                        "query '{}' returned {} series; aggregate it (sum, max, ...)", query,
+                        result.size());
+        std::vector<double> values;
+        if (result.empty()) return values;  // no data: the judge says NODATA
+        for (const auto& pair : result.at(0).at("values")) {
+            auto value = parse_number(pair.at(1).get<std::string>());
+            values.push_back(value ? *value : std::nan(""));
+        }
+        return values;
+    } catch (const nlohmann::json::exception& error) {
+        return fail(ExitCode::environment, "source '{}': unexpected query_range answer: {}",
+                    source.name, error.what());
+    }
+}
+
+Result<double> query_prometheus(const MetricSource& source, const std::string& query) {
+    LAUNCHKIT_TRY_ASSIGN(auto json, prometheus_api(source, "/api/v1/query", query, ""));
     try {
         const auto& data = json.at("data");
         auto type = data.at("resultType").get<std::string>();

@@ -52,4 +52,10 @@ Result<std::string> fetch_text(const MetricSource& source, const std::string& ur
 // its single value; a query answering no series, or several, is an error saying so.
 Result<double> query_prometheus(const MetricSource& source, const std::string& query);
 
+// Runs a range query (GET /api/v1/query_range, times in Unix seconds) and returns the values of
+// its single series in time order (NaN where Prometheus answered NaN); no series is no values.
+Result<std::vector<double>> query_prometheus_range(const MetricSource& source,
+                                                   const std::string& query, double start,
+                                                   double end, double step);
+
 }  // namespace launchkit::probe

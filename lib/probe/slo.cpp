@@ -111,13 +111,8 @@ std::pair<std::optional<double>, std::string> metric_value(const MetricDefinitio
 
 }  // namespace
 
-Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesystem::path& source) {
-    YamlReader reader(source.string());
-    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
-    if (!root.IsMap()) return reader.invalid(root, "document", "expected sources, metrics, rules");
-    LAUNCHKIT_TRY(reader.only_keys(root, "", {"sources", "metrics", "rules", "compare"}));
-    SloRules rules;
-    rules.source = source;
+Result<void> read_metric_sections(const YamlReader& reader, const YAML::Node& root,
+                                  SloRules& rules) {
     const auto& sources = root["sources"];
     if (!sources || !sources.IsMap() || sources.size() == 0)
         return reader.invalid(sources ? sources : root, "sources",
@@ -168,6 +163,17 @@ Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesyst
         }
         rules.metrics.emplace(name, std::move(metric));
     }
+    return {};
+}
+
+Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesystem::path& source) {
+    YamlReader reader(source.string());
+    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
+    if (!root.IsMap()) return reader.invalid(root, "document", "expected sources, metrics, rules");
+    LAUNCHKIT_TRY(reader.only_keys(root, "", {"sources", "metrics", "rules", "compare"}));
+    SloRules rules;
+    rules.source = source;
+    LAUNCHKIT_TRY(read_metric_sections(reader, root, rules));
     const auto& list = root["rules"];
     if (list && !list.IsSequence())
         return reader.invalid(list, "rules", "expected a list of rules");

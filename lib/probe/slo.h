@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/yaml_reader.h"
 #include "probe/check.h"
 #include "probe/metric_source.h"
 
@@ -55,6 +56,11 @@ struct MetricReading {
 
 // Fetches each source once and reads every metric.
 std::map<std::string, MetricReading> read_metrics(const SloRules& rules);
+
+// Reads the `sources:` and `metrics:` sections of `root` into `rules`, for every file that
+// defines metrics this way (SLO rules, decision rules).
+Result<void> read_metric_sections(const YamlReader& reader, const YAML::Node& root,
+                                  SloRules& rules);
 
 Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesystem::path& source);
 

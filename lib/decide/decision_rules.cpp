@@ -1,0 +1,323 @@
+#include "decide/decision_rules.h"
+
+#include <set>
+
+#include "core/yaml_reader.h"
+#include "util/file_io.h"
+
+namespace launchkit::decide {
+namespace {
+
+// A metric named by a rule must be defined when the file defines metrics at all; a file without
+// `metrics:` is analysed against series files, whose columns are the names.
+Result<void> check_metric(const YamlReader& reader, const DecisionRules& rules,
+                          const YAML::Node& node, const std::string& field,
+                          const std::string& name) {
+    if (rules.metrics.metrics.empty() || rules.metrics.metrics.contains(name)) return {};
+    return reader.invalid(node, field,
+                          fmt::format("no metric '{}' is defined under metrics:", name));
+}
+
+Result<std::optional<Condition>> read_condition(const YamlReader& reader, const YAML::Node& node,
+                                                const std::string& field) {
+    if (!node) return std::optional<Condition>{};
+    LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node, field));
+    auto condition = parse_condition(text);
+    if (!condition) return reader.invalid(node, field, condition.error().message);
+    return std::optional<Condition>{*condition};
+}
+
+Result<ThresholdRule> read_threshold(const YamlReader& reader, const DecisionRules& rules,
+                                     const YAML::Node& node, const std::string& field) {
+    if (!node.IsMap()) return reader.invalid(node, field, "expected {metric, fail_when, ...}");
+    LAUNCHKIT_TRY(reader.only_keys(
+        node, field + ".", {"name", "metric", "fail_when", "pass_when", "for", "severity"}));
+    ThresholdRule rule;
+    LAUNCHKIT_TRY_ASSIGN(rule.metric, reader.text(node["metric"], field + ".metric"));
+    if (rule.metric.empty())
+        return reader.invalid(node, field + ".metric", "expected a metric name");
+    LAUNCHKIT_TRY(check_metric(reader, rules, node["metric"], field + ".metric", rule.metric));
+    LAUNCHKIT_TRY_ASSIGN(rule.name, reader.text(node["name"], field + ".name"));
+    if (rule.name.empty()) rule.name = rule.metric;
+    LAUNCHKIT_TRY_ASSIGN(rule.fail_when,
+                         read_condition(reader, node["fail_when"], field + ".fail_when"));
+    LAUNCHKIT_TRY_ASSIGN(rule.pass_when,
+                         read_condition(reader, node["pass_when"], field + ".pass_when"));
+    if (!rule.fail_when && !rule.pass_when)
+        return reader.invalid(node, field, "expected fail_when: (or pass_when:) such as '> 5%'");
+    for (const auto* condition : {&rule.fail_when, &rule.pass_when})
+        if (*condition && (*condition)->reference == ThresholdReference::other_metric)
+            LAUNCHKIT_TRY(check_metric(reader, rules, node, field, (*condition)->other_metric));
+    if (node["for"]) {
+        LAUNCHKIT_TRY_ASSIGN(rule.for_duration, reader.duration(node["for"], field + ".for"));
+    }
+    if (node["severity"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node["severity"], field + ".severity"));
+        auto severity = parse_rule_severity(text);
+        if (!severity)
+            return reader.invalid(node["severity"], field + ".severity",
+                                  "expected critical, high, medium, low or warning");
+        rule.severity = *severity;
+    }
+    return rule;
+}
+
+Result<AnalysisLimits> read_limits(const YamlReader& reader, const YAML::Node& node) {
+    AnalysisLimits limits;
+    if (!node) return limits;
+    if (!node.IsMap()) return reader.invalid(node, "analysis", "expected {interval, count, ...}");
+    LAUNCHKIT_TRY(reader.only_keys(node, "analysis.",
+                                   {"interval", "count", "failure_limit", "consecutive_error_limit",
+                                    "inconclusive_limit", "consecutive_successes"}));
+    if (node["interval"]) {
+        LAUNCHKIT_TRY_ASSIGN(limits.interval,
+                             reader.duration(node["interval"], "analysis.interval"));
+    }
+    auto integer = [&](const char* key, int& target, long long min) -> Result<void> {
+        if (!node[key]) return {};
+        LAUNCHKIT_TRY_ASSIGN(
+            auto value, reader.integer(node[key], std::string("analysis.") + key, min, 1'000'000));
+        target = static_cast<int>(value);
+        return {};
+    };
+    LAUNCHKIT_TRY(integer("count", limits.count, 1));
+    LAUNCHKIT_TRY(integer("failure_limit", limits.failure_limit, 0));
+    LAUNCHKIT_TRY(integer("consecutive_error_limit", limits.consecutive_error_limit, 0));
+    LAUNCHKIT_TRY(integer("inconclusive_limit", limits.inconclusive_limit, 0));
+    LAUNCHKIT_TRY(integer("consecutive_successes", limits.consecutive_successes, 0));
+    return limits;
+}
+
+Result<CanaryMetricRule> read_canary_metric(const YamlReader& reader, const DecisionRules& rules,
+                                            const YAML::Node& node, const std::string& field,
+                                            const CanaryJudgeSettings& settings) {
+    if (!node.IsMap()) return reader.invalid(node, field, "expected {name, group, direction, ...}");
+    LAUNCHKIT_TRY(reader.only_keys(
+        node, field + ".",
+        {"name", "group", "direction", "nan", "outliers", "outlier_factor", "allowed_increase",
+         "allowed_decrease", "critical", "must_have_data", "canary", "baseline"}));
+    CanaryMetricRule rule;
+    auto& metric = rule.metric;
+    LAUNCHKIT_TRY_ASSIGN(metric.name, reader.text(node["name"], field + ".name"));
+    if (metric.name.empty()) return reader.invalid(node, field + ".name", "expected a metric name");
+    LAUNCHKIT_TRY_ASSIGN(metric.group, reader.text(node["group"], field + ".group"));
+    if (metric.group.empty()) metric.group = metric.name;
+    if (!settings.group_weights.empty() && !settings.group_weights.contains(metric.group))
+        return reader.invalid(
+            node["group"] ? node["group"] : node, field + ".group",
+            fmt::format("group '{}' has no weight under canary.groups", metric.group));
+    LAUNCHKIT_TRY_ASSIGN(auto direction, reader.text(node["direction"], field + ".direction"));
+    if (direction == "increase")
+        metric.direction = Direction::increase;
+    else if (direction == "decrease")
+        metric.direction = Direction::decrease;
+    else if (!direction.empty() && direction != "either")
+        return reader.invalid(node["direction"], field + ".direction",
+                              "expected increase, decrease or either (the change that is bad)");
+    LAUNCHKIT_TRY_ASSIGN(auto nan, reader.text(node["nan"], field + ".nan"));
+    if (nan == "replace")
+        metric.nan_strategy = NanStrategy::replace_with_zero;
+    else if (!nan.empty() && nan != "remove")
+        return reader.invalid(node["nan"], field + ".nan", "expected remove or replace (with 0)");
+    LAUNCHKIT_TRY_ASSIGN(auto outliers, reader.text(node["outliers"], field + ".outliers"));
+    if (outliers == "keep")
+        metric.remove_outliers = false;
+    else if (!outliers.empty() && outliers != "remove")
+        return reader.invalid(node["outliers"], field + ".outliers", "expected remove or keep");
+    if (node["outlier_factor"]) {
+        LAUNCHKIT_TRY_ASSIGN(
+            metric.outlier_factor,
+            reader.number(node["outlier_factor"], field + ".outlier_factor", 0, 100));
+    }
+    if (node["allowed_increase"]) {
+        LAUNCHKIT_TRY_ASSIGN(
+            metric.allowed_increase,
+            reader.number(node["allowed_increase"], field + ".allowed_increase", 1, 1e9));
+    }
+    if (node["allowed_decrease"]) {
+        LAUNCHKIT_TRY_ASSIGN(
+            metric.allowed_decrease,
+            reader.number(node["allowed_decrease"], field + ".allowed_decrease", 0, 1));
+    }
+    if (node["critical"]) {
+        LAUNCHKIT_TRY_ASSIGN(metric.critical,
+                             reader.boolean(node["critical"], field + ".critical"));
+    }
+    if (node["must_have_data"]) {
+        LAUNCHKIT_TRY_ASSIGN(metric.must_have_data,
+                             reader.boolean(node["must_have_data"], field + ".must_have_data"));
+    }
+    for (auto [key, target] :
+         {std::pair{"canary", &rule.canary}, std::pair{"baseline", &rule.baseline}}) {
+        LAUNCHKIT_TRY_ASSIGN(*target, reader.text(node[key], field + "." + key));
+        if (!target->empty() && !rules.metrics.metrics.contains(*target))
+            return reader.invalid(node[key], field + "." + key,
+                                  fmt::format("no metric '{}' is defined under metrics:", *target));
+    }
+    if (rule.canary.empty() != rule.baseline.empty())
+        return reader.invalid(node, field, "canary: and baseline: go together (both metrics)");
+    return rule;
+}
+
+Result<CanaryAnalysis> read_canary(const YamlReader& reader, const DecisionRules& rules,
+                                   const YAML::Node& node) {
+    if (!node.IsMap()) return reader.invalid(node, "canary", "expected {metrics: [...], ...}");
+    LAUNCHKIT_TRY(reader.only_keys(
+        node, "canary.",
+        {"confidence", "tolerance", "pass", "marginal", "groups", "window", "step", "metrics"}));
+    CanaryAnalysis canary;
+    auto& settings = canary.settings;
+    if (node["confidence"]) {
+        LAUNCHKIT_TRY_ASSIGN(settings.confidence,
+                             reader.number(node["confidence"], "canary.confidence", 0.5, 0.9999));
+    }
+    if (node["tolerance"]) {
+        LAUNCHKIT_TRY_ASSIGN(settings.tolerance,
+                             reader.number(node["tolerance"], "canary.tolerance", 0, 10));
+    }
+    if (node["pass"]) {
+        LAUNCHKIT_TRY_ASSIGN(settings.pass_score,
+                             reader.number(node["pass"], "canary.pass", 0, 100));
+    }
+    if (node["marginal"]) {
+        LAUNCHKIT_TRY_ASSIGN(settings.marginal_score,
+                             reader.number(node["marginal"], "canary.marginal", 0, 100));
+    }
+    if (settings.marginal_score > settings.pass_score)
+        return reader.invalid(node["marginal"], "canary.marginal",
+                              fmt::format("expected at most pass ({:g})", settings.pass_score));
+    if (const auto& groups = node["groups"]) {
+        if (!groups.IsMap())
+            return reader.invalid(groups, "canary.groups", "expected {GROUP: WEIGHT, ...}");
+        for (const auto& entry : groups) {
+            auto name = entry.first.as<std::string>();
+            LAUNCHKIT_TRY_ASSIGN(settings.group_weights[name],
+                                 reader.number(entry.second, "canary.groups." + name, 0, 1e6));
+        }
+    }
+    if (node["window"]) {
+        LAUNCHKIT_TRY_ASSIGN(canary.window, reader.duration(node["window"], "canary.window"));
+    }
+    if (node["step"]) {
+        LAUNCHKIT_TRY_ASSIGN(canary.step, reader.duration(node["step"], "canary.step"));
+        if (canary.step.count() < 1000)
+            return reader.invalid(node["step"], "canary.step", "expected at least 1s");
+    }
+    const auto& metrics = node["metrics"];
+    if (!metrics || !metrics.IsSequence() || metrics.size() == 0)
+        return reader.invalid(metrics ? metrics : node, "canary.metrics",
+                              "expected a list of metrics to judge");
+    std::set<std::string> names;
+    for (size_t i = 0; i < metrics.size(); ++i) {
+        auto field = fmt::format("canary.metrics[{}]", i);
+        LAUNCHKIT_TRY_ASSIGN(auto metric,
+                             read_canary_metric(reader, rules, metrics[i], field, settings));
+        if (!names.insert(metric.metric.name).second)
+            return reader.invalid(metrics[i], field + ".name",
+                                  fmt::format("'{}' is judged twice", metric.metric.name));
+        canary.metrics.push_back(std::move(metric));
+    }
+    return canary;
+}
+
+Result<DecisionMatrix> read_matrix(const YamlReader& reader, const DecisionRules& rules,
+                                   const YAML::Node& node) {
+    if (node.IsScalar() && node.Scalar() == "seed") return seed_decision_matrix();
+    if (!node.IsMap())
+        return reader.invalid(node, "matrix", "expected 'seed' or {impact_metric, rows: [...]}");
+    LAUNCHKIT_TRY(reader.only_keys(node, "matrix.", {"impact_metric", "rows"}));
+    DecisionMatrix matrix;
+    LAUNCHKIT_TRY_ASSIGN(matrix.impact_metric,
+                         reader.text(node["impact_metric"], "matrix.impact_metric"));
+    if (!matrix.impact_metric.empty())
+        LAUNCHKIT_TRY(check_metric(reader, rules, node["impact_metric"], "matrix.impact_metric",
+                                   matrix.impact_metric));
+    const auto& rows = node["rows"];
+    if (!rows || !rows.IsSequence() || rows.size() == 0)
+        return reader.invalid(rows ? rows : node, "matrix.rows",
+                              "expected a list of {severity, impact, action, within}");
+    for (size_t i = 0; i < rows.size(); ++i) {
+        auto field = fmt::format("matrix.rows[{}]", i);
+        const auto& row_node = rows[i];
+        if (!row_node.IsMap())
+            return reader.invalid(row_node, field, "expected {severity, impact, action, within}");
+        LAUNCHKIT_TRY(
+            reader.only_keys(row_node, field + ".", {"severity", "impact", "action", "within"}));
+        MatrixRow row;
+        LAUNCHKIT_TRY_ASSIGN(auto severity, reader.text(row_node["severity"], field + ".severity"));
+        auto parsed_severity = parse_rule_severity(severity);
+        if (!parsed_severity || *parsed_severity == RuleSeverity::warning)
+            return reader.invalid(row_node["severity"] ? row_node["severity"] : row_node,
+                                  field + ".severity", "expected critical, high, medium or low");
+        row.severity = *parsed_severity;
+        LAUNCHKIT_TRY_ASSIGN(auto impact, reader.text(row_node["impact"], field + ".impact"));
+        auto range = parse_impact_range(impact);
+        if (!range)
+            return reader.invalid(row_node["impact"], field + ".impact", range.error().message);
+        std::tie(row.min_impact, row.max_impact) = *range;
+        LAUNCHKIT_TRY_ASSIGN(auto action, reader.text(row_node["action"], field + ".action"));
+        auto parsed_action = parse_matrix_action(action);
+        if (!parsed_action)
+            return reader.invalid(row_node["action"] ? row_node["action"] : row_node,
+                                  field + ".action",
+                                  "expected rollback, assess-then-rollback, hotfix-or-rollback or "
+                                  "fix-next-cycle");
+        row.action = *parsed_action;
+        if (row_node["within"]) {
+            LAUNCHKIT_TRY_ASSIGN(row.within,
+                                 reader.duration(row_node["within"], field + ".within"));
+        }
+        matrix.rows.push_back(row);
+    }
+    return matrix;
+}
+
+}  // namespace
+
+Result<DecisionRules> parse_decision_rules(std::string_view yaml_text,
+                                           const std::filesystem::path& source) {
+    YamlReader reader(source.string());
+    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
+    if (!root.IsMap())
+        return reader.invalid(root, "document", "expected thresholds:, canary: and/or matrix:");
+    LAUNCHKIT_TRY(reader.only_keys(
+        root, "", {"sources", "metrics", "thresholds", "analysis", "canary", "matrix"}));
+    DecisionRules rules;
+    rules.source = source;
+    rules.metrics.source = source;
+    if (root["sources"] || root["metrics"])
+        LAUNCHKIT_TRY(probe::read_metric_sections(reader, root, rules.metrics));
+    LAUNCHKIT_TRY_ASSIGN(rules.analysis, read_limits(reader, root["analysis"]));
+    if (const auto& list = root["thresholds"]) {
+        if (!list.IsSequence())
+            return reader.invalid(list, "thresholds", "expected a list of threshold rules");
+        std::set<std::string> names;
+        for (size_t i = 0; i < list.size(); ++i) {
+            auto field = fmt::format("thresholds[{}]", i);
+            LAUNCHKIT_TRY_ASSIGN(auto rule, read_threshold(reader, rules, list[i], field));
+            if (!names.insert(rule.name).second)
+                return reader.invalid(list[i], field + ".name",
+                                      fmt::format("a rule named '{}' comes earlier; give this one "
+                                                  "its own name:",
+                                                  rule.name));
+            rules.thresholds.push_back(std::move(rule));
+        }
+    }
+    if (root["canary"]) {
+        LAUNCHKIT_TRY_ASSIGN(rules.canary, read_canary(reader, rules, root["canary"]));
+    }
+    if (root["matrix"]) {
+        LAUNCHKIT_TRY_ASSIGN(rules.matrix, read_matrix(reader, rules, root["matrix"]));
+    }
+    if (rules.thresholds.empty() && !rules.canary)
+        return reader.invalid(root, "document",
+                              "expected thresholds: or canary: (nothing to decide)");
+    return rules;
+}
+
+Result<DecisionRules> read_decision_rules(const std::filesystem::path& path) {
+    LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(path));
+    return parse_decision_rules(text, path);
+}
+
+}  // namespace launchkit::decide

@@ -1,0 +1,51 @@
+// A decision rules file (`release-manager analyze --rules`, a playbook gate's `rules:`): where
+// metrics come from, threshold rules with their analysis limits, the canary judge's metrics, and
+// the decision matrix.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "decide/analysis_run.h"
+#include "decide/canary_judge.h"
+#include "decide/decision_matrix.h"
+#include "decide/threshold_rule.h"
+#include "probe/slo.h"
+
+namespace launchkit::decide {
+
+// A judged metric and, for live analysis, the metrics (under `metrics:`) read for each side.
+struct CanaryMetricRule {
+    CanaryMetric metric{};
+    std::string canary{};    // empty: only from --canary files
+    std::string baseline{};  // empty: only from --baseline files
+};
+
+struct CanaryAnalysis {
+    CanaryJudgeSettings settings{};
+    std::vector<CanaryMetricRule> metrics{};
+    // Prometheus metrics are read as range queries over this window ending now.
+    std::chrono::milliseconds window{std::chrono::minutes(10)};
+    std::chrono::milliseconds step{std::chrono::seconds(30)};
+};
+
+struct DecisionRules {
+    std::filesystem::path source{};
+    probe::SloRules metrics{};  // sources and metrics; empty when only files are analysed
+    std::vector<ThresholdRule> thresholds{};
+    AnalysisLimits analysis{};
+    std::optional<CanaryAnalysis> canary{};
+    std::optional<DecisionMatrix> matrix{};
+
+    bool has_live_sources() const { return !metrics.sources.empty(); }
+};
+
+Result<DecisionRules> parse_decision_rules(std::string_view yaml_text,
+                                           const std::filesystem::path& source);
+Result<DecisionRules> read_decision_rules(const std::filesystem::path& path);
+
+}  // namespace launchkit::decide
