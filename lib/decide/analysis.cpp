@@ -67,6 +67,8 @@ Result<Decision> run_analysis(const DecisionRules& rules, const AnalysisInputs& 
     auto limits = rules.analysis;
     if (inputs.interval) limits.interval = *inputs.interval;
     if (inputs.count) limits.count = *inputs.count;
+    // Offline, every row of the series is one measurement.
+    if (inputs.canary) limits.count = std::max<int>(1, static_cast<int>(inputs.canary->size()));
     MetricValues baseline_values;
     if (inputs.baseline) baseline_values = typical_values(*inputs.baseline);
 

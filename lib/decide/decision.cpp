@@ -45,7 +45,7 @@ int verdict_rank(Verdict verdict) {
 std::string number_text(const std::optional<double>& value) {
     if (!value) return "-";
     if (std::isnan(*value)) return "NaN";
-    return fmt::format("{:.4g}", *value);
+    return fmt::format("{:.4g}", *value == 0 ? 0.0 : *value);  // no "-0"
 }
 
 Color verdict_color(Verdict verdict) {

@@ -35,10 +35,16 @@ std::string GitSandbox::git(std::vector<std::string> arguments) const {
     return result->stdout_text;
 }
 
-void GitSandbox::write(const std::string& relative_path, const std::string& content) const {
-    auto path = root() / relative_path;
+std::filesystem::path TempDir::write(const std::string& relative_path,
+                                     const std::string& content) const {
+    auto path = path_ / relative_path;
     std::filesystem::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << content;
+    return path;
+}
+
+void GitSandbox::write(const std::string& relative_path, const std::string& content) const {
+    dir_.write(relative_path, content);
 }
 
 std::string GitSandbox::read(const std::string& relative_path) const {

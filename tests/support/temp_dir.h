@@ -17,6 +17,8 @@ class TempDir {
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     const std::filesystem::path& path() const { return path_; }
+    // Writes a file below the directory (parents created) and returns its path.
+    std::filesystem::path write(const std::string& relative_path, const std::string& content) const;
 
   private:
     std::filesystem::path path_;

@@ -1,0 +1,46 @@
+#include "support/metrics_server.h"
+
+#include <httplib.h>
+
+namespace launchkit::testing {
+
+MetricsServer::MetricsServer() : server_(std::make_unique<httplib::Server>()) {
+    server_->Get(R"(/.*)", [this](const httplib::Request& request, httplib::Response& response) {
+        std::lock_guard lock(mutex_);
+        auto found = answers_.find(request.path);
+        if (found == answers_.end()) {
+            response.status = 404;
+            return;
+        }
+        ++found->second.requests;
+        response.status = found->second.status;
+        auto type = found->second.body.starts_with("{") ? "application/json" : "text/plain";
+        response.set_content(found->second.body, type);
+    });
+    port_ = server_->bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+}
+
+MetricsServer::~MetricsServer() {
+    server_->stop();
+    thread_.join();
+}
+
+void MetricsServer::set(const std::string& path, std::string body, int status) {
+    std::lock_guard lock(mutex_);
+    auto& answer = answers_[path];
+    answer.body = std::move(body);
+    answer.status = status;
+}
+
+int MetricsServer::requests(const std::string& path) const {
+    std::lock_guard lock(mutex_);
+    auto found = answers_.find(path);
+    return found == answers_.end() ? 0 : found->second.requests;
+}
+
+std::string MetricsServer::url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+}  // namespace launchkit::testing
