@@ -12,5 +12,10 @@ int main(int argc, char** argv) {
     release_manager::add_history_command(cli);
     release_manager::add_backup_command(cli);
     release_manager::add_analyze_command(cli);
+    release_manager::add_deploy_command(cli);
+    release_manager::add_plan_command(cli);
+    release_manager::add_resume_command(cli);
+    release_manager::add_rollback_command(cli);
+    release_manager::add_runs_command(cli);
     return cli.run(argc, argv);
 }

@@ -126,6 +126,43 @@ std::vector<const Sample*> select_samples(const std::vector<Sample>& samples,
     return matches;
 }
 
+Result<std::string> http_exchange(const std::string& url, const std::string& json_body,
+                                  const std::string& token, std::chrono::milliseconds timeout) {
+    ensure_curl_initialised();
+    CURL* easy = curl_easy_init();
+    if (easy == nullptr) return fail(ExitCode::environment, "cannot create a curl handle");
+    std::string body;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+    curl_slist* headers = nullptr;
+    if (!token.empty())
+        headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+    if (!json_body.empty()) {
+        headers = curl_slist_append(headers, "Content-Type: application/json");
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, json_body.c_str());
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(json_body.size()));
+    }
+    curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, "launchkit");
+    if (headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    auto code = curl_easy_perform(easy);
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(easy);
+    if (code != CURLE_OK)
+        return fail(ExitCode::environment, "cannot reach {}: {}", url,
+                    error_buffer[0] ? error_buffer : curl_easy_strerror(code));
+    if (status < 200 || status > 299)
+        return fail(ExitCode::environment, "{} answered HTTP {}", url, status);
+    return body;
+}
+
 Result<std::string> fetch_text(const MetricSource& source, const std::string& url) {
     std::string token;
     if (!source.token_env.empty()) {
@@ -138,34 +175,9 @@ Result<std::string> fetch_text(const MetricSource& source, const std::string& ur
         LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(source.token_file));
         token = std::string(util::trim(text));
     }
-    ensure_curl_initialised();
-    CURL* easy = curl_easy_init();
-    if (easy == nullptr) return fail(ExitCode::environment, "cannot create a curl handle");
-    std::string body;
-    char error_buffer[CURL_ERROR_SIZE] = {};
-    curl_slist* headers = nullptr;
-    if (!token.empty())
-        headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-    curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(source.timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, "launchkit-diagnose");
-    if (headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-    auto code = curl_easy_perform(easy);
-    long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(easy);
-    if (code != CURLE_OK)
-        return fail(ExitCode::environment, "source '{}': cannot fetch {}: {}", source.name, url,
-                    error_buffer[0] ? error_buffer : curl_easy_strerror(code));
-    if (status < 200 || status > 299)
-        return fail(ExitCode::environment, "source '{}': {} answered HTTP {}", source.name, url,
-                    status);
+    auto body = http_exchange(url, "", token, source.timeout);
+    if (!body)
+        return std::unexpected(with_context(body.error(), fmt::format("source '{}'", source.name)));
     return body;
 }
 

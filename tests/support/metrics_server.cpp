@@ -6,10 +6,17 @@ namespace launchkit::testing {
 
 MetricsServer::MetricsServer() : server_(std::make_unique<httplib::Server>()) {
     server_->Get(R"(/.*)", [this](const httplib::Request& request, httplib::Response& response) {
+        std::function<void(const std::string&)> hook;
+        {
+            std::lock_guard lock(mutex_);
+            hook = hook_;
+        }
+        if (hook) hook(request.path);
         std::lock_guard lock(mutex_);
         auto found = answers_.find(request.path);
         if (found == answers_.end()) {
-            response.status = 404;
+            response.status = hook ? 200 : 404;
+            if (hook) response.set_content("ok", "text/plain");
             return;
         }
         ++found->second.requests;
@@ -31,6 +38,11 @@ void MetricsServer::set(const std::string& path, std::string body, int status) {
     auto& answer = answers_[path];
     answer.body = std::move(body);
     answer.status = status;
+}
+
+void MetricsServer::on_request(std::function<void(const std::string&)> hook) {
+    std::lock_guard lock(mutex_);
+    hook_ = std::move(hook);
 }
 
 int MetricsServer::requests(const std::string& path) const {

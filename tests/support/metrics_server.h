@@ -3,6 +3,7 @@
 // last set for it (404 until then), and counts its requests.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,10 @@ class MetricsServer {
     // `path` answers `body` with `status` from now on.
     void set(const std::string& path, std::string body, int status = 200);
     int requests(const std::string& path) const;
+    // Called with each request's path before it is answered (outside the server's lock, so it
+    // may call set()); a path nothing was set for then answers 200 "ok". Lets a playbook's
+    // command "change traffic" by requesting /weight/25.
+    void on_request(std::function<void(const std::string&)> hook);
     std::string url(const std::string& path) const;
     int port() const { return port_; }
 
@@ -39,6 +44,7 @@ class MetricsServer {
     int port_ = 0;
     mutable std::mutex mutex_;
     std::map<std::string, Answer> answers_;
+    std::function<void(const std::string&)> hook_;
 };
 
 }  // namespace launchkit::testing

@@ -1,0 +1,103 @@
+#include <memory>
+
+#include "commands.h"
+#include "playbook/deploy_commands.h"
+
+namespace release_manager {
+
+void add_deploy_command(launchkit::CommandLine& cli) {
+    auto options = std::make_shared<launchkit::playbook::DeployOptions>();
+    auto initial_traffic = std::make_shared<int>(0);
+    auto* command = cli.add_command(
+        "deploy",
+        "Run a playbook to deploy VERSION to ENV, step by step, journaled; rolls back by itself "
+        "when a step asks for it. Exit 0 deployed, 1 refused, rolled back or paused, 2 invalid "
+        "playbook or options, 3 the rollback itself failed");
+    command->add_option("version", options->version, "Version to deploy (SemVer)")->required();
+    command->add_option("env", options->environment, "Environment")->required();
+    command->add_option("--playbook", options->playbook, "Playbook YAML")->required();
+    command
+        ->add_option("--strategy", options->strategy,
+                     "Deploy steps' strategy: canary, rolling or blue-green")
+        ->check(CLI::IsMember({"canary", "rolling", "blue-green"}));
+    command
+        ->add_option("--initial-traffic", *initial_traffic,
+                     "A canary's first traffic percentage (1-100)")
+        ->check(CLI::Range(1, 100));
+    command->add_option("--approve", options->approvals,
+                        "Approve this approve: step without asking (repeatable; 'all')");
+    command->add_option("--tag-prefix", options->tag_prefix, "Component's tag prefix");
+    command->footer(
+        "Example (seed 002's canary):\n"
+        "  release-manager deploy 5.1.0 production --playbook playbooks/api-canary.yaml "
+        "--strategy canary --initial-traffic 5");
+    cli.set_action(command, [options, initial_traffic](launchkit::Context& context) {
+        if (*initial_traffic > 0) options->initial_traffic = *initial_traffic;
+        return launchkit::playbook::run_deploy(context, *options);
+    });
+}
+
+void add_plan_command(launchkit::CommandLine& cli) {
+    auto options = std::make_shared<launchkit::playbook::PlanOptions>();
+    auto initial_traffic = std::make_shared<int>(0);
+    auto* command = cli.add_command(
+        "plan", "Validate a playbook and show its resolved steps in order; changes nothing");
+    command->add_option("playbook", options->playbook, "Playbook YAML")->required();
+    command->add_option("--version", options->version, "Version the plan is for");
+    command->add_option("--env", options->environment, "Environment the plan is for");
+    command->add_option("--strategy", options->strategy, "As deploy --strategy")
+        ->check(CLI::IsMember({"canary", "rolling", "blue-green"}));
+    command->add_option("--initial-traffic", *initial_traffic, "As deploy --initial-traffic")
+        ->check(CLI::Range(1, 100));
+    command->footer(
+        "Example:\n  release-manager plan playbooks/mycelia-rollback.yaml --env production");
+    cli.set_action(command, [options, initial_traffic](launchkit::Context& context) {
+        if (*initial_traffic > 0) options->initial_traffic = *initial_traffic;
+        return launchkit::playbook::run_plan(context, *options);
+    });
+}
+
+void add_resume_command(launchkit::CommandLine& cli) {
+    auto options = std::make_shared<launchkit::playbook::ResumeOptions>();
+    auto* command = cli.add_command(
+        "resume",
+        "Continue a run that was killed or paused, from its first unfinished step; finished "
+        "steps are not run again");
+    command->add_option("run", options->run_id, "Run id (release-manager runs)")->required();
+    command->add_option("--approve", options->approvals, "As deploy --approve");
+    cli.set_action(command, [options](launchkit::Context& context) {
+        return launchkit::playbook::run_resume(context, *options);
+    });
+}
+
+void add_rollback_command(launchkit::CommandLine& cli) {
+    auto options = std::make_shared<launchkit::playbook::RollbackOptions>();
+    auto* command = cli.add_command(
+        "rollback",
+        "Roll ENV back now: undo the latest run's flags, launch controls and traffic and run its "
+        "rollback steps, without waiting for any analysis; record VERSION in the ledger");
+    command->add_option("env", options->environment, "Environment")->required();
+    command->add_option("version", options->version,
+                        "Version to go back to (default: what ran before the last deploy)");
+    command->add_option("--run", options->run_id, "Roll back this run instead of the latest");
+    command->add_option("--reason", options->reason, "Why (recorded in the journal and ledger)");
+    command->add_option("--tag-prefix", options->tag_prefix, "Component's tag prefix");
+    command->footer(
+        "Example (seed 002):\n  release-manager rollback production 5.0.0 --reason "
+        "\"error rate above 5%\"");
+    cli.set_action(command, [options](launchkit::Context& context) {
+        return launchkit::playbook::run_rollback(context, *options);
+    });
+}
+
+void add_runs_command(launchkit::CommandLine& cli) {
+    auto options = std::make_shared<launchkit::playbook::RunsOptions>();
+    auto* command = cli.add_command("runs", "List playbook runs, or show one run's steps");
+    command->add_option("run", options->run_id, "Show this run in full");
+    command->add_option("--env", options->environment, "Only runs against this environment");
+    cli.set_action(command, [options](launchkit::Context& context) {
+        return launchkit::playbook::run_runs(context, *options);
+    });
+}
+
+}  // namespace release_manager

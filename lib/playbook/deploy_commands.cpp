@@ -1,0 +1,219 @@
+#include "playbook/deploy_commands.h"
+
+#include <regex>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "core/output.h"
+#include "playbook/playbook_parser.h"
+#include "playbook/playbook_runner.h"
+#include "playbook/run_report.h"
+#include "util/file_io.h"
+#include "util/file_lock.h"
+#include "util/time.h"
+#include "version/release_ledger.h"
+#include "version/semver.h"
+
+namespace launchkit::playbook {
+namespace {
+
+Result<void> check_environment_name(const std::string& name) {
+    static const std::regex pattern(R"(^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$)");
+    if (!std::regex_match(name, pattern))
+        return fail(ExitCode::invalid_input,
+                    "environment '{}': expected letters, digits, '-', '_' and '.'", name);
+    return {};
+}
+
+std::string prefix_or_config(const Context& context, const std::string& prefix) {
+    return prefix.empty() ? context.config.release.tag_prefix : prefix;
+}
+
+// Holds the environment's deploy lock for the whole run; a second run is refused, not queued.
+Result<util::FileLock> lock_environment(const Context& context, const std::string& environment) {
+    auto path = context.state_dir / "locks" / ("deploy-" + environment + ".lock");
+    LAUNCHKIT_TRY(util::create_directories(path.parent_path()));
+    LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::try_acquire(path));
+    if (!lock) {
+        std::string running;
+        for (const auto& id : list_run_ids(context.state_dir)) {
+            auto state = RunJournal(context.state_dir, id).replay();
+            if (state && state->started.value("env", "") == environment &&
+                state->status == RunStatus::running)
+                running = fmt::format(" (run {} by {})", id, state->started.value("actor", "?"));
+        }
+        return fail(ExitCode::said_no,
+                    "another deploy to {} is in progress{}; not starting a second", environment,
+                    running);
+    }
+    return std::move(*lock);
+}
+
+Variables run_variables(const Playbook& playbook, const nlohmann::json& started) {
+    Variables variables;
+    for (const char* name : {"version", "env", "previous_version", "run_id", "actor", "strategy"})
+        variables[name] = started.value(name, "");
+    variables["playbook"] = playbook.name;
+    for (const auto& [name, value] : playbook.vars)
+        variables[name] = expand(value, variables).value_or(value);
+    return variables;
+}
+
+RunOptions options_from(const nlohmann::json& started, const std::vector<std::string>& approvals) {
+    RunOptions options;
+    options.strategy = started.value("strategy_override", "");
+    if (started.contains("initial_traffic") && started["initial_traffic"].is_number())
+        options.initial_traffic = started["initial_traffic"].get<int>();
+    for (const auto& approval : started.value("approvals", std::vector<std::string>{}))
+        options.approvals.insert(approval);
+    options.approvals.insert(approvals.begin(), approvals.end());
+    options.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+    return options;
+}
+
+// Ledger entries for how the run ended; the run id goes in the note.
+Result<void> record_outcome(Context& context, const RunState& state) {
+    version::ReleaseLedger ledger(context.state_dir);
+    const auto& started = state.started;
+    auto time = util::format_rfc3339(context.now());
+    auto prefix = started.value("tag_prefix", context.config.release.tag_prefix);
+    auto environment = started.value("env", "");
+    if (state.status == RunStatus::succeeded)
+        return ledger.record_deploy(started.value("version", ""), prefix, environment,
+                                    context.actor, time);
+    if (state.status == RunStatus::rolled_back) {
+        auto previous = started.value("previous_version", "");
+        if (previous.empty()) return {};  // nothing ran there before: no version to record
+        return ledger.record_rollback(
+            previous, prefix, environment, context.actor, time,
+            fmt::format("run {}: {}", state.run_id, state.failure_reason));
+    }
+    return {};
+}
+
+ExitCode exit_code_for(RunStatus status) {
+    switch (status) {
+        case RunStatus::succeeded:
+            return ExitCode::ok;
+        case RunStatus::rollback_failed:
+            return ExitCode::environment;
+        default:
+            return ExitCode::said_no;
+    }
+}
+
+Result<ExitCode> drive(Context& context, const Playbook& playbook, const RunJournal& journal,
+                       RunState state, const std::vector<std::string>& approvals,
+                       std::optional<std::string> rollback_reason) {
+    auto options = options_from(state.started, approvals);
+    auto variables = run_variables(playbook, state.started);
+    PlaybookRunner runner(context, playbook, journal, options, variables, std::move(state));
+    Result<RunState> finished = rollback_reason ? runner.roll_back(*rollback_reason) : runner.run();
+    if (!finished) return std::unexpected(finished.error());
+    LAUNCHKIT_TRY(record_outcome(context, *finished));
+    print_run_report(context, playbook, *finished);
+    return exit_code_for(finished->status);
+}
+
+}  // namespace
+
+Result<ExitCode> run_deploy(Context& context, const DeployOptions& options) {
+    LAUNCHKIT_TRY(version::parse_semver(options.version));
+    LAUNCHKIT_TRY(check_environment_name(options.environment));
+    if (options.initial_traffic && (*options.initial_traffic < 1 || *options.initial_traffic > 100))
+        return fail(ExitCode::invalid_input, "--initial-traffic {}: expected 1 to 100",
+                    *options.initial_traffic);
+    LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(options.playbook));
+    auto prefix = prefix_or_config(context, options.tag_prefix);
+    version::ReleaseLedger ledger(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto entries, ledger.read());
+    std::string previous;
+    for (const auto& entry : version::current_deployments(entries, prefix))
+        if (entry.environment == options.environment) previous = entry.version;
+    LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
+    RunJournal journal(context.state_dir, new_run_id());
+    auto started = nlohmann::json{{"event", "run_started"},
+                                  {"time", util::format_rfc3339(context.now())},
+                                  {"run_id", journal.run_id()},
+                                  {"playbook_file", playbook.source.string()},
+                                  {"playbook_digest", playbook.digest},
+                                  {"playbook", playbook.name},
+                                  {"version", options.version},
+                                  {"env", options.environment},
+                                  {"previous_version", previous},
+                                  {"tag_prefix", prefix},
+                                  {"actor", context.actor},
+                                  {"command", context.command},
+                                  {"strategy", options.strategy},
+                                  {"strategy_override", options.strategy},
+                                  {"approvals", options.approvals}};
+    if (options.initial_traffic) started["initial_traffic"] = *options.initial_traffic;
+    LAUNCHKIT_TRY(journal.append(started));
+    *context.err << fmt::format("run {}: {} {} to {} (was {})\n", journal.run_id(), playbook.name,
+                                options.version, options.environment,
+                                previous.empty() ? "nothing" : previous)
+                 << std::flush;
+    RunState state;
+    state.run_id = journal.run_id();
+    state.started = started;
+    return drive(context, playbook, journal, std::move(state), options.approvals, std::nullopt);
+}
+
+Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
+    RunJournal journal(context.state_dir, options.run_id);
+    LAUNCHKIT_TRY_ASSIGN(auto state, journal.replay());
+    if (state.status == RunStatus::succeeded || state.status == RunStatus::rolled_back ||
+        state.status == RunStatus::failed) {
+        *context.err << fmt::format("run {} already ended: {}\n", options.run_id,
+                                    to_string(state.status));
+        return state.status == RunStatus::succeeded ? ExitCode::ok : ExitCode::said_no;
+    }
+    auto file = state.started.value("playbook_file", "");
+    LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(file));
+    if (playbook.digest != state.started.value("playbook_digest", ""))
+        return fail(ExitCode::invalid_input,
+                    "{} changed since run {} started; resuming it could run steps it never had",
+                    file, options.run_id);
+    LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, state.started.value("env", "")));
+    *context.err << fmt::format("resuming run {} ({} finished steps)\n", options.run_id,
+                                state.completed.size())
+                 << std::flush;
+    return drive(context, playbook, journal, std::move(state), options.approvals, std::nullopt);
+}
+
+Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) {
+    LAUNCHKIT_TRY(check_environment_name(options.environment));
+    if (!options.version.empty()) LAUNCHKIT_TRY(version::parse_semver(options.version));
+    auto run_id = options.run_id;
+    if (run_id.empty())
+        for (const auto& id : list_run_ids(context.state_dir)) {
+            auto state = RunJournal(context.state_dir, id).replay();
+            if (state && state->started.value("env", "") == options.environment) run_id = id;
+        }
+    auto reason = options.reason.empty() ? "manual rollback" : options.reason;
+    if (run_id.empty()) {
+        // No playbook ran here: the fast way back is recording which version runs now.
+        if (options.version.empty())
+            return fail(ExitCode::invalid_input,
+                        "no run for {} to roll back; name the version to go back to",
+                        options.environment);
+        version::ReleaseLedger ledger(context.state_dir);
+        LAUNCHKIT_TRY(ledger.record_rollback(
+            options.version, prefix_or_config(context, options.tag_prefix), options.environment,
+            context.actor, util::format_rfc3339(context.now()), reason));
+        *context.out << fmt::format("{} rolled back to {} (ledger only: no playbook run)\n",
+                                    options.environment, options.version);
+        return ExitCode::ok;
+    }
+    RunJournal journal(context.state_dir, run_id);
+    LAUNCHKIT_TRY_ASSIGN(auto state, journal.replay());
+    if (state.status == RunStatus::rolled_back)
+        return fail(ExitCode::said_no, "run {} is already rolled back", run_id);
+    LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(state.started.value("playbook_file", "")));
+    LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
+    if (!options.version.empty()) state.started["previous_version"] = options.version;
+    return drive(context, playbook, journal, std::move(state), {}, reason);
+}
+
+}  // namespace launchkit::playbook

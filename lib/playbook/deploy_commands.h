@@ -1,0 +1,57 @@
+// `release-manager deploy`, `plan`, `resume`, `rollback` and `runs`: the playbook runner from the
+// command line. deploy, resume and rollback hold a per-environment lock, so two runs against one
+// environment never interleave, and record what happened in the release ledger.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/context.h"
+
+namespace launchkit::playbook {
+
+struct DeployOptions {
+    std::string version{};
+    std::string environment{};
+    std::filesystem::path playbook{};
+    std::string strategy{};
+    std::optional<int> initial_traffic{};
+    std::vector<std::string> approvals{};  // --approve STEP (repeatable; "all")
+    std::string tag_prefix{};              // empty: the config's release.tag_prefix
+};
+
+struct PlanOptions {
+    std::filesystem::path playbook{};
+    std::string version = "0.0.0";
+    std::string environment = "staging";
+    std::string strategy{};
+    std::optional<int> initial_traffic{};
+};
+
+struct ResumeOptions {
+    std::string run_id{};
+    std::vector<std::string> approvals{};
+};
+
+struct RollbackOptions {
+    std::string environment{};
+    std::string version{};  // the version to go back to; empty: what ran before the last deploy
+    std::string run_id{};   // empty: the environment's latest run
+    std::string reason{};
+    std::string tag_prefix{};
+};
+
+struct RunsOptions {
+    std::string environment{};
+    std::string run_id{};  // show one run in full
+};
+
+Result<ExitCode> run_deploy(Context& context, const DeployOptions& options);
+Result<ExitCode> run_plan(Context& context, const PlanOptions& options);
+Result<ExitCode> run_resume(Context& context, const ResumeOptions& options);
+Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options);
+Result<ExitCode> run_runs(Context& context, const RunsOptions& options);
+
+}  // namespace launchkit::playbook

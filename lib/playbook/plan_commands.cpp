@@ -1,0 +1,165 @@
+// `release-manager plan` (the resolved steps, nothing changed) and `release-manager runs`.
+#include <functional>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "core/output.h"
+#include "playbook/deploy_commands.h"
+#include "playbook/playbook_parser.h"
+#include "playbook/run_report.h"
+#include "playbook/variables.h"
+
+namespace launchkit::playbook {
+namespace {
+
+// A step's settings with what is known before the run filled in; later outputs stay ${...}.
+nlohmann::json resolved_body(const Step& step, const Variables& known) {
+    std::function<nlohmann::json(const nlohmann::json&)> fill = [&](const nlohmann::json& value) {
+        if (value.is_string()) {
+            auto text = value.get<std::string>();
+            auto expanded = expand(text, known);
+            return nlohmann::json(expanded ? *expanded : text);
+        }
+        if (value.is_array() || value.is_object()) {
+            auto copy = value;
+            for (auto& item : copy) item = fill(item);
+            return copy;
+        }
+        return value;
+    };
+    return fill(step.body);
+}
+
+std::string summary(const Step& step, const nlohmann::json& body, const PlanOptions& options) {
+    switch (step.kind) {
+        case StepKind::run:
+            return fmt::format("{}", fmt::join(body["argv"].get<std::vector<std::string>>(), " "));
+        case StepKind::deploy: {
+            auto strategy =
+                options.strategy.empty() ? body.value("strategy", "") : options.strategy;
+            if (strategy == "canary" && body.contains("steps")) {
+                auto weights = body["steps"].get<std::vector<int>>();
+                if (options.initial_traffic) {
+                    std::vector<int> adjusted{*options.initial_traffic};
+                    for (int weight : weights)
+                        if (weight > *options.initial_traffic) adjusted.push_back(weight);
+                    weights = adjusted;
+                }
+                return fmt::format("canary {}%", fmt::join(weights, "% → "));
+            }
+            return strategy;
+        }
+        case StepKind::gate:
+            return step.gate->rules.filename().string();
+        default: {
+            auto text = body.dump();
+            return text.size() > 80 ? text.substr(0, 77) + "..." : text;
+        }
+    }
+}
+
+}  // namespace
+
+Result<ExitCode> run_plan(Context& context, const PlanOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(options.playbook));
+    Variables known{{"version", options.version},   {"env", options.environment},
+                    {"playbook", playbook.name},    {"actor", context.actor},
+                    {"strategy", options.strategy}, {"run_id", "(new)"}};
+    for (const auto& [name, value] : playbook.vars)
+        known[name] = expand(value, known).value_or(value);
+    nlohmann::json steps = nlohmann::json::array();
+    Table table({"#", "STEP", "KIND", "NEEDS", "ON FAILURE", "GATE", "WHAT"});
+    int number = 0;
+    for (const auto& step : playbook.steps) {
+        auto body = resolved_body(step, known);
+        auto gate = step.gate ? step.gate->rules.filename().string() : "";
+        steps.push_back({{"name", step.name},
+                         {"kind", to_string(step.kind)},
+                         {"needs", step.needs},
+                         {"on_failure", to_string(step.on_failure)},
+                         {"gate", step.gate ? nlohmann::json(step.gate->rules.string()) : nullptr},
+                         {"settings", body}});
+        table.add_row({std::to_string(++number), step.name, std::string(to_string(step.kind)),
+                       fmt::format("{}", fmt::join(step.needs, ",")),
+                       std::string(to_string(step.on_failure)), gate,
+                       summary(step, body, options)});
+    }
+    nlohmann::json rollback = nlohmann::json::array();
+    for (const auto& step : playbook.rollback)
+        rollback.push_back({{"name", step.name},
+                            {"kind", to_string(step.kind)},
+                            {"undoes", string_or_null(step.undoes)},
+                            {"settings", resolved_body(step, known)}});
+    if (context.json) {
+        print_json(*context.out, {{"playbook", playbook.name},
+                                  {"file", playbook.source.string()},
+                                  {"version", options.version},
+                                  {"env", options.environment},
+                                  {"steps", steps},
+                                  {"rollback", rollback}});
+        return ExitCode::ok;
+    }
+    *context.out << fmt::format("{} ({}) for {} in {}\n\n", playbook.name,
+                                playbook.source.filename().string(), options.version,
+                                options.environment);
+    table.render(*context.out, context.color);
+    if (!playbook.rollback.empty()) {
+        *context.out << "\nrollback (after undoing flags, launch controls and traffic):\n";
+        for (const auto& step : playbook.rollback)
+            *context.out << fmt::format("  {} ({}){}\n", step.name, to_string(step.kind),
+                                        step.undoes.empty() ? "" : " undoes " + step.undoes);
+    }
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_runs(Context& context, const RunsOptions& options) {
+    if (!options.run_id.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(auto state, RunJournal(context.state_dir, options.run_id).replay());
+        auto json = to_json(state);
+        if (context.json) {
+            print_json(*context.out, json);
+            return ExitCode::ok;
+        }
+        Table table({"STEP", "STATUS", "FINISHED", "DETAIL"});
+        for (const auto& step : json["steps"])
+            table.add_row(
+                {step["step"], step["status"],
+                 step["finished_at"].is_null() ? "" : step["finished_at"].get<std::string>(),
+                 step["message"]});
+        for (const auto& step : json["rollback"])
+            table.add_row(
+                {"rollback: " + step["step"].get<std::string>(), step["status"],
+                 step["finished_at"].is_null() ? "" : step["finished_at"].get<std::string>(),
+                 step["message"]});
+        table.render(*context.out, context.color);
+        *context.out << fmt::format("\nrun {}: {} {} to {}: {}\n", state.run_id,
+                                    state.started.value("playbook", ""),
+                                    state.started.value("version", ""),
+                                    state.started.value("env", ""), to_string(state.status));
+        return ExitCode::ok;
+    }
+    nlohmann::json runs = nlohmann::json::array();
+    Table table({"RUN", "PLAYBOOK", "VERSION", "ENV", "STATUS", "STARTED", "ACTOR"});
+    for (const auto& id : list_run_ids(context.state_dir)) {
+        auto state = RunJournal(context.state_dir, id).replay();
+        if (!state) continue;
+        if (!options.environment.empty() && state->started.value("env", "") != options.environment)
+            continue;
+        auto json = to_json(*state);
+        json.erase("steps");
+        json.erase("rollback");
+        table.add_row({id, json["playbook"], json["version"], json["env"], json["status"],
+                       json["started_at"], json["actor"]});
+        runs.push_back(std::move(json));
+    }
+    if (context.json)
+        print_json(*context.out, runs);
+    else if (runs.empty())
+        *context.out << "no runs\n";
+    else
+        table.render(*context.out, context.color);
+    return ExitCode::ok;
+}
+
+}  // namespace launchkit::playbook

@@ -1,0 +1,85 @@
+#include "playbook/playbook.h"
+
+#include <array>
+#include <map>
+#include <utility>
+
+namespace launchkit::playbook {
+namespace {
+
+constexpr std::array<std::pair<StepKind, std::string_view>, 13> kind_names{{
+    {StepKind::run, "run"},
+    {StepKind::probe, "probe"},
+    {StepKind::checklist, "checklist"},
+    {StepKind::backup, "backup"},
+    {StepKind::restore, "restore"},
+    {StepKind::flag, "flag"},
+    {StepKind::pause, "pause"},
+    {StepKind::resume, "resume"},
+    {StepKind::wait, "wait"},
+    {StepKind::gate, "gate"},
+    {StepKind::deploy, "deploy"},
+    {StepKind::notify, "notify"},
+    {StepKind::approve, "approve"},
+}};
+
+}  // namespace
+
+std::string_view to_string(StepKind kind) {
+    for (auto [candidate, name] : kind_names)
+        if (candidate == kind) return name;
+    return "run";
+}
+
+std::optional<StepKind> parse_step_kind(std::string_view text) {
+    for (auto [kind, name] : kind_names)
+        if (name == text) return kind;
+    return std::nullopt;
+}
+
+const std::set<std::string>& step_outputs(StepKind kind) {
+    static const std::map<StepKind, std::set<std::string>> outputs{
+        {StepKind::run, {"status", "stdout", "exit_code"}},
+        {StepKind::probe, {"status", "passed", "failed"}},
+        {StepKind::checklist, {"status", "passed", "failed"}},
+        {StepKind::backup, {"status", "id"}},
+        {StepKind::restore, {"status", "id", "safety_backup"}},
+        {StepKind::flag, {"status", "enabled", "rollout"}},
+        {StepKind::pause, {"status", "was_paused"}},
+        {StepKind::resume, {"status", "was_paused"}},
+        {StepKind::wait, {"status"}},
+        {StepKind::gate, {"status", "verdict"}},
+        {StepKind::deploy, {"status", "weight", "strategy"}},
+        {StepKind::notify, {"status"}},
+        {StepKind::approve, {"status", "approved_by"}},
+    };
+    return outputs.at(kind);
+}
+
+std::string_view to_string(OnFailure on_failure) {
+    switch (on_failure) {
+        case OnFailure::rollback:
+            return "rollback";
+        case OnFailure::pause:
+            return "pause";
+        case OnFailure::continue_run:
+            return "continue";
+        case OnFailure::abort:
+            return "abort";
+    }
+    return "abort";
+}
+
+const Step* Playbook::find_step(std::string_view name) const {
+    for (const auto& step : steps)
+        if (step.name == name) return &step;
+    return nullptr;
+}
+
+const std::set<std::string>& builtin_variables() {
+    static const std::set<std::string> names{"version",  "env",   "previous_version", "run_id",
+                                             "playbook", "actor", "strategy"};
+    return names;
+}
+
+}  // namespace launchkit::playbook

@@ -1,0 +1,80 @@
+// A playbook (`apiVersion: launchkit/v1`): named steps of a few kinds run in dependency order, each
+// with what to do when it fails, and a rollback list. Step settings are kept as written (JSON with
+// ${...} references) and expanded just before the step runs, after the whole file was validated.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+
+namespace launchkit::playbook {
+
+inline constexpr std::string_view api_version = "launchkit/v1";
+
+enum class StepKind {
+    run,
+    probe,
+    checklist,
+    backup,
+    restore,
+    flag,
+    pause,
+    resume,
+    wait,
+    gate,
+    deploy,
+    notify,
+    approve
+};
+std::string_view to_string(StepKind kind);
+std::optional<StepKind> parse_step_kind(std::string_view text);
+// Outputs a step of this kind leaves for ${steps.NAME.OUTPUT} ("status" for every kind).
+const std::set<std::string>& step_outputs(StepKind kind);
+
+enum class OnFailure { rollback, pause, continue_run, abort };
+std::string_view to_string(OnFailure on_failure);
+
+struct GateSpec {
+    std::filesystem::path rules{};  // absolute
+    std::optional<std::chrono::milliseconds> interval{};
+    std::optional<int> count{};
+    std::filesystem::path baseline{};  // optional series or snapshot file; absolute
+};
+
+struct Step {
+    std::string name{};
+    StepKind kind = StepKind::run;
+    std::string where{};               // "playbook.yaml:12", for messages
+    nlohmann::json body{};             // the kind's settings, as written
+    std::optional<GateSpec> gate{};    // after the step (deploy: after each traffic step)
+    std::vector<std::string> needs{};  // without needs: the step listed before it
+    bool needs_declared = false;       // `needs: []` runs first, not after the step above
+    OnFailure on_failure = OnFailure::abort;
+    bool undo = true;      // flag, pause, resume and deploy steps are undone on rollback
+    std::string undoes{};  // rollback steps: run only when this forward step completed
+};
+
+struct Playbook {
+    std::filesystem::path source{};  // absolute
+    std::string digest{};            // SHA-256 of the text: resume refuses an edited playbook
+    std::string name{};
+    std::string description{};
+    std::map<std::string, std::string> vars{};
+    std::vector<Step> steps{};     // in the order they run (dependencies resolved)
+    std::vector<Step> rollback{};  // as listed
+
+    const Step* find_step(std::string_view name) const;
+};
+
+// Variables every run defines.
+const std::set<std::string>& builtin_variables();
+
+}  // namespace launchkit::playbook

@@ -1,0 +1,83 @@
+#include "playbook/run_report.h"
+
+#include <fmt/format.h>
+
+#include "core/output.h"
+
+namespace launchkit::playbook {
+namespace {
+
+nlohmann::json record_json(const StepRecord& record) {
+    return {{"step", record.name},
+            {"status", record.status},
+            {"started_at", string_or_null(record.started_at)},
+            {"finished_at", string_or_null(record.finished_at)},
+            {"outputs", record.outputs},
+            {"decision", record.decision},
+            {"message", record.message}};
+}
+
+Color status_color(const std::string& status) {
+    if (status == "succeeded" || status == "rolled_back") return Color::green;
+    if (status == "failed" || status == "rollback_failed") return Color::red;
+    return Color::yellow;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunState& state) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& name : state.forward_order) steps.push_back(record_json(state.steps.at(name)));
+    nlohmann::json rollback = nlohmann::json::array();
+    for (const auto& name : state.rollback_order)
+        rollback.push_back(record_json(state.rollback.at(name)));
+    const auto& started = state.started;
+    return {{"run_id", state.run_id},
+            {"status", to_string(state.status)},
+            {"playbook", started.value("playbook", "")},
+            {"playbook_file", started.value("playbook_file", "")},
+            {"version", started.value("version", "")},
+            {"env", started.value("env", "")},
+            {"previous_version", string_or_null(started.value("previous_version", ""))},
+            {"actor", started.value("actor", "")},
+            {"started_at", started.value("time", "")},
+            {"finished_at", string_or_null(state.finished_at)},
+            {"failed_step", string_or_null(state.failed_step)},
+            {"reason", string_or_null(state.failure_reason)},
+            {"completed", state.completed},
+            {"steps", std::move(steps)},
+            {"rollback", std::move(rollback)}};
+}
+
+void print_run_report(Context& context, const Playbook& playbook, const RunState& state) {
+    if (context.json) {
+        print_json(*context.out, to_json(state));
+        return;
+    }
+    Table table({"STEP", "KIND", "STATUS", "DETAIL"});
+    for (const auto& step : playbook.steps) {
+        auto record = state.steps.find(step.name);
+        auto status = record == state.steps.end() ? std::string("not run") : record->second.status;
+        table.add_row({step.name, std::string(to_string(step.kind)),
+                       colorize(status, status_color(status), context.color),
+                       record == state.steps.end() ? "" : record->second.message});
+    }
+    for (const auto& name : state.rollback_order) {
+        const auto& record = state.rollback.at(name);
+        table.add_row({name, "rollback",
+                       colorize(record.status, status_color(record.status), context.color),
+                       record.message});
+    }
+    table.render(*context.out, context.color);
+    auto status = std::string(to_string(state.status));
+    *context.out << fmt::format("\nrun {}: {}{}\n", state.run_id,
+                                colorize(status, status_color(status), context.color),
+                                state.failure_reason.empty() ? "" : " — " + state.failure_reason);
+    if (state.status == RunStatus::paused)
+        *context.out << fmt::format(
+            "continue with `release-manager resume {}` or go back with `release-manager rollback "
+            "{}`\n",
+            state.run_id, state.started.value("env", ""));
+}
+
+}  // namespace launchkit::playbook

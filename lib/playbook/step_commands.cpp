@@ -1,0 +1,147 @@
+// run, probe, checklist, wait, approve and notify steps.
+#include <iostream>
+#include <regex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "playbook/notification.h"
+#include "playbook/step_executor.h"
+#include "probe/checklist_parser.h"
+#include "probe/checklist_runner.h"
+#include "util/duration.h"
+#include "util/process.h"
+#include "util/strings.h"
+
+namespace launchkit::playbook {
+namespace {
+
+// The runbooks' `expected:` words (seed 002's pre-deployment checks).
+void judge_expectation(const std::string& expected, StepOutcome& outcome) {
+    auto stdout_text = outcome.outputs.value("stdout", "");
+    if (expected == "empty") {
+        if (outcome.succeeded && !stdout_text.empty()) {
+            outcome.succeeded = false;
+            outcome.message =
+                fmt::format("expected no output, got: {}", util::first_line(stdout_text));
+        }
+    } else if (expected == "no_critical") {
+        // Audit tools exit non-zero for any finding; only critical ones fail this step.
+        static const std::regex critical(R"(\b[1-9][0-9]*\s+critical\b)", std::regex::icase);
+        auto text = stdout_text + "\n" + outcome.outputs.value("stderr_first_line", "");
+        bool found = std::regex_search(text, critical);
+        outcome.succeeded = !found;
+        outcome.message = found ? "critical findings reported" : "no critical findings";
+    }
+}
+
+Result<StepOutcome> run_checks(probe::Checklist checklist, const std::vector<std::string>& tags) {
+    probe::RunOptions options;
+    options.tags = tags;
+    LAUNCHKIT_TRY_ASSIGN(auto selected, probe::select_checks(checklist, options));
+    auto report = probe::run_checks(selected, options);
+    StepOutcome outcome;
+    outcome.succeeded = report.passed();
+    int passed = 0;
+    std::string failures;
+    for (const auto& result : report.results) {
+        if (result.passed) {
+            ++passed;
+        } else if (failures.size() < 400) {
+            failures +=
+                fmt::format("{}{}: {}", failures.empty() ? "" : "; ", result.name, result.detail);
+        }
+    }
+    outcome.outputs["passed"] = passed;
+    outcome.outputs["failed"] = static_cast<int>(report.results.size()) - passed;
+    outcome.message =
+        failures.empty() ? fmt::format("{} checks passed", passed)
+                         : fmt::format("{} of {} checks failed: {}", report.results.size() - passed,
+                                       report.results.size(), failures);
+    return outcome;
+}
+
+Result<StepOutcome> approve(const Step& step, const nlohmann::json& body, StepContext& run) {
+    StepOutcome outcome;
+    auto message = body.value("message", "");
+    if (run.options.approvals.contains(step.name) || run.options.approvals.contains("all")) {
+        outcome.succeeded = true;
+        outcome.outputs["approved_by"] = run.context.actor;
+        outcome.message = fmt::format("approved by {} (--approve)", run.context.actor);
+        return outcome;
+    }
+    if (run.options.interactive) {
+        *run.context.err << fmt::format("{}\nApprove step '{}'? [y/N] ",
+                                        message.empty() ? "Approval needed." : message, step.name)
+                         << std::flush;
+        std::string answer;
+        std::getline(std::cin, answer);
+        outcome.succeeded = answer == "y" || answer == "yes";
+        outcome.outputs["approved_by"] = outcome.succeeded ? run.context.actor : "";
+        outcome.message =
+            outcome.succeeded ? fmt::format("approved by {}", run.context.actor) : "not approved";
+        return outcome;
+    }
+    outcome.message =
+        fmt::format("needs approval: pass --approve {} (no terminal to ask on)", step.name);
+    return outcome;
+}
+
+}  // namespace
+
+Result<StepOutcome> execute_command_step(const Step& step, const nlohmann::json& body,
+                                         StepContext& run) {
+    switch (step.kind) {
+        case StepKind::run: {
+            LAUNCHKIT_TRY_ASSIGN(auto outcome, run_user_command(body, step.name));
+            judge_expectation(body.value("expected", "success"), outcome);
+            return outcome;
+        }
+        case StepKind::probe: {
+            nlohmann::json checklist;
+            if (body.contains("url"))
+                checklist["checks"] = {{{"name", step.name},
+                                        {"http", {{"url", body["url"]}}},
+                                        {"timeout", body.value("timeout", "10s")}}};
+            else
+                checklist["checks"] = body["checks"];
+            // JSON is YAML: the checklist parser validates the expanded checks.
+            LAUNCHKIT_TRY_ASSIGN(auto parsed, probe::parse_checklist(checklist.dump(), step.where));
+            return run_checks(std::move(parsed), {});
+        }
+        case StepKind::checklist: {
+            LAUNCHKIT_TRY_ASSIGN(auto parsed, probe::load_checklist(body.value("file", "")));
+            return run_checks(std::move(parsed), body.value("tags", std::vector<std::string>{}));
+        }
+        case StepKind::wait: {
+            auto duration = util::parse_duration(body.value("duration", ""));
+            if (!duration)
+                return fail(ExitCode::invalid_input, "{}: wait: {}", step.where,
+                            duration.error().message);
+            if (run.sleep)
+                run.sleep(*duration);
+            else
+                std::this_thread::sleep_for(*duration);
+            StepOutcome outcome;
+            outcome.succeeded = true;
+            outcome.message = "waited " + util::format_duration(*duration);
+            return outcome;
+        }
+        case StepKind::approve:
+            return approve(step, body, run);
+        case StepKind::notify: {
+            LAUNCHKIT_TRY(send_notification(body, run));
+            StepOutcome outcome;
+            outcome.succeeded = true;
+            outcome.message = "sent";
+            return outcome;
+        }
+        default:
+            break;
+    }
+    return fail(ExitCode::environment, "{}: no executor for {} steps", step.where,
+                to_string(step.kind));
+}
+
+}  // namespace launchkit::playbook

@@ -1,0 +1,131 @@
+#include "playbook/step_executor.h"
+
+#include <fmt/format.h>
+
+#include "decide/analysis.h"
+#include "decide/metric_series.h"
+#include "util/duration.h"
+#include "util/process.h"
+#include "util/strings.h"
+
+namespace launchkit::playbook {
+
+Result<StepOutcome> run_user_command(const nlohmann::json& command, std::string_view what) {
+    util::ProcessSpec spec;
+    spec.argv = command.at("argv").get<std::vector<std::string>>();
+    spec.working_directory = command.value("working_directory", "");
+    auto environment = command.value("env", nlohmann::json::object());
+    for (const auto& [name, value] : environment.items())
+        spec.environment.emplace_back(name, value.get<std::string>());
+    auto timeout = util::parse_duration(command.value("timeout", "10m"));
+    if (!timeout)
+        return fail(ExitCode::invalid_input, "{}: timeout: {}", what, timeout.error().message);
+    spec.timeout = *timeout;
+    LAUNCHKIT_TRY_ASSIGN(auto result, util::run_process(spec));
+    StepOutcome outcome;
+    outcome.outputs["exit_code"] = result.exit_code;
+    auto stdout_text = std::string(util::trim(result.stdout_text));
+    constexpr size_t kept = 64 * 1024;  // outputs are journaled: keep them bounded
+    if (stdout_text.size() > kept) stdout_text = stdout_text.substr(stdout_text.size() - kept);
+    outcome.outputs["stdout"] = stdout_text;
+    outcome.succeeded = result.exit_code == 0;
+    if (result.timed_out)
+        outcome.message = fmt::format("{} timed out after {}", spec.argv.front(),
+                                      util::format_duration(*timeout));
+    else if (result.exit_code != 0)
+        outcome.message = fmt::format(
+            "{} exited {}{}{}", spec.argv.front(), result.signal ? "on signal " : "",
+            result.signal ? result.signal : result.exit_code,
+            result.stderr_text.empty() ? "" : ": " + util::first_line(result.stderr_text));
+    else
+        outcome.message = fmt::format("{} exited 0", spec.argv.front());
+    outcome.outputs["stderr_first_line"] = util::first_line(result.stderr_text);
+    return outcome;
+}
+
+Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::string_view label) {
+    LAUNCHKIT_TRY_ASSIGN(auto rules, decide::read_decision_rules(gate.rules));
+    decide::AnalysisInputs inputs;
+    if (!gate.baseline.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(inputs.baseline, decide::read_series_file(gate.baseline));
+    }
+    inputs.interval = gate.interval;
+    inputs.count = gate.count;
+    decide::AnalysisHooks hooks;
+    hooks.now = run.context.clock;
+    if (run.sleep) hooks.sleep = run.sleep;
+    auto* err = run.context.err;
+    std::string gate_label(label);
+    hooks.on_measurement = [err, gate_label](int number, int total,
+                                             const std::vector<decide::RuleAnalysis>& rules) {
+        std::string states;
+        for (const auto& rule : rules)
+            if (rule.last())
+                states += fmt::format(" {}={}", rule.rule().name, to_string(rule.last()->phase));
+        *err << fmt::format("  gate {}: measurement {}/{}{}\n", gate_label, number, total, states)
+             << std::flush;
+    };
+    LAUNCHKIT_TRY_ASSIGN(auto decision, decide::run_analysis(rules, inputs, hooks));
+    if (!run.context.json) {
+        *run.context.out << fmt::format("gate {} ({}):\n", gate_label,
+                                        gate.rules.filename().string());
+        decide::print_decision(*run.context.out, decision, run.context.color);
+        *run.context.out << '\n';
+    }
+    *run.context.err << fmt::format("  gate {}: {} — {}\n", gate_label,
+                                    decide::to_string(decision.verdict), decision.reason)
+                     << std::flush;
+    return decision;
+}
+
+Result<StepOutcome> execute_step(const Step& step, StepContext& run) {
+    // A deploy expands its commands itself, once per traffic step or batch (${weight}, ${batch}).
+    if (step.kind == StepKind::deploy) return execute_deploy_step(step, step.body, run);
+    LAUNCHKIT_TRY_ASSIGN(auto body, expand_json(step.body, run.variables));
+    StepOutcome outcome;
+    switch (step.kind) {
+        case StepKind::flag:
+        case StepKind::pause:
+        case StepKind::resume:
+        case StepKind::backup:
+        case StepKind::restore: {
+            LAUNCHKIT_TRY_ASSIGN(outcome, execute_state_step(step, body, run));
+            break;
+        }
+        case StepKind::gate: {
+            LAUNCHKIT_TRY_ASSIGN(auto decision, run_gate(*step.gate, run, step.name));
+            outcome.succeeded = decision.go();
+            outcome.outputs["verdict"] = decide::to_string(decision.verdict);
+            outcome.decision = decide::to_json(decision);
+            outcome.message =
+                fmt::format("{}: {}", decide::to_string(decision.verdict), decision.reason);
+            return outcome;
+        }
+        default: {
+            LAUNCHKIT_TRY_ASSIGN(outcome, execute_command_step(step, body, run));
+            break;
+        }
+    }
+    // A gate on any other step judges it after it ran.
+    if (outcome.succeeded && step.gate) {
+        LAUNCHKIT_TRY_ASSIGN(auto decision, run_gate(*step.gate, run, step.name));
+        outcome.decision = decide::to_json(decision);
+        if (!decision.go()) {
+            outcome.succeeded = false;
+            outcome.message = fmt::format("gate said {}: {}", decide::to_string(decision.verdict),
+                                          decision.reason);
+        }
+    }
+    return outcome;
+}
+
+bool has_implicit_undo(const Step& step, const StepRecord& record) {
+    return step.undo && !record.undo.is_null();
+}
+
+Result<StepOutcome> undo_step(const Step& step, const StepRecord& record, StepContext& run) {
+    if (step.kind == StepKind::deploy) return undo_deploy_step(step, record, run);
+    return undo_state_step(step, record, run);
+}
+
+}  // namespace launchkit::playbook

@@ -1,0 +1,70 @@
+// Running one step of a playbook, and undoing it on rollback. Each kind drives the library (flags,
+// launch controls, backups, probes, decisions) or the user's own commands by argv.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <ostream>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/context.h"
+#include "decide/decision.h"
+#include "playbook/playbook.h"
+#include "playbook/run_journal.h"
+#include "playbook/variables.h"
+
+namespace launchkit::playbook {
+
+// What the command line asked of this run.
+struct RunOptions {
+    std::string strategy{};                // --strategy: overrides deploy steps' strategy
+    std::optional<int> initial_traffic{};  // --initial-traffic: a canary's first weight
+    std::set<std::string> approvals{};     // --approve STEP ("all" approves every step)
+    bool interactive = false;              // stdin and stderr are a terminal: ask
+};
+
+struct StepContext {
+    Context& context;
+    const Playbook& playbook;
+    const RunOptions& options;
+    Variables variables{};
+    nlohmann::json progress = nullptr;  // where a resumed deploy left off
+    // Journals a deploy's progress (fsync'd) so that a resume does not repeat it.
+    std::function<Result<void>(const nlohmann::json&)> save_progress{};
+    std::function<void(std::chrono::milliseconds)> sleep{};
+};
+
+struct StepOutcome {
+    bool succeeded = false;
+    nlohmann::json outputs = nlohmann::json::object();
+    nlohmann::json undo = nullptr;      // what reverting it needs
+    nlohmann::json decision = nullptr;  // a gate's decision
+    std::string message{};              // why it failed, or what it did
+};
+
+// Runs the step; an Error means it could not run at all, which fails it like any failure.
+Result<StepOutcome> execute_step(const Step& step, StepContext& run);
+// Reverts a completed flag, pause, resume or deploy step from its journaled `undo`; nothing to do
+// for other kinds (their rollback is the playbook's rollback list).
+bool has_implicit_undo(const Step& step, const StepRecord& record);
+Result<StepOutcome> undo_step(const Step& step, const StepRecord& record, StepContext& run);
+
+// Kind-specific parts, one file each.
+Result<StepOutcome> execute_command_step(const Step& step, const nlohmann::json& body,
+                                         StepContext& run);
+Result<StepOutcome> execute_state_step(const Step& step, const nlohmann::json& body,
+                                       StepContext& run);
+Result<StepOutcome> undo_state_step(const Step& step, const StepRecord& record, StepContext& run);
+Result<StepOutcome> execute_deploy_step(const Step& step, const nlohmann::json& body,
+                                        StepContext& run);
+Result<StepOutcome> undo_deploy_step(const Step& step, const StepRecord& record, StepContext& run);
+
+// Runs a gate's analysis and prints its decision table (human output) or nothing (--json).
+Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::string_view label);
+// Runs the user's command ({argv, env, timeout, working_directory}); exit code 0 is success.
+Result<StepOutcome> run_user_command(const nlohmann::json& command, std::string_view what);
+
+}  // namespace launchkit::playbook

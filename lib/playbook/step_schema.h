@@ -1,0 +1,32 @@
+// The settings each step kind accepts: checked when the playbook is loaded (file:line:field
+// errors) and normalised to one JSON shape per kind, shorthands expanded (`pause: redemption`,
+// `run: [make, migrate]`, `wait: 30s`) and relative paths made absolute beside the playbook.
+#pragma once
+
+#include <filesystem>
+
+#include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
+
+#include "core/yaml_reader.h"
+#include "playbook/playbook.h"
+
+namespace launchkit::playbook {
+
+// YAML as JSON: scalars keep their type (numbers, booleans, null), maps and lists recursively.
+nlohmann::json yaml_to_json(const YAML::Node& node);
+
+Result<nlohmann::json> read_step_body(const YamlReader& reader, const YAML::Node& node,
+                                      const std::string& field, StepKind kind,
+                                      const std::filesystem::path& directory);
+
+// `gate: {rules, interval, count, baseline}` on a step or as a step of its own.
+Result<GateSpec> read_gate(const YamlReader& reader, const YAML::Node& node,
+                           const std::string& field, const std::filesystem::path& directory);
+
+// A command as the steps write it: {argv, env, timeout, working_directory} or just the argv list.
+Result<nlohmann::json> read_command(const YamlReader& reader, const YAML::Node& node,
+                                    const std::string& field,
+                                    const std::filesystem::path& directory);
+
+}  // namespace launchkit::playbook

@@ -1,0 +1,146 @@
+// flag, pause, resume, backup and restore steps, and undoing the first three from what the
+// journal recorded about the state before.
+#include <fmt/format.h>
+
+#include "backup/backup_operations.h"
+#include "backup/backup_repository.h"
+#include "backup/backup_source.h"
+#include "flags/flag_repository.h"
+#include "flags/launch_control.h"
+#include "playbook/step_executor.h"
+#include "store/open_store.h"
+
+namespace launchkit::playbook {
+namespace {
+
+std::string change_reason(const StepContext& run, const std::string& step) {
+    return fmt::format("playbook {} run {} step {}", run.playbook.name, run.variables.at("run_id"),
+                       step);
+}
+
+Result<StepOutcome> set_flag(StepContext& run, const std::string& step_name,
+                             const std::string& flag, const std::string& environment, bool enabled,
+                             std::optional<int> rollout) {
+    LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(run.context));
+    auto note = store::change_note(run.context, change_reason(run, step_name));
+    LAUNCHKIT_TRY_ASSIGN(auto change, flags::modify_flag(
+                                          *store, flag,
+                                          [&](flags::Flag& edited) -> Result<void> {
+                                              auto current = edited.in(environment);
+                                              flags::set_environment_state(
+                                                  edited, environment, enabled,
+                                                  rollout.value_or(current.rollout), note);
+                                              return {};
+                                          },
+                                          note));
+    auto before = change.before.in(environment);
+    auto after = change.after.in(environment);
+    StepOutcome outcome;
+    outcome.succeeded = true;
+    outcome.outputs = {{"enabled", after.enabled}, {"rollout", after.rollout}};
+    outcome.undo = {{"flag", flag},
+                    {"env", environment},
+                    {"enabled", before.enabled},
+                    {"rollout", before.rollout}};
+    outcome.message = fmt::format("{} in {}: {} {}% (was {} {}%)", flag, environment,
+                                  after.enabled ? "enabled" : "disabled", after.rollout,
+                                  before.enabled ? "enabled" : "disabled", before.rollout);
+    return outcome;
+}
+
+Result<StepOutcome> set_launch_control(StepContext& run, const std::string& step_name,
+                                       const std::string& control, bool pause,
+                                       const std::string& reason) {
+    LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(run.context));
+    auto note =
+        store::change_note(run.context, reason.empty() ? change_reason(run, step_name) : reason);
+    flags::LaunchChange change;
+    if (pause) {
+        LAUNCHKIT_TRY_ASSIGN(change, flags::pause_launch_control(*store, control, note, true));
+    } else {
+        LAUNCHKIT_TRY_ASSIGN(change, flags::resume_launch_control(*store, control, note));
+    }
+    StepOutcome outcome;
+    outcome.succeeded = true;
+    outcome.outputs = {{"was_paused", change.before.paused}};
+    outcome.undo = {{"control", control}, {"paused", change.before.paused}};
+    outcome.message = fmt::format("{} {}{}", control, change.after.paused ? "paused" : "running",
+                                  change.changed ? "" : " (already)");
+    return outcome;
+}
+
+}  // namespace
+
+Result<StepOutcome> execute_state_step(const Step& step, const nlohmann::json& body,
+                                       StepContext& run) {
+    switch (step.kind) {
+        case StepKind::flag: {
+            auto environment = body.value("env", "");
+            if (environment.empty()) environment = run.variables.at("env");
+            std::optional<int> rollout;
+            if (body.contains("rollout")) rollout = body["rollout"].get<int>();
+            return set_flag(run, step.name, body.at("name").get<std::string>(), environment,
+                            body.value("state", "enabled") == "enabled", rollout);
+        }
+        case StepKind::pause:
+        case StepKind::resume:
+            return set_launch_control(run, step.name, body.at("control").get<std::string>(),
+                                      step.kind == StepKind::pause, body.value("reason", ""));
+        case StepKind::backup: {
+            LAUNCHKIT_TRY_ASSIGN(auto source,
+                                 backup::resolve_backup_source(body.at("source").get<std::string>(),
+                                                               run.context.config));
+            backup::CreateOptions options;
+            options.tag = body.value("tag", "");
+            auto labels = body.value("labels", nlohmann::json::object());
+            for (const auto& [key, value] : labels.items())
+                options.labels[key] = value.is_string() ? value.get<std::string>() : value.dump();
+            options.labels["run"] = run.variables.at("run_id");
+            LAUNCHKIT_TRY_ASSIGN(auto created, backup::create_backup(run.context, source, options));
+            StepOutcome outcome;
+            outcome.succeeded = true;
+            outcome.outputs = {{"id", created.manifest.id}};
+            outcome.message =
+                fmt::format("backup {} of {}", created.manifest.id, created.manifest.source);
+            return outcome;
+        }
+        case StepKind::restore: {
+            auto repository = backup::BackupRepository::in_state_dir(run.context.state_dir);
+            LAUNCHKIT_TRY_ASSIGN(auto manifest,
+                                 repository.find(body.at("backup").get<std::string>()));
+            backup::RestoreOptions options;
+            options.to = body.value("to", "");
+            options.safety_backup = body.value("safety_backup", true);
+            LAUNCHKIT_TRY_ASSIGN(auto restored,
+                                 backup::restore_backup(run.context, manifest, options));
+            StepOutcome outcome;
+            outcome.succeeded = true;
+            outcome.outputs = {{"id", restored.id},
+                               {"safety_backup", restored.safety_backup_id.value_or("")}};
+            outcome.message = fmt::format("restored {} to {}", restored.id, restored.target);
+            return outcome;
+        }
+        default:
+            break;
+    }
+    return fail(ExitCode::environment, "{}: no executor for {} steps", step.where,
+                to_string(step.kind));
+}
+
+Result<StepOutcome> undo_state_step(const Step& step, const StepRecord& record, StepContext& run) {
+    const auto& undo = record.undo;
+    if (step.kind == StepKind::flag)
+        return set_flag(run, "undo:" + step.name, undo.at("flag").get<std::string>(),
+                        undo.at("env").get<std::string>(), undo.at("enabled").get<bool>(),
+                        undo.at("rollout").get<int>());
+    if (step.kind == StepKind::pause || step.kind == StepKind::resume)
+        return set_launch_control(run, "undo:" + step.name, undo.at("control").get<std::string>(),
+                                  undo.at("paused").get<bool>(),
+                                  fmt::format("rollback of run {}", run.variables.at("run_id")));
+    StepOutcome nothing;
+    nothing.succeeded = true;
+    nothing.message = "nothing to undo";
+    return nothing;
+}
+
+}  // namespace launchkit::playbook

@@ -1,0 +1,333 @@
+// End-to-end tests of `release-manager deploy`, `resume`, `rollback` and `runs`: real executables,
+// a real local HTTP service whose /metrics the test controls, and the state directory's flags,
+// launch controls, journal and ledger checked afterwards.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "support/metrics_server.h"
+#include "support/state_fixture.h"
+#include "support/temp_dir.h"
+#include "util/file_io.h"
+
+using launchkit::testing::MetricsServer;
+using launchkit::testing::StateFixture;
+using launchkit::testing::TempDir;
+
+namespace {
+
+// A service whose error rate depends on the canary's traffic weight, set through /weight/N.
+struct CanaryService {
+    MetricsServer server;
+    std::atomic<int> weight{0};
+    std::atomic<int> bad_from{1000};  // weights at or above this serve errors
+    std::vector<int> weights_seen;
+    std::mutex mutex;
+
+    CanaryService() {
+        publish();
+        server.on_request([this](const std::string& path) {
+            if (!path.starts_with("/weight/")) return;
+            weight = std::stoi(path.substr(8));
+            {
+                std::lock_guard lock(mutex);
+                weights_seen.push_back(weight);
+            }
+            publish();
+        });
+    }
+    void publish() {
+        double error_rate = weight >= bad_from ? 0.12 : 0.01;
+        server.set("/metrics", fmt::format("# TYPE http_error_ratio gauge\nhttp_error_ratio {}\n"
+                                           "canary_weight {}\n",
+                                           error_rate, weight.load()));
+    }
+    std::vector<int> seen() {
+        std::lock_guard lock(mutex);
+        return weights_seen;
+    }
+};
+
+std::string diagnose() {
+    return std::string(LAUNCHKIT_BIN_DIR) + "/diagnose";
+}
+
+// The issue's example playbook, with the traffic change made through the service.
+void write_canary_playbook(const TempDir& dir, const CanaryService& service) {
+    dir.write("rules/canary.yaml", fmt::format(R"(
+sources:
+  app: {{prometheus_text: "{}"}}
+metrics:
+  error_rate: {{source: app, select: http_error_ratio}}
+thresholds:
+  - {{name: error-rate, metric: error_rate, fail_when: "> 5%"}}
+analysis: {{interval: 10ms, count: 2}}
+)",
+                                               service.server.url("/metrics")));
+    dir.write("playbook.yaml", fmt::format(R"(apiVersion: launchkit/v1
+name: api-canary
+vars: {{service: api}}
+steps:
+  - name: backup-config
+    backup: {{source: "dir:config", tag: "pre-${{version}}"}}
+  - name: new-checkout-on
+    flag: {{name: new-checkout, state: enabled}}
+  - name: pause-redemption
+    pause: {{control: redemption, reason: "deploying ${{service}} ${{version}}"}}
+  - name: migrate
+    run: {{argv: [sh, -c, "echo migrated-${{version}} > config/schema"], timeout: 1m}}
+    on_failure: rollback
+  - name: canary
+    deploy:
+      strategy: canary
+      steps: [5, 25, 50, 100]
+      set_weight: {{argv: ["{0}", probe, "{1}/weight/${{weight}}"]}}
+    gate: {{rules: rules/canary.yaml}}
+    on_failure: rollback
+  - name: resume-redemption
+    resume: redemption
+rollback:
+  - name: restore-config
+    restore: {{backup: "${{steps.backup-config.id}}", safety_backup: false}}
+  - name: announce
+    notify: {{template: rollback, to: {{file: announcements.txt}}}}
+)",
+                                           diagnose(), service.server.url("")));
+    dir.write("config/schema", "v1\n");
+}
+
+}  // namespace
+
+TEST_CASE("a canary whose error rate rises after the second traffic step is rolled back",
+          "[cli][playbook]") {
+    StateFixture fixture;
+    CanaryService service;
+    service.bad_from = 25;
+    TempDir dir;
+    write_canary_playbook(dir, service);
+    REQUIRE(fixture.flags({"create", "new-checkout"}).exit_code == 0);
+    auto playbook = (dir.path() / "playbook.yaml").string();
+    // Something ran there before, so the rollback has a version to record.
+    REQUIRE(fixture.run("release-manager", {"rollback", "production", "5.0.0"}).exit_code == 0);
+
+    auto result = fixture.run(
+        "release-manager", {"deploy", "5.1.0", "production", "--playbook", playbook, "--strategy",
+                            "canary", "--initial-traffic", "5", "--json"});
+    INFO(result.stderr_text);
+    CHECK(result.exit_code == 1);
+    auto run = nlohmann::json::parse(result.stdout_text);
+    CHECK(run["status"] == "rolled_back");
+    CHECK(run["failed_step"] == "canary");
+    CHECK_THAT(run["reason"].get<std::string>(),
+               Catch::Contains("gate at canary@25% said rollback") &&
+                   Catch::Contains("error-rate: 1 failed measurement"));
+    // Traffic went 5 → 25, the gate said no, and it was taken back to 0.
+    CHECK(service.seen() == std::vector<int>{5, 25, 0});
+    CHECK(service.weight == 0);
+    // Flags, launch controls and the config are as they were before the deploy.
+    // `get` exits 1 for a flag that is off.
+    auto flags =
+        fixture.run_json("feature-flags", {"get", "new-checkout", "--env", "production"}, {}, 1);
+    CHECK(flags["enabled"] == false);
+    auto controls = fixture.run_json("launchctl", {"status", "redemption"});
+    CHECK(controls["state"] == "running");
+    CHECK(*launchkit::util::read_file(dir.path() / "config/schema") == "v1\n");
+    CHECK_THAT(
+        *launchkit::util::read_file(dir.path() / "announcements.txt"),
+        Catch::Contains("[URGENT] System Rollback") && Catch::Contains("Failed step: canary"));
+    // The rollback ran in reverse order of what completed, each journaled.
+    std::vector<std::string> rollback;
+    for (const auto& step : run["rollback"]) rollback.push_back(step["step"]);
+    CHECK(rollback == std::vector<std::string>{"undo:canary", "undo:pause-redemption",
+                                               "undo:new-checkout-on", "restore-config",
+                                               "announce"});
+    // The gate's decision is in the journal with its numbers.
+    auto canary = run["steps"][4];
+    CHECK(canary["step"] == "canary");
+    CHECK(canary["decision"]["verdict"] == "rollback");
+    CHECK(canary["decision"]["thresholds"][0]["value"] == 0.12);
+    CHECK(canary["decision"]["thresholds"][0]["threshold"] == 0.05);
+    // The ledger says production runs 5.0.0 again, rolled back.
+    auto history = fixture.run_json("release-manager", {"history", "--env", "production"});
+    REQUIRE(history.size() == 2);
+    CHECK(history[0]["event"] == "rolled_back");
+    CHECK(history[0]["version"] == "5.0.0");
+    CHECK_THAT(history[0]["note"].get<std::string>(), Catch::Contains("gate at canary@25%"));
+}
+
+TEST_CASE("a healthy canary is promoted and recorded as deployed", "[cli][playbook]") {
+    StateFixture fixture;
+    CanaryService service;
+    TempDir dir;
+    write_canary_playbook(dir, service);
+    REQUIRE(fixture.flags({"create", "new-checkout"}).exit_code == 0);
+    auto result = fixture.run("release-manager", {"deploy", "5.1.0", "staging", "--playbook",
+                                                  (dir.path() / "playbook.yaml").string()});
+    INFO(result.stdout_text << result.stderr_text);
+    CHECK(result.exit_code == 0);
+    CHECK(service.seen() == std::vector<int>{5, 25, 50, 100});
+    CHECK_THAT(result.stdout_text, Catch::Contains("gate canary@50% (canary.yaml):") &&
+                                       Catch::Contains("verdict: promote") &&
+                                       Catch::Contains("succeeded"));
+    CHECK(fixture.run_json("feature-flags",
+                           {"get", "new-checkout", "--env", "staging"})["enabled"] == true);
+    CHECK(fixture.run_json("launchctl", {"status", "redemption"})["state"] == "running");
+    CHECK(*launchkit::util::read_file(dir.path() / "config/schema") == "migrated-5.1.0\n");
+    auto status = fixture.run("release-manager", {"status", "5.1.0", "--env", "staging"});
+    CHECK(status.exit_code == 0);
+    auto runs = fixture.run_json("release-manager", {"runs"});
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0]["status"] == "succeeded");
+    CHECK(runs[0]["previous_version"].is_null());
+
+    // `rollback` is the fast way back: no analysis, undo everything the run did.
+    auto back = fixture.run("release-manager",
+                            {"rollback", "staging", "5.0.0", "--reason", "customer reports"});
+    INFO(back.stdout_text << back.stderr_text);
+    CHECK(back.exit_code == 1);  // the run ended rolled back: not a deploy
+    CHECK(service.weight == 0);
+    CHECK(fixture.run_json("feature-flags", {"get", "new-checkout", "--env", "staging"}, {},
+                           1)["enabled"] == false);
+    auto history = fixture.run_json("release-manager", {"history", "--env", "staging"});
+    CHECK(history[0]["event"] == "rolled_back");
+    CHECK(history[0]["version"] == "5.0.0");
+}
+
+TEST_CASE("a runner killed mid-run resumes without repeating finished steps", "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    dir.write("playbook.yaml", R"(apiVersion: launchkit/v1
+name: killed
+steps:
+  - name: first
+    run: [sh, -c, "echo once >> first.log"]
+  - name: flag-on
+    flag: {name: dark-mode, state: enabled, rollout: 20}
+  - name: crash
+    run: [sh, -c, "if [ ! -e crashed ]; then touch crashed; kill -9 $PPID; sleep 5; fi"]
+  - name: last
+    run: [sh, -c, "echo done >> last.log"]
+)");
+    REQUIRE(fixture.flags({"create", "dark-mode"}).exit_code == 0);
+    auto killed = fixture.run("release-manager", {"deploy", "1.0.0", "qa", "--playbook",
+                                                  (dir.path() / "playbook.yaml").string()});
+    CHECK(killed.signal == 9);
+    auto runs = fixture.run_json("release-manager", {"runs"});
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0]["status"] == "running");
+    auto run_id = runs[0]["run_id"].get<std::string>();
+    auto resumed = fixture.run("release-manager", {"resume", run_id});
+    INFO(resumed.stdout_text << resumed.stderr_text);
+    CHECK(resumed.exit_code == 0);
+    CHECK_THAT(resumed.stderr_text,
+               Catch::Contains("resuming run " + run_id + " (2 finished steps)"));
+    CHECK(*launchkit::util::read_file(dir.path() / "first.log") == "once\n");
+    CHECK(*launchkit::util::read_file(dir.path() / "last.log") == "done\n");
+    auto shown = fixture.run_json("release-manager", {"runs", run_id});
+    CHECK(shown["status"] == "succeeded");
+    CHECK(shown["steps"].size() == 4);
+    // Resuming a finished run does nothing.
+    CHECK(fixture.run("release-manager", {"resume", run_id}).exit_code == 0);
+    CHECK(*launchkit::util::read_file(dir.path() / "last.log") == "done\n");
+}
+
+TEST_CASE("a second concurrent deploy to the same environment is refused", "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    dir.write("slow.yaml", R"(apiVersion: launchkit/v1
+name: slow
+steps:
+  - name: started
+    run: [touch, started]
+  - name: slow
+    run: [sleep, "3"]
+)");
+    auto playbook = (dir.path() / "slow.yaml").string();
+    launchkit::util::ProcessResult first;
+    std::thread runner([&] {
+        first = fixture.run("release-manager",
+                            {"deploy", "1.0.0", "production", "--playbook", playbook});
+    });
+    for (int i = 0; i < 200 && !std::filesystem::exists(dir.path() / "started"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto second =
+        fixture.run("release-manager", {"deploy", "1.0.1", "production", "--playbook", playbook});
+    auto other_environment =
+        fixture.run("release-manager", {"deploy", "1.0.1", "staging", "--playbook", playbook});
+    runner.join();
+    CHECK(first.exit_code == 0);
+    CHECK(second.exit_code == 1);
+    CHECK_THAT(second.stderr_text,
+               Catch::Contains("another deploy to production is in progress (run ") &&
+                   Catch::Contains("by oncall"));
+    CHECK(other_environment.exit_code == 0);
+}
+
+TEST_CASE("malformed playbooks are rejected before anything runs", "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    auto check_refused = [&](const std::string& yaml, const std::string& expected) {
+        dir.write("bad.yaml", yaml);
+        auto result = fixture.run("release-manager", {"deploy", "1.0.0", "qa", "--playbook",
+                                                      (dir.path() / "bad.yaml").string()});
+        INFO(yaml);
+        CHECK(result.exit_code == 2);
+        CHECK_THAT(result.stderr_text, Catch::Contains(expected));
+        CHECK_FALSE(std::filesystem::exists(dir.path() / "side-effect"));
+        CHECK_FALSE(std::filesystem::exists(fixture.state.path() / "runs"));
+    };
+    std::string head =
+        "apiVersion: launchkit/v1\nname: bad\nsteps:\n  - {name: touch, run: [touch, "
+        "side-effect]}\n";
+    check_refused(head + "  - {name: deploy-it, deplyo: {strategy: canary}}\n",
+                  "bad.yaml:5: steps[1].deplyo: unknown step kind");
+    check_refused(
+        head + "  - {name: a, run: [true], needs: [b]}\n  - {name: b, run: [true], needs: [a]}\n",
+        "`needs` form a cycle: a → b → a");
+    check_refused(head + "  - {name: a, run: [echo, \"${release}\"]}\n",
+                  "steps.a: ${release} is not defined");
+    check_refused(head + "  - {name: a, run: [echo, \"${steps.touch.id}\"]}\n",
+                  "${steps.touch.id} is not defined (run steps leave: exit_code, status, stdout)");
+    check_refused("apiVersion: launchkit/v2\nname: bad\nsteps: []\n",
+                  "apiVersion: expected launchkit/v1");
+    check_refused(head + "  - {name: c, deploy: {strategy: canary}}\n",
+                  "a canary needs set_weight");
+}
+
+TEST_CASE("approve steps need --approve without a terminal; plan changes nothing",
+          "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    dir.write("approve.yaml", R"(apiVersion: launchkit/v1
+name: gated
+steps:
+  - name: go-ahead
+    approve: "Deploy ${version} to ${env}?"
+    on_failure: pause
+  - name: after
+    run: [touch, after]
+)");
+    auto playbook = (dir.path() / "approve.yaml").string();
+    auto plan = fixture.run_json("release-manager",
+                                 {"plan", playbook, "--version", "2.0.0", "--env", "prod"});
+    CHECK(plan["steps"][0]["settings"]["message"] == "Deploy 2.0.0 to prod?");
+    CHECK_FALSE(std::filesystem::exists(fixture.state.path() / "runs"));
+    auto paused =
+        fixture.run("release-manager", {"deploy", "2.0.0", "prod", "--playbook", playbook});
+    CHECK(paused.exit_code == 1);
+    CHECK_THAT(paused.stdout_text, Catch::Contains("needs approval: pass --approve go-ahead") &&
+                                       Catch::Contains("release-manager resume"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "after"));
+    auto run_id = fixture.run_json("release-manager", {"runs"})[0]["run_id"].get<std::string>();
+    auto approved = fixture.run("release-manager", {"resume", run_id, "--approve", "go-ahead"});
+    CHECK(approved.exit_code == 0);
+    CHECK(std::filesystem::exists(dir.path() / "after"));
+    auto shown = fixture.run_json("release-manager", {"runs", run_id});
+    CHECK(shown["steps"][0]["outputs"]["approved_by"] == "oncall");
+}
