@@ -27,6 +27,10 @@ void add_deploy_command(launchkit::CommandLine& cli) {
     command->add_option("--approve", options->approvals,
                         "Approve this approve: step without asking (repeatable; 'all')");
     command->add_option("--tag-prefix", options->tag_prefix, "Component's tag prefix");
+    command->add_flag("--force", options->force,
+                      "Deploy although a required environment has not had this version "
+                      "(needs --reason; audited)");
+    command->add_option("--reason", options->reason, "Why, with --force");
     command->footer(
         "Example (seed 002's canary):\n"
         "  release-manager deploy 5.1.0 production --playbook playbooks/api-canary.yaml "

@@ -1,5 +1,6 @@
 #include "core/config.h"
 #include "core/config_backups.h"
+#include "core/config_environments.h"
 
 #include <cstdlib>
 #include <set>
@@ -112,7 +113,8 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
         return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",
                     source.string());
     LAUNCHKIT_TRY(reject_unknown_keys(
-        root, source, "", {"state_dir", "checklist", "slo_rules", "release", "flags", "backups"}));
+        root, source, "",
+        {"state_dir", "checklist", "slo_rules", "release", "flags", "backups", "environments"}));
 
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
@@ -130,6 +132,10 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (root["flags"]) LAUNCHKIT_TRY(parse_flags_section(root["flags"], source, config.flags));
     if (root["backups"]) {
         LAUNCHKIT_TRY_ASSIGN(config.backups, parse_backups_section(root["backups"], source));
+    }
+    if (root["environments"]) {
+        LAUNCHKIT_TRY_ASSIGN(config.environments,
+                             parse_environments_section(root["environments"], source));
     }
     return config;
 }

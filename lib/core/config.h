@@ -39,6 +39,13 @@ struct BackupSourceConfig {
     std::string where;                      // "launchkit.yaml:12", for error messages
 };
 
+// One environment of the promotion path (the `environments:` section).
+struct EnvironmentConfig {
+    std::vector<std::string> required_environments;  // deployed to these first
+    bool approval = false;  // a deploy needs --approve deploy or a yes at a terminal
+    std::string where;      // "launchkit.yaml:12"
+};
+
 struct Config {
     std::filesystem::path source;  // the file it was read from; empty when none was found
     std::optional<std::filesystem::path> state_dir;  // absolute (resolved against the file's dir)
@@ -46,7 +53,8 @@ struct Config {
     std::optional<std::filesystem::path> slo_rules;  // `diagnose slo`'s default; absolute
     ReleaseConfig release;
     FlagsConfig flags;
-    std::map<std::string, BackupSourceConfig> backups;  // by name
+    std::map<std::string, BackupSourceConfig> backups;      // by name
+    std::map<std::string, EnvironmentConfig> environments;  // by name
 };
 
 // A path written in the configuration: relative paths mean "beside the configuration file", not

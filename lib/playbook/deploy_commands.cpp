@@ -1,5 +1,6 @@
 #include "playbook/deploy_commands.h"
 
+#include <algorithm>
 #include <regex>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "core/output.h"
 #include "playbook/playbook_parser.h"
 #include "playbook/playbook_runner.h"
+#include "playbook/promotion.h"
 #include "playbook/run_report.h"
 #include "util/file_io.h"
 #include "util/file_lock.h"
@@ -80,8 +82,11 @@ Result<void> record_outcome(Context& context, const RunState& state) {
     auto prefix = started.value("tag_prefix", context.config.release.tag_prefix);
     auto environment = started.value("env", "");
     if (state.status == RunStatus::succeeded)
-        return ledger.record_deploy(started.value("version", ""), prefix, environment,
-                                    context.actor, time);
+        return ledger.record_deploy(
+            started.value("version", ""), prefix, environment, context.actor, time,
+            started.contains("forced") ? fmt::format("run {} (forced: {})", state.run_id,
+                                                     started["forced"].value("reason", ""))
+                                       : fmt::format("run {}", state.run_id));
     if (state.status == RunStatus::rolled_back) {
         auto previous = started.value("previous_version", "");
         if (previous.empty()) return {};  // nothing ran there before: no version to record
@@ -131,8 +136,20 @@ Result<ExitCode> run_deploy(Context& context, const DeployOptions& options) {
     std::string previous;
     for (const auto& entry : version::current_deployments(entries, prefix))
         if (entry.environment == options.environment) previous = entry.version;
+    PromotionRequest promotion{options.version,
+                               options.environment,
+                               prefix,
+                               std::find(options.approvals.begin(), options.approvals.end(),
+                                         "deploy") != options.approvals.end() ||
+                                   std::find(options.approvals.begin(), options.approvals.end(),
+                                             "all") != options.approvals.end(),
+                               isatty(STDIN_FILENO) && isatty(STDERR_FILENO),
+                               options.force,
+                               options.reason};
+    LAUNCHKIT_TRY_ASSIGN(auto promoted, check_promotion(context, promotion, entries));
     LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
     RunJournal journal(context.state_dir, new_run_id());
+    LAUNCHKIT_TRY(audit_forced_promotion(context, promotion, promoted, journal.run_id()));
     auto started = nlohmann::json{{"event", "run_started"},
                                   {"time", util::format_rfc3339(context.now())},
                                   {"run_id", journal.run_id()},
@@ -149,6 +166,8 @@ Result<ExitCode> run_deploy(Context& context, const DeployOptions& options) {
                                   {"strategy_override", options.strategy},
                                   {"approvals", options.approvals}};
     if (options.initial_traffic) started["initial_traffic"] = *options.initial_traffic;
+    if (promoted.forced)
+        started["forced"] = {{"reason", options.reason}, {"skipped", promoted.missing}};
     LAUNCHKIT_TRY(journal.append(started));
     *context.err << fmt::format("run {}: {} {} to {} (was {})\n", journal.run_id(), playbook.name,
                                 options.version, options.environment,

@@ -20,6 +20,8 @@ struct DeployOptions {
     std::optional<int> initial_traffic{};
     std::vector<std::string> approvals{};  // --approve STEP (repeatable; "all")
     std::string tag_prefix{};              // empty: the config's release.tag_prefix
+    bool force = false;                    // skip the promotion requirement (audited)
+    std::string reason{};                  // why, with --force
 };
 
 struct PlanOptions {

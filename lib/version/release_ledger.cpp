@@ -113,13 +113,14 @@ Result<std::vector<LedgerEntry>> ReleaseLedger::read() const {
 
 Result<void> ReleaseLedger::record_deploy(const std::string& version, const std::string& tag_prefix,
                                           const std::string& environment, const std::string& actor,
-                                          const std::string& time) const {
+                                          const std::string& time, const std::string& note) const {
     return append(LedgerEntry{.time = time,
                               .event = LedgerEvent::deployed,
                               .version = version,
                               .tag_prefix = tag_prefix,
                               .environment = environment,
-                              .actor = actor});
+                              .actor = actor,
+                              .note = note});
 }
 
 Result<void> ReleaseLedger::record_rollback(const std::string& version,

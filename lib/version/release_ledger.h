@@ -47,7 +47,7 @@ class ReleaseLedger {
     // Records that `version` now runs in `environment` (a deploy) or was rolled back to.
     Result<void> record_deploy(const std::string& version, const std::string& tag_prefix,
                                const std::string& environment, const std::string& actor,
-                               const std::string& time) const;
+                               const std::string& time, const std::string& note = "") const;
     Result<void> record_rollback(const std::string& version, const std::string& tag_prefix,
                                  const std::string& environment, const std::string& actor,
                                  const std::string& time, const std::string& reason) const;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "store/file_store.h"
 #include "support/metrics_server.h"
 #include "support/state_fixture.h"
 #include "support/temp_dir.h"
@@ -330,4 +331,54 @@ steps:
     CHECK(std::filesystem::exists(dir.path() / "after"));
     auto shown = fixture.run_json("release-manager", {"runs", run_id});
     CHECK(shown["steps"][0]["outputs"]["approved_by"] == "oncall");
+}
+
+TEST_CASE("promotion: production requires staging first and an approval; --force is audited",
+          "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    dir.write("launchkit.yaml", R"(environments:
+  staging: {}
+  production: {requires: [staging], approval: true}
+)");
+    dir.write("ship.yaml",
+              "apiVersion: launchkit/v1\nname: ship\nsteps:\n  - {name: go, run: [true]}\n");
+    auto config = (dir.path() / "launchkit.yaml").string();
+    auto playbook = (dir.path() / "ship.yaml").string();
+    auto deploy = [&](std::vector<std::string> arguments) {
+        arguments.insert(arguments.begin(), {"--config", config, "deploy"});
+        arguments.insert(arguments.end(), {"--playbook", playbook});
+        return fixture.run("release-manager", arguments);
+    };
+    auto refused = deploy({"5.1.0", "production", "--approve", "deploy"});
+    CHECK(refused.exit_code == 1);
+    CHECK_THAT(
+        refused.stderr_text,
+        Catch::Contains("5.1.0 has not been deployed to staging yet; production requires it") &&
+            Catch::Contains("launchkit.yaml:3"));
+    CHECK_FALSE(std::filesystem::exists(fixture.state.path() / "runs"));
+    CHECK(deploy({"5.1.0", "staging"}).exit_code == 0);
+    auto unapproved = deploy({"5.1.0", "production"});
+    CHECK(unapproved.exit_code == 1);
+    CHECK_THAT(unapproved.stderr_text,
+               Catch::Contains("production needs approval") && Catch::Contains("--approve deploy"));
+    CHECK(deploy({"5.1.0", "production", "--approve", "deploy"}).exit_code == 0);
+
+    CHECK(deploy({"5.2.0", "production", "--approve", "deploy", "--force"}).exit_code == 2);
+    auto forced = deploy({"5.2.0", "production", "--approve", "deploy", "--force", "--reason",
+                          "hotfix for incident 42"});
+    CHECK(forced.exit_code == 0);
+    CHECK_THAT(forced.stderr_text, Catch::Contains("warning: forcing 5.2.0 into production"));
+    auto history = fixture.run_json("release-manager", {"history", "--env", "production"});
+    CHECK_THAT(history[0]["note"].get<std::string>(),
+               Catch::Contains("forced: hotfix for incident 42"));
+    // The store's hash-chained audit log holds the forced promotion with who and why.
+    launchkit::store::FileStore store(fixture.store_dir());
+    auto audit = store.audit("audit/forced/");
+    REQUIRE(audit);
+    REQUIRE(audit->size() == 1);
+    CHECK((*audit)[0].note.reason == "hotfix for incident 42");
+    CHECK((*audit)[0].note.actor == "oncall");
+    CHECK((*audit)[0].changes[0].new_value["skipped"] == nlohmann::json{"staging"});
+    CHECK(store.verify_audit()->intact);
 }

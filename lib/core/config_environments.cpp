@@ -1,0 +1,68 @@
+#include "core/config_environments.h"
+
+#include <functional>
+#include <regex>
+#include <set>
+
+#include "core/yaml_reader.h"
+
+namespace launchkit {
+
+Result<std::map<std::string, EnvironmentConfig>> parse_environments_section(
+    const YAML::Node& node, const std::filesystem::path& source) {
+    YamlReader reader(source.string());
+    if (!node.IsMap())
+        return reader.invalid(node, "environments",
+                              "expected {NAME: {requires: [...], approval: true|false}}");
+    static const std::regex name_pattern(R"(^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$)");
+    std::map<std::string, EnvironmentConfig> environments;
+    std::map<std::string, YAML::Node> nodes;
+    for (const auto& entry : node) {
+        auto name = entry.first.as<std::string>();
+        auto field = "environments." + name;
+        if (!std::regex_match(name, name_pattern))
+            return reader.invalid(entry.first, field,
+                                  "expected a name of letters, digits, '-', '_' and '.'");
+        EnvironmentConfig environment;
+        environment.where = fmt::format("{}:{}", source.string(), entry.first.Mark().line + 1);
+        const auto& settings = entry.second;
+        if (settings && !settings.IsNull()) {
+            if (!settings.IsMap())
+                return reader.invalid(settings, field, "expected {requires: [...], approval: ...}");
+            LAUNCHKIT_TRY(reader.only_keys(settings, field + ".", {"requires", "approval"}));
+            LAUNCHKIT_TRY_ASSIGN(environment.required_environments,
+                                 reader.text_list(settings["requires"], field + ".requires"));
+            if (settings["approval"]) {
+                LAUNCHKIT_TRY_ASSIGN(environment.approval,
+                                     reader.boolean(settings["approval"], field + ".approval"));
+            }
+        }
+        nodes[name] = entry.second;
+        environments[name] = environment;
+    }
+    for (const auto& [name, environment] : environments)
+        for (const auto& required : environment.required_environments)
+            if (!environments.contains(required))
+                return reader.invalid(
+                    nodes[name]["requires"], "environments." + name + ".requires",
+                    fmt::format("'{}' is not declared under environments:", required));
+    // A promotion path that loops can never be satisfied.
+    std::set<std::string> visiting;
+    std::set<std::string> done;
+    std::function<bool(const std::string&)> cyclic = [&](const std::string& name) {
+        if (done.contains(name)) return false;
+        if (!visiting.insert(name).second) return true;
+        for (const auto& required : environments.at(name).required_environments)
+            if (cyclic(required)) return true;
+        visiting.erase(name);
+        done.insert(name);
+        return false;
+    };
+    for (const auto& [name, environment] : environments)
+        if (cyclic(name))
+            return reader.invalid(nodes[name], "environments." + name + ".requires",
+                                  "the requirements form a cycle");
+    return environments;
+}
+
+}  // namespace launchkit

@@ -1,0 +1,21 @@
+// The `environments:` section of launchkit.yaml: the promotion path (seed 002's stages), e.g.
+// `production: {requires: [staging], approval: true}` — a version must have been deployed to
+// staging first, and a person approves the deploy.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/config.h"
+
+namespace launchkit {
+
+// Validates every entry; a required environment must itself be declared, and requirements may
+// not form a cycle.
+Result<std::map<std::string, EnvironmentConfig>> parse_environments_section(
+    const YAML::Node& node, const std::filesystem::path& source);
+
+}  // namespace launchkit

@@ -1,0 +1,38 @@
+// The promotion path before a deploy starts: a version must have been deployed to every
+// environment the target `requires` (seed 002: staging before production), and an environment
+// with `approval: true` needs a person's yes. `--force` with a reason skips the requirement and is
+// written to the store's audit log.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/context.h"
+#include "version/release_ledger.h"
+
+namespace launchkit::playbook {
+
+struct PromotionRequest {
+    std::string version{};
+    std::string environment{};
+    std::string tag_prefix{};
+    bool approved = false;     // --approve deploy (or all)
+    bool interactive = false;  // may ask at the terminal
+    bool force = false;
+    std::string reason{};  // required with force
+};
+
+struct PromotionOutcome {
+    std::vector<std::string> missing{};  // required environments skipped by --force
+    bool forced = false;
+};
+
+// Exit code 1 saying why the deploy may not start; exit code 2 for --force without --reason.
+Result<PromotionOutcome> check_promotion(Context& context, const PromotionRequest& request,
+                                         const std::vector<version::LedgerEntry>& ledger);
+
+// Writes the forced promotion to the store's hash-chained audit log (key audit/forced/RUN_ID).
+Result<void> audit_forced_promotion(Context& context, const PromotionRequest& request,
+                                    const PromotionOutcome& outcome, const std::string& run_id);
+
+}  // namespace launchkit::playbook
