@@ -12,12 +12,13 @@ void add_changelog_command(launchkit::CommandLine& cli);
 void add_status_command(launchkit::CommandLine& cli);
 void add_history_command(launchkit::CommandLine& cli);
 void add_analyze_command(launchkit::CommandLine& cli);
-// Playbook runs: deploy, plan, resume, rollback, runs (deploy.cpp).
+// Playbook runs.
 void add_deploy_command(launchkit::CommandLine& cli);
 void add_plan_command(launchkit::CommandLine& cli);
 void add_resume_command(launchkit::CommandLine& cli);
 void add_rollback_command(launchkit::CommandLine& cli);
 void add_runs_command(launchkit::CommandLine& cli);
+void add_stats_command(launchkit::CommandLine& cli);
 // `backup create|list|show|verify|restore|prune` and the `verify-backup` alias.
 void add_backup_command(launchkit::CommandLine& cli);
 

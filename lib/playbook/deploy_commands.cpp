@@ -74,27 +74,46 @@ RunOptions options_from(const nlohmann::json& started, const std::vector<std::st
     return options;
 }
 
-// Ledger entries for how the run ended; the run id goes in the note.
+// The ledger entry for how the run ended, with its run id and start, for `stats`.
 Result<void> record_outcome(Context& context, const RunState& state) {
-    version::ReleaseLedger ledger(context.state_dir);
     const auto& started = state.started;
-    auto time = util::format_rfc3339(context.now());
-    auto prefix = started.value("tag_prefix", context.config.release.tag_prefix);
-    auto environment = started.value("env", "");
-    if (state.status == RunStatus::succeeded)
-        return ledger.record_deploy(
-            started.value("version", ""), prefix, environment, context.actor, time,
-            started.contains("forced") ? fmt::format("run {} (forced: {})", state.run_id,
-                                                     started["forced"].value("reason", ""))
-                                       : fmt::format("run {}", state.run_id));
-    if (state.status == RunStatus::rolled_back) {
-        auto previous = started.value("previous_version", "");
-        if (previous.empty()) return {};  // nothing ran there before: no version to record
-        return ledger.record_rollback(
-            previous, prefix, environment, context.actor, time,
-            fmt::format("run {}: {}", state.run_id, state.failure_reason));
+    version::LedgerEntry entry;
+    entry.time = util::format_rfc3339(context.now());
+    entry.tag_prefix = started.value("tag_prefix", context.config.release.tag_prefix);
+    entry.environment = started.value("env", "");
+    entry.actor = context.actor;
+    entry.run_id = state.run_id;
+    entry.version = started.value("version", "");
+    entry.started_at = started.value("time", "");
+    entry.outcome = to_string(state.status);
+    switch (state.status) {
+        case RunStatus::succeeded:
+            entry.event = version::LedgerEvent::deployed;
+            entry.note = started.contains("forced")
+                             ? fmt::format("run {} (forced: {})", state.run_id,
+                                           started["forced"].value("reason", ""))
+                             : fmt::format("run {}", state.run_id);
+            break;
+        case RunStatus::rolled_back:
+            // The version running again; when nothing ran before, nothing runs now either.
+            entry.event = started.value("previous_version", "").empty()
+                              ? version::LedgerEvent::deploy_failed
+                              : version::LedgerEvent::rolled_back;
+            if (!started.value("previous_version", "").empty())
+                entry.version = started.value("previous_version", "");
+            entry.started_at = state.rollback_started_at;
+            entry.note = fmt::format("run {}: {}", state.run_id, state.failure_reason);
+            break;
+        case RunStatus::failed:
+        case RunStatus::rollback_failed:
+            entry.event = version::LedgerEvent::deploy_failed;
+            entry.note = fmt::format("run {} {}: {}", state.run_id, to_string(state.status),
+                                     state.failure_reason);
+            break;
+        default:
+            return {};  // paused or still running: not an outcome yet
     }
-    return {};
+    return version::ReleaseLedger(context.state_dir).append(entry);
 }
 
 ExitCode exit_code_for(RunStatus status) {

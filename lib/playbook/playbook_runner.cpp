@@ -171,6 +171,7 @@ Result<void> PlaybookRunner::start_rollback(const std::string& reason,
     started["failed_step"] = failed_step;
     LAUNCHKIT_TRY(journal_.append(started));
     state_.rolling_back = true;
+    state_.rollback_started_at = started["time"];
     state_.failure_reason = reason;
     state_.failed_step = failed_step;
     variables_["failed_step"] = failed_step;

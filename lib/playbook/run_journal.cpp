@@ -101,6 +101,7 @@ Result<RunState> RunJournal::replay() const {
                 state.completed.push_back(record.name);
         } else if (type == "rollback_started") {
             state.rolling_back = true;
+            state.rollback_started_at = event.value("time", "");
             state.failure_reason = event.value("reason", "");
             state.failed_step = event.value("failed_step", "");
         } else if (type == "run_paused") {

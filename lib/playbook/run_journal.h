@@ -38,6 +38,7 @@ struct RunState {
     nlohmann::json started = nlohmann::json::object();  // the run_started event
     RunStatus status = RunStatus::running;
     bool rolling_back = false;
+    std::string rollback_started_at{};
     std::string failure_reason{};
     std::string failed_step{};
     std::string finished_at{};

@@ -14,6 +14,7 @@ Result<LedgerEvent> parse_event(std::string_view text) {
     if (text == "created") return LedgerEvent::created;
     if (text == "deployed") return LedgerEvent::deployed;
     if (text == "rolled_back") return LedgerEvent::rolled_back;
+    if (text == "deploy_failed") return LedgerEvent::deploy_failed;
     return fail(ExitCode::environment, "unknown event '{}'", text);
 }
 
@@ -34,6 +35,9 @@ Result<LedgerEntry> entry_from_json(const nlohmann::json& json) {
     entry.repository = text("repository");
     entry.actor = text("actor");
     entry.note = text("note");
+    entry.run_id = text("run_id");
+    entry.started_at = text("started_at");
+    entry.outcome = text("outcome");
     if (entry.version.empty() || entry.time.empty())
         return fail(ExitCode::environment, "missing 'version' or 'time'");
     return entry;
@@ -49,6 +53,8 @@ std::string_view to_string(LedgerEvent event) {
             return "deployed";
         case LedgerEvent::rolled_back:
             return "rolled_back";
+        case LedgerEvent::deploy_failed:
+            return "deploy_failed";
     }
     return "created";
 }
@@ -63,7 +69,10 @@ nlohmann::json to_json(const LedgerEntry& entry) {
                           {"commit", entry.commit},
                           {"repository", entry.repository},
                           {"actor", entry.actor},
-                          {"note", entry.note}};
+                          {"note", entry.note},
+                          {"run_id", entry.run_id},
+                          {"started_at", entry.started_at},
+                          {"outcome", entry.outcome}};
 }
 
 ReleaseLedger::ReleaseLedger(const std::filesystem::path& state_dir)
@@ -141,7 +150,9 @@ std::vector<LedgerEntry> current_deployments(const std::vector<LedgerEntry>& ent
                                              const std::string& tag_prefix) {
     std::map<std::string, LedgerEntry> latest;  // by environment, so output is sorted
     for (const auto& entry : entries) {
-        if (entry.event == LedgerEvent::created || entry.tag_prefix != tag_prefix) continue;
+        if (entry.event == LedgerEvent::created || entry.event == LedgerEvent::deploy_failed ||
+            entry.tag_prefix != tag_prefix)
+            continue;
         latest[entry.environment] = entry;
     }
     std::vector<LedgerEntry> result;

@@ -13,7 +13,9 @@
 
 namespace launchkit::version {
 
-enum class LedgerEvent { created, deployed, rolled_back };
+// deploy_failed: a playbook run that ended neither deployed nor rolled back (aborted, or its
+// rollback failed); it changes nothing about what runs where.
+enum class LedgerEvent { created, deployed, rolled_back, deploy_failed };
 
 std::string_view to_string(LedgerEvent event);
 
@@ -27,7 +29,10 @@ struct LedgerEntry {
     std::string commit{};       // releases only
     std::string repository{};   // work tree the release was created in
     std::string actor{};
-    std::string note{};  // free text: rollback reason, replaced version, ...
+    std::string note{};        // free text: rollback reason, replaced version, ...
+    std::string run_id{};      // the playbook run that deployed or rolled back
+    std::string started_at{};  // when that run started (deploy) or its rollback began (RFC 3339)
+    std::string outcome{};     // that run's status: succeeded, rolled_back, failed, rollback_failed
 };
 
 nlohmann::json to_json(const LedgerEntry& entry);

@@ -382,3 +382,34 @@ TEST_CASE("promotion: production requires staging first and an approval; --force
     CHECK((*audit)[0].changes[0].new_value["skipped"] == nlohmann::json{"staging"});
     CHECK(store.verify_audit()->intact);
 }
+
+TEST_CASE("stats: success and rollback rates from the runs recorded in the ledger",
+          "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    dir.write("ok.yaml",
+              "apiVersion: launchkit/v1\nname: ok\nsteps:\n  - {name: go, run: [true]}\n");
+    dir.write("bad.yaml",
+              "apiVersion: launchkit/v1\nname: bad\nsteps:\n"
+              "  - {name: go, run: [\"false\"], on_failure: rollback}\n");
+    auto deploy = [&](const char* version, const char* file) {
+        return fixture.run("release-manager", {"deploy", version, "production", "--playbook",
+                                               (dir.path() / file).string()});
+    };
+    CHECK(deploy("1.0.0", "ok.yaml").exit_code == 0);
+    CHECK(deploy("1.1.0", "bad.yaml").exit_code == 1);
+    CHECK(deploy("1.1.1", "ok.yaml").exit_code == 0);
+    auto stats = fixture.run_json("release-manager", {"stats", "--env", "production"});
+    CHECK(stats["runs"] == 3);
+    CHECK(stats["succeeded"] == 2);
+    CHECK(stats["rolled_back"] == 1);
+    CHECK(stats["success_rate"].get<double>() == Approx(2.0 / 3));
+    CHECK(stats["rollback_rate"].get<double>() == Approx(1.0 / 3));
+    CHECK(stats["mean_time_to_deploy_seconds"].is_number());
+    CHECK(stats["mean_time_to_restore_seconds"].is_number());
+    auto status = fixture.run("release-manager", {"status", "1.1.1", "--env", "production"});
+    CHECK(status.exit_code == 0);
+    auto table = fixture.run("release-manager", {"stats"});
+    CHECK_THAT(table.stdout_text, Catch::Contains("deployment success rate") &&
+                                      Catch::Contains("66.7%") && Catch::Contains("2 of 3 runs"));
+}

@@ -1,0 +1,48 @@
+// Seed 002's success metrics from the release ledger: deployment success rate, rollback rate
+// (change failure rate), mean time to deploy, mean time to restore, deployment frequency, and
+// lead time from release creation to deploy.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/context.h"
+#include "version/release_ledger.h"
+
+namespace launchkit::version {
+
+struct DeployStats {
+    std::string environment{};  // empty: every environment (lead time: to production if any)
+    double window_days = 0;
+    int runs = 0;  // playbook runs that ended in the window
+    int succeeded = 0;
+    int rolled_back = 0;  // ended rolled back, or were rolled back later
+    int failed = 0;       // aborted, or their rollback failed
+    std::optional<double> success_rate{};
+    std::optional<double> rollback_rate{};
+    std::optional<double> mean_time_to_deploy_seconds{};
+    std::optional<double> mean_time_to_restore_seconds{};
+    int deployments = 0;  // successful deploys in the window, even if rolled back later
+    double deployments_per_day = 0;
+    std::optional<double> lead_time_seconds{};  // mean, release created → deployed
+    int lead_time_samples = 0;
+};
+
+DeployStats compute_deploy_stats(const std::vector<LedgerEntry>& entries,
+                                 const std::string& tag_prefix, const std::string& environment,
+                                 util::TimePoint since, util::TimePoint now);
+
+nlohmann::json to_json(const DeployStats& stats);
+
+struct StatsOptions {
+    std::string environment{};
+    std::string since = "30d";
+    std::optional<std::string> tag_prefix{};
+};
+
+Result<ExitCode> run_stats(Context& context, const StatsOptions& options);
+
+}  // namespace launchkit::version

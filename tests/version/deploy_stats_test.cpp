@@ -1,0 +1,75 @@
+#include "version/deploy_stats.h"
+
+#include <catch2/catch.hpp>
+
+#include "util/time.h"
+
+using namespace launchkit::version;
+
+namespace {
+
+LedgerEntry entry(LedgerEvent event, std::string time, std::string version, std::string env = "",
+                  std::string run = "", std::string started = "", std::string outcome = "") {
+    LedgerEntry result;
+    result.event = event;
+    result.time = std::move(time);
+    result.version = std::move(version);
+    result.tag_prefix = "v";
+    result.environment = std::move(env);
+    result.run_id = std::move(run);
+    result.started_at = std::move(started);
+    result.outcome = std::move(outcome);
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE("seed 002's success metrics from a ledger worked out by hand", "[version]") {
+    using E = LedgerEvent;
+    std::vector<LedgerEntry> ledger{
+        entry(E::created, "2026-11-01T09:00:00Z", "5.0.0"),
+        entry(E::created, "2026-11-10T09:00:00Z", "5.1.0"),
+        // 5.0.0: staging then production, 10 and 20 minutes each.
+        entry(E::deployed, "2026-11-02T10:10:00Z", "5.0.0", "staging", "r1", "2026-11-02T10:00:00Z",
+              "succeeded"),
+        entry(E::deployed, "2026-11-03T10:20:00Z", "5.0.0", "production", "r2",
+              "2026-11-03T10:00:00Z", "succeeded"),
+        // 5.1.0 to production: a gate failed, rolled back 4 minutes after the rollback began.
+        entry(E::rolled_back, "2026-11-11T10:04:00Z", "5.0.0", "production", "r3",
+              "2026-11-11T10:00:00Z", "rolled_back"),
+        // 5.1.0 again: deployed in 30 minutes, then rolled back by hand (6 minutes).
+        entry(E::deployed, "2026-11-12T10:30:00Z", "5.1.0", "production", "r4",
+              "2026-11-12T10:00:00Z", "succeeded"),
+        entry(E::rolled_back, "2026-11-12T12:06:00Z", "5.0.0", "production", "r4",
+              "2026-11-12T12:00:00Z", "rolled_back"),
+        // An aborted run.
+        entry(E::deploy_failed, "2026-11-13T10:01:00Z", "5.1.0", "production", "r5",
+              "2026-11-13T10:00:00Z", "failed"),
+        // Outside the window.
+        entry(E::deployed, "2026-10-01T10:10:00Z", "4.9.0", "production", "r0",
+              "2026-10-01T10:00:00Z", "succeeded"),
+    };
+    auto now = *launchkit::util::parse_rfc3339("2026-11-30T00:00:00Z");
+    auto since = now - std::chrono::hours(24 * 30);
+    auto production = compute_deploy_stats(ledger, "v", "production", since, now);
+    CHECK(production.runs == 4);  // r2, r3, r4, r5
+    CHECK(production.succeeded == 1);
+    CHECK(production.rolled_back == 2);  // r3, and r4 rolled back later
+    CHECK(production.failed == 1);
+    CHECK(*production.success_rate == Approx(0.25));
+    CHECK(*production.rollback_rate == Approx(0.5));
+    CHECK(*production.mean_time_to_deploy_seconds == Approx((20 + 30) * 60 / 2.0));
+    CHECK(*production.mean_time_to_restore_seconds == Approx((4 + 6) * 60 / 2.0));
+    CHECK(production.deployments_per_day == Approx(2 / 30.0));
+    // Lead time to production: 5.0.0 created Nov 1 09:00 → Nov 3 10:20; 5.1.0 Nov 10 09:00 → Nov 12
+    // 10:30.
+    CHECK(production.lead_time_samples == 2);
+    CHECK(*production.lead_time_seconds == Approx(((49 * 60 + 20) + (49 * 60 + 30)) * 60 / 2.0));
+    auto all = compute_deploy_stats(ledger, "v", "", since, now);
+    CHECK(all.runs == 5);
+    CHECK(all.lead_time_samples == 2);  // still measured to production
+    auto empty = compute_deploy_stats({}, "v", "", since, now);
+    CHECK(empty.runs == 0);
+    CHECK_FALSE(empty.success_rate);
+    CHECK(to_json(empty)["success_rate"].is_null());
+}
