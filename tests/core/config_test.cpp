@@ -36,8 +36,8 @@ TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
     for (auto [yaml, expected] : {
              Case{"release:\n  tag_prefx: v\n", "x.yaml:2: unknown key 'release.tag_prefx'"},
              Case{"stat_dir: /tmp\n",
-                  "x.yaml:1: unknown key 'stat_dir' (expected one of: backups, checklist, flags, "
-                  "release, slo_rules, state_dir)"},
+                  "x.yaml:1: unknown key 'stat_dir' (expected one of: backups, checklist, "
+                  "environments, flags, release, slo_rules, state_dir)"},
              Case{"release: [1, 2]\n", "'release' must be a mapping"},
              Case{"release:\n  tag_prefix: [v]\n",
                   "x.yaml:2: 'release.tag_prefix' must be a string"},
