@@ -413,3 +413,61 @@ TEST_CASE("stats: success and rollback rates from the runs recorded in the ledge
     CHECK_THAT(table.stdout_text, Catch::Contains("deployment success rate") &&
                                       Catch::Contains("66.7%") && Catch::Contains("2 of 3 runs"));
 }
+
+TEST_CASE("rolling and blue-green deploys, probes and a webhook notification", "[cli][playbook]") {
+    StateFixture fixture;
+    MetricsServer service;
+    std::vector<std::string> calls;
+    std::mutex mutex;
+    service.on_request([&](const std::string& path) {
+        std::lock_guard lock(mutex);
+        calls.push_back(path);
+    });
+    service.set("/health/ready", "{\"status\": \"ready\"}");
+    TempDir dir;
+    auto call = [&](const std::string& path) {
+        return fmt::format("{{argv: [\"{}\", probe, \"{}\"]}}", diagnose(), service.url(path));
+    };
+    dir.write("rolling.yaml", fmt::format(R"(apiVersion: launchkit/v1
+name: fleet
+steps:
+  - name: ready
+    probe: "{0}"
+  - name: agents
+    deploy:
+      strategy: rolling
+      targets: [node-1, node-2, node-3, node-4, node-5]
+      batch_size: 40%
+      run_batch: {{argv: ["{1}", probe, "{2}/batch/${{batch_number}}-of-${{batch_count}}/${{batch}}"]}}
+  - name: edge
+    deploy:
+      strategy: blue-green
+      deploy_green: {3}
+      switch: {4}
+      switch_back: {5}
+  - name: tell
+    notify: {{template: post-upgrade, to: {{webhook: "{6}"}}}}
+  - name: break
+    run: ["false"]
+    on_failure: rollback
+)",
+                                          service.url("/health/ready"), diagnose(), service.url(""),
+                                          call("/green/deploy"), call("/green/switch"),
+                                          call("/blue/switch-back"), service.url("/hook")));
+    auto result =
+        fixture.run("release-manager", {"deploy", "2.0.0", "edge", "--playbook",
+                                        (dir.path() / "rolling.yaml").string(), "--json"});
+    INFO(result.stderr_text);
+    CHECK(result.exit_code == 1);
+    auto run = nlohmann::json::parse(result.stdout_text);
+    CHECK(run["status"] == "rolled_back");
+    std::lock_guard lock(mutex);
+    CHECK(calls == std::vector<std::string>{"/health/ready", "/batch/1-of-3/node-1,node-2",
+                                            "/batch/2-of-3/node-3,node-4", "/batch/3-of-3/node-5",
+                                            "/green/deploy", "/green/switch", "/hook",
+                                            "/blue/switch-back"});
+    CHECK(run["steps"][0]["outputs"]["passed"] == 1);
+    auto hook = nlohmann::json::parse(service.posted("/hook"));
+    CHECK(hook["subject"] == "Upgrade Completed: fleet 2.0.0 - Success");
+    CHECK(hook["env"] == "edge");
+}

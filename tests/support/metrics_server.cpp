@@ -24,6 +24,19 @@ MetricsServer::MetricsServer() : server_(std::make_unique<httplib::Server>()) {
         auto type = found->second.body.starts_with("{") ? "application/json" : "text/plain";
         response.set_content(found->second.body, type);
     });
+    // Webhooks: a POST is recorded (its body kept) and answered 200.
+    server_->Post(R"(/.*)", [this](const httplib::Request& request, httplib::Response& response) {
+        std::function<void(const std::string&)> hook;
+        {
+            std::lock_guard lock(mutex_);
+            hook = hook_;
+            auto& answer = answers_[request.path];
+            ++answer.requests;
+            answer.posted = request.body;
+        }
+        if (hook) hook(request.path);
+        response.set_content("{}", "application/json");
+    });
     port_ = server_->bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_->listen_after_bind(); });
 }
@@ -43,6 +56,12 @@ void MetricsServer::set(const std::string& path, std::string body, int status) {
 void MetricsServer::on_request(std::function<void(const std::string&)> hook) {
     std::lock_guard lock(mutex_);
     hook_ = std::move(hook);
+}
+
+std::string MetricsServer::posted(const std::string& path) const {
+    std::lock_guard lock(mutex_);
+    auto found = answers_.find(path);
+    return found == answers_.end() ? "" : found->second.posted;
 }
 
 int MetricsServer::requests(const std::string& path) const {

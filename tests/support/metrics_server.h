@@ -26,6 +26,8 @@ class MetricsServer {
     // `path` answers `body` with `status` from now on.
     void set(const std::string& path, std::string body, int status = 200);
     int requests(const std::string& path) const;
+    // The body of the last POST to `path` (webhooks).
+    std::string posted(const std::string& path) const;
     // Called with each request's path before it is answered (outside the server's lock, so it
     // may call set()); a path nothing was set for then answers 200 "ok". Lets a playbook's
     // command "change traffic" by requesting /weight/25.
@@ -38,6 +40,7 @@ class MetricsServer {
         std::string body;
         int status = 200;
         int requests = 0;
+        std::string posted;  // the last POST's body
     };
     std::unique_ptr<httplib::Server> server_;
     std::thread thread_;
