@@ -47,6 +47,7 @@ struct GateSpec {
     std::optional<std::chrono::milliseconds> interval{};
     std::optional<int> count{};
     std::filesystem::path baseline{};  // optional series or snapshot file; absolute
+    std::filesystem::path canary{};    // optional series file judged instead of live sources
 };
 
 struct Step {

@@ -49,6 +49,10 @@ Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::s
     if (!gate.baseline.empty()) {
         LAUNCHKIT_TRY_ASSIGN(inputs.baseline, decide::read_series_file(gate.baseline));
     }
+    if (!gate.canary.empty()) {
+        // Read when the gate runs: the file may be what the step before it just wrote.
+        LAUNCHKIT_TRY_ASSIGN(inputs.canary, decide::read_series_file(gate.canary));
+    }
     inputs.interval = gate.interval;
     inputs.count = gate.count;
     decide::AnalysisHooks hooks;

@@ -237,7 +237,8 @@ Result<GateSpec> read_gate(const YamlReader& reader, const YAML::Node& node,
                            const std::string& field, const std::filesystem::path& directory) {
     LAUNCHKIT_TRY_ASSIGN(auto map, with_shorthand(reader, node, field, "rules",
                                                   "expected {rules: FILE, interval, count}"));
-    LAUNCHKIT_TRY(reader.only_keys(map, field + ".", {"rules", "interval", "count", "baseline"}));
+    LAUNCHKIT_TRY(
+        reader.only_keys(map, field + ".", {"rules", "interval", "count", "baseline", "canary"}));
     GateSpec gate;
     LAUNCHKIT_TRY_ASSIGN(auto rules, required_text(reader, map["rules"], field + ".rules",
                                                    "expected rules: FILE (decision rules)"));
@@ -253,6 +254,8 @@ Result<GateSpec> read_gate(const YamlReader& reader, const YAML::Node& node,
     LAUNCHKIT_TRY_ASSIGN(auto baseline, reader.text(map["baseline"], field + ".baseline"));
     if (!baseline.empty())
         gate.baseline = path_beside_config(directory / "playbook.yaml", baseline);
+    LAUNCHKIT_TRY_ASSIGN(auto canary, reader.text(map["canary"], field + ".canary"));
+    if (!canary.empty()) gate.canary = path_beside_config(directory / "playbook.yaml", canary);
     return gate;
 }
 
