@@ -197,12 +197,12 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
 Result<nlohmann::json> read_command(const YamlReader& reader, const YAML::Node& node,
                                     const std::string& field,
                                     const std::filesystem::path& directory) {
-    YAML::Node argv_node = node;
+    // Bound once: assigning to a yaml-cpp Node overwrites the node it refers to.
+    const YAML::Node argv_node = node.IsMap() ? node["argv"] : node;
     nlohmann::json command = {{"env", nlohmann::json::object()},
                               {"timeout", "10m"},
                               {"working_directory", directory.string()}};
     if (node.IsMap()) {
-        argv_node = node["argv"];
         if (node["env"]) {
             if (!node["env"].IsMap())
                 return reader.invalid(node["env"], field + ".env", "expected {NAME: value}");

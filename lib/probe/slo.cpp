@@ -51,10 +51,10 @@ Result<MetricSource> read_source(const YamlReader& reader, const std::string& na
 Result<SloRule> read_rule(const YamlReader& reader, const YAML::Node& node,
                           const std::string& field, const SloRules& rules) {
     SloRule rule;
-    YAML::Node text_node = node;
+    // Bound once: assigning to a yaml-cpp Node overwrites the node it refers to.
+    const YAML::Node text_node = node.IsMap() ? node["rule"] : node;
     if (node.IsMap()) {
         LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"rule", "severity"}));
-        text_node = node["rule"];
         LAUNCHKIT_TRY_ASSIGN(auto severity, reader.text(node["severity"], field + ".severity"));
         if (!severity.empty() && severity != "critical" && severity != "warning")
             return reader.invalid(node["severity"], field + ".severity",

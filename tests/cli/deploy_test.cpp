@@ -389,3 +389,31 @@ steps:
     CHECK(hook["subject"] == "Upgrade Completed: fleet 2.0.0 - Success");
     CHECK(hook["env"] == "edge");
 }
+
+TEST_CASE("seed 002's pre-deployment checks: expected empty, all_pass, success, no_critical",
+          "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    auto playbook = [&](const std::string& status_output, const std::string& audit_output) {
+        dir.write("checks.yaml", fmt::format(R"(apiVersion: launchkit/v1
+name: pre-deployment
+steps:
+  - {{name: git-status, run: {{argv: [printf, "{}"], expected: empty}}, on_failure: continue}}
+  - {{name: tests, run: {{argv: ["true"], expected: all_pass}}, on_failure: continue}}
+  - {{name: build, run: {{argv: ["true"], expected: success}}, on_failure: continue}}
+  - {{name: security-scan, run: {{argv: [sh, -c, 'printf "{}"; exit 1'], expected: no_critical}}, on_failure: continue}}
+)",
+                                             status_output, audit_output));
+        return fixture.run_json("release-manager", {"deploy", "1.0.0", "ci", "--playbook",
+                                                    (dir.path() / "checks.yaml").string()});
+    };
+    auto clean = playbook("", "found 3 vulnerabilities (2 moderate, 1 high)");
+    for (int i = 0; i < 4; ++i) CHECK(clean["steps"][i]["status"] == "succeeded");
+    auto dirty = playbook(" M src/app.js", "found 2 vulnerabilities (1 high, 1 critical)");
+    CHECK(dirty["steps"][0]["status"] == "failed");
+    CHECK_THAT(dirty["steps"][0]["message"].get<std::string>(),
+               Catch::Contains("expected no output"));
+    CHECK(dirty["steps"][3]["status"] == "failed");
+    CHECK(dirty["steps"][3]["message"] == "critical findings reported");
+    CHECK(dirty["status"] == "succeeded");  // on_failure: continue carried on
+}

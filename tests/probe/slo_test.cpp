@@ -114,10 +114,12 @@ rules:
     CHECK(report.results[1].value == 312.5);
     CHECK_FALSE(report.results[4].passed);
     CHECK(report.results[4].detail == "worker_error_rate is 0.2, expected < 0.01");
+    CHECK(report.results[4].rule.severity ==
+          Severity::warning);  // a map-form rule keeps its severity
     CHECK_THAT(report.results[5].detail, Catch::Contains("matches 2 series"));
     CHECK(report.results[6].detail == "the value is NaN");
     CHECK_THAT(report.results[7].detail,
-               Catch::Contains("no data") && Catch::Contains("cannot fetch"));
+               Catch::Contains("no data") && Catch::Contains("cannot reach"));
     CHECK_THAT(report.results[8].detail, Catch::Contains("no data: no series not_exported"));
     CHECK_FALSE(report.passed());
 
