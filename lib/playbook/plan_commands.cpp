@@ -34,6 +34,8 @@ nlohmann::json resolved_body(const Step& step, const Variables& known) {
 std::string summary(const Step& step, const nlohmann::json& body, const PlanOptions& options) {
     switch (step.kind) {
         case StepKind::run:
+            if (body.contains("http"))
+                return fmt::format("{} {}", body.value("method", "GET"), body.value("http", ""));
             return fmt::format("{}", fmt::join(body["argv"].get<std::vector<std::string>>(), " "));
         case StepKind::deploy: {
             auto strategy =

@@ -61,8 +61,12 @@ Result<StepOutcome> PlaybookRunner::attempt(
     started["kind"] = to_string(step.kind);
     LAUNCHKIT_TRY(journal_.append(started));
     note_started(state_, phase, step.name);
-    *context_.err << fmt::format("▶ {}{} ({})\n", phase == "rollback" ? "rollback: " : "",
-                                 step.name, to_string(step.kind))
+    auto elapsed =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - began_)
+            .count();
+    *context_.err << fmt::format("▶ [{}:{:02}] {}{} ({})\n", elapsed / 60, elapsed % 60,
+                                 phase == "rollback" ? "rollback: " : "", step.name,
+                                 to_string(step.kind))
                   << std::flush;
     auto began = std::chrono::steady_clock::now();
     StepContext run{context_, playbook_, options_, variables_, progress, {}, sleep};

@@ -3,6 +3,7 @@
 // journal skips every finished step and continues a deploy from its last traffic step.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -45,6 +46,7 @@ class PlaybookRunner {
     const RunOptions& options_;
     Variables variables_;
     RunState state_;
+    std::chrono::steady_clock::time_point began_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace launchkit::playbook

@@ -1,16 +1,47 @@
 #include "playbook/step_executor.h"
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "decide/analysis.h"
 #include "decide/metric_series.h"
+#include "probe/metric_source.h"
 #include "util/duration.h"
 #include "util/process.h"
 #include "util/strings.h"
 
 namespace launchkit::playbook {
 
+namespace {
+
+Result<StepOutcome> call_http(const nlohmann::json& call) {
+    std::string token;
+    if (auto variable = call.value("token_env", ""); !variable.empty()) {
+        const char* value = std::getenv(variable.c_str());
+        if (value == nullptr || *value == '\0')
+            return fail(ExitCode::environment, "token_env {} is not set", variable);
+        token = value;
+    }
+    auto timeout = util::parse_duration(call.value("timeout", "30s"));
+    if (!timeout) return std::unexpected(timeout.error());
+    auto url = call.value("http", "");
+    auto body = call.value("method", "GET") == "POST" ? call.value("body", "") : std::string();
+    if (call.value("method", "GET") == "POST" && body.empty()) body = "{}";
+    StepOutcome outcome;
+    auto answer = probe::http_exchange(url, body, token, *timeout);
+    outcome.succeeded = static_cast<bool>(answer);
+    outcome.outputs["exit_code"] = answer ? 0 : 1;
+    outcome.outputs["stdout"] = answer ? std::string(util::trim(*answer)).substr(0, 64 * 1024) : "";
+    outcome.message = answer ? fmt::format("{} {} answered", call.value("method", "GET"), url)
+                             : answer.error().message;
+    return outcome;
+}
+
+}  // namespace
+
 Result<StepOutcome> run_user_command(const nlohmann::json& command, std::string_view what) {
+    if (command.contains("http")) return call_http(command);
     util::ProcessSpec spec;
     spec.argv = command.at("argv").get<std::vector<std::string>>();
     spec.working_directory = command.value("working_directory", "");

@@ -52,8 +52,9 @@ Result<nlohmann::json> read_run(const YamlReader& reader, const YAML::Node& node
                                 const std::string& field, const std::filesystem::path& directory) {
     LAUNCHKIT_TRY_ASSIGN(auto command, read_command(reader, node, field, directory));
     if (node.IsMap()) {
-        LAUNCHKIT_TRY(reader.only_keys(
-            node, field + ".", {"argv", "env", "timeout", "working_directory", "expected"}));
+        if (!node["http"])
+            LAUNCHKIT_TRY(reader.only_keys(
+                node, field + ".", {"argv", "env", "timeout", "working_directory", "expected"}));
         LAUNCHKIT_TRY_ASSIGN(auto expected, reader.text(node["expected"], field + ".expected"));
         if (!expected.empty() && expected != "success" && expected != "empty" &&
             expected != "all_pass" && expected != "no_critical")
@@ -194,9 +195,38 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
     return YamlReader::scalar_json(node);
 }
 
+namespace {
+
+// An HTTP call instead of a program: {http: URL, method: GET|POST, body, token_env, timeout}.
+Result<nlohmann::json> read_http_call(const YamlReader& reader, const YAML::Node& node,
+                                      const std::string& field) {
+    LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
+                                   {"http", "method", "body", "token_env", "timeout", "expected"}));
+    nlohmann::json call = {{"timeout", "30s"}};
+    LAUNCHKIT_TRY_ASSIGN(std::string url, reader.text(node["http"], field + ".http"));
+    if (!has_reference(url) && !url.starts_with("http://") && !url.starts_with("https://"))
+        return reader.invalid(node["http"], field + ".http", "expected an http(s) URL");
+    call["http"] = url;
+    LAUNCHKIT_TRY_ASSIGN(std::string method, reader.text(node["method"], field + ".method"));
+    if (method.empty()) method = node["body"] ? "POST" : "GET";
+    if (method != "GET" && method != "POST")
+        return reader.invalid(node["method"], field + ".method", "expected GET or POST");
+    call["method"] = method;
+    LAUNCHKIT_TRY_ASSIGN(call["body"], reader.text(node["body"], field + ".body"));
+    LAUNCHKIT_TRY_ASSIGN(call["token_env"], reader.text(node["token_env"], field + ".token_env"));
+    if (node["timeout"]) {
+        LAUNCHKIT_TRY_ASSIGN(call["timeout"],
+                             duration_text(reader, node["timeout"], field + ".timeout"));
+    }
+    return call;
+}
+
+}  // namespace
+
 Result<nlohmann::json> read_command(const YamlReader& reader, const YAML::Node& node,
                                     const std::string& field,
                                     const std::filesystem::path& directory) {
+    if (node.IsMap() && node["http"]) return read_http_call(reader, node, field);
     // Bound once: assigning to a yaml-cpp Node overwrites the node it refers to.
     const YAML::Node argv_node = node.IsMap() ? node["argv"] : node;
     nlohmann::json command = {{"env", nlohmann::json::object()},

@@ -346,7 +346,8 @@ TEST_CASE("rolling and blue-green deploys, probes and a webhook notification", "
     auto call = [&](const std::string& path) {
         return fmt::format("{{argv: [\"{}\", probe, \"{}\"]}}", diagnose(), service.url(path));
     };
-    dir.write("rolling.yaml", fmt::format(R"(apiVersion: launchkit/v1
+    dir.write("rolling.yaml",
+              fmt::format(R"(apiVersion: launchkit/v1
 name: fleet
 steps:
   - name: ready
@@ -369,9 +370,11 @@ steps:
     run: ["false"]
     on_failure: rollback
 )",
-                                          service.url("/health/ready"), diagnose(), service.url(""),
-                                          call("/green/deploy"), call("/green/switch"),
-                                          call("/blue/switch-back"), service.url("/hook")));
+                          service.url("/health/ready"), diagnose(), service.url(""),
+                          call("/green/deploy"),
+                          fmt::format("{{http: \"{}\", body: '{{\"to\": \"green\"}}'}}",
+                                      service.url("/green/switch")),
+                          call("/blue/switch-back"), service.url("/hook")));
     auto result =
         fixture.run("release-manager", {"deploy", "2.0.0", "edge", "--playbook",
                                         (dir.path() / "rolling.yaml").string(), "--json"});
@@ -385,6 +388,8 @@ steps:
                                             "/green/deploy", "/green/switch", "/hook",
                                             "/blue/switch-back"});
     CHECK(run["steps"][0]["outputs"]["passed"] == 1);
+    // The switch was an HTTP call in the playbook, not a program.
+    CHECK(nlohmann::json::parse(service.posted("/green/switch"))["to"] == "green");
     auto hook = nlohmann::json::parse(service.posted("/hook"));
     CHECK(hook["subject"] == "Upgrade Completed: fleet 2.0.0 - Success");
     CHECK(hook["env"] == "edge");
