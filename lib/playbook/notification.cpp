@@ -1,7 +1,5 @@
 #include "playbook/notification.h"
 
-#include <cstdlib>
-
 #include <fmt/format.h>
 
 #include "probe/metric_source.h"
@@ -76,13 +74,7 @@ Result<void> send_notification(const nlohmann::json& body, StepContext& run) {
         if (path.has_parent_path()) LAUNCHKIT_TRY(util::create_directories(path.parent_path()));
         return util::append_durably(path, rendered + "\n");
     }
-    std::string token;
-    if (auto variable = to.value("token_env", ""); !variable.empty()) {
-        const char* value = std::getenv(variable.c_str());
-        if (value == nullptr || *value == '\0')
-            return fail(ExitCode::environment, "notify: token_env {} is not set", variable);
-        token = value;
-    }
+    LAUNCHKIT_TRY_ASSIGN(auto token, probe::token_from_env(to.value("token_env", "")));
     nlohmann::json payload{{"subject", notification.subject},
                            {"text", notification.text},
                            {"run_id", value_of(run.variables, "run_id")},

@@ -1,7 +1,5 @@
 #include "playbook/step_executor.h"
 
-#include <cstdlib>
-
 #include <fmt/format.h>
 
 #include "decide/analysis.h"
@@ -16,13 +14,7 @@ namespace launchkit::playbook {
 namespace {
 
 Result<StepOutcome> call_http(const nlohmann::json& call) {
-    std::string token;
-    if (auto variable = call.value("token_env", ""); !variable.empty()) {
-        const char* value = std::getenv(variable.c_str());
-        if (value == nullptr || *value == '\0')
-            return fail(ExitCode::environment, "token_env {} is not set", variable);
-        token = value;
-    }
+    LAUNCHKIT_TRY_ASSIGN(auto token, probe::token_from_env(call.value("token_env", "")));
     auto timeout = util::parse_duration(call.value("timeout", "30s"));
     if (!timeout) return std::unexpected(timeout.error());
     auto url = call.value("http", "");

@@ -126,6 +126,14 @@ std::vector<const Sample*> select_samples(const std::vector<Sample>& samples,
     return matches;
 }
 
+Result<std::string> token_from_env(const std::string& variable) {
+    if (variable.empty()) return std::string();
+    const char* value = std::getenv(variable.c_str());
+    if (value == nullptr || *value == '\0')
+        return fail(ExitCode::environment, "token_env {} is not set", variable);
+    return std::string(value);
+}
+
 Result<std::string> http_exchange(const std::string& url, const std::string& json_body,
                                   const std::string& token, std::chrono::milliseconds timeout) {
     ensure_curl_initialised();
@@ -166,11 +174,11 @@ Result<std::string> http_exchange(const std::string& url, const std::string& jso
 Result<std::string> fetch_text(const MetricSource& source, const std::string& url) {
     std::string token;
     if (!source.token_env.empty()) {
-        const char* value = std::getenv(source.token_env.c_str());
-        if (value == nullptr || *value == '\0')
-            return fail(ExitCode::environment, "source '{}': token_env {} is not set", source.name,
-                        source.token_env);
-        token = value;
+        auto value = token_from_env(source.token_env);
+        if (!value)
+            return std::unexpected(
+                with_context(value.error(), fmt::format("source '{}'", source.name)));
+        token = *value;
     } else if (!source.token_file.empty()) {
         LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(source.token_file));
         token = std::string(util::trim(text));

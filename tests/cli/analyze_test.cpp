@@ -24,9 +24,13 @@ canary:
     - {name: latency_p95, group: latency, direction: increase, allowed_increase: 1.1}
 )";
 
-std::string rows(const std::vector<std::pair<double, double>>& values) {
+// 30 rows of error rate and latency p95, with a pattern that has ties, as scraped metrics do;
+// `error_offset` and `phase` shift and reorder them.
+std::string rows(double error_offset, int phase) {
     std::string text = "error_rate,latency_p95\n";
-    for (auto [errors, latency] : values) text += fmt::format("{},{}\n", errors, latency);
+    for (int i = 0; i < 30; ++i)
+        text += fmt::format("{},{}\n", error_offset + ((i + phase) % 5) * 0.001,
+                            200.0 + ((i + phase + 1) % 7) * 3);
     return text;
 }
 
@@ -35,14 +39,8 @@ std::string rows(const std::vector<std::pair<double, double>>& values) {
 TEST_CASE("analyze over files: promote exits 0 and shows the statistics", "[cli][decide]") {
     TempDir dir;
     dir.write("rules.yaml", rules_yaml);
-    std::vector<std::pair<double, double>> baseline;
-    std::vector<std::pair<double, double>> canary;
-    for (int i = 0; i < 30; ++i) {
-        baseline.push_back({0.010 + (i % 5) * 0.001, 200.0 + (i % 7) * 3});
-        canary.push_back({0.010 + ((i + 2) % 5) * 0.001, 200.0 + ((i + 3) % 7) * 3});
-    }
-    dir.write("baseline.csv", rows(baseline));
-    dir.write("canary.csv", rows(canary));
+    dir.write("baseline.csv", rows(0.010, 0));
+    dir.write("canary.csv", rows(0.010, 2));
     auto path = [&](const char* name) { return (dir.path() / name).string(); };
     auto result =
         run_tool("release-manager", {"analyze", "--rules", path("rules.yaml"), "--canary",
@@ -71,14 +69,8 @@ TEST_CASE("analyze over files: promote exits 0 and shows the statistics", "[cli]
 TEST_CASE("analyze over files: a worse canary is rollback, exit 1, and says why", "[cli][decide]") {
     TempDir dir;
     dir.write("rules.yaml", rules_yaml);
-    std::vector<std::pair<double, double>> baseline;
-    std::vector<std::pair<double, double>> canary;
-    for (int i = 0; i < 30; ++i) {
-        baseline.push_back({0.010 + (i % 5) * 0.001, 200.0 + (i % 7) * 3});
-        canary.push_back({0.030 + (i % 5) * 0.001, 200.0 + (i % 7) * 3});  // 3x the errors
-    }
-    dir.write("baseline.csv", rows(baseline));
-    dir.write("canary.csv", rows(canary));
+    dir.write("baseline.csv", rows(0.010, 0));
+    dir.write("canary.csv", rows(0.030, 0));  // 3x the errors
     auto path = [&](const char* name) { return (dir.path() / name).string(); };
     auto result = run_tool("release-manager",
                            {"analyze", "--rules", path("rules.yaml"), "--canary",
