@@ -8,19 +8,23 @@
 
 namespace launchkit {
 
+bool is_environment_name(const std::string& name) {
+    static const std::regex pattern(R"(^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$)");
+    return std::regex_match(name, pattern);
+}
+
 Result<std::map<std::string, EnvironmentConfig>> parse_environments_section(
     const YAML::Node& node, const std::filesystem::path& source) {
     YamlReader reader(source.string());
     if (!node.IsMap())
         return reader.invalid(node, "environments",
                               "expected {NAME: {requires: [...], approval: true|false}}");
-    static const std::regex name_pattern(R"(^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$)");
     std::map<std::string, EnvironmentConfig> environments;
     std::map<std::string, YAML::Node> nodes;
     for (const auto& entry : node) {
         auto name = entry.first.as<std::string>();
         auto field = "environments." + name;
-        if (!std::regex_match(name, name_pattern))
+        if (!is_environment_name(name))
             return reader.invalid(entry.first, field,
                                   "expected a name of letters, digits, '-', '_' and '.'");
         EnvironmentConfig environment;

@@ -13,6 +13,9 @@
 
 namespace launchkit {
 
+// An environment name: letters, digits, '-', '_' and '.', at most 63 (it names lock files).
+bool is_environment_name(const std::string& name);
+
 // Validates every entry; a required environment must itself be declared, and requirements may
 // not form a cycle.
 Result<std::map<std::string, EnvironmentConfig>> parse_environments_section(

@@ -1,11 +1,11 @@
 #include "playbook/deploy_commands.h"
 
 #include <algorithm>
-#include <regex>
 
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "core/config_environments.h"
 #include "core/output.h"
 #include "playbook/playbook_parser.h"
 #include "playbook/playbook_runner.h"
@@ -21,8 +21,7 @@ namespace launchkit::playbook {
 namespace {
 
 Result<void> check_environment_name(const std::string& name) {
-    static const std::regex pattern(R"(^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$)");
-    if (!std::regex_match(name, pattern))
+    if (!is_environment_name(name))
         return fail(ExitCode::invalid_input,
                     "environment '{}': expected letters, digits, '-', '_' and '.'", name);
     return {};

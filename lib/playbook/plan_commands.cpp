@@ -8,6 +8,7 @@
 #include "playbook/deploy_commands.h"
 #include "playbook/playbook_parser.h"
 #include "playbook/run_report.h"
+#include "playbook/step_executor.h"
 #include "playbook/variables.h"
 
 namespace launchkit::playbook {
@@ -41,13 +42,8 @@ std::string summary(const Step& step, const nlohmann::json& body, const PlanOpti
             auto strategy =
                 options.strategy.empty() ? body.value("strategy", "") : options.strategy;
             if (strategy == "canary" && body.contains("steps")) {
-                auto weights = body["steps"].get<std::vector<int>>();
-                if (options.initial_traffic) {
-                    std::vector<int> adjusted{*options.initial_traffic};
-                    for (int weight : weights)
-                        if (weight > *options.initial_traffic) adjusted.push_back(weight);
-                    weights = adjusted;
-                }
+                auto weights =
+                    canary_weights(body["steps"].get<std::vector<int>>(), options.initial_traffic);
                 return fmt::format("canary {}%", fmt::join(weights, "% → "));
             }
             return strategy;

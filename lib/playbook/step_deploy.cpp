@@ -33,20 +33,9 @@ Result<bool> pass_gate(const Step& step, StepContext& run, const std::string& la
     return false;
 }
 
-std::vector<int> canary_weights(const nlohmann::json& body, const RunOptions& options) {
-    auto weights = body.at("steps").get<std::vector<int>>();
-    if (options.initial_traffic) {
-        int first = *options.initial_traffic;
-        std::vector<int> adjusted{first};
-        for (int weight : weights)
-            if (weight > first) adjusted.push_back(weight);
-        weights = adjusted;
-    }
-    return weights;
-}
-
 Result<StepOutcome> canary(const Step& step, const nlohmann::json& body, StepContext& run) {
-    auto weights = canary_weights(body, run.options);
+    auto weights =
+        canary_weights(body.at("steps").get<std::vector<int>>(), run.options.initial_traffic);
     size_t start = 0;
     int previous = 0;
     if (run.progress.is_object() && run.progress.value("strategy", "") == "canary") {
@@ -182,6 +171,14 @@ Result<StepOutcome> blue_green(const Step& step, const nlohmann::json& body, Ste
 }
 
 }  // namespace
+
+std::vector<int> canary_weights(std::vector<int> steps, std::optional<int> initial_traffic) {
+    if (!initial_traffic) return steps;
+    std::vector<int> weights{*initial_traffic};
+    for (int weight : steps)
+        if (weight > *initial_traffic) weights.push_back(weight);
+    return weights;
+}
 
 Result<StepOutcome> execute_deploy_step(const Step& step, const nlohmann::json& body,
                                         StepContext& run) {

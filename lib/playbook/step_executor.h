@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -61,6 +63,9 @@ Result<StepOutcome> undo_state_step(const Step& step, const StepRecord& record, 
 Result<StepOutcome> execute_deploy_step(const Step& step, const nlohmann::json& body,
                                         StepContext& run);
 Result<StepOutcome> undo_deploy_step(const Step& step, const StepRecord& record, StepContext& run);
+
+// A canary's traffic steps; `--initial-traffic N` makes N the first and drops the smaller ones.
+std::vector<int> canary_weights(std::vector<int> steps, std::optional<int> initial_traffic);
 
 // Runs a gate's analysis and prints its decision table (human output) or nothing (--json).
 Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::string_view label);
