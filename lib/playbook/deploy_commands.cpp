@@ -239,8 +239,15 @@ Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) 
         LAUNCHKIT_TRY(ledger.record_rollback(
             options.version, prefix_or_config(context, options.tag_prefix), options.environment,
             context.actor, util::format_rfc3339(context.now()), reason));
-        *context.out << fmt::format("{} rolled back to {} (ledger only: no playbook run)\n",
-                                    options.environment, options.version);
+        if (context.json)
+            print_json(*context.out, {{"run_id", nullptr},
+                                      {"status", "rolled_back"},
+                                      {"env", options.environment},
+                                      {"version", options.version},
+                                      {"reason", reason}});
+        else
+            *context.out << fmt::format("{} rolled back to {} (ledger only: no playbook run)\n",
+                                        options.environment, options.version);
         return ExitCode::ok;
     }
     RunJournal journal(context.state_dir, run_id);
