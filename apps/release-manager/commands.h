@@ -12,6 +12,8 @@ void add_changelog_command(launchkit::CommandLine& cli);
 void add_status_command(launchkit::CommandLine& cli);
 void add_history_command(launchkit::CommandLine& cli);
 void add_analyze_command(launchkit::CommandLine& cli);
+// `compat check MATRIX`.
+void add_compat_command(launchkit::CommandLine& cli);
 // Playbook runs.
 void add_deploy_command(launchkit::CommandLine& cli);
 void add_plan_command(launchkit::CommandLine& cli);

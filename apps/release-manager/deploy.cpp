@@ -20,6 +20,8 @@ void add_deploy_command(launchkit::CommandLine& cli) {
         ->add_option("--strategy", options->strategy,
                      "Deploy steps' strategy: canary, rolling or blue-green")
         ->check(CLI::IsMember({"canary", "rolling", "blue-green"}));
+    command->add_option("--var", options->vars,
+                        "Set one of the playbook's vars: NAME=VALUE (repeatable)");
     command
         ->add_option("--initial-traffic", *initial_traffic,
                      "A canary's first traffic percentage (1-100)")

@@ -15,6 +15,8 @@ void add_plan_command(launchkit::CommandLine& cli) {
     command->add_option("--env", options->environment, "Environment the plan is for");
     command->add_option("--strategy", options->strategy, "As deploy --strategy")
         ->check(CLI::IsMember({"canary", "rolling", "blue-green"}));
+    command->add_option("--var", options->vars,
+                        "Set one of the playbook's vars: NAME=VALUE (repeatable)");
     command->add_option("--initial-traffic", *initial_traffic, "As deploy --initial-traffic")
         ->check(CLI::Range(1, 100));
     command->footer(

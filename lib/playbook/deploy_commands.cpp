@@ -148,6 +148,8 @@ Result<ExitCode> run_deploy(Context& context, const DeployOptions& options) {
         return fail(ExitCode::invalid_input, "--initial-traffic {}: expected 1 to 100",
                     *options.initial_traffic);
     LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(options.playbook));
+    LAUNCHKIT_TRY_ASSIGN(auto vars, parse_var_assignments(playbook, options.vars));
+    override_vars(playbook, vars);
     auto prefix = prefix_or_config(context, options.tag_prefix);
     version::ReleaseLedger ledger(context.state_dir);
     LAUNCHKIT_TRY_ASSIGN(auto entries, ledger.read());
@@ -182,7 +184,8 @@ Result<ExitCode> run_deploy(Context& context, const DeployOptions& options) {
                                   {"command", context.command},
                                   {"strategy", options.strategy},
                                   {"strategy_override", options.strategy},
-                                  {"approvals", options.approvals}};
+                                  {"approvals", options.approvals},
+                                  {"vars", vars}};
     if (options.initial_traffic) started["initial_traffic"] = *options.initial_traffic;
     if (promoted.forced)
         started["forced"] = {{"reason", options.reason}, {"skipped", promoted.missing}};
@@ -208,6 +211,7 @@ Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
     }
     auto file = state.started.value("playbook_file", "");
     LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(file));
+    override_vars(playbook, state.started.value("vars", std::map<std::string, std::string>{}));
     if (playbook.digest != state.started.value("playbook_digest", ""))
         return fail(ExitCode::invalid_input,
                     "{} changed since run {} started; resuming it could run steps it never had",
@@ -255,6 +259,7 @@ Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) 
     if (state.status == RunStatus::rolled_back)
         return fail(ExitCode::said_no, "run {} is already rolled back", run_id);
     LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(state.started.value("playbook_file", "")));
+    override_vars(playbook, state.started.value("vars", std::map<std::string, std::string>{}));
     LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
     if (!options.version.empty()) state.started["previous_version"] = options.version;
     return drive(context, playbook, journal, std::move(state), {}, reason);

@@ -22,6 +22,7 @@ struct DeployOptions {
     std::string tag_prefix{};              // empty: the config's release.tag_prefix
     bool force = false;                    // skip the promotion requirement (audited)
     std::string reason{};                  // why, with --force
+    std::vector<std::string> vars{};       // --var NAME=VALUE (repeatable)
 };
 
 struct PlanOptions {
@@ -30,6 +31,7 @@ struct PlanOptions {
     std::string environment = "staging";
     std::string strategy{};
     std::optional<int> initial_traffic{};
+    std::vector<std::string> vars{};
 };
 
 struct ResumeOptions {

@@ -61,6 +61,8 @@ std::string summary(const Step& step, const nlohmann::json& body, const PlanOpti
 
 Result<ExitCode> run_plan(Context& context, const PlanOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(options.playbook));
+    LAUNCHKIT_TRY_ASSIGN(auto vars, parse_var_assignments(playbook, options.vars));
+    override_vars(playbook, vars);
     Variables known{{"version", options.version},   {"env", options.environment},
                     {"playbook", playbook.name},    {"actor", context.actor},
                     {"strategy", options.strategy}, {"run_id", "(new)"}};

@@ -217,4 +217,36 @@ Result<Playbook> load_playbook(const std::filesystem::path& path) {
     return parse_playbook(text, path);
 }
 
+Result<std::map<std::string, std::string>> parse_var_assignments(
+    const Playbook& playbook, const std::vector<std::string>& assignments) {
+    std::map<std::string, std::string> values;
+    for (const auto& assignment : assignments) {
+        auto equals = assignment.find('=');
+        if (equals == std::string::npos || equals == 0)
+            return fail(ExitCode::invalid_input, "--var '{}': expected NAME=VALUE", assignment);
+        auto name = assignment.substr(0, equals);
+        auto value = assignment.substr(equals + 1);
+        if (!playbook.vars.contains(name)) {
+            std::string declared;
+            for (const auto& [known, unused] : playbook.vars)
+                declared += (declared.empty() ? "" : ", ") + known;
+            return fail(ExitCode::invalid_input, "--var {}: {} declares no such var ({})", name,
+                        playbook.source.filename().string(),
+                        declared.empty() ? "it has no vars" : "it has " + declared);
+        }
+        for (const auto& reference : references(std::string_view(value)))
+            if (!builtin_variables().contains(reference))
+                return fail(ExitCode::invalid_input,
+                            "--var {}: ${{{}}} is not defined (a value may use version, env, "
+                            "previous_version, ...)",
+                            name, reference);
+        values[name] = value;
+    }
+    return values;
+}
+
+void override_vars(Playbook& playbook, const std::map<std::string, std::string>& values) {
+    for (const auto& [name, value] : values) playbook.vars[name] = value;
+}
+
 }  // namespace launchkit::playbook

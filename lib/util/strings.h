@@ -12,6 +12,13 @@ namespace launchkit::util {
 // `text` without leading and trailing white space.
 std::string_view trim(std::string_view text);
 
+// `text` cut at every `separator` (empty pieces kept: "a..b" is a, "", b).
+std::vector<std::string> split(std::string_view text, char separator);
+// The words of `text` between runs of white space.
+std::vector<std::string> split_whitespace(std::string_view text);
+// ASCII lower case.
+std::string to_lower(std::string_view text);
+
 // Levenshtein distance (insertions, deletions, substitutions each cost 1).
 size_t edit_distance(std::string_view left, std::string_view right);
 

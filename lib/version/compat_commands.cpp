@@ -1,0 +1,127 @@
+#include "version/compat_commands.h"
+
+#include <fmt/format.h>
+
+#include "core/output.h"
+#include "util/strings.h"
+#include "version/compat_matrix.h"
+
+namespace launchkit::version {
+namespace {
+
+struct PlannedUpgrade {
+    std::string component;
+    SemVer to;
+};
+
+Result<std::vector<PlannedUpgrade>> parse_upgrades(const CompatibilityMatrix& matrix,
+                                                   const std::vector<std::string>& upgrades) {
+    std::vector<std::string> names;
+    for (const auto& component : matrix.components) names.push_back(component.name);
+    std::vector<PlannedUpgrade> planned;
+    for (const auto& upgrade : upgrades) {
+        auto equals = upgrade.find('=');
+        if (equals == std::string::npos || equals == 0 || equals + 1 == upgrade.size())
+            return fail(ExitCode::invalid_input,
+                        "--upgrade '{}': expected COMPONENT=VERSION, e.g. operator=1.3.0", upgrade);
+        auto name = upgrade.substr(0, equals);
+        if (!matrix.find(name)) {
+            auto suggestion = util::closest_match(name, names);
+            return fail(ExitCode::invalid_input, "--upgrade {}: {} has no component '{}'{}",
+                        upgrade, matrix.source.string(), name,
+                        suggestion ? " (did you mean '" + *suggestion + "'?)" : "");
+        }
+        auto version = parse_loose_version(upgrade.substr(equals + 1));
+        if (!version)
+            return fail(ExitCode::invalid_input, "--upgrade {}: {}", upgrade,
+                        version.error().message);
+        planned.push_back({name, *version});
+    }
+    return planned;
+}
+
+size_t pair_count(const CompatibilityMatrix& matrix, const FleetVersions& versions) {
+    size_t count = 0;
+    for (const auto& component : matrix.components)
+        count += component.rules_for(versions.at(component.name)).size();
+    return count;
+}
+
+nlohmann::json to_json(const FleetVersions& versions) {
+    nlohmann::json json = nlohmann::json::object();
+    for (const auto& [name, version] : versions) json[name] = version.to_string();
+    return json;
+}
+
+std::string describe(const CompatibilityViolation& violation) {
+    return fmt::format("{} {} needs {} {}, found {}", violation.component, violation.version,
+                       violation.needs, violation.range, violation.found);
+}
+
+}  // namespace
+
+Result<ExitCode> run_compat_check(Context& context, const CompatCheckOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto matrix, load_compatibility_matrix(options.matrix));
+    LAUNCHKIT_TRY_ASSIGN(auto planned, parse_upgrades(matrix, options.upgrades));
+    FleetVersions versions;
+    for (const auto& component : matrix.components) versions[component.name] = component.version;
+
+    nlohmann::json states = nlohmann::json::array();
+    Table table({"#", "STATE", "PAIRS", "RESULT"});
+    bool all_ok = true;
+    std::string first_break;
+    auto record = [&](size_t step, const std::string& label, const nlohmann::json& upgrade) {
+        auto violations = check_compatibility(matrix, versions);
+        nlohmann::json found = nlohmann::json::array();
+        std::string result = "ok";
+        for (const auto& violation : violations) {
+            found.push_back({{"component", violation.component},
+                             {"version", violation.version},
+                             {"needs", violation.needs},
+                             {"range", violation.range},
+                             {"found", violation.found}});
+            result = (result == "ok" ? "BREAKS: " : result + "; ") + describe(violation);
+        }
+        if (!violations.empty() && all_ok) {
+            all_ok = false;
+            first_break = fmt::format("{}: {}", label, describe(violations.front()));
+        }
+        states.push_back({{"step", step},
+                          {"upgrade", upgrade},
+                          {"versions", to_json(versions)},
+                          {"ok", violations.empty()},
+                          {"violations", found}});
+        table.add_row(
+            {std::to_string(step), label, std::to_string(pair_count(matrix, versions)),
+             colorize(result, violations.empty() ? Color::green : Color::red, context.color)});
+    };
+    record(0, "now", nullptr);
+    for (size_t i = 0; i < planned.size(); ++i) {
+        const auto& upgrade = planned[i];
+        auto from = versions[upgrade.component];
+        versions[upgrade.component] = upgrade.to;
+        record(
+            i + 1,
+            fmt::format("{} {} -> {}", upgrade.component, from.to_string(), upgrade.to.to_string()),
+            {{"component", upgrade.component},
+             {"from", from.to_string()},
+             {"to", upgrade.to.to_string()}});
+    }
+
+    if (context.json) {
+        print_json(*context.out, {{"matrix", options.matrix.string()},
+                                  {"ok", all_ok},
+                                  {"refused", string_or_null(first_break)},
+                                  {"states", states}});
+    } else {
+        table.render(*context.out, context.color);
+        if (all_ok)
+            *context.out << (planned.empty() ? "every pair is compatible\n"
+                                             : "every state of this upgrade order is compatible\n");
+        else
+            *context.out << "refused: " << first_break << '\n';
+    }
+    return all_ok ? ExitCode::ok : ExitCode::said_no;
+}
+
+}  // namespace launchkit::version

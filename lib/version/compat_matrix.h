@@ -1,0 +1,55 @@
+// A version compatibility matrix (seed 001's "Operator v1.2.0 — compatible with Node Agent v1.1.x -
+// v1.2.x"): which versions of each component may run beside which, checked for every state an
+// ordered upgrade passes through before anything changes.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "version/version_range.h"
+
+namespace launchkit::version {
+
+// What one version of a component needs of the others (component → range).
+using CompatibilityRules = std::map<std::string, VersionRange>;
+
+struct MatrixComponent {
+    std::string name;
+    std::string version_text;       // as written ("v2")
+    SemVer version;                 // running now
+    CompatibilityRules compatible;  // what the running version needs
+    // What other versions need; a version not listed needs what `compatible` says.
+    std::vector<std::pair<SemVer, CompatibilityRules>> releases;
+    std::string notes;
+
+    const CompatibilityRules& rules_for(const SemVer& candidate) const;
+};
+
+struct CompatibilityMatrix {
+    std::filesystem::path source;
+    std::vector<MatrixComponent> components;  // in the file's order
+
+    const MatrixComponent* find(const std::string& name) const;
+};
+
+Result<CompatibilityMatrix> load_compatibility_matrix(const std::filesystem::path& path);
+
+// A pair that may not run together: `component` at `version` needs `needs` in `range`.
+struct CompatibilityViolation {
+    std::string component;
+    std::string version;
+    std::string needs;
+    std::string range;
+    std::string found;
+};
+
+// Versions by component: one state of the fleet.
+using FleetVersions = std::map<std::string, SemVer>;
+
+std::vector<CompatibilityViolation> check_compatibility(const CompatibilityMatrix& matrix,
+                                                        const FleetVersions& versions);
+
+}  // namespace launchkit::version
