@@ -11,6 +11,8 @@ void add_analyze_command(launchkit::CommandLine& cli) {
         "analyze",
         "Run one analysis of decision rules (thresholds, canary judge, decision matrix); exit 0 "
         "for promote or continue, 1 for rollback, pause or inconclusive");
+    command->add_option("--source", options->sources,
+                        "Point a source of the rules at another URL: NAME=URL (repeatable)");
     command->add_option("--rules", options->rules, "Decision rules YAML")->required();
     command->add_option("--canary", options->canary,
                         "Measurements to judge (CSV or JSON series); default: read the rules' "

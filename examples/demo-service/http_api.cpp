@@ -42,25 +42,30 @@ std::optional<double> number_field(const nlohmann::json& body, const char* name)
     throw std::invalid_argument(fmt::format("{}: expected a number", name));
 }
 
-std::string metrics_text(const ServiceState& state) {
+std::string metrics_text(const ServiceState& state, const std::string& track) {
     auto deployment = state.deployment();
     auto ready = !state.not_ready_reason();
     std::string text;
     text +=
         "# HELP demo_error_ratio Share of requests answered with an error.\n"
         "# TYPE demo_error_ratio gauge\n";
-    text += fmt::format("demo_error_ratio {}\n", state.error_rate());
+    text += fmt::format("demo_error_ratio {}\n", state.blended(&ReleaseBehaviour::error_rate, track));
     text += "# TYPE demo_latency_p95_ms gauge\n";
-    text += fmt::format("demo_latency_p95_ms {}\n", state.latency_p95_ms());
+    text += fmt::format("demo_latency_p95_ms {}\n", state.blended(&ReleaseBehaviour::latency_ms, track));
     text += "# TYPE demo_cpu_ratio gauge\n";
-    text += fmt::format("demo_cpu_ratio {}\n", state.blended(&ReleaseBehaviour::cpu));
+    text += fmt::format("demo_cpu_ratio {}\n", state.blended(&ReleaseBehaviour::cpu, track));
     text += "# TYPE demo_memory_ratio gauge\n";
-    text += fmt::format("demo_memory_ratio {}\n", state.blended(&ReleaseBehaviour::memory));
+    text += fmt::format("demo_memory_ratio {}\n", state.blended(&ReleaseBehaviour::memory, track));
     text += "# TYPE demo_active_connections gauge\n";
     text +=
-        fmt::format("demo_active_connections {}\n", state.blended(&ReleaseBehaviour::connections));
+        fmt::format("demo_active_connections {}\n", state.blended(&ReleaseBehaviour::connections, track));
     text += "# TYPE demo_health_checks_failing gauge\n";
     text += fmt::format("demo_health_checks_failing {}\n", ready ? 0 : 1);
+    // Seed 002's agent health: the demo's 20 agents are all unhealthy while it is not ready.
+    text += "# TYPE demo_agents_total gauge\n";
+    text += "demo_agents_total 20\n";
+    text += "# TYPE demo_agents_unhealthy gauge\n";
+    text += fmt::format("demo_agents_unhealthy {}\n", ready ? 0 : 20);
     text += "# TYPE demo_canary_weight gauge\n";
     text += fmt::format("demo_canary_weight {}\n", deployment.canary_weight);
     text += "# TYPE demo_version_info gauge\n";
@@ -93,8 +98,12 @@ void add_routes(httplib::Server& server, ServiceState& state, std::string admin_
     server.Get("/ops/status.json", [&state](const httplib::Request&, httplib::Response& response) {
         send_json(response, state.status());
     });
-    server.Get("/metrics", [&state](const httplib::Request&, httplib::Response& response) {
-        response.set_content(metrics_text(state), "text/plain; version=0.0.4");
+    // /metrics?track=canary: the canary (or blue-green's green) alone, as a gate judges it.
+    server.Get("/metrics", [&state](const httplib::Request& request, httplib::Response& response) {
+        auto track = request.get_param_value("track");
+        if (!track.empty() && track != "canary" && track != "stable")
+            return send_json(response, {{"error", "track: expected canary or stable"}}, 400);
+        response.set_content(metrics_text(state, track), "text/plain; version=0.0.4");
     });
     // Seed 004's baseline snapshot: the admin ops summary, behind the admin token.
     auto summary = [&state, admin_token](const httplib::Request& request,
@@ -114,6 +123,12 @@ void add_routes(httplib::Server& server, ServiceState& state, std::string admin_
         if (!body) return;
         auto version = body->value("version", "");
         auto track = body->value("track", "stable");
+        // An empty stable version is a rollback with nothing before it: only the canary goes.
+        if (version.empty() && track == "stable") {
+            state.set_weight(0);
+            state.deploy(state.deployment().stable_version, "stable", std::nullopt, std::nullopt);
+            return send_json(response, state.status());
+        }
         if (version.empty() || (track != "stable" && track != "canary"))
             return send_json(response,
                              {{"error",

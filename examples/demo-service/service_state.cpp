@@ -183,10 +183,11 @@ long ServiceState::item_count() const {
     return std::stol(query_text(db.get(), "SELECT COUNT(*) FROM items").value_or("0"));
 }
 
-double ServiceState::blended(double ReleaseBehaviour::*field) const {
+double ServiceState::blended(double ReleaseBehaviour::*field, const std::string& track) const {
     auto deployment = this->deployment();
     auto stable = behaviour_of(deployment.stable_version).*field;
-    if (deployment.canary_version.empty()) return stable;
+    if (deployment.canary_version.empty() || track == "stable") return stable;
+    if (track == "canary") return behaviour_of(deployment.canary_version).*field;
     return blend(stable, behaviour_of(deployment.canary_version).*field, deployment.canary_weight);
 }
 

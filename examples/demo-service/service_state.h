@@ -48,8 +48,9 @@ class ServiceState {
     nlohmann::json status() const;
     double error_rate() const;
     double latency_p95_ms() const;
-    // Any number of a release's behaviour, blended over stable and canary by traffic weight.
-    double blended(double ReleaseBehaviour::*field) const;
+    // Any number of a release's behaviour, blended over stable and canary by traffic weight;
+    // `track` "canary" or "stable" reads that release alone (a canary judged on its own).
+    double blended(double ReleaseBehaviour::*field, const std::string& track = {}) const;
     std::optional<std::string> not_ready_reason() const;
 
     void deploy(const std::string& version, const std::string& track,

@@ -107,10 +107,16 @@ Result<BackupManifest> BackupRepository::find(const std::string& id) const {
     if (id.empty() || id.find('/') != std::string::npos || id.starts_with('.'))
         return fail(ExitCode::invalid_input, "backup id '{}' is not a valid id", id);
     LAUNCHKIT_TRY_ASSIGN(auto listing, list());
-    if (id == "latest") {
+    if (id == "latest" || id.starts_with("latest:")) {
         // Not a restore's safety backup: running `restore latest` twice must not undo itself.
+        // `latest:TAG` is the newest with that tag, so a rollback playbook can name "the
+        // pre-upgrade database backup" without knowing its id.
+        auto tag = id == "latest" ? std::string() : id.substr(7);
         for (auto it = listing.backups.rbegin(); it != listing.backups.rend(); ++it)
-            if (it->tag != safety_backup_tag) return *it;
+            if (tag.empty() ? it->tag != safety_backup_tag : it->tag == tag) return *it;
+        if (!tag.empty())
+            return fail(ExitCode::invalid_input, "no backup tagged '{}' in {}", tag,
+                        root_.string());
         return fail(ExitCode::invalid_input, "no backups in {}", root_.string());
     }
     std::vector<const BackupManifest*> matches;

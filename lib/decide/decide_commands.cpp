@@ -2,6 +2,7 @@
 
 #include "core/output.h"
 #include "decide/analysis.h"
+#include "probe/slo.h"
 #include "util/duration.h"
 
 namespace launchkit::decide {
@@ -24,6 +25,7 @@ Result<double> parse_impact(const std::string& text) {
 
 Result<ExitCode> run_analyze(Context& context, const AnalyzeOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto rules, read_decision_rules(options.rules));
+    LAUNCHKIT_TRY(probe::override_source_urls(rules.metrics, options.sources));
     AnalysisInputs inputs;
     if (!options.canary.empty()) {
         LAUNCHKIT_TRY_ASSIGN(inputs.canary, read_series_file(options.canary));

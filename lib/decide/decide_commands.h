@@ -11,11 +11,12 @@ namespace launchkit::decide {
 
 struct AnalyzeOptions {
     std::filesystem::path rules{};
-    std::filesystem::path canary{};    // a series file; empty: read the rules' sources live
-    std::filesystem::path baseline{};  // a series file or a `diagnose snapshot`
-    std::string impact{};              // "30%" or 0.3: share of users affected
-    std::string interval{};            // overrides analysis.interval
-    int count = 0;                     // overrides analysis.count when > 0
+    std::filesystem::path canary{};      // a series file; empty: read the rules' sources live
+    std::filesystem::path baseline{};    // a series file or a `diagnose snapshot`
+    std::string impact{};                // "30%" or 0.3: share of users affected
+    std::string interval{};              // overrides analysis.interval
+    int count = 0;                       // overrides analysis.count when > 0
+    std::vector<std::string> sources{};  // --source NAME=URL
 };
 
 Result<ExitCode> run_analyze(Context& context, const AnalyzeOptions& options);

@@ -51,10 +51,17 @@ Result<util::FileLock> lock_environment(const Context& context, const std::strin
     return std::move(*lock);
 }
 
-Variables run_variables(const Playbook& playbook, const nlohmann::json& started) {
+// A run's own folder beside its journal, for what its steps write: baselines, snapshots, logs.
+std::filesystem::path run_directory(const Context& context, const std::string& run_id) {
+    return context.state_dir / "runs" / (run_id + ".d");
+}
+
+Variables run_variables(const Context& context, const Playbook& playbook,
+                        const nlohmann::json& started) {
     Variables variables;
     for (const char* name : {"version", "env", "previous_version", "run_id", "actor", "strategy"})
         variables[name] = started.value(name, "");
+    variables["run_dir"] = run_directory(context, started.value("run_id", "")).string();
     variables["playbook"] = playbook.name;
     for (const auto& [name, value] : playbook.vars)
         variables[name] = expand(value, variables).value_or(value);
@@ -130,7 +137,8 @@ Result<ExitCode> drive(Context& context, const Playbook& playbook, const RunJour
                        RunState state, const std::vector<std::string>& approvals,
                        std::optional<std::string> rollback_reason) {
     auto options = options_from(state.started, approvals);
-    auto variables = run_variables(playbook, state.started);
+    auto variables = run_variables(context, playbook, state.started);
+    LAUNCHKIT_TRY(util::create_directories(variables["run_dir"]));
     PlaybookRunner runner(context, playbook, journal, options, variables, std::move(state));
     Result<RunState> finished = rollback_reason ? runner.roll_back(*rollback_reason) : runner.run();
     if (!finished) return std::unexpected(finished.error());

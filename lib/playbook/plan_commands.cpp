@@ -65,7 +65,8 @@ Result<ExitCode> run_plan(Context& context, const PlanOptions& options) {
     override_vars(playbook, vars);
     Variables known{{"version", options.version},   {"env", options.environment},
                     {"playbook", playbook.name},    {"actor", context.actor},
-                    {"strategy", options.strategy}, {"run_id", "(new)"}};
+                    {"strategy", options.strategy}, {"run_id", "(new)"},
+                    {"run_dir", (context.state_dir / "runs" / "(new).d").string()}};
     for (const auto& [name, value] : playbook.vars)
         known[name] = expand(value, known).value_or(value);
     nlohmann::json steps = nlohmann::json::array();

@@ -46,8 +46,9 @@ struct GateSpec {
     std::filesystem::path rules{};  // absolute
     std::optional<std::chrono::milliseconds> interval{};
     std::optional<int> count{};
-    std::filesystem::path baseline{};  // optional series or snapshot file; absolute
-    std::filesystem::path canary{};    // optional series file judged instead of live sources
+    std::filesystem::path baseline{};    // optional series or snapshot file; absolute
+    std::filesystem::path canary{};      // optional series file judged instead of live sources
+    std::vector<std::string> sources{};  // NAME=URL overrides of the rules' sources; may use ${...}
 };
 
 struct Step {

@@ -30,7 +30,15 @@ std::set<std::string> known_for(const Step& step, const std::vector<Step>& befor
 
 Result<void> check_references(const Step& step, const std::set<std::string>& known,
                               const std::vector<Step>& all_steps) {
-    for (const auto& name : references(step.body)) {
+    auto names = references(step.body);
+    if (step.gate) {
+        auto texts = step.gate->sources;
+        texts.push_back(step.gate->baseline.string());
+        texts.push_back(step.gate->canary.string());
+        for (const auto& text : texts)
+            for (const auto& name : references(std::string_view(text))) names.insert(name);
+    }
+    for (const auto& name : names) {
         if (known.contains(name)) continue;
         if (name == "${")
             return fail(ExitCode::invalid_input, "{}: steps.{}: '${{' without a closing '}}'",

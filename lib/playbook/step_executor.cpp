@@ -4,7 +4,9 @@
 
 #include "decide/analysis.h"
 #include "decide/metric_series.h"
+#include "playbook/variables.h"
 #include "probe/metric_source.h"
+#include "probe/slo.h"
 #include "util/duration.h"
 #include "util/process.h"
 #include "util/strings.h"
@@ -68,13 +70,26 @@ Result<StepOutcome> run_user_command(const nlohmann::json& command, std::string_
 
 Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::string_view label) {
     LAUNCHKIT_TRY_ASSIGN(auto rules, decide::read_decision_rules(gate.rules));
+    std::vector<std::string> sources;
+    for (const auto& source : gate.sources) {
+        LAUNCHKIT_TRY_ASSIGN(auto expanded, expand(source, run.variables));
+        sources.push_back(expanded);
+    }
+    LAUNCHKIT_TRY(probe::override_source_urls(rules.metrics, sources));
+    auto resolve = [&run](const std::filesystem::path& file) -> Result<std::filesystem::path> {
+        LAUNCHKIT_TRY_ASSIGN(auto text, expand(file.string(), run.variables));
+        std::filesystem::path path(text);
+        return path.is_absolute() ? path : run.playbook.source.parent_path() / path;
+    };
     decide::AnalysisInputs inputs;
     if (!gate.baseline.empty()) {
-        LAUNCHKIT_TRY_ASSIGN(inputs.baseline, decide::read_series_file(gate.baseline));
+        LAUNCHKIT_TRY_ASSIGN(auto baseline, resolve(gate.baseline));
+        LAUNCHKIT_TRY_ASSIGN(inputs.baseline, decide::read_series_file(baseline));
     }
     if (!gate.canary.empty()) {
         // Read when the gate runs: the file may be what the step before it just wrote.
-        LAUNCHKIT_TRY_ASSIGN(inputs.canary, decide::read_series_file(gate.canary));
+        LAUNCHKIT_TRY_ASSIGN(auto canary, resolve(gate.canary));
+        LAUNCHKIT_TRY_ASSIGN(inputs.canary, decide::read_series_file(canary));
     }
     inputs.interval = gate.interval;
     inputs.count = gate.count;

@@ -267,8 +267,8 @@ Result<GateSpec> read_gate(const YamlReader& reader, const YAML::Node& node,
                            const std::string& field, const std::filesystem::path& directory) {
     LAUNCHKIT_TRY_ASSIGN(auto map, with_shorthand(reader, node, field, "rules",
                                                   "expected {rules: FILE, interval, count}"));
-    LAUNCHKIT_TRY(
-        reader.only_keys(map, field + ".", {"rules", "interval", "count", "baseline", "canary"}));
+    LAUNCHKIT_TRY(reader.only_keys(
+        map, field + ".", {"rules", "interval", "count", "baseline", "canary", "sources"}));
     GateSpec gate;
     LAUNCHKIT_TRY_ASSIGN(auto rules, required_text(reader, map["rules"], field + ".rules",
                                                    "expected rules: FILE (decision rules)"));
@@ -282,10 +282,25 @@ Result<GateSpec> read_gate(const YamlReader& reader, const YAML::Node& node,
         gate.count = static_cast<int>(count);
     }
     LAUNCHKIT_TRY_ASSIGN(auto baseline, reader.text(map["baseline"], field + ".baseline"));
-    if (!baseline.empty())
-        gate.baseline = path_beside_config(directory / "playbook.yaml", baseline);
+    // A path with ${...} (a baseline the run wrote to ${run_dir}) is resolved when the gate runs.
+    auto beside = [&](const std::string& text) {
+        return text.find("${") != std::string::npos
+                   ? std::filesystem::path(text)
+                   : path_beside_config(directory / "playbook.yaml", text);
+    };
+    if (!baseline.empty()) gate.baseline = beside(baseline);
     LAUNCHKIT_TRY_ASSIGN(auto canary, reader.text(map["canary"], field + ".canary"));
-    if (!canary.empty()) gate.canary = path_beside_config(directory / "playbook.yaml", canary);
+    if (!canary.empty()) gate.canary = beside(canary);
+    if (const auto& sources = map["sources"]) {
+        if (!sources.IsMap())
+            return reader.invalid(sources, field + ".sources",
+                                  "expected {SOURCE: URL}, e.g. {app: \"${service_url}/metrics\"}");
+        for (const auto& entry : sources) {
+            auto name = entry.first.as<std::string>();
+            LAUNCHKIT_TRY_ASSIGN(auto url, reader.text(entry.second, field + ".sources." + name));
+            gate.sources.push_back(name + "=" + url);
+        }
+    }
     return gate;
 }
 

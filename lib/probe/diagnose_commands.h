@@ -39,17 +39,20 @@ struct DiagnoseProbeOptions {
 };
 
 struct DiagnoseSloOptions {
-    std::filesystem::path rules{};  // empty: the config's `slo_rules:`
+    std::filesystem::path rules{};       // empty: the config's `slo_rules:`
+    std::vector<std::string> sources{};  // --source NAME=URL
 };
 
 struct DiagnoseSnapshotOptions {
     std::filesystem::path rules{};   // empty: the config's `slo_rules:`
     std::filesystem::path output{};  // --out; empty or "-": stdout
+    std::vector<std::string> sources{};
 };
 
 struct DiagnoseCompareOptions {
     std::filesystem::path baseline{};
     std::filesystem::path rules{};  // empty: the config's `slo_rules:`
+    std::vector<std::string> sources{};
 };
 
 Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options);

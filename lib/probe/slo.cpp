@@ -295,4 +295,24 @@ nlohmann::json to_json(const SloReport& report) {
     return {{"passed", report.passed()}, {"rules", std::move(rules)}};
 }
 
+Result<void> override_source_urls(SloRules& rules, const std::vector<std::string>& assignments) {
+    for (const auto& assignment : assignments) {
+        auto equals = assignment.find('=');
+        if (equals == std::string::npos || equals == 0 || equals + 1 == assignment.size())
+            return fail(ExitCode::invalid_input, "source '{}': expected NAME=URL", assignment);
+        auto name = assignment.substr(0, equals);
+        auto found = rules.sources.find(name);
+        if (found == rules.sources.end()) {
+            std::string known;
+            for (const auto& [source, unused] : rules.sources)
+                known += (known.empty() ? "" : ", ") + source;
+            return fail(ExitCode::invalid_input, "source {}: {} defines no source '{}' ({})",
+                        assignment, rules.source.string(), name,
+                        known.empty() ? "it has none" : "it has " + known);
+        }
+        found->second.url = assignment.substr(equals + 1);
+    }
+    return {};
+}
+
 }  // namespace launchkit::probe

@@ -64,6 +64,10 @@ Result<void> read_metric_sections(const YamlReader& reader, const YAML::Node& ro
 
 Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesystem::path& source);
 
+// Points named sources at other URLs (`--source app=URL`, a playbook gate's `sources:`): one rules
+// file serves staging and production. NAME=URL texts; an unknown NAME is exit 2.
+Result<void> override_source_urls(SloRules& rules, const std::vector<std::string>& assignments);
+
 struct SloResult {
     SloRule rule{};
     std::optional<double> value{};

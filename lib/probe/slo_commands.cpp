@@ -9,7 +9,8 @@
 namespace launchkit::probe {
 namespace {
 
-Result<SloRules> load_rules(const Context& context, std::filesystem::path path) {
+Result<SloRules> load_rules(const Context& context, std::filesystem::path path,
+                            const std::vector<std::string>& sources) {
     if (path.empty()) {
         if (!context.config.slo_rules)
             return fail(ExitCode::invalid_input,
@@ -20,7 +21,9 @@ Result<SloRules> load_rules(const Context& context, std::filesystem::path path) 
     if (!std::filesystem::exists(path))
         return fail(ExitCode::invalid_input, "rules file '{}' does not exist", path.string());
     LAUNCHKIT_TRY_ASSIGN(std::string text, util::read_file(path));
-    return parse_slo_rules(text, path);
+    LAUNCHKIT_TRY_ASSIGN(auto rules, parse_slo_rules(text, path));
+    LAUNCHKIT_TRY(override_source_urls(rules, sources));
+    return rules;
 }
 
 std::string format_value(const std::optional<double>& value) {
@@ -30,7 +33,7 @@ std::string format_value(const std::optional<double>& value) {
 }  // namespace
 
 Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options) {
-    LAUNCHKIT_TRY_ASSIGN(auto rules, load_rules(context, options.rules));
+    LAUNCHKIT_TRY_ASSIGN(auto rules, load_rules(context, options.rules, options.sources));
     if (rules.rules.empty())
         return fail(ExitCode::invalid_input, "{}: no rules: to check", rules.source.string());
     auto report = evaluate_slo(rules, read_metrics(rules));
@@ -62,7 +65,7 @@ Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options) {
 }
 
 Result<ExitCode> run_snapshot(Context& context, const DiagnoseSnapshotOptions& options) {
-    LAUNCHKIT_TRY_ASSIGN(auto rules, load_rules(context, options.rules));
+    LAUNCHKIT_TRY_ASSIGN(auto rules, load_rules(context, options.rules, options.sources));
     auto readings = read_metrics(rules);
     auto snapshot = take_snapshot(rules, readings, util::format_rfc3339(context.now()));
     auto text = to_json(snapshot).dump(2) + "\n";
@@ -88,7 +91,7 @@ Result<ExitCode> run_compare(Context& context, const DiagnoseCompareOptions& opt
     auto rules_path = options.rules;
     if (rules_path.empty() && !context.config.slo_rules && !baseline.rules.empty())
         rules_path = baseline.rules;  // the file the baseline was taken with
-    LAUNCHKIT_TRY_ASSIGN(auto rules, load_rules(context, rules_path));
+    LAUNCHKIT_TRY_ASSIGN(auto rules, load_rules(context, rules_path, options.sources));
     auto results = compare_to_baseline(rules, baseline, read_metrics(rules));
     bool passed = std::all_of(results.begin(), results.end(),
                               [](const GrowthResult& result) { return result.passed; });
