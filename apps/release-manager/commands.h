@@ -21,6 +21,7 @@ void add_resume_command(launchkit::CommandLine& cli);
 void add_rollback_command(launchkit::CommandLine& cli);
 void add_runs_command(launchkit::CommandLine& cli);
 void add_stats_command(launchkit::CommandLine& cli);
+void add_drill_command(launchkit::CommandLine& cli);
 // `backup create|list|show|verify|restore|prune` and the `verify-backup` alias.
 void add_backup_command(launchkit::CommandLine& cli);
 

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     release_manager::add_rollback_command(cli);
     release_manager::add_runs_command(cli);
     release_manager::add_stats_command(cli);
+    release_manager::add_drill_command(cli);
     release_manager::add_compat_command(cli);
     return cli.run(argc, argv);
 }

@@ -49,16 +49,18 @@ std::string metrics_text(const ServiceState& state, const std::string& track) {
     text +=
         "# HELP demo_error_ratio Share of requests answered with an error.\n"
         "# TYPE demo_error_ratio gauge\n";
-    text += fmt::format("demo_error_ratio {}\n", state.blended(&ReleaseBehaviour::error_rate, track));
+    text +=
+        fmt::format("demo_error_ratio {}\n", state.blended(&ReleaseBehaviour::error_rate, track));
     text += "# TYPE demo_latency_p95_ms gauge\n";
-    text += fmt::format("demo_latency_p95_ms {}\n", state.blended(&ReleaseBehaviour::latency_ms, track));
+    text += fmt::format("demo_latency_p95_ms {}\n",
+                        state.blended(&ReleaseBehaviour::latency_ms, track));
     text += "# TYPE demo_cpu_ratio gauge\n";
     text += fmt::format("demo_cpu_ratio {}\n", state.blended(&ReleaseBehaviour::cpu, track));
     text += "# TYPE demo_memory_ratio gauge\n";
     text += fmt::format("demo_memory_ratio {}\n", state.blended(&ReleaseBehaviour::memory, track));
     text += "# TYPE demo_active_connections gauge\n";
-    text +=
-        fmt::format("demo_active_connections {}\n", state.blended(&ReleaseBehaviour::connections, track));
+    text += fmt::format("demo_active_connections {}\n",
+                        state.blended(&ReleaseBehaviour::connections, track));
     text += "# TYPE demo_health_checks_failing gauge\n";
     text += fmt::format("demo_health_checks_failing {}\n", ready ? 0 : 1);
     // Seed 002's agent health: the demo's 20 agents are all unhealthy while it is not ready.
@@ -146,7 +148,11 @@ void add_routes(httplib::Server& server, ServiceState& state, std::string admin_
         if (!body) return;
         auto weight = number_field(*body, "weight");
         if (!weight || *weight < 0 || *weight > 100)
-            return send_json(response, {{"error", "expected {weight: 0-100}"}}, 400);
+            return send_json(response, {{"error", "expected {weight: 0-100, version?}"}}, 400);
+        // {version} stages that release as the canary first, so one call can shift traffic to it.
+        if (auto version = body->value("version", "");
+            !version.empty() && state.deployment().canary_version != version)
+            state.deploy(version, "canary", std::nullopt, std::nullopt);
         state.set_weight(static_cast<int>(*weight));
         send_json(response, state.status());
     });

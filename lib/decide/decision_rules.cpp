@@ -281,7 +281,9 @@ Result<DecisionRules> parse_decision_rules(std::string_view yaml_text,
     if (!root.IsMap())
         return reader.invalid(root, "document", "expected thresholds:, canary: and/or matrix:");
     LAUNCHKIT_TRY(reader.only_keys(
-        root, "", {"sources", "metrics", "thresholds", "analysis", "canary", "matrix"}));
+        root, "",
+        // rules: and compare: are diagnose's (slo, compare): one file may serve both tools.
+        {"sources", "metrics", "thresholds", "analysis", "canary", "matrix", "rules", "compare"}));
     DecisionRules rules;
     rules.source = source;
     rules.metrics.source = source;

@@ -129,14 +129,15 @@ Result<MeasurementSeries> parse_series_json(std::string_view text, std::string_v
     auto json = nlohmann::json::parse(text, nullptr, false);
     if (json.is_discarded()) return fail(ExitCode::invalid_input, "{}: not valid JSON", source);
     MeasurementSeries series;
-    if (json.is_object() && json.contains("values") && json.contains("format")) {
-        // A `diagnose snapshot`: one measurement at its time.
+    if (json.is_object() && json.value("format", "").starts_with("launchkit-snapshot/")) {
+        // A `diagnose snapshot`: one measurement at its time, {metrics: {NAME: value|null}}.
         Measurement measurement;
         if (json["taken_at"].is_string())
             measurement.at = parse_time(json["taken_at"].get<std::string>());
-        for (const auto& [name, value] : json["values"].items()) {
+        const auto values = json.value("metrics", nlohmann::json::object());
+        for (const auto& [name, value] : values.items()) {
             LAUNCHKIT_TRY_ASSIGN(measurement.values[name],
-                                 json_value(value, fmt::format("{}: values.{}", source, name)));
+                                 json_value(value, fmt::format("{}: metrics.{}", source, name)));
         }
         series.push_back(std::move(measurement));
         return series;

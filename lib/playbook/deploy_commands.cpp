@@ -144,12 +144,15 @@ Result<ExitCode> drive(Context& context, const Playbook& playbook, const RunJour
     if (!finished) return std::unexpected(finished.error());
     LAUNCHKIT_TRY(record_outcome(context, *finished));
     print_run_report(context, playbook, *finished);
+    // Asked for a rollback and got one: that is success for `rollback`, not a "no".
+    if (rollback_reason && finished->status == RunStatus::rolled_back) return ExitCode::ok;
     return exit_code_for(finished->status);
 }
 
 }  // namespace
 
-Result<ExitCode> run_deploy(Context& context, const DeployOptions& options) {
+Result<ExitCode> run_deploy(Context& context, const DeployOptions& options,
+                            std::string* started_run) {
     LAUNCHKIT_TRY(version::parse_semver(options.version));
     LAUNCHKIT_TRY(check_environment_name(options.environment));
     if (options.initial_traffic && (*options.initial_traffic < 1 || *options.initial_traffic > 100))
@@ -177,6 +180,7 @@ Result<ExitCode> run_deploy(Context& context, const DeployOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto promoted, check_promotion(context, promotion, entries));
     LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
     RunJournal journal(context.state_dir, new_run_id());
+    if (started_run) *started_run = journal.run_id();
     LAUNCHKIT_TRY(audit_forced_promotion(context, promotion, promoted, journal.run_id()));
     auto started = nlohmann::json{{"event", "run_started"},
                                   {"time", util::format_rfc3339(context.now())},

@@ -52,7 +52,9 @@ struct RunsOptions {
     std::string run_id{};  // show one run in full
 };
 
-Result<ExitCode> run_deploy(Context& context, const DeployOptions& options);
+// `started_run`, when given, receives the new run's id as soon as the run exists.
+Result<ExitCode> run_deploy(Context& context, const DeployOptions& options,
+                            std::string* started_run = nullptr);
 Result<ExitCode> run_plan(Context& context, const PlanOptions& options);
 Result<ExitCode> run_resume(Context& context, const ResumeOptions& options);
 Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options);

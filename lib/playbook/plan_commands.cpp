@@ -63,9 +63,12 @@ Result<ExitCode> run_plan(Context& context, const PlanOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(options.playbook));
     LAUNCHKIT_TRY_ASSIGN(auto vars, parse_var_assignments(playbook, options.vars));
     override_vars(playbook, vars);
-    Variables known{{"version", options.version},   {"env", options.environment},
-                    {"playbook", playbook.name},    {"actor", context.actor},
-                    {"strategy", options.strategy}, {"run_id", "(new)"},
+    Variables known{{"version", options.version},
+                    {"env", options.environment},
+                    {"playbook", playbook.name},
+                    {"actor", context.actor},
+                    {"strategy", options.strategy},
+                    {"run_id", "(new)"},
                     {"run_dir", (context.state_dir / "runs" / "(new).d").string()}};
     for (const auto& [name, value] : playbook.vars)
         known[name] = expand(value, known).value_or(value);

@@ -77,9 +77,8 @@ const Step* Playbook::find_step(std::string_view name) const {
 }
 
 const std::set<std::string>& builtin_variables() {
-    static const std::set<std::string> names{"version", "env",      "previous_version",
-                                             "run_id",  "playbook", "actor",
-                                             "strategy", "run_dir"};
+    static const std::set<std::string> names{"version",  "env",   "previous_version", "run_id",
+                                             "playbook", "actor", "strategy",         "run_dir"};
     return names;
 }
 

@@ -125,10 +125,13 @@ Result<RunState> RunJournal::replay() const {
 }
 
 std::string new_run_id() {
+    // Milliseconds, so ids sort in start order even for runs started in the same second (the
+    // latest run of an environment is what `rollback ENV` undoes).
     std::random_device device;
-    return fmt::format("{:%Y%m%dT%H%M%SZ}-{:04x}",
-                       std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
-                       device() & 0xffff);
+    auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    auto millis = now.time_since_epoch().count() % 1000;
+    return fmt::format("{:%Y%m%dT%H%M%S}{:03d}Z-{:04x}",
+                       std::chrono::floor<std::chrono::seconds>(now), millis, device() & 0xffff);
 }
 
 std::vector<std::string> list_run_ids(const std::filesystem::path& state_dir) {

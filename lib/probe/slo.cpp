@@ -170,7 +170,11 @@ Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesyst
     YamlReader reader(source.string());
     LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
     if (!root.IsMap()) return reader.invalid(root, "document", "expected sources, metrics, rules");
-    LAUNCHKIT_TRY(reader.only_keys(root, "", {"sources", "metrics", "rules", "compare"}));
+    // thresholds:, analysis:, canary: and matrix: are release-manager analyze's decision rules: one
+    // file may serve both tools (`diagnose snapshot` of a gate's metrics for its baseline).
+    LAUNCHKIT_TRY(reader.only_keys(
+        root, "",
+        {"sources", "metrics", "rules", "compare", "thresholds", "analysis", "canary", "matrix"}));
     SloRules rules;
     rules.source = source;
     LAUNCHKIT_TRY(read_metric_sections(reader, root, rules));

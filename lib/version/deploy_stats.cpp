@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -64,8 +65,28 @@ DeployStats compute_deploy_stats(const std::vector<LedgerEntry>& entries,
     auto lead_environment = !environment.empty() ? environment
                             : has_production     ? std::string("production")
                                                  : std::string();
+    // A drill's upgrade and rollback are rehearsals: they must not move the real rates.
+    std::set<std::string> drill_runs;
+    Mean drill_rollback;
+    Mean drill_recovery;
+    for (const auto& entry : entries) {
+        if (entry.event != LedgerEvent::drilled) continue;
+        drill_runs.insert(entry.run_id);
+        drill_runs.insert(entry.rollback_run_id);
+    }
     for (const auto& entry : entries) {
         if (entry.tag_prefix != tag_prefix) continue;
+        if (entry.event == LedgerEvent::drilled) {
+            auto time = util::parse_rfc3339(entry.time);
+            if (!time || *time < since) continue;
+            if (!environment.empty() && entry.environment != environment) continue;
+            ++stats.drills;
+            if (entry.outcome == "passed") ++stats.drills_passed;
+            if (entry.rollback_seconds) drill_rollback.add(*entry.rollback_seconds);
+            if (entry.recovery_seconds) drill_recovery.add(*entry.recovery_seconds);
+            continue;
+        }
+        if (!entry.run_id.empty() && drill_runs.contains(entry.run_id)) continue;
         if (entry.event == LedgerEvent::created) {
             created.emplace(entry.version, entry.time);
             continue;
@@ -104,6 +125,8 @@ DeployStats compute_deploy_stats(const std::vector<LedgerEntry>& entries,
     stats.mean_time_to_restore_seconds = restore_time.value();
     stats.lead_time_seconds = lead_time.value();
     stats.lead_time_samples = lead_time.count;
+    stats.drill_rollback_seconds = drill_rollback.value();
+    stats.drill_recovery_seconds = drill_recovery.value();
     if (stats.window_days > 0) stats.deployments_per_day = stats.deployments / stats.window_days;
     return stats;
 }
@@ -122,7 +145,11 @@ nlohmann::json to_json(const DeployStats& stats) {
             {"deployments", stats.deployments},
             {"deployments_per_day", stats.deployments_per_day},
             {"lead_time_seconds", optional_number(stats.lead_time_seconds)},
-            {"lead_time_samples", stats.lead_time_samples}};
+            {"lead_time_samples", stats.lead_time_samples},
+            {"drills", stats.drills},
+            {"drills_passed", stats.drills_passed},
+            {"drill_rollback_seconds", optional_number(stats.drill_rollback_seconds)},
+            {"drill_recovery_seconds", optional_number(stats.drill_recovery_seconds)}};
 }
 
 Result<ExitCode> run_stats(Context& context, const StatsOptions& options) {
@@ -152,6 +179,13 @@ Result<ExitCode> run_stats(Context& context, const StatsOptions& options) {
     table.add_row(
         {"lead time", duration_text(stats.lead_time_seconds),
          fmt::format("release created → deployed ({} releases)", stats.lead_time_samples)});
+    table.add_row({"rollback drills",
+                   fmt::format("{} of {} passed", stats.drills_passed, stats.drills),
+                   "release-manager drill"});
+    table.add_row({"drill rollback time", duration_text(stats.drill_rollback_seconds),
+                   "rollback start → rolled back (mean)"});
+    table.add_row({"drill recovery time", duration_text(stats.drill_recovery_seconds),
+                   "rollback start → healthy (mean)"});
     table.render(*context.out, context.color);
     return ExitCode::ok;
 }

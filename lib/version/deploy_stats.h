@@ -29,6 +29,11 @@ struct DeployStats {
     double deployments_per_day = 0;
     std::optional<double> lead_time_seconds{};  // mean, release created → deployed
     int lead_time_samples = 0;
+    // Rollback drills (seed 003's monthly drills): their runs are not counted above.
+    int drills = 0;
+    int drills_passed = 0;
+    std::optional<double> drill_rollback_seconds{};  // mean time to complete the rollback
+    std::optional<double> drill_recovery_seconds{};  // mean time until healthy again
 };
 
 DeployStats compute_deploy_stats(const std::vector<LedgerEntry>& entries,

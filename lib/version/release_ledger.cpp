@@ -15,6 +15,7 @@ Result<LedgerEvent> parse_event(std::string_view text) {
     if (text == "deployed") return LedgerEvent::deployed;
     if (text == "rolled_back") return LedgerEvent::rolled_back;
     if (text == "deploy_failed") return LedgerEvent::deploy_failed;
+    if (text == "drilled") return LedgerEvent::drilled;
     return fail(ExitCode::environment, "unknown event '{}'", text);
 }
 
@@ -38,6 +39,14 @@ Result<LedgerEntry> entry_from_json(const nlohmann::json& json) {
     entry.run_id = text("run_id");
     entry.started_at = text("started_at");
     entry.outcome = text("outcome");
+    entry.rollback_run_id = text("rollback_run_id");
+    auto seconds = [&](const char* key) -> std::optional<double> {
+        auto found = json.find(key);
+        if (found == json.end() || !found->is_number()) return std::nullopt;
+        return found->get<double>();
+    };
+    entry.rollback_seconds = seconds("rollback_seconds");
+    entry.recovery_seconds = seconds("recovery_seconds");
     if (entry.version.empty() || entry.time.empty())
         return fail(ExitCode::environment, "missing 'version' or 'time'");
     return entry;
@@ -55,24 +64,34 @@ std::string_view to_string(LedgerEvent event) {
             return "rolled_back";
         case LedgerEvent::deploy_failed:
             return "deploy_failed";
+        case LedgerEvent::drilled:
+            return "drilled";
     }
     return "created";
 }
 
 nlohmann::json to_json(const LedgerEntry& entry) {
-    return nlohmann::json{{"time", entry.time},
-                          {"event", to_string(entry.event)},
-                          {"version", entry.version},
-                          {"tag_prefix", entry.tag_prefix},
-                          {"environment", entry.environment},
-                          {"tag", entry.tag},
-                          {"commit", entry.commit},
-                          {"repository", entry.repository},
-                          {"actor", entry.actor},
-                          {"note", entry.note},
-                          {"run_id", entry.run_id},
-                          {"started_at", entry.started_at},
-                          {"outcome", entry.outcome}};
+    auto json = nlohmann::json{{"time", entry.time},
+                               {"event", to_string(entry.event)},
+                               {"version", entry.version},
+                               {"tag_prefix", entry.tag_prefix},
+                               {"environment", entry.environment},
+                               {"tag", entry.tag},
+                               {"commit", entry.commit},
+                               {"repository", entry.repository},
+                               {"actor", entry.actor},
+                               {"note", entry.note},
+                               {"run_id", entry.run_id},
+                               {"started_at", entry.started_at},
+                               {"outcome", entry.outcome}};
+    if (entry.event == LedgerEvent::drilled) {
+        json["rollback_run_id"] = entry.rollback_run_id;
+        json["rollback_seconds"] = entry.rollback_seconds ? nlohmann::json(*entry.rollback_seconds)
+                                                          : nlohmann::json(nullptr);
+        json["recovery_seconds"] = entry.recovery_seconds ? nlohmann::json(*entry.recovery_seconds)
+                                                          : nlohmann::json(nullptr);
+    }
+    return json;
 }
 
 ReleaseLedger::ReleaseLedger(const std::filesystem::path& state_dir)
@@ -151,7 +170,7 @@ std::vector<LedgerEntry> current_deployments(const std::vector<LedgerEntry>& ent
     std::map<std::string, LedgerEntry> latest;  // by environment, so output is sorted
     for (const auto& entry : entries) {
         if (entry.event == LedgerEvent::created || entry.event == LedgerEvent::deploy_failed ||
-            entry.tag_prefix != tag_prefix)
+            entry.event == LedgerEvent::drilled || entry.tag_prefix != tag_prefix)
             continue;
         latest[entry.environment] = entry;
     }

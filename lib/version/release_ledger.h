@@ -15,7 +15,8 @@ namespace launchkit::version {
 
 // deploy_failed: a playbook run that ended neither deployed nor rolled back (aborted, or its
 // rollback failed); it changes nothing about what runs where.
-enum class LedgerEvent { created, deployed, rolled_back, deploy_failed };
+// `drilled`: a rehearsal (release-manager drill) of an upgrade and its rollback, with timings.
+enum class LedgerEvent { created, deployed, rolled_back, deploy_failed, drilled };
 
 std::string_view to_string(LedgerEvent event);
 
@@ -33,6 +34,11 @@ struct LedgerEntry {
     std::string run_id{};      // the playbook run that deployed or rolled back
     std::string started_at{};  // when that run started (deploy) or its rollback began (RFC 3339)
     std::string outcome{};     // that run's status: succeeded, rolled_back, failed, rollback_failed
+    // Drills only: the rollback's run, how long the rollback took and how long until the service
+    // passed its health checks again (seed 003's rollback time and recovery time).
+    std::string rollback_run_id{};
+    std::optional<double> rollback_seconds{};
+    std::optional<double> recovery_seconds{};
 };
 
 nlohmann::json to_json(const LedgerEntry& entry);

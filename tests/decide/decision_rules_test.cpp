@@ -136,7 +136,7 @@ TEST_CASE("series files: CSV with times, JSON lists, tables and snapshots", "[de
           "t.json: metrics.b: 1 values, the others have 2");
     auto snapshot = parse_series_json(
         R"({"format": "launchkit-snapshot/1", "taken_at": "2026-11-25T10:00:00Z",
-            "rules": "slo.yaml", "values": {"backlog": 12, "age": null}})",
+            "rules": "slo.yaml", "metrics": {"backlog": 12, "age": null}})",
         "before.json");
     REQUIRE(snapshot);
     REQUIRE(snapshot->size() == 1);
