@@ -1,6 +1,7 @@
 #include "service_state.h"
 
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 
@@ -59,8 +60,7 @@ std::optional<std::string> query_text(sqlite3* db, const std::string& sql,
 void ensure_base_tables(sqlite3* db) {
     execute(db,
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-            "applied_at TEXT NOT NULL);"
-            "CREATE TABLE IF NOT EXISTS deployment (key TEXT PRIMARY KEY, value TEXT NOT NULL);");
+            "applied_at TEXT NOT NULL);");
 }
 
 int current_schema(sqlite3* db) {
@@ -127,28 +127,26 @@ ServiceState::ServiceState(std::filesystem::path data_dir) : data_dir_(std::move
     if (current_schema(db.get()) == 0) apply_migrations(db.get(), 1);
 }
 
+// The running release lives in deployment.json beside the database, not in it: restoring the
+// data (a rollback's restore step) must not change which binaries run.
 Deployment ServiceState::deployment() const {
-    auto db = open_database(data_dir_);
-    ensure_base_tables(db.get());
-    auto text = query_text(db.get(), "SELECT value FROM deployment WHERE key = 'current'");
-    return text ? deployment_from(nlohmann::json::parse(*text)) : Deployment{};
+    std::ifstream in(data_dir_ / "deployment.json");
+    if (!in) return Deployment{};
+    auto json = nlohmann::json::parse(in, nullptr, false);
+    return json.is_object() ? deployment_from(json) : Deployment{};
 }
 
 void ServiceState::save(const Deployment& deployment) {
-    auto db = open_database(data_dir_);
-    ensure_base_tables(db.get());
-    sqlite3_stmt* statement = nullptr;
-    sqlite3_prepare_v2(db.get(),
-                       "INSERT INTO deployment VALUES ('current', ?1) ON CONFLICT(key) DO UPDATE "
-                       "SET value = excluded.value",
-                       -1, &statement, nullptr);
-    auto text = to_json(deployment).dump();
-    sqlite3_bind_text(statement, 1, text.c_str(), -1, SQLITE_TRANSIENT);
-    int status = sqlite3_step(statement);
-    sqlite3_finalize(statement);
-    if (status != SQLITE_DONE)
-        throw std::runtime_error(
-            fmt::format("sqlite: saving the deployment: {}", sqlite3_errmsg(db.get())));
+    auto path = data_dir_ / "deployment.json";
+    auto temporary = path;
+    temporary += ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        out << to_json(deployment).dump(2) << '\n';
+        out.flush();
+        if (!out) throw std::runtime_error(fmt::format("{}: cannot write", temporary.string()));
+    }
+    std::filesystem::rename(temporary, path);
 }
 
 ReleaseBehaviour ServiceState::behaviour_of(const std::string& version) const {

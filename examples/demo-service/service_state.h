@@ -1,6 +1,6 @@
 // The demo service's state: which release runs (a stable one and maybe a canary with a share of
-// traffic), how each release behaves, and the SQLite database the upgrade playbooks back up and
-// migrate. Kept in the database so a restart, a backup and a restore all see the same thing.
+// traffic; deployment.json), how each release behaves (config/releases.yaml), and the SQLite
+// database the upgrade playbooks back up, migrate and restore (demo.db).
 #pragma once
 
 #include <filesystem>
