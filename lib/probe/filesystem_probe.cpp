@@ -14,10 +14,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::chrono::milliseconds since(Clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-}
-
 std::optional<std::chrono::system_clock::time_point> modified_at(
     const std::filesystem::path& path) {
     struct stat info {};
@@ -92,7 +88,7 @@ ProbeResult run_disk_probe(const Check& check) {
     if (::statvfs(disk.path.c_str(), &info) != 0) {
         result.detail = fmt::format("cannot read free space of {}: {}", disk.path.string(),
                                     std::strerror(errno));
-        result.latency = since(start);
+        result.latency = elapsed_since(start);
         return result;
     }
     std::uint64_t free_bytes = static_cast<std::uint64_t>(info.f_bavail) * info.f_frsize;
@@ -100,7 +96,7 @@ ProbeResult run_disk_probe(const Check& check) {
     double percent = total_bytes == 0 ? 0
                                       : 100.0 * static_cast<double>(free_bytes) /
                                             static_cast<double>(total_bytes);
-    result.latency = since(start);
+    result.latency = elapsed_since(start);
     auto free_text = fmt::format("{} free ({:.1f}%) on {}", format_size(free_bytes), percent,
                                  disk.path.string());
     if (disk.min_free_bytes && free_bytes < *disk.min_free_bytes) {
@@ -136,7 +132,7 @@ ProbeResult run_file_age_probe(const Check& check) {
         newest = modified_at(file_age.path);
         if (!newest) result.detail = fmt::format("{} does not exist", file_age.path.string());
     }
-    result.latency = since(start);
+    result.latency = elapsed_since(start);
     if (!newest) return result;
     auto age = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::system_clock::now() - *newest);

@@ -12,6 +12,13 @@
 
 namespace launchkit::probe {
 
+// Milliseconds from `start` until now: a probe's latency.
+inline std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
+}
+
+
 struct ProbeResult {
     std::string name{};
     std::string kind{};  // http, tcp, command

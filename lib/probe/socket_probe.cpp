@@ -18,10 +18,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::chrono::milliseconds since(Clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-}
-
 // Connects to one address within `timeout`; returns the error text, empty on success.
 std::string connect_once(const addrinfo& address, std::chrono::milliseconds timeout) {
     int fd = ::socket(address.ai_family, address.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -62,18 +58,18 @@ ProbeResult run_tcp_probe(const Check& check) {
     auto port = std::to_string(tcp.port);
     if (int rc = ::getaddrinfo(tcp.host.c_str(), port.c_str(), &hints, &addresses); rc != 0) {
         result.detail = fmt::format("cannot resolve {}: {}", tcp.host, gai_strerror(rc));
-        result.latency = since(start);
+        result.latency = elapsed_since(start);
         return result;
     }
     std::string error;
     for (auto* address = addresses; address != nullptr; address = address->ai_next) {
-        auto remaining = check.timeout - since(start);
+        auto remaining = check.timeout - elapsed_since(start);
         if (remaining.count() <= 0) break;
         error = connect_once(*address, remaining);
         if (error.empty()) break;
     }
     ::freeaddrinfo(addresses);
-    result.latency = since(start);
+    result.latency = elapsed_since(start);
     result.passed = error.empty();
     result.detail = result.passed ? fmt::format("connected to {}:{}", tcp.host, tcp.port)
                                   : fmt::format("{}:{}: {}", tcp.host, tcp.port, error);
@@ -89,7 +85,7 @@ ProbeResult run_command_probe(const Check& check) {
                                             .working_directory = command.working_directory,
                                             .environment = command.environment,
                                             .timeout = check.timeout});
-    result.latency = since(start);
+    result.latency = elapsed_since(start);
     if (!outcome) {
         result.detail = outcome.error().message;
         return result;
