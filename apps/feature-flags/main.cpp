@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "flags/flag_completions.h"
 
 int main(int argc, char** argv) {
     launchkit::CommandLine cli(
@@ -17,5 +18,9 @@ int main(int argc, char** argv) {
     feature_flags::add_stale_command(cli);
     feature_flags::add_export_command(cli);
     feature_flags::add_import_command(cli);
+    cli.complete_named("name", launchkit::flags::flag_names, {"create"});
+    cli.complete_named("--enable", launchkit::flags::flag_names);
+    cli.complete_named("--disable", launchkit::flags::flag_names);
+    cli.complete_files_named({"file", "--output"});
     return cli.run(argc, argv);
 }

@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "flags/flag_completions.h"
 
 int main(int argc, char** argv) {
     launchkit::CommandLine cli(
@@ -9,5 +10,6 @@ int main(int argc, char** argv) {
     launchctl::add_status_command(cli);
     launchctl::add_wait_command(cli);
     launchctl::add_history_command(cli);
+    cli.complete_named("name", launchkit::flags::launch_control_names);
     return cli.run(argc, argv);
 }

@@ -1,4 +1,6 @@
+#include "backup/backup_commands.h"
 #include "commands.h"
+#include "playbook/deploy_commands.h"
 
 int main(int argc, char** argv) {
     launchkit::CommandLine cli(
@@ -20,5 +22,13 @@ int main(int argc, char** argv) {
     release_manager::add_stats_command(cli);
     release_manager::add_drill_command(cli);
     release_manager::add_compat_command(cli);
+    cli.complete_named("id", launchkit::backup::backup_ids);
+    cli.complete_named("run_id", launchkit::playbook::run_ids);
+    cli.complete_named("--run", launchkit::playbook::run_ids);
+    cli.complete_named("env", launchkit::playbook::environment_names);
+    cli.complete_named("--env", launchkit::playbook::environment_names);
+    cli.complete_values_named("--strategy", {"canary", "rolling", "blue-green"});
+    cli.complete_files_named({"playbook", "--playbook", "--rollback-playbook", "matrix", "--rules",
+                              "--canary", "--baseline", "--checklist", "--to", "-C", "--repo"});
     return cli.run(argc, argv);
 }

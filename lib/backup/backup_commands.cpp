@@ -1,5 +1,7 @@
 #include "backup/backup_commands.h"
 
+#include <set>
+
 #include <charconv>
 #include <iostream>
 #include <map>
@@ -292,6 +294,19 @@ Result<ExitCode> run_backup_prune(Context& context, const BackupPruneOptions& op
     *context.out << fmt::format("{} kept, {} {}\n", kept.size(), removed.size(),
                                 options.dry_run ? "would be removed (dry run)" : "removed");
     return ExitCode::ok;
+}
+
+std::vector<std::string> backup_ids(const Context& context) {
+    std::vector<std::string> ids{"latest"};
+    auto listing = BackupRepository::in_state_dir(context.state_dir).list();
+    if (!listing) return ids;
+    std::set<std::string> tags;
+    for (const auto& manifest : listing->backups)
+        if (!manifest.tag.empty()) tags.insert(manifest.tag);
+    for (const auto& tag : tags) ids.push_back("latest:" + tag);
+    for (auto it = listing->backups.rbegin(); it != listing->backups.rend(); ++it)
+        ids.push_back(it->id);
+    return ids;
 }
 
 }  // namespace launchkit::backup

@@ -42,6 +42,9 @@ struct BackupPruneOptions {
 };
 
 Result<ExitCode> run_backup_create(Context& context, const BackupCreateOptions& options);
+
+// For shell completion: every backup id, newest first, then `latest` and `latest:TAG` per tag.
+std::vector<std::string> backup_ids(const Context& context);
 Result<ExitCode> run_backup_list(Context& context, const BackupListOptions& options);
 Result<ExitCode> run_backup_show(Context& context, const std::string& id);
 Result<ExitCode> run_backup_verify(Context& context, const BackupVerifyOptions& options);

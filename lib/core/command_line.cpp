@@ -85,30 +85,12 @@ void CommandLine::set_action(CLI::App* command, CommandAction action) {
     actions_[command] = std::move(action);
 }
 
-int CommandLine::complete(const std::vector<std::string>& words) {
-    const CLI::App* current = &app_;
-    for (const auto& word : words) {
-        for (const auto* sub : current->get_subcommands([](const CLI::App*) { return true; })) {
-            if (sub->get_name() == word && !sub->get_group().empty()) {
-                current = sub;
-                break;
-            }
-        }
-    }
-    for (const auto* sub : current->get_subcommands([](const CLI::App*) { return true; }))
-        if (!sub->get_group().empty()) std::cout << sub->get_name() << '\n';
-    for (const auto* scope = current; scope != nullptr; scope = scope->get_parent())
-        for (const auto* option : scope->get_options())
-            for (const auto& name : option->get_lnames()) std::cout << "--" << name << '\n';
-    return 0;
-}
-
 int CommandLine::run(int argc, const char* const* argv) {
     // A closed stdout pipe (`release-manager history | head`) should end quietly, not kill us
     // mid-write of state; children get SIGPIPE back at spawn.
     std::signal(SIGPIPE, SIG_IGN);
-    // Hidden `__complete WORDS...`: completions/launchkit.bash asks the real command tree, so
-    // completions cannot drift from the CLI.
+    // Hidden `__complete WORDS... CURRENT`: the shell completions in completions/ ask the real
+    // command tree (command_completion.cpp), so completions cannot drift from the CLI.
     if (argc > 1 && std::string_view(argv[1]) == "__complete")
         return complete(std::vector<std::string>(argv + 2, argv + argc));
     try {

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +16,10 @@ namespace launchkit {
 
 // What a subcommand does once its options are parsed; returns the exit code to end with.
 using CommandAction = std::function<Result<ExitCode>(Context&)>;
+
+// The values a shell may complete for an option or positional (flag names, backup ids, ...),
+// read from the state the command would use. Failures mean "no candidates", never an error.
+using CompletionSource = std::function<std::vector<std::string>(const Context&)>;
 
 class CommandLine {
   public:
@@ -28,6 +33,17 @@ class CommandLine {
                           CLI::App* parent = nullptr);
     void set_action(CLI::App* command, CommandAction action);
 
+    // Completion of an option's (or positional's) value: candidates from `source`, or file names.
+    void complete_with(CLI::Option* option, CompletionSource source);
+    void complete_values(CLI::Option* option, std::vector<std::string> values);
+    void complete_files(CLI::Option* option);
+    // The same for every option or positional of that name ("--playbook", "id") in the tree,
+    // except under the commands named in `except` (`create` of a new flag offers no names).
+    void complete_named(const std::string& name, CompletionSource source,
+                        std::set<std::string> except = {});
+    void complete_values_named(const std::string& name, std::vector<std::string> values);
+    void complete_files_named(const std::set<std::string>& names);
+
     // Parses argv, runs the selected action and returns the process exit code. Never throws.
     int run(int argc, const char* const* argv);
 
@@ -38,6 +54,14 @@ class CommandLine {
     CLI::App app_;
     GlobalOptions globals_;
     std::map<const CLI::App*, CommandAction> actions_;
+    std::map<const CLI::Option*, CompletionSource> completions_;
+    std::set<const CLI::Option*> file_options_;
+    struct NamedCompletion {
+        CompletionSource source;
+        std::set<std::string> except;
+    };
+    std::map<std::string, NamedCompletion> named_completions_;
+    std::set<std::string> file_option_names_;
 };
 
 }  // namespace launchkit

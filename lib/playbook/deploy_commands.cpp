@@ -1,6 +1,7 @@
 #include "playbook/deploy_commands.h"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -275,6 +276,21 @@ Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) 
     LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
     if (!options.version.empty()) state.started["previous_version"] = options.version;
     return drive(context, playbook, journal, std::move(state), {}, reason);
+}
+
+std::vector<std::string> run_ids(const Context& context) {
+    auto ids = list_run_ids(context.state_dir);
+    std::reverse(ids.begin(), ids.end());
+    return ids;
+}
+
+std::vector<std::string> environment_names(const Context& context) {
+    std::set<std::string> names;
+    for (const auto& [name, unused] : context.config.environments) names.insert(name);
+    if (auto entries = version::ReleaseLedger(context.state_dir).read())
+        for (const auto& entry : *entries)
+            if (!entry.environment.empty()) names.insert(entry.environment);
+    return {names.begin(), names.end()};
 }
 
 }  // namespace launchkit::playbook

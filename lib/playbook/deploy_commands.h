@@ -60,4 +60,8 @@ Result<ExitCode> run_resume(Context& context, const ResumeOptions& options);
 Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options);
 Result<ExitCode> run_runs(Context& context, const RunsOptions& options);
 
+// For shell completion: run ids, newest first; environments from the config and the ledger.
+std::vector<std::string> run_ids(const Context& context);
+std::vector<std::string> environment_names(const Context& context);
+
 }  // namespace launchkit::playbook

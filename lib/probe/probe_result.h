@@ -18,7 +18,6 @@ inline std::chrono::milliseconds elapsed_since(std::chrono::steady_clock::time_p
                                                                  start);
 }
 
-
 struct ProbeResult {
     std::string name{};
     std::string kind{};  // http, tcp, command
