@@ -6,6 +6,9 @@
 
 namespace diagnose {
 
+// --help examples for the commands, from the seeds' runbooks.
+void add_examples(launchkit::CommandLine& cli);
+
 void add_run_command(launchkit::CommandLine& cli);
 void add_probe_command(launchkit::CommandLine& cli);
 void add_wait_command(launchkit::CommandLine& cli);

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
     diagnose::add_slo_command(cli);
     diagnose::add_snapshot_command(cli);
     diagnose::add_compare_command(cli);
+    diagnose::add_examples(cli);
     cli.complete_files_named({"checklist", "rules", "baseline", "--output", "-o"});
     return cli.run(argc, argv);
 }

@@ -6,6 +6,9 @@
 
 namespace feature_flags {
 
+// --help examples for the commands, from the seeds' runbooks.
+void add_examples(launchkit::CommandLine& cli);
+
 void add_toggle_commands(launchkit::CommandLine& cli);  // enable, disable, --enable, --disable
 void add_create_command(launchkit::CommandLine& cli);
 void add_set_command(launchkit::CommandLine& cli);

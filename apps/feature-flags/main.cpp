@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     feature_flags::add_stale_command(cli);
     feature_flags::add_export_command(cli);
     feature_flags::add_import_command(cli);
+    feature_flags::add_examples(cli);
     cli.complete_named("name", launchkit::flags::flag_names, {"create"});
     cli.complete_named("--enable", launchkit::flags::flag_names);
     cli.complete_named("--disable", launchkit::flags::flag_names);

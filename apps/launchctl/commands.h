@@ -6,6 +6,9 @@
 
 namespace launchctl {
 
+// --help examples for the commands, from the seeds' runbooks.
+void add_examples(launchkit::CommandLine& cli);
+
 void add_pause_command(launchkit::CommandLine& cli);
 void add_resume_command(launchkit::CommandLine& cli);
 void add_status_command(launchkit::CommandLine& cli);

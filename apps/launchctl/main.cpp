@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
     launchctl::add_status_command(cli);
     launchctl::add_wait_command(cli);
     launchctl::add_history_command(cli);
+    launchctl::add_examples(cli);
     cli.complete_named("name", launchkit::flags::launch_control_names);
     return cli.run(argc, argv);
 }

@@ -24,7 +24,8 @@ void add_analyze_command(launchkit::CommandLine& cli) {
     command->add_option("--interval", options->interval, "Time between live measurements (1m)");
     command->add_option("--count", options->count, "Number of live measurements")
         ->check(CLI::PositiveNumber);
-    command->footer(
+    cli.set_example(
+        command,
         "Example (seed 002's automatic rollback triggers):\n"
         "  release-manager analyze --rules rules/rollback-triggers.yaml --baseline before.json "
         "--count 5 --interval 1m");

@@ -6,6 +6,9 @@
 
 namespace release_manager {
 
+// --help examples for the commands, from the seeds' runbooks.
+void add_examples(launchkit::CommandLine& cli);
+
 void add_create_command(launchkit::CommandLine& cli);
 void add_next_command(launchkit::CommandLine& cli);
 void add_changelog_command(launchkit::CommandLine& cli);

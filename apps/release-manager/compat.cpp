@@ -16,7 +16,8 @@ void add_compat_command(launchkit::CommandLine& cli) {
     check->add_option("matrix", options->matrix, "Compatibility matrix YAML")->required();
     check->add_option("--upgrade", options->upgrades,
                       "COMPONENT=VERSION, repeated in the order the upgrade will happen");
-    check->footer(
+    cli.set_example(
+        check,
         "Example (seed 001: database, then operator, then node agents):\n"
         "  release-manager compat check playbooks/zeitwork-compatibility.yaml \\\n"
         "      --upgrade database-schema=3 --upgrade operator=1.3.0 --upgrade node-agent=1.3.0");

@@ -33,7 +33,8 @@ void add_deploy_command(launchkit::CommandLine& cli) {
                       "Deploy although a required environment has not had this version "
                       "(needs --reason; audited)");
     command->add_option("--reason", options->reason, "Why, with --force");
-    command->footer(
+    cli.set_example(
+        command,
         "Example (seed 002's canary):\n"
         "  release-manager deploy 5.1.0 production --playbook playbooks/api-canary.yaml "
         "--strategy canary --initial-traffic 5");

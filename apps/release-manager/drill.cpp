@@ -27,7 +27,8 @@ void add_drill_command(launchkit::CommandLine& cli) {
                         "NAME=VALUE for the playbooks (each takes the vars it declares)");
     command->add_option("--approve", options->approvals, "As deploy --approve");
     command->add_option("--tag-prefix", options->tag_prefix, "Component's tag prefix");
-    command->footer(
+    cli.set_example(
+        command,
         "Example (seed 004's `make phase6-drill`, seed 003's monthly rollback drill):\n"
         "  release-manager drill playbooks/artifortress-upgrade.yaml staging --version 2.1.0 \\\n"
         "      --rollback-playbook playbooks/artifortress-rollback.yaml --approve window \\\n"

@@ -5,8 +5,9 @@
 int main(int argc, char** argv) {
     launchkit::CommandLine cli(
         "release-manager",
-        "Release versioning: SemVer from Conventional Commits, changelog, tags, "
-        "the release ledger, backups, and rollback decisions.");
+        "Releases and deploys: SemVer from Conventional Commits, changelog and tags, the "
+        "release ledger, backups, rollback decisions, playbook deploys with automatic rollback, "
+        "drills and compatibility checks.");
     release_manager::add_create_command(cli);
     release_manager::add_next_command(cli);
     release_manager::add_changelog_command(cli);
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
     release_manager::add_stats_command(cli);
     release_manager::add_drill_command(cli);
     release_manager::add_compat_command(cli);
+    release_manager::add_examples(cli);
     cli.complete_named("id", launchkit::backup::backup_ids);
     cli.complete_named("run_id", launchkit::playbook::run_ids);
     cli.complete_named("--run", launchkit::playbook::run_ids);

@@ -19,7 +19,8 @@ void add_plan_command(launchkit::CommandLine& cli) {
                         "Set one of the playbook's vars: NAME=VALUE (repeatable)");
     command->add_option("--initial-traffic", *initial_traffic, "As deploy --initial-traffic")
         ->check(CLI::Range(1, 100));
-    command->footer(
+    cli.set_example(
+        command,
         "Example:\n  release-manager plan playbooks/mycelia-rollback.yaml --env production");
     cli.set_action(command, [options, initial_traffic](launchkit::Context& context) {
         if (*initial_traffic > 0) options->initial_traffic = *initial_traffic;

@@ -17,9 +17,9 @@ void add_rollback_command(launchkit::CommandLine& cli) {
     command->add_option("--run", options->run_id, "Roll back this run instead of the latest");
     command->add_option("--reason", options->reason, "Why (recorded in the journal and ledger)");
     command->add_option("--tag-prefix", options->tag_prefix, "Component's tag prefix");
-    command->footer(
-        "Example (seed 002):\n  release-manager rollback production 5.0.0 --reason "
-        "\"error rate above 5%\"");
+    cli.set_example(command,
+                    "Example (seed 002):\n  release-manager rollback production 5.0.0 --reason "
+                    "\"error rate above 5%\"");
     cli.set_action(command, [options](launchkit::Context& context) {
         return launchkit::playbook::run_rollback(context, *options);
     });

@@ -1,8 +1,12 @@
 #include "core/command_line.h"
 
 #include <csignal>
+#include <sstream>
+#include <stdexcept>
 
+#include "core/manual_page.h"
 #include "launchkit_version.h"
+#include "util/file_io.h"
 #include "util/strings.h"
 
 namespace launchkit {
@@ -71,14 +75,38 @@ CommandLine::CommandLine(std::string tool_name, std::string description)
     app_.add_flag("--no-color", globals_.no_color, "Never colour output (also: $NO_COLOR)");
 }
 
+std::string CommandLine::common_footer() const {
+    return fmt::format(
+        "Global options (--json, --state-dir, --config, --actor, --no-color) work here too; see "
+        "'{} --help'.\n{}",
+        tool_name_, exit_code_help);
+}
+
 CLI::App* CommandLine::add_command(const std::string& name, const std::string& description,
                                    CLI::App* parent) {
     auto* command = (parent ? parent : &app_)->add_subcommand(name, description);
-    command->footer(
-        fmt::format("Global options (--json, --state-dir, --config, --actor, --no-color) "
-                    "work here too; see '{} --help'.\n{}",
-                    tool_name_, exit_code_help));
+    command->footer(common_footer());
     return command;
+}
+
+void CommandLine::set_example(CLI::App* command, const std::string& example) {
+    auto text = example + (example.ends_with('\n') ? "\n" : "\n\n");
+    command->footer(text + (command == &app_ ? std::string(exit_code_help) : common_footer()));
+}
+
+void CommandLine::set_example(const std::string& path, const std::string& example) {
+    CLI::App* command = &app_;
+    std::istringstream words(path);
+    for (std::string word; words >> word;) {
+        CLI::App* next = nullptr;
+        for (auto* sub : command->get_subcommands([](CLI::App*) { return true; }))
+            if (sub->get_name() == word) next = sub;
+        if (!next)
+            throw std::logic_error(
+                fmt::format("{}: no command '{}' for an example", tool_name_, path));
+        command = next;
+    }
+    set_example(command, example);
 }
 
 void CommandLine::set_action(CLI::App* command, CommandAction action) {
@@ -93,6 +121,20 @@ int CommandLine::run(int argc, const char* const* argv) {
     // command tree (command_completion.cpp), so completions cannot drift from the CLI.
     if (argc > 1 && std::string_view(argv[1]) == "__complete")
         return complete(std::vector<std::string>(argv + 2, argv + argc));
+    // Hidden `__man DATE [FILE]`: the man page, written at build time from this command tree.
+    if (argc > 1 && std::string_view(argv[1]) == "__man") {
+        auto page = manual_page(app_, LAUNCHKIT_VERSION, argc > 2 ? argv[2] : "");
+        if (argc <= 3) {
+            std::cout << page;
+            return 0;
+        }
+        auto written = util::write_file_atomically(argv[3], page);
+        if (!written) {
+            std::cerr << tool_name_ << ": error: " << written.error().message << '\n';
+            return to_int(written.error().code);
+        }
+        return 0;
+    }
     try {
         app_.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

@@ -33,6 +33,12 @@ class CommandLine {
                           CLI::App* parent = nullptr);
     void set_action(CLI::App* command, CommandAction action);
 
+    // The example `--help` shows above the global options (the seeds' runbook commands). A
+    // `path` is the subcommand as typed after the tool ("backup restore"); an unknown path is a
+    // programming error (std::logic_error), caught by the tests that run every --help.
+    void set_example(CLI::App* command, const std::string& example);
+    void set_example(const std::string& path, const std::string& example);
+
     // Completion of an option's (or positional's) value: candidates from `source`, or file names.
     void complete_with(CLI::Option* option, CompletionSource source);
     void complete_values(CLI::Option* option, std::vector<std::string> values);
@@ -49,6 +55,7 @@ class CommandLine {
 
   private:
     int complete(const std::vector<std::string>& words);
+    std::string common_footer() const;
 
     std::string tool_name_;
     CLI::App app_;

@@ -2,6 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "support/temp_dir.h"
 
@@ -65,4 +69,33 @@ TEST_CASE("a mistyped subcommand gets a suggestion and exit code 2", "[cli]") {
     auto result = run_tool("release-manager", {"crate", "minor"});
     CHECK(result.exit_code == 2);
     CHECK_THAT(result.stderr_text, Catch::Contains("did you mean 'create'?"));
+}
+
+TEST_CASE("every command's --help shows an example from the seeds", "[cli]") {
+    TempDir state;  // empty: no flag names or backup ids among the subcommands listed
+    std::vector<std::pair<std::string, std::string>> environment{
+        {"LAUNCHKIT_STATE_DIR", state.path().string()}};
+    for (const char* tool : {"launchctl", "feature-flags", "diagnose", "release-manager"}) {
+        std::vector<std::vector<std::string>> commands{{}};
+        for (size_t i = 0; i < commands.size(); ++i) {
+            auto words = commands[i];
+            words.insert(words.begin(), "__complete");
+            words.push_back("");
+            std::istringstream listing(run_tool(tool, words, {}, environment).stdout_text);
+            for (std::string line; std::getline(listing, line);) {
+                auto name = line.substr(0, line.find('\t'));
+                if (name.empty() || name.starts_with(":") || name == "latest") continue;
+                auto sub = commands[i];
+                sub.push_back(name);
+                commands.push_back(sub);
+            }
+            auto help_words = commands[i];
+            help_words.push_back("--help");
+            auto help = run_tool(tool, help_words, {}, environment);
+            INFO(tool << " " << fmt::format("{}", fmt::join(commands[i], " ")));
+            CHECK(help.exit_code == 0);
+            CHECK_THAT(help.stdout_text, Catch::Contains("Example"));
+        }
+        CHECK(commands.size() > 5);
+    }
 }

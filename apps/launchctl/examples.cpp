@@ -1,0 +1,29 @@
+// --help examples, from the seeds' runbooks (seed 003's `mycelia-launchctl`).
+#include "commands.h"
+
+namespace launchctl {
+
+void add_examples(launchkit::CommandLine& cli) {
+    cli.set_example(&cli.app(),
+                    "Examples (seed 003's rollback runbook):\n"
+                    "  launchctl pause redemption --reason \"INC-42\"\n"
+                    "  launchctl status\n"
+                    "  launchctl resume redemption");
+    cli.set_example("pause",
+                    "Example (seed 003: immediate pause of BTC mainnet redemption):\n"
+                    "  launchctl pause redemption --reason \"INC-42: redemption failures\"");
+    cli.set_example("resume",
+                    "Example (seed 003: resume redemption):\n"
+                    "  launchctl resume redemption --reason \"INC-42 fixed in 1.5.1\"");
+    cli.set_example("status",
+                    "Example (seed 003: verify the pause):\n"
+                    "  launchctl status\n"
+                    "  launchctl status redemption || echo \"redemption is paused\"");
+    cli.set_example("wait",
+                    "Example (a script waiting for the incident commander's resume):\n"
+                    "  launchctl wait redemption --until running --timeout 30m");
+    cli.set_example("history",
+                    "Example (seed 003's rollback review):\n  launchctl history redemption");
+}
+
+}  // namespace launchctl

@@ -1,0 +1,28 @@
+# `cmake --install` into a scratch prefix puts the tools, their man pages, the three shells'
+# completions and the playbooks where users' systems look for them.
+# Run as: cmake -DBUILD_DIR=... -DPREFIX=... -P install_check.cmake
+file(REMOVE_RECURSE ${PREFIX})
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFIX}
+                RESULT_VARIABLE result OUTPUT_QUIET)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "cmake --install failed: ${result}")
+endif()
+foreach(tool launchctl release-manager feature-flags diagnose)
+  foreach(file bin/${tool} share/man/man1/${tool}.1 share/bash-completion/completions/${tool}
+               share/fish/vendor_completions.d/${tool}.fish)
+    if(NOT EXISTS ${PREFIX}/${file})
+      message(FATAL_ERROR "missing after install: ${file}")
+    endif()
+  endforeach()
+  file(READ ${PREFIX}/share/man/man1/${tool}.1 page)
+  if(NOT page MATCHES "^\\.TH" OR NOT page MATCHES "\\.SH COMMANDS" OR NOT page MATCHES "Example")
+    message(FATAL_ERROR "${tool}.1 is not a man page with commands and examples")
+  endif()
+endforeach()
+foreach(file share/zsh/vendor-completions/_launchkit share/launchkit/playbooks/mycelia-upgrade.yaml
+             share/launchkit/playbooks/rules/mycelia-slo.yaml)
+  if(NOT EXISTS ${PREFIX}/${file})
+    message(FATAL_ERROR "missing after install: ${file}")
+  endif()
+endforeach()
+file(REMOVE_RECURSE ${PREFIX})
