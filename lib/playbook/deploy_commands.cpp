@@ -165,9 +165,7 @@ Result<ExitCode> run_deploy(Context& context, const DeployOptions& options,
     auto prefix = prefix_or_config(context, options.tag_prefix);
     version::ReleaseLedger ledger(context.state_dir);
     LAUNCHKIT_TRY_ASSIGN(auto entries, ledger.read());
-    std::string previous;
-    for (const auto& entry : version::current_deployments(entries, prefix))
-        if (entry.environment == options.environment) previous = entry.version;
+    auto previous = version::running_version(entries, prefix, options.environment);
     PromotionRequest promotion{options.version,
                                options.environment,
                                prefix,

@@ -91,9 +91,7 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
         options.tag_prefix.empty() ? context.config.release.tag_prefix : options.tag_prefix;
     version::ReleaseLedger ledger(context.state_dir);
     LAUNCHKIT_TRY_ASSIGN(auto entries, ledger.read());
-    std::string previous;
-    for (const auto& entry : version::current_deployments(entries, prefix))
-        if (entry.environment == options.environment) previous = entry.version;
+    auto previous = version::running_version(entries, prefix, options.environment);
     if (previous.empty())
         return fail(ExitCode::invalid_input,
                     "nothing runs in {} yet, so there is nothing to roll back to: deploy a "

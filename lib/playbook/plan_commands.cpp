@@ -10,6 +10,7 @@
 #include "playbook/run_report.h"
 #include "playbook/step_executor.h"
 #include "playbook/variables.h"
+#include "version/release_ledger.h"
 
 namespace launchkit::playbook {
 namespace {
@@ -63,8 +64,14 @@ Result<ExitCode> run_plan(Context& context, const PlanOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(options.playbook));
     LAUNCHKIT_TRY_ASSIGN(auto vars, parse_var_assignments(playbook, options.vars));
     override_vars(playbook, vars);
+    // What runs there now, as deploy would see it; unknown when the ledger cannot be read.
+    std::string previous;
+    if (auto entries = version::ReleaseLedger(context.state_dir).read())
+        previous = version::running_version(*entries, context.config.release.tag_prefix,
+                                            options.environment);
     Variables known{{"version", options.version},
                     {"env", options.environment},
+                    {"previous_version", previous},
                     {"playbook", playbook.name},
                     {"actor", context.actor},
                     {"strategy", options.strategy},

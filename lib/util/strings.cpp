@@ -13,8 +13,8 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
-std::vector<std::string> split(std::string_view text, char separator) {
-    std::vector<std::string> pieces;
+std::vector<std::string_view> split(std::string_view text, char separator) {
+    std::vector<std::string_view> pieces;
     size_t start = 0;
     while (true) {
         auto end = text.find(separator, start);

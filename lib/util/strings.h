@@ -12,8 +12,9 @@ namespace launchkit::util {
 // `text` without leading and trailing white space.
 std::string_view trim(std::string_view text);
 
-// `text` cut at every `separator` (empty pieces kept: "a..b" is a, "", b).
-std::vector<std::string> split(std::string_view text, char separator);
+// `text` cut at every `separator` (empty pieces kept: "a..b" is a, "", b). The pieces view `text`:
+// no copies, for git logs of tens of thousands of commits.
+std::vector<std::string_view> split(std::string_view text, char separator);
 // The words of `text` between runs of white space.
 std::vector<std::string> split_whitespace(std::string_view text);
 // ASCII lower case.

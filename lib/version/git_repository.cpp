@@ -3,21 +3,10 @@
 #include <charconv>
 
 #include "util/process.h"
+#include "util/strings.h"
 
 namespace launchkit::version {
 namespace {
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> parts;
-    size_t start = 0;
-    while (true) {
-        size_t end = text.find(separator, start);
-        parts.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-        if (end == std::string_view::npos) break;
-        start = end + 1;
-    }
-    return parts;
-}
 
 long long to_number(std::string_view text) {
     long long value = 0;
@@ -33,7 +22,7 @@ std::string strip_trailing_newlines(std::string text) {
 // `%D` with --decorate-refs=refs/tags/ reads "tag: v1.0.0, tag: v1.0.0-rc.1".
 std::vector<std::string> parse_decorations(std::string_view text, std::string_view tag_prefix) {
     std::vector<std::string> tags;
-    for (auto item : split(text, ',')) {
+    for (auto item : util::split(text, ',')) {
         while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
         if (!item.starts_with("tag: ")) continue;
         item.remove_prefix(5);
@@ -84,7 +73,7 @@ Result<std::vector<std::string>> GitRepository::tags(std::string_view prefix) co
     LAUNCHKIT_TRY_ASSIGN(std::string output,
                          git({"for-each-ref", "--format=%(refname:strip=2)", "refs/tags/"}));
     std::vector<std::string> tags;
-    for (auto line : split(output, '\n'))
+    for (auto line : util::split(output, '\n'))
         if (!line.empty() && line.starts_with(prefix)) tags.emplace_back(line);
     return tags;
 }
@@ -104,10 +93,10 @@ Result<std::vector<Commit>> GitRepository::log(const std::string& exclude_ref,
     LAUNCHKIT_TRY_ASSIGN(std::string output, git(std::move(arguments)));
 
     std::vector<Commit> commits;
-    for (auto record : split(output, '\x1e')) {
+    for (auto record : util::split(output, '\x1e')) {
         while (!record.empty() && record.front() == '\n') record.remove_prefix(1);
         if (record.empty()) continue;
-        auto fields = split(record, '\x1f');
+        auto fields = util::split(record, '\x1f');
         if (fields.size() < 6) continue;
         Commit commit;
         commit.hash = std::string(fields[0]);

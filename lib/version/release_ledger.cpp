@@ -179,4 +179,11 @@ std::vector<LedgerEntry> current_deployments(const std::vector<LedgerEntry>& ent
     return result;
 }
 
+std::string running_version(const std::vector<LedgerEntry>& entries, const std::string& tag_prefix,
+                            const std::string& environment) {
+    for (const auto& entry : current_deployments(entries, tag_prefix))
+        if (entry.environment == environment) return entry.version;
+    return {};
+}
+
 }  // namespace launchkit::version

@@ -71,5 +71,8 @@ class ReleaseLedger {
 // Which version each environment runs now according to `entries` (the latest deploy or rollback).
 std::vector<LedgerEntry> current_deployments(const std::vector<LedgerEntry>& entries,
                                              const std::string& tag_prefix);
+// The version running in `environment` now, or "" when nothing was deployed there.
+std::string running_version(const std::vector<LedgerEntry>& entries, const std::string& tag_prefix,
+                            const std::string& environment);
 
 }  // namespace launchkit::version

@@ -34,10 +34,11 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 // Runs `deploy VERSION ENV --playbook ... ARGS --json` and returns the run, requiring `exit`.
 nlohmann::json deploy(const StateFixture& fixture, const std::string& version,
                       const std::string& env, const std::string& file,
-                      std::vector<std::string> arguments, int exit) {
+                      std::vector<std::string> arguments, int exit,
+                      launchkit::testing::Environment environment = DemoService::environment()) {
     std::vector<std::string> command{"deploy", version, env, "--playbook", file, "--json"};
     command.insert(command.end(), arguments.begin(), arguments.end());
-    auto result = fixture.run("release-manager", command, DemoService::environment());
+    auto result = fixture.run("release-manager", command, environment);
     INFO(result.stderr_text);
     REQUIRE(result.exit_code == exit);
     return nlohmann::json::parse(result.stdout_text);
@@ -302,21 +303,11 @@ esac
     auto environment = DemoService::environment();
     environment[1].second = tools.path().string() + ":" + environment[1].second;
     auto run = [&](const std::string& version, std::vector<std::string> extra, int exit) {
-        std::vector<std::string> command{"deploy",
-                                         version,
-                                         "staging",
-                                         "--playbook",
-                                         playbook("mesh-os-release"),
-                                         "--var",
-                                         "service_url=" + service.url(),
-                                         "--var",
-                                         "repo=" + repo.root().string(),
-                                         "--json"};
-        command.insert(command.end(), extra.begin(), extra.end());
-        auto result = fixture.run("release-manager", command, environment);
-        INFO(result.stderr_text);
-        REQUIRE(result.exit_code == exit);
-        return nlohmann::json::parse(result.stdout_text);
+        std::vector<std::string> arguments{"--var", "service_url=" + service.url(), "--var",
+                                           "repo=" + repo.root().string()};
+        arguments.insert(arguments.end(), extra.begin(), extra.end());
+        return deploy(fixture, version, "staging", playbook("mesh-os-release"), arguments, exit,
+                      environment);
     };
     auto rolling = run("5.0.0", {}, 0);
     CHECK(step_status(rolling, "security-scan") == "succeeded");  // high, but nothing critical
