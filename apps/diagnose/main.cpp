@@ -4,12 +4,12 @@ int main(int argc, char** argv) {
     launchkit::CommandLine cli(
         "diagnose",
         "Pre- and post-upgrade checklists: concurrent HTTP, TCP and command health probes.");
-    diagnose::add_run_command(cli);
-    diagnose::add_probe_command(cli);
-    diagnose::add_wait_command(cli);
-    diagnose::add_slo_command(cli);
-    diagnose::add_snapshot_command(cli);
-    diagnose::add_compare_command(cli);
+    cli.add_commands({"run"}, diagnose::add_run_command);
+    cli.add_commands({"probe"}, diagnose::add_probe_command);
+    cli.add_commands({"wait"}, diagnose::add_wait_command);
+    cli.add_commands({"slo"}, diagnose::add_slo_command);
+    cli.add_commands({"snapshot"}, diagnose::add_snapshot_command);
+    cli.add_commands({"compare"}, diagnose::add_compare_command);
     diagnose::add_examples(cli);
     cli.complete_files_named({"checklist", "rules", "baseline", "--output", "-o"});
     return cli.run(argc, argv);

@@ -7,17 +7,17 @@ int main(int argc, char** argv) {
         "Feature flags per environment: toggle, gradual rollout, audit trail and stale-flag "
         "reports.");
     feature_flags::add_toggle_commands(cli);
-    feature_flags::add_create_command(cli);
-    feature_flags::add_set_command(cli);
-    feature_flags::add_get_command(cli);
-    feature_flags::add_eval_command(cli);
-    feature_flags::add_list_command(cli);
-    feature_flags::add_delete_command(cli);
-    feature_flags::add_history_command(cli);
-    feature_flags::add_audit_command(cli);
-    feature_flags::add_stale_command(cli);
-    feature_flags::add_export_command(cli);
-    feature_flags::add_import_command(cli);
+    cli.add_commands({"create"}, feature_flags::add_create_command);
+    cli.add_commands({"set"}, feature_flags::add_set_command);
+    cli.add_commands({"get"}, feature_flags::add_get_command);
+    cli.add_commands({"eval"}, feature_flags::add_eval_command);
+    cli.add_commands({"list"}, feature_flags::add_list_command);
+    cli.add_commands({"delete"}, feature_flags::add_delete_command);
+    cli.add_commands({"history"}, feature_flags::add_history_command);
+    cli.add_commands({"audit"}, feature_flags::add_audit_command);
+    cli.add_commands({"stale"}, feature_flags::add_stale_command);
+    cli.add_commands({"export"}, feature_flags::add_export_command);
+    cli.add_commands({"import"}, feature_flags::add_import_command);
     feature_flags::add_examples(cli);
     cli.complete_named("name", launchkit::flags::flag_names, {"create"});
     cli.complete_named("--enable", launchkit::flags::flag_names);

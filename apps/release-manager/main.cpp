@@ -8,21 +8,21 @@ int main(int argc, char** argv) {
         "Releases and deploys: SemVer from Conventional Commits, changelog and tags, the "
         "release ledger, backups, rollback decisions, playbook deploys with automatic rollback, "
         "drills and compatibility checks.");
-    release_manager::add_create_command(cli);
-    release_manager::add_next_command(cli);
-    release_manager::add_changelog_command(cli);
-    release_manager::add_status_command(cli);
-    release_manager::add_history_command(cli);
-    release_manager::add_backup_command(cli);
-    release_manager::add_analyze_command(cli);
-    release_manager::add_deploy_command(cli);
-    release_manager::add_plan_command(cli);
-    release_manager::add_resume_command(cli);
-    release_manager::add_rollback_command(cli);
-    release_manager::add_runs_command(cli);
-    release_manager::add_stats_command(cli);
-    release_manager::add_drill_command(cli);
-    release_manager::add_compat_command(cli);
+    cli.add_commands({"create"}, release_manager::add_create_command);
+    cli.add_commands({"next"}, release_manager::add_next_command);
+    cli.add_commands({"changelog"}, release_manager::add_changelog_command);
+    cli.add_commands({"status"}, release_manager::add_status_command);
+    cli.add_commands({"history"}, release_manager::add_history_command);
+    cli.add_commands({"backup", "verify-backup"}, release_manager::add_backup_command);
+    cli.add_commands({"analyze"}, release_manager::add_analyze_command);
+    cli.add_commands({"deploy"}, release_manager::add_deploy_command);
+    cli.add_commands({"plan"}, release_manager::add_plan_command);
+    cli.add_commands({"resume"}, release_manager::add_resume_command);
+    cli.add_commands({"rollback"}, release_manager::add_rollback_command);
+    cli.add_commands({"runs"}, release_manager::add_runs_command);
+    cli.add_commands({"stats"}, release_manager::add_stats_command);
+    cli.add_commands({"drill"}, release_manager::add_drill_command);
+    cli.add_commands({"compat"}, release_manager::add_compat_command);
     release_manager::add_examples(cli);
     cli.complete_named("id", launchkit::backup::backup_ids);
     cli.complete_named("run_id", launchkit::playbook::run_ids);

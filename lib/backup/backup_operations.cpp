@@ -174,7 +174,7 @@ Result<CreateOutcome> create_backup(Context& context, const BackupSource& source
             LAUNCHKIT_TRY_ASSIGN(
                 auto stats, write_directory_archive(source.path, data_path, file_name, &progress,
                                                     repository.root()));
-            manifest.tools["libarchive"] = archive_library_version();
+            LAUNCHKIT_TRY_ASSIGN(manifest.tools["libarchive"], archive_library_version());
             manifest.files.push_back(stats.file);
             manifest.entries = stats.entries;
             manifest.source_bytes = stats.content_bytes;

@@ -7,13 +7,12 @@
 #include <set>
 #include <thread>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
+#include "backup/archive_library.h"
 #include "backup/archive_paths.h"
 #include "util/sha256.h"
 
@@ -23,17 +22,21 @@ namespace {
 constexpr std::size_t block_size = 1 << 20;
 
 struct ArchiveDeleter {
-    void operator()(archive* handle) const { archive_write_free(handle); }
+    const ArchiveLibrary* libarchive;
+    void operator()(archive* handle) const { libarchive->archive_write_free(handle); }
 };
 struct ReadArchiveDeleter {
-    void operator()(archive* handle) const { archive_read_free(handle); }
+    const ArchiveLibrary* libarchive;
+    void operator()(archive* handle) const { libarchive->archive_read_free(handle); }
 };
 struct EntryDeleter {
-    void operator()(archive_entry* entry) const { archive_entry_free(entry); }
+    const ArchiveLibrary* libarchive;
+    void operator()(archive_entry* entry) const { libarchive->archive_entry_free(entry); }
 };
 struct ResolverDeleter {
+    const ArchiveLibrary* libarchive;
     void operator()(archive_entry_linkresolver* resolver) const {
-        archive_entry_linkresolver_free(resolver);
+        libarchive->archive_entry_linkresolver_free(resolver);
     }
 };
 
@@ -53,6 +56,7 @@ class FileDescriptor {
 
 // The archive file being written: zstd-compresses what libarchive emits, writes and hashes it.
 struct CompressedOutput {
+    const ArchiveLibrary* libarchive = nullptr;
     int fd = -1;
     std::string path;
     ZSTD_CCtx* context = nullptr;
@@ -98,7 +102,7 @@ struct CompressedOutput {
 la_ssize_t write_callback(archive* handle, void* client, const void* data, std::size_t size) {
     auto* output = static_cast<CompressedOutput*>(client);
     if (!output->compress(data, size, ZSTD_e_continue)) {
-        archive_set_error(handle, EIO, "%s", output->error.c_str());
+        output->libarchive->archive_set_error(handle, EIO, "%s", output->error.c_str());
         return -1;
     }
     return static_cast<la_ssize_t>(size);
@@ -107,7 +111,7 @@ la_ssize_t write_callback(archive* handle, void* client, const void* data, std::
 int close_callback(archive* handle, void* client) {
     auto* output = static_cast<CompressedOutput*>(client);
     if (!output->compress(nullptr, 0, ZSTD_e_end)) {
-        archive_set_error(handle, EIO, "%s", output->error.c_str());
+        output->libarchive->archive_set_error(handle, EIO, "%s", output->error.c_str());
         return ARCHIVE_FATAL;
     }
     return ARCHIVE_OK;
@@ -115,15 +119,18 @@ int close_callback(archive* handle, void* client) {
 
 class DirectoryArchiver {
   public:
-    DirectoryArchiver(archive* writer, archive* disk, util::ProgressMeter* progress,
-                      ArchiveStats& stats, std::filesystem::path skip)
-        : writer_(writer),
+    DirectoryArchiver(const ArchiveLibrary& libarchive, archive* writer, archive* disk,
+                      util::ProgressMeter* progress, ArchiveStats& stats,
+                      std::filesystem::path skip)
+        : libarchive_(libarchive),
+          writer_(writer),
           disk_(disk),
           progress_(progress),
           stats_(stats),
           skip_(std::move(skip)),
-          resolver_(archive_entry_linkresolver_new()) {
-        archive_entry_linkresolver_set_strategy(resolver_.get(), archive_format(writer));
+          resolver_(libarchive.archive_entry_linkresolver_new(), {&libarchive}) {
+        libarchive.archive_entry_linkresolver_set_strategy(resolver_.get(),
+                                                           libarchive.archive_format(writer));
     }
 
     Result<void> add_tree(const std::filesystem::path& absolute, const std::string& relative) {
@@ -169,19 +176,20 @@ class DirectoryArchiver {
         if (S_ISREG(info.st_mode) && fd.get() < 0)
             return fail(ExitCode::environment, "cannot read {}: {}", absolute.string(),
                         std::strerror(errno));
-        std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
-        archive_entry_copy_pathname(entry.get(), relative.empty() ? "." : relative.c_str());
-        archive_entry_copy_sourcepath(entry.get(), absolute.c_str());
-        if (archive_read_disk_entry_from_file(disk_, entry.get(), fd.get(), &info) < ARCHIVE_WARN)
+        std::unique_ptr<archive_entry, EntryDeleter> entry(libarchive_.archive_entry_new(),
+                                                           {&libarchive_});
+        libarchive_.archive_entry_copy_pathname(entry.get(), relative.empty() ? "." : relative.c_str());
+        libarchive_.archive_entry_copy_sourcepath(entry.get(), absolute.c_str());
+        if (libarchive_.archive_read_disk_entry_from_file(disk_, entry.get(), fd.get(), &info) < ARCHIVE_WARN)
             return fail(ExitCode::environment, "cannot read {}: {}", absolute.string(),
-                        archive_error_string(disk_));
+                        libarchive_.archive_error_string(disk_));
         archive_entry* to_write = entry.get();
         archive_entry* spare = nullptr;
-        archive_entry_linkify(resolver_.get(), &to_write, &spare);
-        bool hard_link = archive_entry_hardlink(to_write) != nullptr;
-        if (archive_write_header(writer_, to_write) < ARCHIVE_WARN)
+        libarchive_.archive_entry_linkify(resolver_.get(), &to_write, &spare);
+        bool hard_link = libarchive_.archive_entry_hardlink(to_write) != nullptr;
+        if (libarchive_.archive_write_header(writer_, to_write) < ARCHIVE_WARN)
             return fail(ExitCode::environment, "cannot archive {}: {}", absolute.string(),
-                        archive_error_string(writer_));
+                        libarchive_.archive_error_string(writer_));
         ++stats_.entries;
         if (!S_ISREG(info.st_mode) || hard_link) return {};
         return copy_contents(fd.get(), absolute, static_cast<std::uint64_t>(info.st_size));
@@ -219,13 +227,14 @@ class DirectoryArchiver {
     }
 
     Result<void> write_data(const char* data, std::size_t size, const std::filesystem::path& path) {
-        if (archive_write_data(writer_, data, size) < 0)
+        if (libarchive_.archive_write_data(writer_, data, size) < 0)
             return fail(ExitCode::environment, "cannot archive {}: {}", path.string(),
-                        archive_error_string(writer_));
+                        libarchive_.archive_error_string(writer_));
         if (progress_ != nullptr) progress_->advance(size);
         return {};
     }
 
+    const ArchiveLibrary& libarchive_;
     archive* writer_;
     archive* disk_;
     util::ProgressMeter* progress_;
@@ -271,66 +280,70 @@ bool passes_through(const std::set<std::string>& symlinks, const std::string& pa
 
 class Extractor {
   public:
-    Extractor(std::filesystem::path root, const ExtractOptions& options)
-        : root_(std::move(root)), options_(options), disk_(archive_write_disk_new()) {
+    Extractor(const ArchiveLibrary& libarchive, std::filesystem::path root,
+              const ExtractOptions& options)
+        : libarchive_(libarchive),
+          root_(std::move(root)),
+          options_(options),
+          disk_(libarchive.archive_write_disk_new(), {&libarchive}) {
         int flags = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_NODOTDOT;
         if (::geteuid() == 0) flags |= ARCHIVE_EXTRACT_OWNER;  // as tar does for root
-        archive_write_disk_set_options(disk_.get(), flags);
-        archive_write_disk_set_standard_lookup(disk_.get());
+        libarchive_.archive_write_disk_set_options(disk_.get(), flags);
+        libarchive_.archive_write_disk_set_standard_lookup(disk_.get());
     }
 
     Result<void> begin(archive_entry* entry) {
-        LAUNCHKIT_TRY_ASSIGN(auto relative, safe_entry_path(archive_entry_pathname(entry)));
+        LAUNCHKIT_TRY_ASSIGN(auto relative, safe_entry_path(libarchive_.archive_entry_pathname(entry)));
         if (passes_through(symlinks_, relative, true))
             return fail(ExitCode::environment,
                         "archive entry '{}' refused: it would be written through a symlink "
                         "stored earlier in the archive",
-                        archive_entry_pathname(entry));
-        if (const char* hard_link = archive_entry_hardlink(entry)) {
+                        libarchive_.archive_entry_pathname(entry));
+        if (const char* hard_link = libarchive_.archive_entry_hardlink(entry)) {
             LAUNCHKIT_TRY_ASSIGN(auto link_target, safe_entry_path(hard_link));
             if (passes_through(symlinks_, link_target, true))
                 return fail(ExitCode::environment,
                             "archive entry '{}' refused: hard link through a symlink to '{}'",
-                            archive_entry_pathname(entry), hard_link);
-            archive_entry_copy_hardlink(entry, (root_ / link_target).c_str());
+                            libarchive_.archive_entry_pathname(entry), hard_link);
+            libarchive_.archive_entry_copy_hardlink(entry, (root_ / link_target).c_str());
         }
-        if (archive_entry_filetype(entry) == AE_IFLNK) {
-            std::string target = archive_entry_symlink(entry) ? archive_entry_symlink(entry) : "";
+        if (libarchive_.archive_entry_filetype(entry) == AE_IFLNK) {
+            std::string target = libarchive_.archive_entry_symlink(entry) ? libarchive_.archive_entry_symlink(entry) : "";
             if (!options_.allow_external_symlinks && !symlink_stays_inside(relative, target))
                 return fail(ExitCode::environment,
                             "archive entry '{}' refused: symlink to '{}' points outside the "
                             "restore target (--allow-external-symlinks restores it anyway)",
-                            archive_entry_pathname(entry), target);
+                            libarchive_.archive_entry_pathname(entry), target);
             symlinks_.insert(relative);
         }
         auto destination = relative.empty() ? root_ : root_ / relative;
-        archive_entry_copy_pathname(entry, destination.c_str());
-        if (archive_write_header(disk_.get(), entry) < ARCHIVE_WARN)
+        libarchive_.archive_entry_copy_pathname(entry, destination.c_str());
+        if (libarchive_.archive_write_header(disk_.get(), entry) < ARCHIVE_WARN)
             return fail(ExitCode::environment, "cannot restore {}: {}", destination.string(),
-                        archive_error_string(disk_.get()));
+                        libarchive_.archive_error_string(disk_.get()));
         return {};
     }
 
     Result<void> write(const void* data, std::size_t size, la_int64_t offset) {
-        if (archive_write_data_block(disk_.get(), data, size, offset) < ARCHIVE_WARN)
+        if (libarchive_.archive_write_data_block(disk_.get(), data, size, offset) < ARCHIVE_WARN)
             return fail(ExitCode::environment, "cannot restore into {}: {}", root_.string(),
-                        archive_error_string(disk_.get()));
+                        libarchive_.archive_error_string(disk_.get()));
         return {};
     }
 
     Result<void> end_entry() {
-        if (archive_write_finish_entry(disk_.get()) < ARCHIVE_WARN)
+        if (libarchive_.archive_write_finish_entry(disk_.get()) < ARCHIVE_WARN)
             return fail(ExitCode::environment, "cannot restore into {}: {}", root_.string(),
-                        archive_error_string(disk_.get()));
+                        libarchive_.archive_error_string(disk_.get()));
         return {};
     }
 
     // Directory modes and mtimes are applied last (libarchive defers them), then everything is
     // synced.
     Result<void> finish() {
-        if (archive_write_close(disk_.get()) < ARCHIVE_WARN)
+        if (libarchive_.archive_write_close(disk_.get()) < ARCHIVE_WARN)
             return fail(ExitCode::environment, "cannot restore into {}: {}", root_.string(),
-                        archive_error_string(disk_.get()));
+                        libarchive_.archive_error_string(disk_.get()));
         FileDescriptor fd(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (fd.get() < 0 || ::syncfs(fd.get()) != 0)
             return fail(ExitCode::environment, "cannot sync {}: {}", root_.string(),
@@ -339,6 +352,7 @@ class Extractor {
     }
 
   private:
+    const ArchiveLibrary& libarchive_;
     std::filesystem::path root_;
     const ExtractOptions& options_;
     std::unique_ptr<archive, ArchiveDeleter> disk_;
@@ -347,9 +361,10 @@ class Extractor {
 
 }  // namespace
 
-std::string archive_library_version() {
+Result<std::string> archive_library_version() {
+    LAUNCHKIT_TRY_ASSIGN(const ArchiveLibrary* libarchive, load_libarchive());
     // "libarchive 3.6.2" → "3.6.2".
-    std::string_view version = archive_version_string();
+    std::string_view version = libarchive->archive_version_string();
     if (version.starts_with("libarchive ")) version.remove_prefix(11);
     return fmt::format("{} zstd/{}", version, ZSTD_versionString());
 }
@@ -361,7 +376,10 @@ Result<ArchiveStats> write_directory_archive(const std::filesystem::path& source
     std::error_code error;
     if (!std::filesystem::is_directory(source, error))
         return fail(ExitCode::invalid_input, "dir:{}: not a directory", source.string());
+    LAUNCHKIT_TRY_ASSIGN(const ArchiveLibrary* loaded, load_libarchive());
+    const ArchiveLibrary& libarchive = *loaded;
     CompressedOutput output;
+    output.libarchive = &libarchive;
     output.path = archive_path.string();
     output.fd = ::open(archive_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (output.fd < 0)
@@ -376,26 +394,27 @@ Result<ArchiveStats> write_directory_archive(const std::filesystem::path& source
     auto workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     ZSTD_CCtx_setParameter(output.context, ZSTD_c_nbWorkers, workers);
 
-    std::unique_ptr<archive, ArchiveDeleter> writer(archive_write_new());
-    archive_write_set_format_pax_restricted(writer.get());
-    archive_write_set_bytes_per_block(writer.get(), 64 * 1024);
-    archive_write_set_bytes_in_last_block(writer.get(), 1);
-    if (archive_write_open2(writer.get(), &output, nullptr, write_callback, close_callback,
+    std::unique_ptr<archive, ArchiveDeleter> writer(libarchive.archive_write_new(), {&libarchive});
+    libarchive.archive_write_set_format_pax_restricted(writer.get());
+    libarchive.archive_write_set_bytes_per_block(writer.get(), 64 * 1024);
+    libarchive.archive_write_set_bytes_in_last_block(writer.get(), 1);
+    if (libarchive.archive_write_open2(writer.get(), &output, nullptr, write_callback, close_callback,
                             nullptr) != ARCHIVE_OK)
         return fail(ExitCode::environment, "cannot start {}: {}", archive_path.string(),
-                    archive_error_string(writer.get()));
-    std::unique_ptr<archive, ReadArchiveDeleter> disk(archive_read_disk_new());
-    archive_read_disk_set_standard_lookup(disk.get());
-    archive_read_disk_set_behavior(disk.get(), ARCHIVE_READDISK_NO_XATTR | ARCHIVE_READDISK_NO_ACL |
+                    libarchive.archive_error_string(writer.get()));
+    std::unique_ptr<archive, ReadArchiveDeleter> disk(libarchive.archive_read_disk_new(),
+                                                      {&libarchive});
+    libarchive.archive_read_disk_set_standard_lookup(disk.get());
+    libarchive.archive_read_disk_set_behavior(disk.get(), ARCHIVE_READDISK_NO_XATTR | ARCHIVE_READDISK_NO_ACL |
                                                    ARCHIVE_READDISK_NO_FFLAGS);
 
     ArchiveStats stats;
-    DirectoryArchiver archiver(writer.get(), disk.get(), progress, stats, skip);
+    DirectoryArchiver archiver(libarchive, writer.get(), disk.get(), progress, stats, skip);
     LAUNCHKIT_TRY(archiver.add_tree(source, ""));
     // libarchive ignores what the close callback returns, so the final flush's error is ours.
-    if (archive_write_close(writer.get()) != ARCHIVE_OK || !output.error.empty())
+    if (libarchive.archive_write_close(writer.get()) != ARCHIVE_OK || !output.error.empty())
         return fail(ExitCode::environment, "cannot finish {}: {}", archive_path.string(),
-                    output.error.empty() ? archive_error_string(writer.get()) : output.error);
+                    output.error.empty() ? libarchive.archive_error_string(writer.get()) : output.error);
     stats.file = BackupFile{name, output.written, output.hash.hex_digest()};
     return stats;
 }
@@ -403,6 +422,8 @@ Result<ArchiveStats> write_directory_archive(const std::filesystem::path& source
 Result<ArchiveStats> read_directory_archive(
     const std::filesystem::path& archive_path, const std::string& name,
     const std::optional<std::filesystem::path>& extract_into, const ExtractOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(const ArchiveLibrary* loaded, load_libarchive());
+    const ArchiveLibrary& libarchive = *loaded;
     HashedInput input;
     input.path = archive_path.string();
     input.fd = ::open(archive_path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -412,23 +433,24 @@ Result<ArchiveStats> read_directory_archive(
     FileDescriptor input_fd(input.fd);
     ::posix_fadvise(input.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
-    std::unique_ptr<archive, ReadArchiveDeleter> reader(archive_read_new());
-    archive_read_support_filter_zstd(reader.get());
-    archive_read_support_format_tar(reader.get());
+    std::unique_ptr<archive, ReadArchiveDeleter> reader(libarchive.archive_read_new(),
+                                                        {&libarchive});
+    libarchive.archive_read_support_filter_zstd(reader.get());
+    libarchive.archive_read_support_format_tar(reader.get());
     auto broken = [&](std::string_view what) {
         return fail(
             ExitCode::environment, "{}: {}: {}", archive_path.string(), what,
-            archive_error_string(reader.get()) ? archive_error_string(reader.get()) : "unreadable");
+            libarchive.archive_error_string(reader.get()) ? libarchive.archive_error_string(reader.get()) : "unreadable");
     };
-    if (archive_read_open(reader.get(), &input, nullptr, read_callback, nullptr) != ARCHIVE_OK)
+    if (libarchive.archive_read_open(reader.get(), &input, nullptr, read_callback, nullptr) != ARCHIVE_OK)
         return broken("not a zstd-compressed tar archive");
 
     std::optional<Extractor> extractor;
-    if (extract_into) extractor.emplace(*extract_into, options);
+    if (extract_into) extractor.emplace(libarchive, *extract_into, options);
     ArchiveStats stats;
     archive_entry* entry = nullptr;
     while (true) {
-        int status = archive_read_next_header(reader.get(), &entry);
+        int status = libarchive.archive_read_next_header(reader.get(), &entry);
         if (status == ARCHIVE_EOF) break;
         if (status < ARCHIVE_WARN) return broken("damaged archive");
         ++stats.entries;
@@ -437,7 +459,7 @@ Result<ArchiveStats> read_directory_archive(
         std::size_t size = 0;
         la_int64_t offset = 0;
         while (true) {
-            int data_status = archive_read_data_block(reader.get(), &block, &size, &offset);
+            int data_status = libarchive.archive_read_data_block(reader.get(), &block, &size, &offset);
             if (data_status == ARCHIVE_EOF) break;
             if (data_status < ARCHIVE_WARN) return broken("damaged archive");
             stats.content_bytes += size;

@@ -43,6 +43,6 @@ Result<ArchiveStats> read_directory_archive(
     const std::optional<std::filesystem::path>& extract_into, const ExtractOptions& options);
 
 // "3.6.2 zstd/1.5.4" (libarchive, libzstd), for the manifest's tool versions.
-std::string archive_library_version();
+Result<std::string> archive_library_version();
 
 }  // namespace launchkit::backup

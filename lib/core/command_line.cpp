@@ -1,6 +1,8 @@
 #include "core/command_line.h"
 
+#include <algorithm>
 #include <csignal>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -95,12 +97,18 @@ void CommandLine::set_example(CLI::App* command, const std::string& example) {
 }
 
 void CommandLine::set_example(const std::string& path, const std::string& example) {
+    path_examples_.emplace_back(path, example);
+}
+
+void CommandLine::apply_example(const std::string& path, const std::string& example,
+                                bool all_built) {
     CLI::App* command = &app_;
     std::istringstream words(path);
     for (std::string word; words >> word;) {
         CLI::App* next = nullptr;
         for (auto* sub : command->get_subcommands([](CLI::App*) { return true; }))
             if (sub->get_name() == word) next = sub;
+        if (!next && !all_built && command == &app_) return;  // not needed this time
         if (!next)
             throw std::logic_error(
                 fmt::format("{}: no command '{}' for an example", tool_name_, path));
@@ -113,10 +121,61 @@ void CommandLine::set_action(CLI::App* command, CommandAction action) {
     actions_[command] = std::move(action);
 }
 
+void CommandLine::add_commands(std::vector<std::string> names, CommandRegistrar registrar) {
+    pending_commands_.push_back({std::move(names), registrar});
+}
+
+void CommandLine::build_commands(int argc, const char* const* argv) {
+    // The top-level command argv names, skipping the global options before it; nothing when an
+    // option comes first that needs the whole tree (--help, a tool's own global option).
+    std::optional<std::string_view> wanted;
+    bool only_version = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view word = argv[i];
+        if (!word.starts_with('-')) {
+            wanted = word;
+            break;
+        }
+        if (word == "--config" || word == "--state-dir" || word == "--actor") {
+            ++i;
+            continue;
+        }
+        if (word.starts_with("--config=") || word.starts_with("--state-dir=") ||
+            word.starts_with("--actor=") || word == "--json" || word == "--no-color")
+            continue;
+        only_version = word == "--version";  // answered before any command is looked at
+        break;
+    }
+    bool all = !only_version;
+    if (wanted && !wanted->starts_with("__")) {
+        for (const auto& pending : pending_commands_)
+            if (std::find(pending.names.begin(), pending.names.end(), *wanted) !=
+                pending.names.end())
+                all = false;
+    }
+    for (const auto& pending : pending_commands_) {
+        bool needed = all || (wanted && std::find(pending.names.begin(), pending.names.end(),
+                                                  *wanted) != pending.names.end());
+        if (!needed) continue;
+        pending.registrar(*this);
+        // A name listed but not registered would make that command unreachable: caught by the
+        // tests that run every --help.
+        auto registered = app_.get_subcommands([](const CLI::App*) { return true; });
+        for (const auto& name : pending.names)
+            if (std::none_of(registered.begin(), registered.end(),
+                             [&](const CLI::App* sub) { return sub->get_name() == name; }))
+                throw std::logic_error(
+                    fmt::format("{}: '{}' is listed but was not registered", tool_name_, name));
+    }
+    pending_commands_.clear();
+    for (const auto& [path, example] : path_examples_) apply_example(path, example, all);
+}
+
 int CommandLine::run(int argc, const char* const* argv) {
     // A closed stdout pipe (`release-manager history | head`) should end quietly, not kill us
     // mid-write of state; children get SIGPIPE back at spawn.
     std::signal(SIGPIPE, SIG_IGN);
+    build_commands(argc, argv);
     // Hidden `__complete WORDS... CURRENT`: the shell completions in completions/ ask the real
     // command tree (command_completion.cpp), so completions cannot drift from the CLI.
     if (argc > 1 && std::string_view(argv[1]) == "__complete")

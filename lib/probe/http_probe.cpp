@@ -2,14 +2,11 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <deque>
-#include <mutex>
 #include <regex>
 
 #include <strings.h>
 
-#include <curl/curl.h>
-
+#include "probe/curl_library.h"
 #include "util/duration.h"
 #include "util/file_io.h"
 #include "util/strings.h"
@@ -21,17 +18,39 @@ namespace {
 // runaway download.
 constexpr size_t max_body_bytes = 4 * 1024 * 1024;
 
+// One of at most `parallel` transfer slots: its curl handle is reset and reused for check after
+// check, so memory stays bounded however many checks there are, and the multi handle's
+// connection cache hands a kept-alive connection to the next request for the same host.
 struct Transfer {
+    const CurlLibrary* curl = nullptr;
     const Check* check = nullptr;
     const HttpProbe* http = nullptr;
+    size_t index = 0;  // of the check in the caller's list
     CURL* easy = nullptr;
     curl_slist* request_headers = nullptr;
     HttpResponse response;
     std::string setup_error;  // failed before the request was sent (token missing, ...)
     char error_buffer[CURL_ERROR_SIZE] = {};
+
+    Transfer(const Transfer&) = delete;
+    Transfer& operator=(const Transfer&) = delete;
+    explicit Transfer(const CurlLibrary& library) : curl(&library), easy(curl->curl_easy_init()) {}
     ~Transfer() {
-        if (easy) curl_easy_cleanup(easy);
-        curl_slist_free_all(request_headers);
+        if (easy) curl->curl_easy_cleanup(easy);
+        curl->curl_slist_free_all(request_headers);
+    }
+
+    // Forgets the previous check's request and answer; keeps the handle (and its connection).
+    void reset_for(const Check& next, size_t position) {
+        check = &next;
+        http = &std::get<HttpProbe>(next.probe);
+        index = position;
+        curl->curl_easy_reset(easy);
+        curl->curl_slist_free_all(request_headers);
+        request_headers = nullptr;
+        response = HttpResponse{};
+        setup_error.clear();
+        error_buffer[0] = '\0';
     }
 };
 
@@ -83,35 +102,36 @@ std::optional<std::string> read_token(const HttpProbe& http, std::string& error)
 
 void configure(Transfer& transfer) {
     const auto& http = *transfer.http;
+    const auto& curl = *transfer.curl;
     CURL* easy = transfer.easy;
-    curl_easy_setopt(easy, CURLOPT_URL, http.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(transfer.check->timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, http.follow_redirects ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, http.verify_tls ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, http.verify_tls ? 2L : 0L);
-    if (!http.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, http.ca_file.c_str());
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, "launchkit-diagnose");
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
+    curl.curl_easy_setopt(easy, CURLOPT_URL, http.url.c_str());
+    curl.curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl.curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl.curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl.curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(transfer.check->timeout.count()));
+    curl.curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, http.follow_redirects ? 1L : 0L);
+    curl.curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
+    curl.curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, http.verify_tls ? 1L : 0L);
+    curl.curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, http.verify_tls ? 2L : 0L);
+    if (!http.ca_file.empty()) curl.curl_easy_setopt(easy, CURLOPT_CAINFO, http.ca_file.c_str());
+    curl.curl_easy_setopt(easy, CURLOPT_USERAGENT, "launchkit-diagnose");
+    curl.curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer);
+    curl.curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl.curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+    curl.curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl.curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
     if (http.method == "HEAD") {
-        curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
+        curl.curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
     } else if (http.method != "GET") {
-        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, http.method.c_str());
+        curl.curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, http.method.c_str());
     }
     if (!http.body.empty() || http.method == "POST") {
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(http.body.size()));
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, http.body.c_str());
+        curl.curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(http.body.size()));
+        curl.curl_easy_setopt(easy, CURLOPT_POSTFIELDS, http.body.c_str());
     }
     for (const auto& [name, value] : http.headers)
         transfer.request_headers =
-            curl_slist_append(transfer.request_headers, (name + ": " + value).c_str());
+            curl.curl_slist_append(transfer.request_headers, (name + ": " + value).c_str());
     std::string error;
     auto token = read_token(http, error);
     if (!token) {
@@ -119,17 +139,17 @@ void configure(Transfer& transfer) {
         return;
     }
     if (!token->empty())
-        transfer.request_headers = curl_slist_append(transfer.request_headers,
+        transfer.request_headers = curl.curl_slist_append(transfer.request_headers,
                                                      ("Authorization: Bearer " + *token).c_str());
     if (transfer.request_headers)
-        curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.request_headers);
+        curl.curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.request_headers);
 }
 
 std::string describe_curl_error(const Transfer& transfer, CURLcode code) {
     if (code == CURLE_OPERATION_TIMEDOUT)
         return fmt::format("timed out after {}", util::format_duration(transfer.check->timeout));
     std::string detail =
-        transfer.error_buffer[0] ? transfer.error_buffer : curl_easy_strerror(code);
+        transfer.error_buffer[0] ? transfer.error_buffer : transfer.curl->curl_easy_strerror(code);
     return fmt::format("request failed: {}", detail);
 }
 
@@ -204,83 +224,90 @@ std::optional<std::string> find_http_failure(const HttpExpectation& expect,
     return std::nullopt;
 }
 
-void ensure_curl_initialised() {
-    static std::once_flag curl_initialised;
-    std::call_once(curl_initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks, int parallel) {
-    ensure_curl_initialised();
-
     std::vector<ProbeResult> results;
-    std::vector<std::unique_ptr<Transfer>> transfers;
-    for (const auto* check : checks) {
-        results.push_back(result_for(*check));
-        auto transfer = std::make_unique<Transfer>();
-        transfer->check = check;
-        transfer->http = &std::get<HttpProbe>(check->probe);
-        transfer->easy = curl_easy_init();
-        if (transfer->easy == nullptr)
-            transfer->setup_error = "cannot create a curl handle";
-        else
-            configure(*transfer);
-        transfers.push_back(std::move(transfer));
+    results.reserve(checks.size());
+    for (const auto* check : checks) results.push_back(result_for(*check));
+    if (checks.empty()) return results;
+    auto loaded = load_curl();
+    if (!loaded) {  // fail closed: a check that could not run never passes
+        for (auto& result : results) result.detail = loaded.error().message;
+        return results;
     }
+    const CurlLibrary& curl = **loaded;
 
-    CURLM* multi = curl_multi_init();
-    std::deque<size_t> waiting;
-    for (size_t i = 0; i < transfers.size(); ++i) {
-        if (transfers[i]->setup_error.empty()) {
-            waiting.push_back(i);
-        } else {
-            results[i].detail = transfers[i]->setup_error;
-        }
-    }
+    size_t slots = std::min(checks.size(), static_cast<size_t>(std::max(parallel, 1)));
+    CURLM* multi = curl.curl_multi_init();
+    // Keep as many idle connections as there can be transfers, so none is closed only to be
+    // opened again by the next check for the same host.
+    curl.curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(slots));
+    std::vector<std::unique_ptr<Transfer>> pool;
+    std::vector<Transfer*> idle;
+    size_t next = 0;
     int in_flight = 0;
+    // Starts checks on idle slots; a check that fails before sending (a token missing, no curl
+    // handle) is settled at once and its slot taken by the next.
     auto start_more = [&] {
-        while (in_flight < std::max(parallel, 1) && !waiting.empty()) {
-            size_t index = waiting.front();
-            waiting.pop_front();
-            curl_easy_setopt(transfers[index]->easy, CURLOPT_PRIVATE,
-                             reinterpret_cast<void*>(index));
-            curl_multi_add_handle(multi, transfers[index]->easy);
+        while (next < checks.size()) {
+            if (idle.empty()) {
+                if (pool.size() >= slots) return;
+                pool.push_back(std::make_unique<Transfer>(curl));
+                idle.push_back(pool.back().get());
+            }
+            Transfer* transfer = idle.back();
+            size_t index = next++;
+            if (transfer->easy == nullptr) {
+                results[index].detail = "cannot create a curl handle";
+                continue;
+            }
+            transfer->reset_for(*checks[index], index);
+            configure(*transfer);
+            if (!transfer->setup_error.empty()) {
+                results[index].detail = transfer->setup_error;
+                continue;
+            }
+            curl.curl_easy_setopt(transfer->easy, CURLOPT_PRIVATE, transfer);
+            curl.curl_multi_add_handle(multi, transfer->easy);
+            idle.pop_back();
             ++in_flight;
         }
     };
     start_more();
     while (in_flight > 0) {
         int running = 0;
-        curl_multi_perform(multi, &running);
+        curl.curl_multi_perform(multi, &running);
         int queued = 0;
-        while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+        while (CURLMsg* message = curl.curl_multi_info_read(multi, &queued)) {
             if (message->msg != CURLMSG_DONE) continue;
             void* pointer = nullptr;
-            curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &pointer);
-            size_t index = reinterpret_cast<size_t>(pointer);
-            auto& transfer = *transfers[index];
-            auto& result = results[index];
+            curl.curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &pointer);
+            auto& transfer = *static_cast<Transfer*>(pointer);
+            auto& result = results[transfer.index];
             curl_off_t total_us = 0;
-            curl_easy_getinfo(transfer.easy, CURLINFO_TOTAL_TIME_T, &total_us);
+            curl.curl_easy_getinfo(transfer.easy, CURLINFO_TOTAL_TIME_T, &total_us);
             result.latency = std::chrono::milliseconds(total_us / 1000);
             transfer.response.latency = result.latency;
             if (message->data.result != CURLE_OK) {
                 result.detail = describe_curl_error(transfer, message->data.result);
             } else {
                 long status = 0;
-                curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
+                curl.curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
                 transfer.response.status = static_cast<int>(status);
                 result.http_status = static_cast<int>(status);
                 auto failure = find_http_failure(transfer.http->expect, transfer.response);
                 result.passed = !failure;
                 result.detail = failure ? *failure : fmt::format("HTTP {}", status);
             }
-            curl_multi_remove_handle(multi, transfer.easy);
+            curl.curl_multi_remove_handle(multi, transfer.easy);
+            transfer.response = HttpResponse{};  // an idle slot holds no body
+            idle.push_back(&transfer);
             --in_flight;
         }
         start_more();
-        if (in_flight > 0) curl_multi_poll(multi, nullptr, 0, 100, nullptr);
+        if (in_flight > 0) curl.curl_multi_poll(multi, nullptr, 0, 100, nullptr);
     }
-    curl_multi_cleanup(multi);
+    pool.clear();  // easy handles go before the multi handle that holds their connections
+    curl.curl_multi_cleanup(multi);
     return results;
 }
 

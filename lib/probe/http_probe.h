@@ -9,10 +9,8 @@
 
 namespace launchkit::probe {
 
-// libcurl's process-wide initialisation, done once before the first transfer.
-void ensure_curl_initialised();
-
-// `checks` must all be HTTP checks; results come back in the same order.
+// `checks` must all be HTTP checks; results come back in the same order. At most `parallel`
+// transfers (and curl handles) exist at once, whatever the number of checks.
 std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks, int parallel);
 
 // Judges a response against `expect`; returns the first failure, or nothing when it passes.

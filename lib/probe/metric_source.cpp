@@ -4,10 +4,9 @@
 #include <cmath>
 #include <cstdlib>
 
-#include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
-#include "probe/http_probe.h"
+#include "probe/curl_library.h"
 #include "util/file_io.h"
 #include "util/strings.h"
 
@@ -136,36 +135,37 @@ Result<std::string> token_from_env(const std::string& variable) {
 
 Result<std::string> http_exchange(const std::string& url, const std::string& json_body,
                                   const std::string& token, std::chrono::milliseconds timeout) {
-    ensure_curl_initialised();
-    CURL* easy = curl_easy_init();
+    LAUNCHKIT_TRY_ASSIGN(const CurlLibrary* library, load_curl());
+    const CurlLibrary& curl = *library;
+    CURL* easy = curl.curl_easy_init();
     if (easy == nullptr) return fail(ExitCode::environment, "cannot create a curl handle");
     std::string body;
     char error_buffer[CURL_ERROR_SIZE] = {};
     curl_slist* headers = nullptr;
     if (!token.empty())
-        headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+        headers = curl.curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
     if (!json_body.empty()) {
-        headers = curl_slist_append(headers, "Content-Type: application/json");
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, json_body.c_str());
-        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(json_body.size()));
+        headers = curl.curl_slist_append(headers, "Content-Type: application/json");
+        curl.curl_easy_setopt(easy, CURLOPT_POSTFIELDS, json_body.c_str());
+        curl.curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(json_body.size()));
     }
-    curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, "launchkit");
-    if (headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-    auto code = curl_easy_perform(easy);
+    curl.curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
+    curl.curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl.curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl.curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+    curl.curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
+    curl.curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
+    curl.curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
+    curl.curl_easy_setopt(easy, CURLOPT_USERAGENT, "launchkit");
+    if (headers) curl.curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    auto code = curl.curl_easy_perform(easy);
     long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(easy);
+    curl.curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    curl.curl_slist_free_all(headers);
+    curl.curl_easy_cleanup(easy);
     if (code != CURLE_OK)
         return fail(ExitCode::environment, "cannot reach {}: {}", url,
-                    error_buffer[0] ? error_buffer : curl_easy_strerror(code));
+                    error_buffer[0] ? error_buffer : curl.curl_easy_strerror(code));
     if (status < 200 || status > 299)
         return fail(ExitCode::environment, "{} answered HTTP {}", url, status);
     return body;
@@ -194,16 +194,17 @@ namespace {
 // GETs an API path with the query URL-encoded; the answer must be a JSON {"status": "success"}.
 Result<nlohmann::json> prometheus_api(const MetricSource& source, std::string_view path,
                                       const std::string& query, std::string_view extra) {
-    ensure_curl_initialised();
+    LAUNCHKIT_TRY_ASSIGN(const CurlLibrary* library, load_curl());
+    const CurlLibrary& curl = *library;
     std::string url = source.url;
     while (!url.empty() && url.back() == '/') url.pop_back();
-    char* escaped = curl_easy_escape(nullptr, query.c_str(), static_cast<int>(query.size()));
+    char* escaped = curl.curl_easy_escape(nullptr, query.c_str(), static_cast<int>(query.size()));
     if (escaped == nullptr) return fail(ExitCode::environment, "cannot encode the query");
     url += path;
     url += "?query=";
     url += escaped;
     url += extra;
-    curl_free(escaped);
+    curl.curl_free(escaped);
     LAUNCHKIT_TRY_ASSIGN(auto body, fetch_text(source, url));
     auto json = nlohmann::json::parse(body, nullptr, false);
     if (json.is_discarded() || json.value("status", "") != "success")

@@ -18,15 +18,15 @@ MeasurementPhase phase(const ThresholdRule& rule, MetricValues values, MetricVal
     return measure_rule(rule, values, baseline).phase;
 }
 
-constexpr auto ok = MeasurementPhase::successful;
+constexpr auto succeeded = MeasurementPhase::successful;
 constexpr auto failed = MeasurementPhase::failed;
 
 }  // namespace
 
 TEST_CASE("seed threshold: error rate above 5 %", "[decide]") {
     auto error_rate = rule("error_rate", "> 5%");
-    CHECK(phase(error_rate, {{"error_rate", 0.0499}}) == ok);
-    CHECK(phase(error_rate, {{"error_rate", 0.05}}) == ok);
+    CHECK(phase(error_rate, {{"error_rate", 0.0499}}) == succeeded);
+    CHECK(phase(error_rate, {{"error_rate", 0.05}}) == succeeded);
     CHECK(phase(error_rate, {{"error_rate", 0.0501}}) == failed);
     auto measurement = measure_rule(error_rate, {{"error_rate", 0.08}}, {});
     CHECK(*measurement.threshold == Approx(0.05));
@@ -36,8 +36,8 @@ TEST_CASE("seed threshold: error rate above 5 %", "[decide]") {
 TEST_CASE("seed threshold: latency p95 above 2x the baseline", "[decide]") {
     auto latency = rule("latency_p95", "> 2x baseline");
     MetricValues baseline{{"latency_p95", 200.0}};
-    CHECK(phase(latency, {{"latency_p95", 399.9}}, baseline) == ok);
-    CHECK(phase(latency, {{"latency_p95", 400.0}}, baseline) == ok);
+    CHECK(phase(latency, {{"latency_p95", 399.9}}, baseline) == succeeded);
+    CHECK(phase(latency, {{"latency_p95", 400.0}}, baseline) == succeeded);
     CHECK(phase(latency, {{"latency_p95", 400.1}}, baseline) == failed);
     // Without a baseline the rule cannot be judged: an error, never a pass.
     auto no_baseline = measure_rule(latency, {{"latency_p95", 100.0}}, {});
@@ -48,15 +48,15 @@ TEST_CASE("seed threshold: latency p95 above 2x the baseline", "[decide]") {
 
 TEST_CASE("seed threshold: any critical alert firing", "[decide]") {
     auto alerts = rule("critical_alerts", "> 0");
-    CHECK(phase(alerts, {{"critical_alerts", 0.0}}) == ok);
+    CHECK(phase(alerts, {{"critical_alerts", 0.0}}) == succeeded);
     CHECK(phase(alerts, {{"critical_alerts", 1.0}}) == failed);
     CHECK(phase(alerts, {{"critical_alerts", 0.5}}) == failed);
 }
 
 TEST_CASE("seed threshold: more than 10 % of agents unhealthy", "[decide]") {
     auto agents = rule("agents_unhealthy", "> 10% of agents_total");
-    CHECK(phase(agents, {{"agents_unhealthy", 9.0}, {"agents_total", 100.0}}) == ok);
-    CHECK(phase(agents, {{"agents_unhealthy", 10.0}, {"agents_total", 100.0}}) == ok);
+    CHECK(phase(agents, {{"agents_unhealthy", 9.0}, {"agents_total", 100.0}}) == succeeded);
+    CHECK(phase(agents, {{"agents_unhealthy", 10.0}, {"agents_total", 100.0}}) == succeeded);
     CHECK(phase(agents, {{"agents_unhealthy", 11.0}, {"agents_total", 100.0}}) == failed);
     CHECK(phase(agents, {{"agents_unhealthy", 1.0}}) == MeasurementPhase::error);
 }
@@ -64,30 +64,30 @@ TEST_CASE("seed threshold: more than 10 % of agents unhealthy", "[decide]") {
 TEST_CASE("seed threshold: backlog or outbox age growing beyond a tolerance", "[decide]") {
     MetricValues baseline{{"outbox_age", 1000.0}};
     auto relative = rule("outbox_age", "grows > 20%");
-    CHECK(phase(relative, {{"outbox_age", 1199.0}}, baseline) == ok);
-    CHECK(phase(relative, {{"outbox_age", 1200.0}}, baseline) == ok);
+    CHECK(phase(relative, {{"outbox_age", 1199.0}}, baseline) == succeeded);
+    CHECK(phase(relative, {{"outbox_age", 1200.0}}, baseline) == succeeded);
     CHECK(phase(relative, {{"outbox_age", 1201.0}}, baseline) == failed);
     auto absolute = rule("outbox_age", "grows > 100");
-    CHECK(phase(absolute, {{"outbox_age", 1099.5}}, baseline) == ok);
-    CHECK(phase(absolute, {{"outbox_age", 1100.0}}, baseline) == ok);
+    CHECK(phase(absolute, {{"outbox_age", 1099.5}}, baseline) == succeeded);
+    CHECK(phase(absolute, {{"outbox_age", 1100.0}}, baseline) == succeeded);
     CHECK(phase(absolute, {{"outbox_age", 1100.5}}, baseline) == failed);
     // Seed 001: active connections dropping by more than 10 %.
     auto drop = rule("active_connections", "grows < -10%");
     MetricValues connections{{"active_connections", 500.0}};
-    CHECK(phase(drop, {{"active_connections", 451.0}}, connections) == ok);
-    CHECK(phase(drop, {{"active_connections", 450.0}}, connections) == ok);
+    CHECK(phase(drop, {{"active_connections", 451.0}}, connections) == succeeded);
+    CHECK(phase(drop, {{"active_connections", 450.0}}, connections) == succeeded);
     CHECK(phase(drop, {{"active_connections", 449.0}}, connections) == failed);
 }
 
 TEST_CASE("seed threshold: CPU and memory above 90 %", "[decide]") {
     for (const char* metric : {"cpu_usage", "memory_usage"}) {
         auto usage = rule(metric, "> 90%");
-        CHECK(phase(usage, {{metric, 0.8999}}) == ok);
-        CHECK(phase(usage, {{metric, 0.90}}) == ok);
+        CHECK(phase(usage, {{metric, 0.8999}}) == succeeded);
+        CHECK(phase(usage, {{metric, 0.90}}) == succeeded);
         CHECK(phase(usage, {{metric, 0.9001}}) == failed);
     }
     auto in_percent = rule("cpu_percent", "> 90");  // a metric already in percent
-    CHECK(phase(in_percent, {{"cpu_percent", 90.0}}) == ok);
+    CHECK(phase(in_percent, {{"cpu_percent", 90.0}}) == succeeded);
     CHECK(phase(in_percent, {{"cpu_percent", 90.5}}) == failed);
 }
 
@@ -96,7 +96,7 @@ TEST_CASE("pass_when and fail_when together leave a gap that is inconclusive", "
     success_rate.name = success_rate.metric = "success_rate";
     success_rate.pass_when = *parse_condition(">= 99.9%");  // seed 002: target
     success_rate.fail_when = *parse_condition("< 99%");     // seed 002: alert threshold
-    CHECK(phase(success_rate, {{"success_rate", 0.9995}}) == ok);
+    CHECK(phase(success_rate, {{"success_rate", 0.9995}}) == succeeded);
     CHECK(phase(success_rate, {{"success_rate", 0.995}}) == MeasurementPhase::inconclusive);
     CHECK(phase(success_rate, {{"success_rate", 0.985}}) == failed);
     success_rate.fail_when.reset();

@@ -1,0 +1,37 @@
+// Shared libraries loaded when a command first needs them rather than at every process start.
+// libcurl and libarchive bring OpenSSL, Kerberos, LDAP, libxml2 and ICU with them: loading those
+// took longer than most commands take to run, and most commands never touch them.
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+
+namespace launchkit::util {
+
+// A library opened with dlopen and never closed: its functions stay valid for the process's life.
+class SharedLibrary {
+  public:
+    // `soname` as the dynamic linker names it ("libcurl.so.4"); an environment error naming it
+    // and what the loader said when it is missing.
+    static Result<SharedLibrary> open(const std::string& soname);
+
+    // Points `function` at the library's `name`; false when the library has no such symbol.
+    template <typename Function>
+    bool bind(Function& function, const char* name) const {
+        function = reinterpret_cast<Function>(symbol(name));
+        return function != nullptr;
+    }
+
+    // The error for a function `bind` could not find.
+    std::unexpected<Error> missing(const char* name) const;
+
+  private:
+    SharedLibrary(void* handle, std::string soname) : handle_(handle), soname_(std::move(soname)) {}
+    void* symbol(const char* name) const;
+
+    void* handle_ = nullptr;
+    std::string soname_;
+};
+
+}  // namespace launchkit::util
