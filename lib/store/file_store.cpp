@@ -70,11 +70,29 @@ Result<std::int64_t> size_of_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-FileStore::FileStore(std::filesystem::path directory)
+FileStore::FileStore(std::filesystem::path directory, SnapshotPolicy policy)
     : directory_(std::move(directory)),
       state_path_(directory_ / "state.json"),
       audit_path_(directory_ / "audit.jsonl"),
-      lock_path_(directory_ / ".lock") {}
+      lock_path_(directory_ / ".lock"),
+      policy_(policy) {}
+
+Result<FileStore::FileIdentity> FileStore::identify(const std::filesystem::path& path) {
+    struct stat info {};
+    FileStore::FileIdentity identity;
+    if (::stat(path.c_str(), &info) != 0) {
+        if (errno == ENOENT) return identity;
+        return fail(ExitCode::environment, "cannot stat '{}': {}", path.string(),
+                    std::strerror(errno));
+    }
+    identity.exists = true;
+    identity.device = info.st_dev;
+    identity.inode = info.st_ino;
+    identity.size = info.st_size;
+    identity.modified_ns =
+        static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+    return identity;
+}
 
 Result<FileStore::Snapshot> FileStore::read_snapshot() const {
     Snapshot snapshot;
@@ -111,11 +129,30 @@ Result<FileStore::Snapshot> FileStore::read_snapshot() const {
     } catch (const nlohmann::json::exception& error) {
         return corrupt(error.what());
     }
+    snapshot.stored_records = snapshot.records;
+    snapshot.stored_bytes = snapshot.audit_bytes;
     return snapshot;
 }
 
-Result<FileStore::Snapshot> FileStore::load() const {
-    LAUNCHKIT_TRY_ASSIGN(Snapshot snapshot, read_snapshot());
+Result<const FileStore::Snapshot*> FileStore::load() {
+    // A snapshot read earlier is still good while state.json is the same file: only the log's
+    // newer records need replaying. Another process's rewrite of state.json changes its identity.
+    LAUNCHKIT_TRY_ASSIGN(FileIdentity identity, identify(state_path_));
+    if (!cache_ || cache_->stored_identity != identity) {
+        cache_.reset();
+        LAUNCHKIT_TRY_ASSIGN(Snapshot snapshot, read_snapshot());
+        snapshot.stored_identity = identity;
+        cache_ = std::move(snapshot);
+    }
+    if (auto caught_up = catch_up(*cache_); !caught_up) {
+        cache_.reset();
+        return std::unexpected(std::move(caught_up.error()));
+    }
+    return &*cache_;
+}
+
+Result<void> FileStore::catch_up(Snapshot& snapshot) const {
+    snapshot.torn_tail = false;
     LAUNCHKIT_TRY_ASSIGN(std::int64_t log_size, size_of_file(audit_path_));
     if (log_size < snapshot.audit_bytes)
         return fail(ExitCode::environment,
@@ -123,10 +160,9 @@ Result<FileStore::Snapshot> FileStore::load() const {
                     "removed; left untouched — run 'feature-flags audit --verify'",
                     audit_path_.string(), state_path_.filename().string(), log_size,
                     snapshot.audit_bytes);
-    if (log_size == snapshot.audit_bytes) return snapshot;
+    if (log_size == snapshot.audit_bytes) return {};
 
-    // A writer died after appending its record but before replacing the snapshot: the record is
-    // committed (the log is the source of truth), so replay it.
+    // Records committed since the snapshot was written (the log is the source of truth).
     LAUNCHKIT_TRY_ASSIGN(std::string log, util::read_file_from(audit_path_, snapshot.audit_bytes));
     std::string_view tail = log;
     while (!tail.empty()) {
@@ -151,10 +187,10 @@ Result<FileStore::Snapshot> FileStore::load() const {
         snapshot.audit_bytes += static_cast<std::int64_t>(newline + 1);
         tail.remove_prefix(newline + 1);
     }
-    return snapshot;
+    return {};
 }
 
-Result<void> FileStore::write_snapshot(const Snapshot& snapshot) const {
+Result<void> FileStore::write_snapshot(Snapshot& snapshot) const {
     nlohmann::json keys = nlohmann::json::object();
     for (const auto& [key, entry] : snapshot.keys) keys[key] = entry_to_json(entry);
     nlohmann::json json = {{"format", snapshot_format},
@@ -164,7 +200,11 @@ Result<void> FileStore::write_snapshot(const Snapshot& snapshot) const {
                              {"bytes", snapshot.audit_bytes},
                              {"head", snapshot.head_hash}}},
                            {"keys", std::move(keys)}};
-    return util::write_file_atomically(state_path_, dump_json(json, 1) + "\n");
+    LAUNCHKIT_TRY(util::write_file_atomically(state_path_, dump_json(json, 1) + "\n"));
+    snapshot.stored_records = snapshot.records;
+    snapshot.stored_bytes = snapshot.audit_bytes;
+    LAUNCHKIT_TRY_ASSIGN(snapshot.stored_identity, identify(state_path_));
+    return {};
 }
 
 Result<void> FileStore::append_record(const std::string& line) const {
@@ -178,18 +218,18 @@ Result<void> FileStore::append_record(const std::string& line) const {
 }
 
 Result<std::optional<StoreEntry>> FileStore::get(std::string_view key) {
-    LAUNCHKIT_TRY_ASSIGN(Snapshot snapshot, load());
-    auto found = snapshot.keys.find(key);
-    if (found == snapshot.keys.end()) return std::optional<StoreEntry>{};
-    return std::optional<StoreEntry>(std::move(found->second));
+    LAUNCHKIT_TRY_ASSIGN(const Snapshot* snapshot, load());
+    auto found = snapshot->keys.find(key);
+    if (found == snapshot->keys.end()) return std::optional<StoreEntry>{};
+    return std::optional<StoreEntry>(found->second);
 }
 
 Result<std::vector<StoreEntry>> FileStore::list(std::string_view prefix) {
-    LAUNCHKIT_TRY_ASSIGN(Snapshot snapshot, load());
+    LAUNCHKIT_TRY_ASSIGN(const Snapshot* snapshot, load());
     std::vector<StoreEntry> entries;
-    for (auto it = snapshot.keys.lower_bound(prefix);
-         it != snapshot.keys.end() && std::string_view(it->first).starts_with(prefix); ++it)
-        entries.push_back(std::move(it->second));
+    for (auto it = snapshot->keys.lower_bound(prefix);
+         it != snapshot->keys.end() && std::string_view(it->first).starts_with(prefix); ++it)
+        entries.push_back(it->second);
     return entries;
 }
 
@@ -197,7 +237,8 @@ Result<CommitOutcome> FileStore::commit(const std::vector<Mutation>& mutations,
                                         const ChangeNote& note) {
     LAUNCHKIT_TRY(util::create_directories(directory_));
     LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::acquire(lock_path_));
-    LAUNCHKIT_TRY_ASSIGN(Snapshot snapshot, load());
+    LAUNCHKIT_TRY(load());
+    Snapshot& snapshot = *cache_;
 
     CommitOutcome outcome;
     outcome.revision = snapshot.revision;
@@ -245,14 +286,25 @@ Result<CommitOutcome> FileStore::commit(const std::vector<Mutation>& mutations,
                         std::strerror(errno));
     }
     std::string line = seal_record(record, snapshot.head_hash);
-    LAUNCHKIT_TRY(append_record(line));
+    if (auto appended = append_record(line); !appended) {
+        cache_.reset();  // what reached the log is unknown: read it again next time
+        return std::unexpected(std::move(appended.error()));
+    }
 
+    // Committed: the fsync'd record is the change. The snapshot follows now and then.
     snapshot.keys = std::move(working);
     snapshot.revision = record.revision;
     snapshot.records = record.sequence;
     snapshot.head_hash = record.hash;
     snapshot.audit_bytes += static_cast<std::int64_t>(line.size());
-    LAUNCHKIT_TRY(write_snapshot(snapshot));
+    snapshot.torn_tail = false;
+    if (snapshot.records - snapshot.stored_records >= policy_.every_records ||
+        snapshot.audit_bytes - snapshot.stored_bytes >= policy_.every_bytes) {
+        if (auto written = write_snapshot(snapshot); !written) {
+            cache_.reset();
+            return std::unexpected(std::move(written.error()));
+        }
+    }
     outcome.revision = record.revision;
     outcome.applied = record.changes.size();
     return outcome;

@@ -80,16 +80,19 @@ TEST_CASE_METHOD(StateFixture, "a writer killed at any step leaves the old state
         CrashCase{"audit-append-torn", false}, CrashCase{"store-after-audit-append", true},
         CrashCase{"atomic-write-partial", true}, CrashCase{"atomic-write-before-rename", true});
     INFO(crash.point);
-    REQUIRE(flags({"create", "f"}).exit_code == 0);
+    // Every commit rewrites the snapshot here, so that its write points are reached.
+    const launchkit::testing::Environment every_commit{{"LAUNCHKIT_TEST_SNAPSHOT_EVERY", "1"}};
+    REQUIRE(flags({"create", "f"}, every_commit).exit_code == 0);
 
-    auto killed = flags({"enable", "f"}, {{"LAUNCHKIT_TEST_CRASH_AT", crash.point}});
+    auto killed = flags({"enable", "f"}, {{"LAUNCHKIT_TEST_CRASH_AT", crash.point},
+                                          {"LAUNCHKIT_TEST_SNAPSHOT_EVERY", "1"}});
     REQUIRE(killed.signal == SIGKILL);  // the hook fired: this build has test hooks
 
     CHECK(get_json(*this, "f")["enabled"] == crash.committed);
     require_intact(*this);
     // The store is writable again, and the next writer repairs the snapshot or the torn tail.
-    REQUIRE(flags({"disable", "f"}).exit_code == 0);
-    REQUIRE(flags({"enable", "f"}).exit_code == 0);
+    REQUIRE(flags({"disable", "f"}, every_commit).exit_code == 0);
+    REQUIRE(flags({"enable", "f"}, every_commit).exit_code == 0);
     CHECK(get_json(*this, "f")["enabled"] == true);
     require_intact(*this);
     auto state = nlohmann::json::parse(*launchkit::util::read_file(store_dir() / "state.json"));
@@ -114,7 +117,9 @@ TEST_CASE_METHOD(StateFixture, "writers SIGKILLed at random moments never leave 
     std::mt19937 random(20261125);
     std::uniform_int_distribution<int> delay_us(0, 4000);
     for (int round = 0; round < 30; ++round) {
-        auto command = spec("feature-flags", {round % 2 ? "disable" : "enable", "f"});
+        // Every other commit rewrites the snapshot, so kills land in both kinds of write.
+        auto command = spec("feature-flags", {round % 2 ? "disable" : "enable", "f"},
+                            {{"LAUNCHKIT_TEST_SNAPSHOT_EVERY", "2"}});
         std::vector<char*> argv;
         for (auto& word : command.argv) argv.push_back(word.data());
         argv.push_back(nullptr);

@@ -30,6 +30,9 @@ std::vector<std::string> read_lines(const std::filesystem::path& path) {
     return lines;
 }
 
+// The snapshot rewritten at every commit, for tests that inspect or damage it.
+constexpr SnapshotPolicy every_commit{1, 1};
+
 void write_lines(const std::filesystem::path& path, const std::vector<std::string>& lines) {
     std::ofstream out(path, std::ios::trunc);
     for (const auto& line : lines) out << line << '\n';
@@ -164,7 +167,7 @@ TEST_CASE("the audit log records who, what, old and new, and verifies", "[store]
 
 TEST_CASE("audit verify detects an edited, deleted or reordered record", "[store][audit]") {
     TempDir dir;
-    FileStore store(dir.path() / "store");
+    FileStore store(dir.path() / "store", every_commit);
     for (int i = 0; i < 4; ++i) REQUIRE(store.commit({put("flags/x", i)}, note("step")));
     auto lines = read_lines(store.audit_path());
     REQUIRE(lines.size() == 4);
@@ -234,7 +237,7 @@ TEST_CASE("a corrupt state file is reported with its path and never overwritten"
 
 TEST_CASE("a snapshot behind the log is brought up to date by replaying it", "[store]") {
     TempDir dir;
-    FileStore store(dir.path() / "store");
+    FileStore store(dir.path() / "store", every_commit);
     REQUIRE(store.commit({put("flags/x", 1)}, note()));
     auto old_snapshot = *util::read_file(store.state_path());
     REQUIRE(store.commit({put("flags/x", 2), put("flags/y", 1)}, note()));
@@ -259,4 +262,58 @@ TEST_CASE("a partial last record (a writer died mid-append) is not committed and
     REQUIRE(store.commit({put("flags/x", 2)}, note())->revision == 2);
     CHECK(read_lines(store.audit_path()).size() == 2);
     CHECK(store.verify_audit()->intact);
+}
+
+TEST_CASE("a commit is one appended record; the snapshot follows every N records", "[store]") {
+    TempDir dir;
+    FileStore store(dir.path() / "store", SnapshotPolicy{4, 1 << 20});
+    for (int i = 1; i <= 3; ++i) REQUIRE(store.commit({put("flags/x", i)}, note()));
+    CHECK_FALSE(std::filesystem::exists(store.state_path()));
+    CHECK(read_lines(store.audit_path()).size() == 3);
+    REQUIRE(store.commit({put("flags/x", 4)}, note()));
+    auto snapshot = nlohmann::json::parse(*util::read_file(store.state_path()));
+    CHECK(snapshot["audit"]["records"] == 4);
+    for (int i = 5; i <= 7; ++i) REQUIRE(store.commit({put("flags/y", i)}, note()));
+    CHECK(nlohmann::json::parse(*util::read_file(store.state_path()))["audit"]["records"] == 4);
+
+    // Another process (a fresh store) replays the three records the snapshot does not hold.
+    FileStore reader(dir.path() / "store");
+    CHECK((*reader.get("flags/x"))->value == 4);
+    auto y = *reader.get("flags/y");
+    CHECK(y->value == 7);
+    CHECK(y->version == 3);
+    CHECK(y->mod_revision == 7);
+    CHECK(reader.verify_audit()->intact);
+}
+
+TEST_CASE("the log growing past the size limit rewrites the snapshot", "[store]") {
+    TempDir dir;
+    FileStore store(dir.path() / "store", SnapshotPolicy{1000, 2048});
+    std::string large(1500, 'v');
+    REQUIRE(store.commit({put("flags/a", large)}, note()));
+    CHECK_FALSE(std::filesystem::exists(store.state_path()));
+    REQUIRE(store.commit({put("flags/b", large)}, note()));
+    CHECK(nlohmann::json::parse(*util::read_file(store.state_path()))["audit"]["records"] == 2);
+}
+
+TEST_CASE("a store kept open sees what other writers committed and compacted", "[store]") {
+    TempDir dir;
+    FileStore kept(dir.path() / "store", SnapshotPolicy{3, 1 << 20});
+    FileStore other(dir.path() / "store", SnapshotPolicy{3, 1 << 20});
+    REQUIRE(kept.commit({put("flags/x", 1)}, note()));
+    CHECK((*kept.get("flags/x"))->value == 1);
+    // The other writer appends, then rewrites the snapshot under a new file.
+    REQUIRE(other.commit({put("flags/x", 2)}, note()));
+    CHECK((*kept.get("flags/x"))->value == 2);
+    REQUIRE(other.commit({put("flags/y", 1)}, note()));
+    REQUIRE(std::filesystem::exists(other.state_path()));
+    CHECK((*kept.get("flags/y"))->value == 1);
+    // A CAS against what it read still sees the other writer's revision.
+    auto stale = kept.commit({put("flags/x", 5, 1)}, note());
+    REQUIRE(stale);
+    CHECK_FALSE(stale->committed);
+    CHECK(stale->conflict_key == "flags/x");
+    REQUIRE(kept.commit({put("flags/x", 5, 2)}, note())->committed);
+    CHECK((*other.get("flags/x"))->value == 5);
+    CHECK(kept.verify_audit()->intact);
 }
