@@ -2,36 +2,53 @@
 
     /usr/bin/python3 slow_server.py PORT DELAY_MS
 
-asyncio with a deep listen backlog, HTTP/1.1 keep-alive: the server never becomes the queue, so
-the clients' own concurrency is what the benchmark measures.
+asyncio Protocol callbacks (no coroutine per request), a timer per request, a deep listen
+backlog and HTTP/1.1 keep-alive: the server never becomes the queue, so the clients' own
+concurrency is what the benchmark measures. Pipelined requests on one connection are answered
+in order, each after its own delay.
 """
 import asyncio
 import sys
 
+RESPONSE = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+            b"Content-Length: 3\r\n\r\nok\n")
 
-async def serve(reader, writer, delay):
-    try:
+
+class SlowHttp(asyncio.Protocol):
+    def __init__(self, loop, delay):
+        self.loop = loop
+        self.delay = delay
+        self.buffer = b""
+        self.transport = None
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.buffer += data
         while True:
-            head = await reader.readuntil(b"\r\n\r\n")
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head, rest = self.buffer[:end], self.buffer[end + 4:]
             length = 0
-            for line in head.split(b"\r\n"):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":", 1)[1])
-            if length:
-                await reader.readexactly(length)
-            await asyncio.sleep(delay)
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
-                         b"Content-Length: 3\r\n\r\nok\n")
-            await writer.drain()
-    except (asyncio.IncompleteReadError, ConnectionError):
-        pass
-    finally:
-        writer.close()
+            for line in head.split(b"\r\n")[1:]:
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            if len(rest) < length:
+                return
+            self.buffer = rest[length:]
+            self.loop.call_later(self.delay, self.answer)
+
+    def answer(self):
+        if not self.transport.is_closing():
+            self.transport.write(RESPONSE)
 
 
 async def main(port, delay):
-    server = await asyncio.start_server(lambda r, w: serve(r, w, delay), "127.0.0.1", port,
-                                        backlog=4096)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: SlowHttp(loop, delay), "127.0.0.1", port,
+                                      backlog=4096)
     async with server:
         await server.serve_forever()
 

@@ -7,8 +7,7 @@ namespace launchkit::backup {
 Result<const ArchiveLibrary*> load_libarchive() {
     // A function-local static: loaded once even when several threads ask at the same time.
     static const Result<ArchiveLibrary> loaded = []() -> Result<ArchiveLibrary> {
-        LAUNCHKIT_TRY_ASSIGN(auto library,
-                             util::SharedLibrary::open(LAUNCHKIT_LIBARCHIVE_SONAME));
+        LAUNCHKIT_TRY_ASSIGN(auto library, util::SharedLibrary::open(LAUNCHKIT_LIBARCHIVE_SONAME));
         ArchiveLibrary libarchive;
 #define LAUNCHKIT_ARCHIVE_BIND(name) \
     if (!library.bind(libarchive.name, #name)) return library.missing(#name);

@@ -10,6 +10,7 @@
 namespace launchkit::backup {
 
 // Every libarchive function launchkit calls; members are named as the functions they point to.
+// clang-format off
 #define LAUNCHKIT_ARCHIVE_FUNCTIONS(X)                                                          \
     X(archive_version_string) X(archive_error_string) X(archive_set_error) X(archive_format)    \
     X(archive_write_new) X(archive_write_free) X(archive_write_set_format_pax_restricted)       \
@@ -28,6 +29,7 @@ namespace launchkit::backup {
     X(archive_entry_copy_hardlink) X(archive_entry_symlink) X(archive_entry_filetype)           \
     X(archive_entry_linkresolver_new) X(archive_entry_linkresolver_set_strategy)                \
     X(archive_entry_linkresolver_free) X(archive_entry_linkify)
+// clang-format on
 
 struct ArchiveLibrary {
 #define LAUNCHKIT_ARCHIVE_MEMBER(name) decltype(&::name) name = nullptr;

@@ -178,9 +178,11 @@ class DirectoryArchiver {
                         std::strerror(errno));
         std::unique_ptr<archive_entry, EntryDeleter> entry(libarchive_.archive_entry_new(),
                                                            {&libarchive_});
-        libarchive_.archive_entry_copy_pathname(entry.get(), relative.empty() ? "." : relative.c_str());
+        libarchive_.archive_entry_copy_pathname(entry.get(),
+                                                relative.empty() ? "." : relative.c_str());
         libarchive_.archive_entry_copy_sourcepath(entry.get(), absolute.c_str());
-        if (libarchive_.archive_read_disk_entry_from_file(disk_, entry.get(), fd.get(), &info) < ARCHIVE_WARN)
+        if (libarchive_.archive_read_disk_entry_from_file(disk_, entry.get(), fd.get(), &info) <
+            ARCHIVE_WARN)
             return fail(ExitCode::environment, "cannot read {}: {}", absolute.string(),
                         libarchive_.archive_error_string(disk_));
         archive_entry* to_write = entry.get();
@@ -293,7 +295,8 @@ class Extractor {
     }
 
     Result<void> begin(archive_entry* entry) {
-        LAUNCHKIT_TRY_ASSIGN(auto relative, safe_entry_path(libarchive_.archive_entry_pathname(entry)));
+        LAUNCHKIT_TRY_ASSIGN(auto relative,
+                             safe_entry_path(libarchive_.archive_entry_pathname(entry)));
         if (passes_through(symlinks_, relative, true))
             return fail(ExitCode::environment,
                         "archive entry '{}' refused: it would be written through a symlink "
@@ -308,7 +311,9 @@ class Extractor {
             libarchive_.archive_entry_copy_hardlink(entry, (root_ / link_target).c_str());
         }
         if (libarchive_.archive_entry_filetype(entry) == AE_IFLNK) {
-            std::string target = libarchive_.archive_entry_symlink(entry) ? libarchive_.archive_entry_symlink(entry) : "";
+            std::string target = libarchive_.archive_entry_symlink(entry)
+                                     ? libarchive_.archive_entry_symlink(entry)
+                                     : "";
             if (!options_.allow_external_symlinks && !symlink_stays_inside(relative, target))
                 return fail(ExitCode::environment,
                             "archive entry '{}' refused: symlink to '{}' points outside the "
@@ -398,23 +403,25 @@ Result<ArchiveStats> write_directory_archive(const std::filesystem::path& source
     libarchive.archive_write_set_format_pax_restricted(writer.get());
     libarchive.archive_write_set_bytes_per_block(writer.get(), 64 * 1024);
     libarchive.archive_write_set_bytes_in_last_block(writer.get(), 1);
-    if (libarchive.archive_write_open2(writer.get(), &output, nullptr, write_callback, close_callback,
-                            nullptr) != ARCHIVE_OK)
+    if (libarchive.archive_write_open2(writer.get(), &output, nullptr, write_callback,
+                                       close_callback, nullptr) != ARCHIVE_OK)
         return fail(ExitCode::environment, "cannot start {}: {}", archive_path.string(),
                     libarchive.archive_error_string(writer.get()));
     std::unique_ptr<archive, ReadArchiveDeleter> disk(libarchive.archive_read_disk_new(),
                                                       {&libarchive});
     libarchive.archive_read_disk_set_standard_lookup(disk.get());
-    libarchive.archive_read_disk_set_behavior(disk.get(), ARCHIVE_READDISK_NO_XATTR | ARCHIVE_READDISK_NO_ACL |
-                                                   ARCHIVE_READDISK_NO_FFLAGS);
+    libarchive.archive_read_disk_set_behavior(disk.get(), ARCHIVE_READDISK_NO_XATTR |
+                                                              ARCHIVE_READDISK_NO_ACL |
+                                                              ARCHIVE_READDISK_NO_FFLAGS);
 
     ArchiveStats stats;
     DirectoryArchiver archiver(libarchive, writer.get(), disk.get(), progress, stats, skip);
     LAUNCHKIT_TRY(archiver.add_tree(source, ""));
     // libarchive ignores what the close callback returns, so the final flush's error is ours.
     if (libarchive.archive_write_close(writer.get()) != ARCHIVE_OK || !output.error.empty())
-        return fail(ExitCode::environment, "cannot finish {}: {}", archive_path.string(),
-                    output.error.empty() ? libarchive.archive_error_string(writer.get()) : output.error);
+        return fail(
+            ExitCode::environment, "cannot finish {}: {}", archive_path.string(),
+            output.error.empty() ? libarchive.archive_error_string(writer.get()) : output.error);
     stats.file = BackupFile{name, output.written, output.hash.hex_digest()};
     return stats;
 }
@@ -438,11 +445,13 @@ Result<ArchiveStats> read_directory_archive(
     libarchive.archive_read_support_filter_zstd(reader.get());
     libarchive.archive_read_support_format_tar(reader.get());
     auto broken = [&](std::string_view what) {
-        return fail(
-            ExitCode::environment, "{}: {}: {}", archive_path.string(), what,
-            libarchive.archive_error_string(reader.get()) ? libarchive.archive_error_string(reader.get()) : "unreadable");
+        return fail(ExitCode::environment, "{}: {}: {}", archive_path.string(), what,
+                    libarchive.archive_error_string(reader.get())
+                        ? libarchive.archive_error_string(reader.get())
+                        : "unreadable");
     };
-    if (libarchive.archive_read_open(reader.get(), &input, nullptr, read_callback, nullptr) != ARCHIVE_OK)
+    if (libarchive.archive_read_open(reader.get(), &input, nullptr, read_callback, nullptr) !=
+        ARCHIVE_OK)
         return broken("not a zstd-compressed tar archive");
 
     std::optional<Extractor> extractor;
@@ -459,7 +468,8 @@ Result<ArchiveStats> read_directory_archive(
         std::size_t size = 0;
         la_int64_t offset = 0;
         while (true) {
-            int data_status = libarchive.archive_read_data_block(reader.get(), &block, &size, &offset);
+            int data_status =
+                libarchive.archive_read_data_block(reader.get(), &block, &size, &offset);
             if (data_status == ARCHIVE_EOF) break;
             if (data_status < ARCHIVE_WARN) return broken("damaged archive");
             stats.content_bytes += size;

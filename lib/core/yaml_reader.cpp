@@ -1,8 +1,24 @@
 #include "core/yaml_reader.h"
 
+#include <algorithm>
+
 #include "util/duration.h"
 
 namespace launchkit {
+
+YamlMap::YamlMap(const YAML::Node& map) {
+    if (!map.IsMap()) return;
+    entries_.reserve(map.size());
+    for (const auto& entry : map)
+        if (entry.first.IsScalar()) entries_.emplace_back(entry.first.Scalar(), entry.second);
+}
+
+YAML::Node YamlMap::operator[](std::string_view key) const {
+    for (const auto& [name, value] : entries_)
+        if (name == key) return value;
+    static const YAML::Node absent(YAML::NodeType::Undefined);  // one for all: never written
+    return absent;
+}
 
 Result<YAML::Node> YamlReader::load(std::string_view text) const {
     try {
@@ -21,12 +37,13 @@ std::unexpected<Error> YamlReader::invalid(const YAML::Node& node, std::string_v
 }
 
 Result<void> YamlReader::only_keys(const YAML::Node& map, std::string_view prefix,
-                                   const std::set<std::string>& known) const {
+                                   std::initializer_list<std::string_view> known) const {
     for (const auto& entry : map) {
-        auto key = entry.first.as<std::string>();
-        if (known.contains(key)) continue;
+        const auto& key = entry.first.Scalar();
+        if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+        std::set<std::string_view> sorted(known);
         std::string expected;
-        for (const auto& name : known) expected += (expected.empty() ? "" : ", ") + name;
+        for (auto name : sorted) expected += fmt::format("{}{}", expected.empty() ? "" : ", ", name);
         return invalid(entry.first, fmt::format("{}{}", prefix, key),
                        fmt::format("unknown key (expected one of: {})", expected));
     }

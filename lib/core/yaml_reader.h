@@ -4,9 +4,12 @@
 #pragma once
 
 #include <chrono>
+#include <initializer_list>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
@@ -14,6 +17,18 @@
 #include "core/error.h"
 
 namespace launchkit {
+
+// A mapping's entries, read once. yaml-cpp's `node["key"]` converts every key of the map to a
+// string on each lookup, which made reading a 10,000-check list cost more than probing it.
+class YamlMap {
+  public:
+    explicit YamlMap(const YAML::Node& map);
+    // The value of `key`, or an undefined node (false in a boolean test) when it is absent.
+    YAML::Node operator[](std::string_view key) const;
+
+  private:
+    std::vector<std::pair<std::string, YAML::Node>> entries_;
+};
 
 class YamlReader {
   public:
@@ -30,7 +45,7 @@ class YamlReader {
 
     // Rejects keys of `map` not in `known`; `prefix` leads the field path ("checks[0].").
     Result<void> only_keys(const YAML::Node& map, std::string_view prefix,
-                           const std::set<std::string>& known) const;
+                           std::initializer_list<std::string_view> known) const;
 
     // A scalar as text; a missing or null node is empty.
     Result<std::string> text(const YAML::Node& node, std::string_view field) const;

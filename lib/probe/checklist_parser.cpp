@@ -73,10 +73,11 @@ Result<HttpExpectation> read_http_expectation(const YamlReader& reader, const YA
     HttpExpectation expect;
     if (!node || node.IsNull()) return expect;
     if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping");
+    const YamlMap fields(node);
     LAUNCHKIT_TRY(reader.only_keys(
         node, field + ".",
         {"status", "body_contains", "body_regex", "json", "headers", "max_latency_ms"}));
-    if (const auto& status = node["status"]) {
+    if (const auto& status = fields["status"]) {
         LAUNCHKIT_TRY_ASSIGN(auto texts, reader.text_list(status, field + ".status"));
         expect.statuses.clear();
         for (const auto& text : texts) {
@@ -91,17 +92,18 @@ Result<HttpExpectation> read_http_expectation(const YamlReader& reader, const YA
             return reader.invalid(status, field + ".status", "expected at least one status");
     }
     LAUNCHKIT_TRY_ASSIGN(expect.body_contains,
-                         reader.text_list(node["body_contains"], field + ".body_contains"));
-    LAUNCHKIT_TRY_ASSIGN(expect.body_regex, reader.text(node["body_regex"], field + ".body_regex"));
+                         reader.text_list(fields["body_contains"], field + ".body_contains"));
+    LAUNCHKIT_TRY_ASSIGN(expect.body_regex,
+                         reader.text(fields["body_regex"], field + ".body_regex"));
     if (!expect.body_regex.empty()) {
         try {
             std::regex check(expect.body_regex);
         } catch (const std::regex_error& error) {
-            return reader.invalid(node["body_regex"], field + ".body_regex",
+            return reader.invalid(fields["body_regex"], field + ".body_regex",
                                   fmt::format("invalid regular expression: {}", error.what()));
         }
     }
-    if (const auto& json = node["json"]) {
+    if (const auto& json = fields["json"]) {
         if (!json.IsMap())
             return reader.invalid(json, field + ".json",
                                   "expected a mapping of JSON Pointer to expected value");
@@ -114,9 +116,9 @@ Result<HttpExpectation> read_http_expectation(const YamlReader& reader, const YA
         }
     }
     LAUNCHKIT_TRY_ASSIGN(auto headers,
-                         read_string_map(reader, node["headers"], field + ".headers"));
+                         read_string_map(reader, fields["headers"], field + ".headers"));
     for (auto& [name, contains] : headers) expect.headers.push_back({name, contains});
-    if (const auto& latency = node["max_latency_ms"]) {
+    if (const auto& latency = fields["max_latency_ms"]) {
         LAUNCHKIT_TRY_ASSIGN(auto ms,
                              reader.integer(latency, field + ".max_latency_ms", 1, 3'600'000));
         expect.max_latency = std::chrono::milliseconds(ms);
@@ -124,58 +126,63 @@ Result<HttpExpectation> read_http_expectation(const YamlReader& reader, const YA
     return expect;
 }
 
+std::filesystem::path relative_to_checklist(const YamlReader& reader, const std::string& path) {
+    return std::filesystem::absolute(reader.source()).parent_path() / path;
+}
+
 Result<HttpProbe> read_http(const YamlReader& reader, const YAML::Node& node, const Field& field) {
     if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping with a url");
+    const YamlMap fields(node);
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
                                    {"url", "method", "headers", "body", "token_env", "token_file",
                                     "ca_file", "verify_tls", "follow_redirects", "expect"}));
     HttpProbe http;
-    LAUNCHKIT_TRY_ASSIGN(http.url, reader.text(node["url"], field + ".url"));
+    LAUNCHKIT_TRY_ASSIGN(http.url, reader.text(fields["url"], field + ".url"));
     if (!(http.url.starts_with("http://") || http.url.starts_with("https://")))
-        return reader.invalid(node["url"] ? node["url"] : node, field + ".url",
+        return reader.invalid(fields["url"] ? fields["url"] : node, field + ".url",
                               "expected an http:// or https:// URL");
-    if (node["method"]) {
-        LAUNCHKIT_TRY_ASSIGN(http.method, reader.text(node["method"], field + ".method"));
+    if (fields["method"]) {
+        LAUNCHKIT_TRY_ASSIGN(http.method, reader.text(fields["method"], field + ".method"));
         static const std::set<std::string> methods{"GET",   "HEAD",   "POST",   "PUT",
                                                    "PATCH", "DELETE", "OPTIONS"};
         if (!methods.contains(http.method))
-            return reader.invalid(node["method"], field + ".method",
+            return reader.invalid(fields["method"], field + ".method",
                                   "expected GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS");
     }
     LAUNCHKIT_TRY_ASSIGN(http.headers,
-                         read_string_map(reader, node["headers"], field + ".headers"));
-    LAUNCHKIT_TRY_ASSIGN(http.body, reader.text(node["body"], field + ".body"));
-    LAUNCHKIT_TRY_ASSIGN(http.token_env, reader.text(node["token_env"], field + ".token_env"));
-    LAUNCHKIT_TRY_ASSIGN(auto token_file, reader.text(node["token_file"], field + ".token_file"));
-    LAUNCHKIT_TRY_ASSIGN(auto ca_file, reader.text(node["ca_file"], field + ".ca_file"));
+                         read_string_map(reader, fields["headers"], field + ".headers"));
+    LAUNCHKIT_TRY_ASSIGN(http.body, reader.text(fields["body"], field + ".body"));
+    LAUNCHKIT_TRY_ASSIGN(http.token_env, reader.text(fields["token_env"], field + ".token_env"));
+    LAUNCHKIT_TRY_ASSIGN(auto token_file, reader.text(fields["token_file"], field + ".token_file"));
+    LAUNCHKIT_TRY_ASSIGN(auto ca_file, reader.text(fields["ca_file"], field + ".ca_file"));
     // Relative paths are relative to the checklist, not to wherever diagnose was run from.
-    auto base = std::filesystem::absolute(reader.source()).parent_path();
-    if (!token_file.empty()) http.token_file = base / token_file;
-    if (!ca_file.empty()) http.ca_file = base / ca_file;
+    if (!token_file.empty()) http.token_file = relative_to_checklist(reader, token_file);
+    if (!ca_file.empty()) http.ca_file = relative_to_checklist(reader, ca_file);
     if (!http.token_env.empty() && !http.token_file.empty())
-        return reader.invalid(node["token_file"], field + ".token_file",
+        return reader.invalid(fields["token_file"], field + ".token_file",
                               "give token_env or token_file, not both");
-    if (node["verify_tls"]) {
+    if (fields["verify_tls"]) {
         LAUNCHKIT_TRY_ASSIGN(http.verify_tls,
-                             reader.boolean(node["verify_tls"], field + ".verify_tls"));
+                             reader.boolean(fields["verify_tls"], field + ".verify_tls"));
     }
-    if (node["follow_redirects"]) {
-        LAUNCHKIT_TRY_ASSIGN(http.follow_redirects,
-                             reader.boolean(node["follow_redirects"], field + ".follow_redirects"));
+    if (fields["follow_redirects"]) {
+        LAUNCHKIT_TRY_ASSIGN(http.follow_redirects, reader.boolean(fields["follow_redirects"],
+                                                                   field + ".follow_redirects"));
     }
     LAUNCHKIT_TRY_ASSIGN(http.expect,
-                         read_http_expectation(reader, node["expect"], field + ".expect"));
+                         read_http_expectation(reader, fields["expect"], field + ".expect"));
     return http;
 }
 
 Result<TcpProbe> read_tcp(const YamlReader& reader, const YAML::Node& node, const Field& field) {
     if (!node.IsMap()) return reader.invalid(node, field, "expected {host: ..., port: ...}");
+    const YamlMap fields(node);
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"host", "port"}));
     TcpProbe tcp;
-    LAUNCHKIT_TRY_ASSIGN(tcp.host, reader.text(node["host"], field + ".host"));
+    LAUNCHKIT_TRY_ASSIGN(tcp.host, reader.text(fields["host"], field + ".host"));
     if (tcp.host.empty()) return reader.invalid(node, field + ".host", "missing");
-    LAUNCHKIT_TRY_ASSIGN(
-        auto port, reader.integer(node["port"] ? node["port"] : node, field + ".port", 1, 65535));
+    LAUNCHKIT_TRY_ASSIGN(auto port, reader.integer(fields["port"] ? fields["port"] : node,
+                                                   field + ".port", 1, 65535));
     tcp.port = static_cast<int>(port);
     return tcp;
 }
@@ -183,58 +190,58 @@ Result<TcpProbe> read_tcp(const YamlReader& reader, const YAML::Node& node, cons
 Result<CommandProbe> read_command(const YamlReader& reader, const YAML::Node& node,
                                   const Field& field) {
     if (!node.IsMap()) return reader.invalid(node, field, "expected {argv: [...]}");
+    const YamlMap fields(node);
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"argv", "env", "cwd", "expect"}));
     CommandProbe command;
-    const auto& argv = node["argv"];
+    const auto& argv = fields["argv"];
     if (!argv || !argv.IsSequence() || argv.size() == 0)
         return reader.invalid(argv ? argv : node, field + ".argv",
                               "expected a non-empty list: the program and its arguments (no "
                               "shell)");
     LAUNCHKIT_TRY_ASSIGN(command.argv, reader.text_list(argv, field + ".argv"));
-    LAUNCHKIT_TRY_ASSIGN(command.environment, read_string_map(reader, node["env"], field + ".env"));
-    LAUNCHKIT_TRY_ASSIGN(auto cwd, reader.text(node["cwd"], field + ".cwd"));
+    LAUNCHKIT_TRY_ASSIGN(command.environment,
+                         read_string_map(reader, fields["env"], field + ".env"));
+    LAUNCHKIT_TRY_ASSIGN(auto cwd, reader.text(fields["cwd"], field + ".cwd"));
     if (!cwd.empty())
         command.working_directory = std::filesystem::absolute(reader.source()).parent_path() / cwd;
-    if (const auto& expect = node["expect"]) {
+    if (const auto& expect = fields["expect"]) {
         if (!expect.IsMap()) return reader.invalid(expect, field + ".expect", "expected a mapping");
+        const YamlMap expected(expect);
         LAUNCHKIT_TRY(reader.only_keys(expect, field + ".expect.",
                                        {"exit", "stdout_contains", "stderr_contains"}));
-        if (expect["exit"]) {
+        if (expected["exit"]) {
             LAUNCHKIT_TRY_ASSIGN(auto code,
-                                 reader.integer(expect["exit"], field + ".expect.exit", 0, 255));
+                                 reader.integer(expected["exit"], field + ".expect.exit", 0, 255));
             command.expect_exit = static_cast<int>(code);
         }
         LAUNCHKIT_TRY_ASSIGN(
             command.stdout_contains,
-            reader.text(expect["stdout_contains"], field + ".expect.stdout_contains"));
+            reader.text(expected["stdout_contains"], field + ".expect.stdout_contains"));
         LAUNCHKIT_TRY_ASSIGN(
             command.stderr_contains,
-            reader.text(expect["stderr_contains"], field + ".expect.stderr_contains"));
+            reader.text(expected["stderr_contains"], field + ".expect.stderr_contains"));
     }
     return command;
 }
 
-std::filesystem::path relative_to_checklist(const YamlReader& reader, const std::string& path) {
-    return std::filesystem::absolute(reader.source()).parent_path() / path;
-}
-
 Result<DiskProbe> read_disk(const YamlReader& reader, const YAML::Node& node, const Field& field) {
     if (!node.IsMap()) return reader.invalid(node, field, "expected {path: ..., min_free: 10GiB}");
+    const YamlMap fields(node);
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"path", "min_free", "min_free_percent"}));
     DiskProbe disk;
-    LAUNCHKIT_TRY_ASSIGN(auto path, reader.text(node["path"], field + ".path"));
+    LAUNCHKIT_TRY_ASSIGN(auto path, reader.text(fields["path"], field + ".path"));
     if (path.empty()) return reader.invalid(node, field + ".path", "missing");
     disk.path = relative_to_checklist(reader, path);
-    if (node["min_free"]) {
-        LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node["min_free"], field + ".min_free"));
+    if (fields["min_free"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(fields["min_free"], field + ".min_free"));
         disk.min_free_bytes = parse_size(text);
         if (!disk.min_free_bytes)
             return reader.invalid(
-                node["min_free"], field + ".min_free",
+                fields["min_free"], field + ".min_free",
                 fmt::format("expected a size such as 10GiB or 500MB, got '{}'", text));
     }
-    if (node["min_free_percent"]) {
-        LAUNCHKIT_TRY_ASSIGN(auto percent, reader.integer(node["min_free_percent"],
+    if (fields["min_free_percent"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto percent, reader.integer(fields["min_free_percent"],
                                                           field + ".min_free_percent", 0, 100));
         disk.min_free_percent = static_cast<double>(percent);
     }
@@ -246,18 +253,19 @@ Result<DiskProbe> read_disk(const YamlReader& reader, const YAML::Node& node, co
 Result<FileAgeProbe> read_file_age(const YamlReader& reader, const YAML::Node& node,
                                    const Field& field) {
     if (!node.IsMap()) return reader.invalid(node, field, "expected {path: ..., max_age: 24h}");
+    const YamlMap fields(node);
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"path", "max_age"}));
     FileAgeProbe file_age;
-    LAUNCHKIT_TRY_ASSIGN(auto path, reader.text(node["path"], field + ".path"));
+    LAUNCHKIT_TRY_ASSIGN(auto path, reader.text(fields["path"], field + ".path"));
     if (path.empty()) return reader.invalid(node, field + ".path", "missing");
     file_age.path = relative_to_checklist(reader, path);
-    if (!node["max_age"]) return reader.invalid(node, field + ".max_age", "missing");
+    if (!fields["max_age"]) return reader.invalid(node, field + ".max_age", "missing");
     LAUNCHKIT_TRY_ASSIGN(file_age.max_age,
-                         read_duration(reader, node["max_age"], field + ".max_age"));
+                         read_duration(reader, fields["max_age"], field + ".max_age"));
     return file_age;
 }
 
-Result<void> read_timing(const YamlReader& reader, const YAML::Node& node, const Field& field,
+Result<void> read_timing(const YamlReader& reader, const YamlMap& node, const Field& field,
                          CheckTiming& timing) {
     if (node["initial_delay"]) {
         LAUNCHKIT_TRY_ASSIGN(timing.initial_delay, read_duration(reader, node["initial_delay"],
@@ -295,48 +303,49 @@ Result<void> read_timing(const YamlReader& reader, const YAML::Node& node, const
 
 Result<Check> read_check(const YamlReader& reader, const YAML::Node& node, const Field& field) {
     if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping with a name");
+    const YamlMap fields(node);
     LAUNCHKIT_TRY(
         reader.only_keys(node, field + ".",
                          {"name", "http", "tcp", "command", "disk", "file_age", "severity", "tags",
                           "timeout", "period", "initial_delay", "success_threshold",
                           "failure_threshold", "stable_for", "retries", "backoff"}));
     Check check;
-    LAUNCHKIT_TRY_ASSIGN(check.name, reader.text(node["name"], field + ".name"));
+    LAUNCHKIT_TRY_ASSIGN(check.name, reader.text(fields["name"], field + ".name"));
     if (check.name.empty()) return reader.invalid(node, field + ".name", "missing");
     int kinds = 0;
     for (const char* kind : {"http", "tcp", "command", "disk", "file_age"})
-        kinds += node[kind] ? 1 : 0;
+        kinds += fields[kind] ? 1 : 0;
     if (kinds != 1)
         return reader.invalid(node, field,
                               fmt::format("'{}' needs exactly one of http, tcp, command, disk or "
                                           "file_age",
                                           check.name));
-    if (node["http"]) {
-        LAUNCHKIT_TRY_ASSIGN(check.probe, read_http(reader, node["http"], field + ".http"));
-    } else if (node["tcp"]) {
-        LAUNCHKIT_TRY_ASSIGN(check.probe, read_tcp(reader, node["tcp"], field + ".tcp"));
-    } else if (node["command"]) {
+    if (fields["http"]) {
+        LAUNCHKIT_TRY_ASSIGN(check.probe, read_http(reader, fields["http"], field + ".http"));
+    } else if (fields["tcp"]) {
+        LAUNCHKIT_TRY_ASSIGN(check.probe, read_tcp(reader, fields["tcp"], field + ".tcp"));
+    } else if (fields["command"]) {
         LAUNCHKIT_TRY_ASSIGN(check.probe,
-                             read_command(reader, node["command"], field + ".command"));
-    } else if (node["disk"]) {
-        LAUNCHKIT_TRY_ASSIGN(check.probe, read_disk(reader, node["disk"], field + ".disk"));
+                             read_command(reader, fields["command"], field + ".command"));
+    } else if (fields["disk"]) {
+        LAUNCHKIT_TRY_ASSIGN(check.probe, read_disk(reader, fields["disk"], field + ".disk"));
     } else {
         LAUNCHKIT_TRY_ASSIGN(check.probe,
-                             read_file_age(reader, node["file_age"], field + ".file_age"));
+                             read_file_age(reader, fields["file_age"], field + ".file_age"));
     }
-    if (node["severity"]) {
-        LAUNCHKIT_TRY_ASSIGN(auto severity, reader.text(node["severity"], field + ".severity"));
+    if (fields["severity"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto severity, reader.text(fields["severity"], field + ".severity"));
         if (severity != "critical" && severity != "warning")
-            return reader.invalid(node["severity"], field + ".severity",
+            return reader.invalid(fields["severity"], field + ".severity",
                                   fmt::format("expected critical or warning, got '{}'", severity));
         check.severity = severity == "critical" ? Severity::critical : Severity::warning;
     }
-    LAUNCHKIT_TRY_ASSIGN(check.tags, reader.text_list(node["tags"], field + ".tags"));
-    if (node["timeout"]) {
+    LAUNCHKIT_TRY_ASSIGN(check.tags, reader.text_list(fields["tags"], field + ".tags"));
+    if (fields["timeout"]) {
         LAUNCHKIT_TRY_ASSIGN(check.timeout,
-                             read_duration(reader, node["timeout"], field + ".timeout"));
+                             read_duration(reader, fields["timeout"], field + ".timeout"));
     }
-    LAUNCHKIT_TRY(read_timing(reader, node, field, check.timing));
+    LAUNCHKIT_TRY(read_timing(reader, fields, field, check.timing));
     return check;
 }
 

@@ -12,6 +12,7 @@
 namespace launchkit::probe {
 
 // Every libcurl function launchkit calls; members are named as the functions they point to.
+// clang-format off
 #define LAUNCHKIT_CURL_FUNCTIONS(X)                                                              \
     X(curl_global_init)                                                                          \
     X(curl_easy_init) X(curl_easy_setopt) X(curl_easy_perform) X(curl_easy_getinfo)              \
@@ -19,6 +20,7 @@ namespace launchkit::probe {
     X(curl_free) X(curl_slist_append) X(curl_slist_free_all)                                     \
     X(curl_multi_init) X(curl_multi_setopt) X(curl_multi_add_handle) X(curl_multi_remove_handle) \
     X(curl_multi_perform) X(curl_multi_poll) X(curl_multi_info_read) X(curl_multi_cleanup)
+// clang-format on
 
 struct CurlLibrary {
 #define LAUNCHKIT_CURL_MEMBER(name) decltype(&::name) name = nullptr;

@@ -108,7 +108,8 @@ void configure(Transfer& transfer) {
     curl.curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl.curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl.curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl.curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(transfer.check->timeout.count()));
+    curl.curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
+                          static_cast<long>(transfer.check->timeout.count()));
     curl.curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, http.follow_redirects ? 1L : 0L);
     curl.curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
     curl.curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, http.verify_tls ? 1L : 0L);
@@ -139,8 +140,8 @@ void configure(Transfer& transfer) {
         return;
     }
     if (!token->empty())
-        transfer.request_headers = curl.curl_slist_append(transfer.request_headers,
-                                                     ("Authorization: Bearer " + *token).c_str());
+        transfer.request_headers = curl.curl_slist_append(
+            transfer.request_headers, ("Authorization: Bearer " + *token).c_str());
     if (transfer.request_headers)
         curl.curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.request_headers);
 }
