@@ -1,5 +1,6 @@
 // Toggles one flag N times through the library, each toggle a durable commit to the file store
-// (audit append + snapshot replace, both fsync'd), and prints the elapsed milliseconds.
+// (one fsync'd audit record; the snapshot rewritten every 32 records), and prints the elapsed
+// milliseconds.
 //   flag_toggle_bench STATE_DIR N
 #include <chrono>
 #include <cstdio>

@@ -267,7 +267,7 @@ std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks
                 results[index].detail = transfer->setup_error;
                 continue;
             }
-            curl.curl_easy_setopt(transfer->easy, CURLOPT_PRIVATE, transfer);
+            curl.curl_easy_setopt(transfer->easy, CURLOPT_PRIVATE, static_cast<void*>(transfer));
             curl.curl_multi_add_handle(multi, transfer->easy);
             idle.pop_back();
             ++in_flight;

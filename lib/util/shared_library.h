@@ -34,4 +34,19 @@ class SharedLibrary {
     std::string soname_;
 };
 
+// Opens `soname` and fills a `Table` of function pointers with `bind_all(library, table)` the
+// first time it is called for that table; later calls return the same table or the same error.
+// A function-local static: loaded once even when several threads ask at the same time.
+template <typename Table, typename BindAll>
+Result<const Table*> load_library_once(const std::string& soname, BindAll bind_all) {
+    static const Result<Table> loaded = [&]() -> Result<Table> {
+        LAUNCHKIT_TRY_ASSIGN(auto library, SharedLibrary::open(soname));
+        Table table{};
+        LAUNCHKIT_TRY(bind_all(library, table));
+        return table;
+    }();
+    if (!loaded) return std::unexpected(loaded.error());
+    return &*loaded;
+}
+
 }  // namespace launchkit::util

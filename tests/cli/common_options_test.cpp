@@ -99,3 +99,24 @@ TEST_CASE("every command's --help shows an example from the seeds", "[cli]") {
         CHECK(commands.size() > 5);
     }
 }
+
+TEST_CASE("a command parses the same whether the tree is built whole or only for it", "[cli]") {
+    TempDir state;
+    auto dir = state.path().string();
+    // Global options before the command, with and without '=': only `list` is built.
+    REQUIRE(run_tool("feature-flags", {"--state-dir", dir, "create", "checkout"}).exit_code == 0);
+    auto listed = run_tool("feature-flags", {"--json", "--state-dir=" + dir, "list"});
+    CHECK(listed.exit_code == 0);
+    CHECK_THAT(listed.stdout_text, Catch::Contains("\"checkout\""));
+    // The runbooks' spelling has no command word: the whole tree is built.
+    auto seed = run_tool("feature-flags", {"--state-dir", dir, "--enable", "checkout"});
+    CHECK(seed.exit_code == 0);
+    auto enabled = run_tool("feature-flags", {"get", "checkout", "--state-dir", dir, "--json"});
+    CHECK_THAT(enabled.stdout_text, Catch::Contains("\"enabled\": true"));
+    // An option of another command is still an error, named as before.
+    auto wrong = run_tool("release-manager", {"history", "--dry-run", "--state-dir", dir});
+    CHECK(wrong.exit_code == 2);
+    CHECK_THAT(wrong.stderr_text, Catch::Contains("--dry-run"));
+    // --version answers before any command is looked at.
+    CHECK(run_tool("release-manager", {"--version", "frobnicate"}).exit_code == 0);
+}
