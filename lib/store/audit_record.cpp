@@ -35,6 +35,18 @@ std::string compute_record_hash(const AuditRecord& record) {
     return util::sha256_hex(dump_json(record_body(record)));
 }
 
+bool record_hash_matches(std::string_view line, const AuditRecord& record) {
+    // Keys are written sorted, so the hash field sits between "command" and "previous".
+    const std::string field = fmt::format(",\"hash\":\"{}\"", record.hash);
+    if (auto at = line.rfind(field); record.hash.size() == 64 && at != std::string_view::npos) {
+        std::string canonical;
+        canonical.reserve(line.size() - field.size());
+        canonical.append(line.substr(0, at)).append(line.substr(at + field.size()));
+        if (util::sha256_hex(canonical) == record.hash) return true;
+    }
+    return compute_record_hash(record) == record.hash;
+}
+
 std::string seal_record(AuditRecord& record, std::string_view previous_hash) {
     record.previous_hash = std::string(previous_hash);
     record.hash = compute_record_hash(record);

@@ -25,6 +25,12 @@ Result<AuditRecord> parse_audit_record(std::string_view line, std::string_view w
 // SHA-256 over the canonical JSON of everything but `hash` itself.
 std::string compute_record_hash(const AuditRecord& record);
 
+// Whether `record`, parsed from `line`, carries its own hash. A line seal_record wrote is the
+// canonical JSON with the hash field added, so hashing the line without that field decides it
+// without serialising the record again (the replay of every read pays this); a line spelled any
+// other way is checked against compute_record_hash.
+bool record_hash_matches(std::string_view line, const AuditRecord& record);
+
 // Sets previous_hash, computes hash and returns the line to append (with its newline).
 std::string seal_record(AuditRecord& record, std::string_view previous_hash);
 

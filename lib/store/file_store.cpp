@@ -175,7 +175,7 @@ Result<void> FileStore::catch_up(Snapshot& snapshot) const {
         LAUNCHKIT_TRY_ASSIGN(AuditRecord record,
                              parse_audit_record(tail.substr(0, newline), where));
         if (record.sequence != snapshot.records + 1 || record.previous_hash != snapshot.head_hash ||
-            compute_record_hash(record) != record.hash)
+            !record_hash_matches(tail.substr(0, newline), record))
             return fail(ExitCode::environment,
                         "{}: does not continue the hash chain; left untouched — run "
                         "'feature-flags audit --verify'",

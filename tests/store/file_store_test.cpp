@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "store/audit_record.h"
 #include "store/file_store.h"
 #include "support/temp_dir.h"
 #include "util/file_io.h"
@@ -316,4 +317,22 @@ TEST_CASE("a store kept open sees what other writers committed and compacted", "
     REQUIRE(kept.commit({put("flags/x", 5, 2)}, note())->committed);
     CHECK((*other.get("flags/x"))->value == 5);
     CHECK(kept.verify_audit()->intact);
+}
+
+TEST_CASE("a record's hash is checked from its line, and from its content when respelled",
+          "[store][audit]") {
+    TempDir dir;
+    FileStore store(dir.path() / "store");
+    REQUIRE(store.commit({put("flags/x", nlohmann::json{{"hash", "nested"}, {"on", true}})},
+                         note("first")));
+    auto line = read_lines(store.audit_path()).at(0);
+    auto record = *parse_audit_record(line, "test");
+    CHECK(record_hash_matches(line, record));
+    // The same record spelled with spaces still carries its hash...
+    auto respelled = nlohmann::json::parse(line).dump(1);
+    CHECK(record_hash_matches(respelled, *parse_audit_record(respelled, "test")));
+    // ...but an edited one does not, whichever way it is spelled.
+    auto edited = line;
+    edited.replace(edited.find("\"first\""), 7, "\"other\"");
+    CHECK_FALSE(record_hash_matches(edited, *parse_audit_record(edited, "test")));
 }
