@@ -146,17 +146,16 @@ void CommandLine::build_commands(int argc, const char* const* argv) {
         only_version = word == "--version";  // answered before any command is looked at
         break;
     }
-    bool all = !only_version;
-    if (wanted && !wanted->starts_with("__")) {
-        for (const auto& pending : pending_commands_)
-            if (std::find(pending.names.begin(), pending.names.end(), *wanted) !=
-                pending.names.end())
-                all = false;
-    }
+    auto lists_wanted = [&](const PendingCommands& pending) {
+        return wanted && std::find(pending.names.begin(), pending.names.end(), *wanted) !=
+                             pending.names.end();
+    };
+    // Everything, unless argv names one registered command (or only asks for the version).
+    bool all = !only_version &&
+               !(wanted && !wanted->starts_with("__") &&
+                 std::any_of(pending_commands_.begin(), pending_commands_.end(), lists_wanted));
     for (const auto& pending : pending_commands_) {
-        bool needed = all || (wanted && std::find(pending.names.begin(), pending.names.end(),
-                                                  *wanted) != pending.names.end());
-        if (!needed) continue;
+        if (!all && !lists_wanted(pending)) continue;
         pending.registrar(*this);
         // A name listed but not registered would make that command unreachable: caught by the
         // tests that run every --help.

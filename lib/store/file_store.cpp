@@ -58,16 +58,6 @@ nlohmann::json entry_to_json(const StoreEntry& entry) {
             {"version", entry.version}};
 }
 
-Result<std::int64_t> size_of_file(const std::filesystem::path& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) {
-        if (errno == ENOENT) return 0;
-        return fail(ExitCode::environment, "cannot stat '{}': {}", path.string(),
-                    std::strerror(errno));
-    }
-    return static_cast<std::int64_t>(info.st_size);
-}
-
 }  // namespace
 
 FileStore::FileStore(std::filesystem::path directory, SnapshotPolicy policy)
@@ -153,7 +143,8 @@ Result<const FileStore::Snapshot*> FileStore::load() {
 
 Result<void> FileStore::catch_up(Snapshot& snapshot) const {
     snapshot.torn_tail = false;
-    LAUNCHKIT_TRY_ASSIGN(std::int64_t log_size, size_of_file(audit_path_));
+    LAUNCHKIT_TRY_ASSIGN(FileIdentity log_file, identify(audit_path_));
+    const auto log_size = static_cast<std::int64_t>(log_file.size);
     if (log_size < snapshot.audit_bytes)
         return fail(ExitCode::environment,
                     "{}: the audit log is shorter than {} records ({} < {} bytes): records were "
