@@ -362,6 +362,7 @@ Result<Checklist> parse_checklist(std::string_view yaml_text, const std::filesys
         return reader.invalid(checks, "checks", "expected a non-empty list of checks");
     Checklist checklist;
     checklist.source = source;
+    checklist.checks.reserve(checks.size());
     std::set<std::string> names;
     for (size_t i = 0; i < checks.size(); ++i) {
         auto field = fmt::format("checks[{}]", i);

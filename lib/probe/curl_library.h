@@ -19,7 +19,7 @@ namespace launchkit::probe {
     X(curl_easy_cleanup) X(curl_easy_reset) X(curl_easy_strerror) X(curl_easy_escape)            \
     X(curl_free) X(curl_slist_append) X(curl_slist_free_all)                                     \
     X(curl_multi_init) X(curl_multi_setopt) X(curl_multi_add_handle) X(curl_multi_remove_handle) \
-    X(curl_multi_perform) X(curl_multi_poll) X(curl_multi_info_read) X(curl_multi_cleanup)
+    X(curl_multi_socket_action) X(curl_multi_info_read) X(curl_multi_cleanup)
 // clang-format on
 
 struct CurlLibrary {

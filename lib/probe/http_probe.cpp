@@ -1,10 +1,17 @@
 #include "probe/http_probe.h"
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <optional>
 #include <regex>
 
 #include <strings.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "probe/curl_library.h"
 #include "util/duration.h"
@@ -225,6 +232,69 @@ std::optional<std::string> find_http_failure(const HttpExpectation& expect,
     return std::nullopt;
 }
 
+namespace {
+
+// Readiness from epoll, handed to curl socket by socket (curl_multi_socket_action): each wake-up
+// costs the sockets that are ready, where curl_multi_poll and curl_multi_perform cost every
+// transfer in flight (64 or 256 of them) each time one answers.
+struct EventLoop {
+    const CurlLibrary* curl = nullptr;
+    CURLM* multi = nullptr;
+    int epoll = -1;
+    // When curl wants CURL_SOCKET_TIMEOUT handed to it (connect and request timeouts, a handle
+    // just added); none when it has no timer.
+    std::optional<std::chrono::steady_clock::time_point> deadline{};
+
+    static int on_socket(CURL*, curl_socket_t socket, int what, void* user, void*) {
+        auto* loop = static_cast<EventLoop*>(user);
+        if (what == CURL_POLL_REMOVE) {
+            epoll_ctl(loop->epoll, EPOLL_CTL_DEL, socket, nullptr);  // may be closed already
+            return 0;
+        }
+        epoll_event event{};
+        event.data.fd = socket;
+        if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) event.events |= EPOLLIN;
+        if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) event.events |= EPOLLOUT;
+        if (epoll_ctl(loop->epoll, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT)
+            epoll_ctl(loop->epoll, EPOLL_CTL_ADD, socket, &event);
+        return 0;
+    }
+    static int on_timer(CURLM*, long timeout_ms, void* user) {
+        auto* loop = static_cast<EventLoop*>(user);
+        if (timeout_ms < 0)
+            loop->deadline.reset();
+        else
+            loop->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+        return 0;
+    }
+
+    // Waits for the next socket event or curl's timer and lets curl act on it.
+    void step() {
+        using namespace std::chrono;
+        std::array<epoll_event, 64> events{};
+        int running = 0;
+        int wait_ms = 100;  // no timer: wake now and then all the same
+        if (deadline) {
+            auto left = ceil<milliseconds>(*deadline - steady_clock::now()).count();
+            wait_ms = static_cast<int>(std::clamp<long>(left, 0, 100));
+        }
+        int ready = epoll_wait(epoll, events.data(), static_cast<int>(events.size()), wait_ms);
+        for (int i = 0; i < ready; ++i) {
+            int flags = 0;
+            if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
+            if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+            if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+            curl->curl_multi_socket_action(multi, events[i].data.fd, flags, &running);
+        }
+        if (ready <= 0 || (deadline && steady_clock::now() >= *deadline)) {
+            deadline.reset();  // curl sets the next one while it acts
+            curl->curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        }
+    }
+};
+
+}  // namespace
+
 std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks, int parallel) {
     std::vector<ProbeResult> results;
     results.reserve(checks.size());
@@ -236,9 +306,22 @@ std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks
         return results;
     }
     const CurlLibrary& curl = **loaded;
+    EventLoop loop{&curl, curl.curl_multi_init(), epoll_create1(EPOLL_CLOEXEC)};
+    if (loop.multi == nullptr || loop.epoll < 0) {
+        for (auto& result : results)
+            result.detail = loop.multi ? fmt::format("cannot create an epoll instance: {}",
+                                                     std::strerror(errno))
+                                       : std::string("cannot create a curl multi handle");
+        if (loop.multi) curl.curl_multi_cleanup(loop.multi);
+        return results;
+    }
+    CURLM* multi = loop.multi;
+    curl.curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &EventLoop::on_socket);
+    curl.curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, static_cast<void*>(&loop));
+    curl.curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &EventLoop::on_timer);
+    curl.curl_multi_setopt(multi, CURLMOPT_TIMERDATA, static_cast<void*>(&loop));
 
     size_t slots = std::min(checks.size(), static_cast<size_t>(std::max(parallel, 1)));
-    CURLM* multi = curl.curl_multi_init();
     // Keep as many idle connections as there can be transfers, so none is closed only to be
     // opened again by the next check for the same host.
     curl.curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(slots));
@@ -273,10 +356,8 @@ std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks
             ++in_flight;
         }
     };
-    start_more();
-    while (in_flight > 0) {
-        int running = 0;
-        curl.curl_multi_perform(multi, &running);
+    // Settles every finished transfer and hands its slot to the next check.
+    auto collect = [&] {
         int queued = 0;
         while (CURLMsg* message = curl.curl_multi_info_read(multi, &queued)) {
             if (message->msg != CURLMSG_DONE) continue;
@@ -304,11 +385,16 @@ std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks
             idle.push_back(&transfer);
             --in_flight;
         }
+    };
+    start_more();
+    while (in_flight > 0) {
+        loop.step();
+        collect();
         start_more();
-        if (in_flight > 0) curl.curl_multi_poll(multi, nullptr, 0, 100, nullptr);
     }
     pool.clear();  // easy handles go before the multi handle that holds their connections
     curl.curl_multi_cleanup(multi);
+    close(loop.epoll);
     return results;
 }
 
