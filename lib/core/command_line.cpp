@@ -16,7 +16,8 @@ namespace {
 
 constexpr const char* exit_code_help =
     "Exit codes: 0 ok; 1 a check, gate or decision said no; 2 usage or invalid input;\n"
-    "            3 environment or runtime failure (I/O error, missing tool, unreachable server).";
+    "            3 environment or runtime failure (I/O error, missing tool, unreachable server,\n"
+    "              a deploy stopped by SIGINT, SIGTERM or SIGHUP).";
 
 // The deepest subcommand the user selected.
 const CLI::App* selected_command(const CLI::App& app) {

@@ -100,7 +100,7 @@ std::string manual_page(const CLI::App& app, const std::string& version, const s
             ".TP\n1\na check, gate or decision said no\n"
             ".TP\n2\nusage or invalid input; nothing was changed\n"
             ".TP\n3\nenvironment or runtime failure (I/O error, unreachable server, a rollback "
-            "that failed)\n"
+            "that failed, a deploy stopped by a signal)\n"
          << ".SH ENVIRONMENT\n"
             ".TP\n.B LAUNCHKIT_STATE_DIR\nstate directory (flags, launch controls, ledger, "
             "backups, runs)\n"

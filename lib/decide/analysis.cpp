@@ -114,6 +114,9 @@ Result<Decision> run_analysis(const DecisionRules& rules, const AnalysisInputs& 
         };
         for (int i = 0; i < limits.count; ++i) {
             if (i > 0) sleep(limits.interval);
+            if (i > 0 && hooks.should_stop && hooks.should_stop())
+                return fail(ExitCode::said_no, "analysis stopped before measurement {} of {}",
+                            i + 1, limits.count);
             last_values = live_values(rules.metrics);
             record_all(last_values, hooks.now());
             if (rules.canary)

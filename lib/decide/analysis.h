@@ -27,6 +27,9 @@ struct AnalysisHooks {
     std::function<void(std::chrono::milliseconds)> sleep{};  // default: this thread sleeps
     // After each live measurement: its number, the total, and the rules' progress.
     std::function<void(int, int, const std::vector<RuleAnalysis>&)> on_measurement{};
+    // Asked after each wait between measurements: true stops the analysis there, and
+    // run_analysis returns an error saying so (a playbook run that was told to stop).
+    std::function<bool()> should_stop{};
 };
 
 // Checks that the inputs can answer every rule (exit 2 saying what is missing) before measuring.

@@ -41,9 +41,8 @@ Result<util::FileLock> lock_environment(const Context& context, const std::strin
         std::string running;
         for (const auto& id : list_run_ids(context.state_dir)) {
             auto state = RunJournal(context.state_dir, id).replay();
-            if (state && state->started.value("env", "") == environment &&
-                state->status == RunStatus::running)
-                running = fmt::format(" (run {} by {})", id, state->started.value("actor", "?"));
+            if (state && state->started.env == environment && state->status == RunStatus::running)
+                running = fmt::format(" (run {} by {})", id, state->started.actor);
         }
         return fail(ExitCode::said_no,
                     "another deploy to {} is in progress{}; not starting a second", environment,
@@ -58,24 +57,25 @@ std::filesystem::path run_directory(const Context& context, const std::string& r
 }
 
 Variables run_variables(const Context& context, const Playbook& playbook,
-                        const nlohmann::json& started) {
-    Variables variables;
-    for (const char* name : {"version", "env", "previous_version", "run_id", "actor", "strategy"})
-        variables[name] = started.value(name, "");
-    variables["run_dir"] = run_directory(context, started.value("run_id", "")).string();
+                        const RunStarted& started) {
+    Variables variables{{"version", started.version},
+                        {"env", started.env},
+                        {"previous_version", started.previous_version},
+                        {"run_id", started.run_id},
+                        {"actor", started.actor},
+                        {"strategy", started.strategy}};
+    variables["run_dir"] = run_directory(context, started.run_id).string();
     variables["playbook"] = playbook.name;
     for (const auto& [name, value] : playbook.vars)
         variables[name] = expand(value, variables).value_or(value);
     return variables;
 }
 
-RunOptions options_from(const nlohmann::json& started, const std::vector<std::string>& approvals) {
+RunOptions options_from(const RunStarted& started, const std::vector<std::string>& approvals) {
     RunOptions options;
-    options.strategy = started.value("strategy_override", "");
-    if (started.contains("initial_traffic") && started["initial_traffic"].is_number())
-        options.initial_traffic = started["initial_traffic"].get<int>();
-    for (const auto& approval : started.value("approvals", std::vector<std::string>{}))
-        options.approvals.insert(approval);
+    options.strategy = started.strategy;
+    options.initial_traffic = started.initial_traffic;
+    options.approvals.insert(started.approvals.begin(), started.approvals.end());
     options.approvals.insert(approvals.begin(), approvals.end());
     options.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
     return options;
@@ -86,28 +86,26 @@ Result<void> record_outcome(Context& context, const RunState& state) {
     const auto& started = state.started;
     version::LedgerEntry entry;
     entry.time = util::format_rfc3339(context.now());
-    entry.tag_prefix = started.value("tag_prefix", context.config.release.tag_prefix);
-    entry.environment = started.value("env", "");
+    entry.tag_prefix = started.tag_prefix.empty() ? context.config.release.tag_prefix
+                                                  : started.tag_prefix;
+    entry.environment = started.env;
     entry.actor = context.actor;
     entry.run_id = state.run_id;
-    entry.version = started.value("version", "");
-    entry.started_at = started.value("time", "");
+    entry.version = started.version;
+    entry.started_at = started.time;
     entry.outcome = to_string(state.status);
     switch (state.status) {
         case RunStatus::succeeded:
             entry.event = version::LedgerEvent::deployed;
-            entry.note = started.contains("forced")
-                             ? fmt::format("run {} (forced: {})", state.run_id,
-                                           started["forced"].value("reason", ""))
-                             : fmt::format("run {}", state.run_id);
+            entry.note = started.forced ? fmt::format("run {} (forced: {})", state.run_id,
+                                                      started.forced->reason)
+                                        : fmt::format("run {}", state.run_id);
             break;
         case RunStatus::rolled_back:
             // The version running again; when nothing ran before, nothing runs now either.
-            entry.event = started.value("previous_version", "").empty()
-                              ? version::LedgerEvent::deploy_failed
-                              : version::LedgerEvent::rolled_back;
-            if (!started.value("previous_version", "").empty())
-                entry.version = started.value("previous_version", "");
+            entry.event = started.previous_version.empty() ? version::LedgerEvent::deploy_failed
+                                                           : version::LedgerEvent::rolled_back;
+            if (!started.previous_version.empty()) entry.version = started.previous_version;
             entry.started_at = state.rollback_started_at;
             entry.note = fmt::format("run {}: {}", state.run_id, state.failure_reason);
             break;
@@ -145,9 +143,32 @@ Result<ExitCode> drive(Context& context, const Playbook& playbook, const RunJour
     if (!finished) return std::unexpected(finished.error());
     LAUNCHKIT_TRY(record_outcome(context, *finished));
     print_run_report(context, playbook, *finished);
+    // Stopped by a signal, whatever on_interrupt then did: the run did not do what was asked.
+    if (runner.interrupted()) return ExitCode::environment;
     // Asked for a rollback and got one: that is success for `rollback`, not a "no".
     if (rollback_reason && finished->status == RunStatus::rolled_back) return ExitCode::ok;
     return exit_code_for(finished->status);
+}
+
+// The environment's runs, replayed, oldest first; journals that do not replay are left out.
+std::vector<RunState> runs_of(const Context& context, const std::string& environment) {
+    std::vector<RunState> runs;
+    for (const auto& id : list_run_ids(context.state_dir)) {
+        auto state = RunJournal(context.state_dir, id).replay();
+        if (state && state->started.env == environment) runs.push_back(std::move(*state));
+    }
+    return runs;
+}
+
+// Resuming or rolling back a run that is not the environment's latest would undo newer work
+// (put an older version back, restore a backup taken before a later deploy).
+Result<void> check_latest(const Context& context, const RunState& state) {
+    auto runs = runs_of(context, state.started.env);
+    if (runs.empty() || runs.back().run_id == state.run_id) return {};
+    return fail(ExitCode::said_no,
+                "run {} is not the latest in {} (run {} came after it); acting on it would undo "
+                "newer work",
+                state.run_id, state.started.env, runs.back().run_id);
 }
 
 }  // namespace
@@ -178,28 +199,37 @@ Result<ExitCode> run_deploy(Context& context, const DeployOptions& options,
                                options.reason};
     LAUNCHKIT_TRY_ASSIGN(auto promoted, check_promotion(context, promotion, entries));
     LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
+    // Holding the lock, a run still `running` has no live owner: it was killed mid-way and may
+    // have left traffic, flags or a restore half done. Starting over it would hide that.
+    if (auto runs = runs_of(context, options.environment);
+        !runs.empty() && runs.back().status == RunStatus::running)
+        return fail(ExitCode::said_no,
+                    "the last run in {}, {}, is still marked running but nothing runs it (killed "
+                    "or its machine restarted); finish it with `release-manager resume {}` or "
+                    "undo it with `release-manager rollback {}` first",
+                    options.environment, runs.back().run_id, runs.back().run_id,
+                    options.environment);
     RunJournal journal(context.state_dir, new_run_id());
     if (started_run) *started_run = journal.run_id();
     LAUNCHKIT_TRY(audit_forced_promotion(context, promotion, promoted, journal.run_id()));
-    auto started = nlohmann::json{{"event", "run_started"},
-                                  {"time", util::format_rfc3339(context.now())},
-                                  {"run_id", journal.run_id()},
-                                  {"playbook_file", playbook.source.string()},
-                                  {"playbook_digest", playbook.digest},
-                                  {"playbook", playbook.name},
-                                  {"version", options.version},
-                                  {"env", options.environment},
-                                  {"previous_version", previous},
-                                  {"tag_prefix", prefix},
-                                  {"actor", context.actor},
-                                  {"command", context.command},
-                                  {"strategy", options.strategy},
-                                  {"strategy_override", options.strategy},
-                                  {"approvals", options.approvals},
-                                  {"vars", vars}};
-    if (options.initial_traffic) started["initial_traffic"] = *options.initial_traffic;
-    if (promoted.forced)
-        started["forced"] = {{"reason", options.reason}, {"skipped", promoted.missing}};
+    RunStarted started;
+    started.time = util::format_rfc3339(context.now());
+    started.run_id = journal.run_id();
+    started.playbook_file = playbook.source.string();
+    started.playbook_digest = playbook.digest;
+    started.playbook = playbook.name;
+    started.version = options.version;
+    started.env = options.environment;
+    started.previous_version = previous;
+    started.tag_prefix = prefix;
+    started.actor = context.actor;
+    started.command = context.command;
+    started.strategy = options.strategy;
+    started.initial_traffic = options.initial_traffic;
+    started.approvals = options.approvals;
+    started.vars = vars;
+    if (promoted.forced) started.forced = ForcedPromotion{options.reason, promoted.missing};
+    started.owner_pid = static_cast<int>(getpid());
     LAUNCHKIT_TRY(journal.append(started));
     *context.err << fmt::format("run {}: {} {} to {} (was {})\n", journal.run_id(), playbook.name,
                                 options.version, options.environment,
@@ -207,7 +237,7 @@ Result<ExitCode> run_deploy(Context& context, const DeployOptions& options,
                  << std::flush;
     RunState state;
     state.run_id = journal.run_id();
-    state.started = started;
+    playbook::apply(state, started);
     return drive(context, playbook, journal, std::move(state), options.approvals, std::nullopt);
 }
 
@@ -220,14 +250,15 @@ Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
                                     to_string(state.status));
         return state.status == RunStatus::succeeded ? ExitCode::ok : ExitCode::said_no;
     }
-    auto file = state.started.value("playbook_file", "");
+    LAUNCHKIT_TRY(check_latest(context, state));
+    const auto& file = state.started.playbook_file;
     LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(file));
-    override_vars(playbook, state.started.value("vars", std::map<std::string, std::string>{}));
-    if (playbook.digest != state.started.value("playbook_digest", ""))
+    override_vars(playbook, state.started.vars);
+    if (playbook.digest != state.started.playbook_digest)
         return fail(ExitCode::invalid_input,
                     "{} changed since run {} started; resuming it could run steps it never had",
                     file, options.run_id);
-    LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, state.started.value("env", "")));
+    LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, state.started.env));
     *context.err << fmt::format("resuming run {} ({} finished steps)\n", options.run_id,
                                 state.completed.size())
                  << std::flush;
@@ -241,7 +272,7 @@ Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) 
     if (run_id.empty())
         for (const auto& id : list_run_ids(context.state_dir)) {
             auto state = RunJournal(context.state_dir, id).replay();
-            if (state && state->started.value("env", "") == options.environment) run_id = id;
+            if (state && state->started.env == options.environment) run_id = id;
         }
     auto reason = options.reason.empty() ? "manual rollback" : options.reason;
     if (run_id.empty()) {
@@ -269,10 +300,11 @@ Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) 
     LAUNCHKIT_TRY_ASSIGN(auto state, journal.replay());
     if (state.status == RunStatus::rolled_back)
         return fail(ExitCode::said_no, "run {} is already rolled back", run_id);
-    LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(state.started.value("playbook_file", "")));
-    override_vars(playbook, state.started.value("vars", std::map<std::string, std::string>{}));
+    LAUNCHKIT_TRY(check_latest(context, state));
+    LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(state.started.playbook_file));
+    override_vars(playbook, state.started.vars);
     LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
-    if (!options.version.empty()) state.started["previous_version"] = options.version;
+    if (!options.version.empty()) state.started.previous_version = options.version;
     return drive(context, playbook, journal, std::move(state), {}, reason);
 }
 

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "playbook/run_event.h"
 
 namespace launchkit::playbook {
 
@@ -70,6 +71,8 @@ struct Playbook {
     std::string name{};
     std::string description{};
     std::map<std::string, std::string> vars{};
+    // What SIGINT, SIGTERM or SIGHUP does to a run: roll back (the default) or pause, resumable.
+    OnInterrupt on_interrupt = OnInterrupt::rollback;
     std::vector<Step> steps{};     // in the order they run (dependencies resolved)
     std::vector<Step> rollback{};  // as listed
 

@@ -143,7 +143,7 @@ Result<Playbook> parse_playbook(std::string_view yaml_text, const std::filesyste
     LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
     if (!root.IsMap()) return reader.invalid(root, "document", "expected apiVersion, name, steps");
     LAUNCHKIT_TRY(reader.only_keys(
-        root, "", {"apiVersion", "name", "description", "vars", "steps", "rollback"}));
+        root, "", {"apiVersion", "name", "description", "vars", "on_interrupt", "steps", "rollback"}));
     LAUNCHKIT_TRY_ASSIGN(auto version, reader.text(root["apiVersion"], "apiVersion"));
     if (version != api_version)
         return reader.invalid(root["apiVersion"] ? root["apiVersion"] : root, "apiVersion",
@@ -156,6 +156,12 @@ Result<Playbook> parse_playbook(std::string_view yaml_text, const std::filesyste
     LAUNCHKIT_TRY_ASSIGN(playbook.name, reader.text(root["name"], "name"));
     if (playbook.name.empty()) return reader.invalid(root, "name", "expected the playbook's name");
     LAUNCHKIT_TRY_ASSIGN(playbook.description, reader.text(root["description"], "description"));
+    LAUNCHKIT_TRY_ASSIGN(auto on_interrupt, reader.text(root["on_interrupt"], "on_interrupt"));
+    if (on_interrupt == "pause")
+        playbook.on_interrupt = OnInterrupt::pause;
+    else if (!on_interrupt.empty() && on_interrupt != "rollback")
+        return reader.invalid(root["on_interrupt"], "on_interrupt",
+                              fmt::format("expected rollback or pause, got '{}'", on_interrupt));
     if (const auto& vars = root["vars"]) {
         if (!vars.IsMap()) return reader.invalid(vars, "vars", "expected {NAME: value}");
         for (const auto& entry : vars) {

@@ -1,6 +1,8 @@
 #include "playbook/playbook_runner.h"
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -41,8 +43,29 @@ PlaybookRunner::PlaybookRunner(Context& context, const Playbook& playbook,
     }
 }
 
-nlohmann::json PlaybookRunner::event(std::string type) const {
-    return {{"event", std::move(type)}, {"time", util::format_rfc3339(context_.now())}};
+Result<void> PlaybookRunner::record(RunEvent event) {
+    std::visit(
+        [this](auto& typed) {
+            if (typed.time.empty()) typed.time = util::format_rfc3339(context_.now());
+        },
+        event);
+    LAUNCHKIT_TRY(journal_.append(event));
+    playbook::apply(state_, event);
+    return {};
+}
+
+void PlaybookRunner::wait(std::chrono::milliseconds duration) const {
+    if (sleep) {
+        sleep(duration);
+        return;
+    }
+    auto end = std::chrono::steady_clock::now() + duration;
+    while (signals_.first() == 0) {
+        auto left = end - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) break;
+        std::this_thread::sleep_for(
+            std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(250)));
+    }
 }
 
 void PlaybookRunner::remember_outputs(const Step& step, const nlohmann::json& outputs) {
@@ -53,57 +76,53 @@ void PlaybookRunner::remember_outputs(const Step& step, const nlohmann::json& ou
 }
 
 Result<StepOutcome> PlaybookRunner::attempt(
-    const Step& step, const std::string& phase, const nlohmann::json& progress,
+    const Step& step, StepPhase phase, const nlohmann::json& progress,
     const std::function<Result<StepOutcome>(StepContext&)>& work) {
-    auto started = event("step_started");
-    started["step"] = step.name;
-    started["phase"] = phase;
-    started["kind"] = to_string(step.kind);
-    LAUNCHKIT_TRY(journal_.append(started));
-    note_started(state_, phase, step.name);
+    LAUNCHKIT_TRY(record(StepStarted{{}, step.name, phase, std::string(to_string(step.kind))}));
     auto elapsed =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - began_)
             .count();
     *context_.err << fmt::format("▶ [{}:{:02}] {}{} ({})\n", elapsed / 60, elapsed % 60,
-                                 phase == "rollback" ? "rollback: " : "", step.name,
+                                 phase == StepPhase::rollback ? "rollback: " : "", step.name,
                                  to_string(step.kind))
                   << std::flush;
     auto began = std::chrono::steady_clock::now();
-    StepContext run{context_, playbook_, options_, variables_, progress, {}, sleep};
-    run.save_progress = [&](const nlohmann::json& value) -> Result<void> {
-        auto saved = event("step_progress");
-        saved["step"] = step.name;
-        saved["phase"] = phase;
-        saved["progress"] = value;
-        return journal_.append(saved);
+    bool forward = phase == StepPhase::forward;
+    StepContext run{context_, playbook_, options_, variables_, progress, step.name};
+    run.record = [this](RunEvent event) { return record(std::move(event)); };
+    // A rollback is never cut short: it waits its full time and ignores signals.
+    run.sleep = [this, forward](std::chrono::milliseconds duration) {
+        if (forward || sleep)
+            wait(duration);
+        else
+            std::this_thread::sleep_for(duration);
     };
-    auto result = work(run);
+    if (forward) run.should_stop = [this] { return signals_.first() != 0; };
+    // An exception (out of memory, a library's parse error) is the step failing, which its
+    // on_failure handles like any other failure: never a run left `running`.
+    Result<StepOutcome> result = [&]() -> Result<StepOutcome> {
+        try {
+            return work(run);
+        } catch (const std::exception& error) {
+            return fail(ExitCode::environment, "unexpected error: {}", error.what());
+        }
+    }();
     StepOutcome outcome;
     if (result)
         outcome = std::move(*result);
     else
         outcome.message = result.error().message;  // could not run: a failure like any other
     auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-    auto finished = event("step_finished");
-    finished["step"] = step.name;
-    finished["phase"] = phase;
-    finished["status"] = outcome.succeeded ? "succeeded" : "failed";
-    finished["outputs"] = outcome.outputs;
-    finished["undo"] = outcome.undo;
-    finished["decision"] = outcome.decision;
-    finished["message"] = outcome.message;
-    finished["seconds"] = seconds;
-    LAUNCHKIT_TRY(journal_.append(finished));
-    auto& records = phase == "rollback" ? state_.rollback : state_.steps;
-    auto& record = records[step.name];
-    record.name = step.name;
-    record.phase = phase;
-    record.status = outcome.succeeded ? "succeeded" : "failed";
-    record.outputs = outcome.outputs;
-    record.undo = outcome.undo;
-    record.decision = outcome.decision;
-    record.message = outcome.message;
-    record.finished_at = finished["time"];
+    LAUNCHKIT_TRY(record(StepFinished{{},
+                                      step.name,
+                                      phase,
+                                      outcome.succeeded ? StepStatus::succeeded
+                                                        : StepStatus::failed,
+                                      outcome.outputs,
+                                      outcome.undo,
+                                      outcome.decision,
+                                      outcome.message,
+                                      seconds}));
     *context_.err << fmt::format(
                          "{} {} {:.1f}s {}\n",
                          colorize(outcome.succeeded ? "✓" : "✗",
@@ -113,53 +132,56 @@ Result<StepOutcome> PlaybookRunner::attempt(
     return outcome;
 }
 
-Result<void> PlaybookRunner::finish(RunStatus status, const std::string& reason) {
-    auto finished = event("run_finished");
-    finished["status"] = to_string(status);
-    finished["reason"] = reason;
-    LAUNCHKIT_TRY(journal_.append(finished));
-    state_.status = status;
-    state_.finished_at = finished["time"];
-    if (!reason.empty()) state_.failure_reason = reason;
-    return {};
+Result<void> PlaybookRunner::finish(RunStatus status, const std::string& reason,
+                                    const std::string& failed_step) {
+    return record(RunFinished{{}, status, reason, failed_step});
+}
+
+Result<void> PlaybookRunner::stop_for_signal(const std::string& current_step) {
+    interrupted_ = true;
+    signals_reported_ = signals_.count();
+    auto name = util::signal_name(signals_.first());
+    LAUNCHKIT_TRY(record(RunInterrupted{{}, name, playbook_.on_interrupt}));
+    auto reason = fmt::format("interrupted by {}", name);
+    if (playbook_.on_interrupt == OnInterrupt::pause) {
+        *context_.err << colorize(fmt::format("{}: pausing (on_interrupt: pause)", reason),
+                                  Color::yellow, context_.color)
+                      << '\n'
+                      << std::flush;
+        return record(RunPaused{{}, reason, current_step});
+    }
+    LAUNCHKIT_TRY(start_rollback(reason, current_step));
+    return rollback_actions();
 }
 
 Result<void> PlaybookRunner::forward() {
     for (const auto& step : playbook_.steps) {
         const auto found = state_.steps.find(step.name);
         if (found != state_.steps.end()) {
-            if (found->second.status == "succeeded") continue;
+            if (found->second.status == StepStatus::succeeded) continue;
             // A failed step whose on_failure was continue stays failed.
-            if (found->second.status == "failed" && step.on_failure == OnFailure::continue_run)
+            if (found->second.status == StepStatus::failed &&
+                step.on_failure == OnFailure::continue_run)
                 continue;
         }
+        if (signals_.first() != 0) return stop_for_signal("");
         auto progress = found != state_.steps.end() ? found->second.progress : nlohmann::json();
         LAUNCHKIT_TRY_ASSIGN(auto outcome,
-                             attempt(step, "forward", progress,
+                             attempt(step, StepPhase::forward, progress,
                                      [&](StepContext& run) { return execute_step(step, run); }));
-        if (outcome.succeeded) {
-            state_.completed.push_back(step.name);
-            remember_outputs(step, outcome.outputs);
-            continue;
-        }
+        if (outcome.succeeded) remember_outputs(step, outcome.outputs);
+        // Stopped by a signal: on_interrupt decides, not the step's on_failure.
+        if (signals_.first() != 0) return stop_for_signal(outcome.succeeded ? "" : step.name);
+        if (outcome.succeeded) continue;
         auto reason = fmt::format("step {} failed: {}", step.name, outcome.message);
         switch (step.on_failure) {
             case OnFailure::continue_run:
                 variables_["steps." + step.name + ".status"] = "failed";
                 continue;
-            case OnFailure::pause: {
-                auto paused = event("run_paused");
-                paused["reason"] = reason;
-                paused["failed_step"] = step.name;
-                LAUNCHKIT_TRY(journal_.append(paused));
-                state_.status = RunStatus::paused;
-                state_.failure_reason = reason;
-                state_.failed_step = step.name;
-                return {};
-            }
+            case OnFailure::pause:
+                return record(RunPaused{{}, reason, step.name});
             case OnFailure::abort:
-                state_.failed_step = step.name;
-                return finish(RunStatus::failed, reason);
+                return finish(RunStatus::failed, reason, step.name);
             case OnFailure::rollback:
                 LAUNCHKIT_TRY(start_rollback(reason, step.name));
                 return rollback_actions();
@@ -170,14 +192,7 @@ Result<void> PlaybookRunner::forward() {
 
 Result<void> PlaybookRunner::start_rollback(const std::string& reason,
                                             const std::string& failed_step) {
-    auto started = event("rollback_started");
-    started["reason"] = reason;
-    started["failed_step"] = failed_step;
-    LAUNCHKIT_TRY(journal_.append(started));
-    state_.rolling_back = true;
-    state_.rollback_started_at = started["time"];
-    state_.failure_reason = reason;
-    state_.failed_step = failed_step;
+    LAUNCHKIT_TRY(record(RollbackStarted{{}, reason, failed_step}));
     variables_["failed_step"] = failed_step;
     variables_["failure_reason"] = reason;
     *context_.err << colorize(fmt::format("rolling back: {}", reason), Color::red, context_.color)
@@ -199,9 +214,21 @@ Result<void> PlaybookRunner::rollback_actions() {
         [&](const Step& action,
             const std::function<Result<StepOutcome>(StepContext&)>& work) -> Result<void> {
         auto done = state_.rollback.find(action.name);
-        if (done != state_.rollback.end() && done->second.status == "succeeded") return {};
-        LAUNCHKIT_TRY_ASSIGN(auto outcome, attempt(action, "rollback", nullptr, work));
+        if (done != state_.rollback.end() && done->second.status == StepStatus::succeeded)
+            return {};
+        LAUNCHKIT_TRY_ASSIGN(auto outcome, attempt(action, StepPhase::rollback, nullptr, work));
         all_ok = all_ok && outcome.succeeded;
+        if (signals_.count() > signals_reported_) {
+            signals_reported_ = signals_.count();
+            *context_.err << colorize(
+                                 fmt::format("{} ignored: rolling back, which a signal does not "
+                                             "stop (SIGKILL does; then `release-manager resume "
+                                             "{}` finishes it)",
+                                             util::signal_name(signals_.first()), state_.run_id),
+                                 Color::yellow, context_.color)
+                          << '\n'
+                          << std::flush;
+        }
         return {};
     };
     for (const auto& name : order) {
@@ -240,10 +267,7 @@ Result<void> PlaybookRunner::rollback_actions() {
 }
 
 Result<RunState> PlaybookRunner::run() {
-    if (state_.status == RunStatus::paused) {
-        LAUNCHKIT_TRY(journal_.append(event("run_continued")));
-        state_.status = RunStatus::running;
-    }
+    if (state_.status == RunStatus::paused) LAUNCHKIT_TRY(record(RunContinued{}));
     if (state_.rolling_back)
         LAUNCHKIT_TRY(rollback_actions());
     else

@@ -1,6 +1,18 @@
 // Runs a playbook's steps in order, journaling each before and after it runs, applies each
 // step's on_failure, and rolls back in reverse order of what completed. A run resumed from its
 // journal skips every finished step and continues a deploy from its last traffic step.
+//
+// The model: a run is its journal. Every change of the run's state is an event that is first
+// appended to the journal (fsync'd) and then applied to the runner's RunState with the same
+// apply() that `resume`, `runs` and `abort` use to replay it, so what the runner believed and
+// what the journal says are the same by construction, whenever the process dies.
+//
+// Invariants: a step's traffic change is journaled before the command that makes it, so a
+// rollback by anyone knows what to take back; a run stops only at safe points (between steps,
+// traffic steps, batches and measurements), never in the middle of a command or a request; a
+// signal (SIGINT, SIGTERM, SIGHUP) is such a stop, after which the playbook's on_interrupt rolls
+// back (the default) or pauses; a second signal during a rollback is reported and ignored, since
+// a half-done rollback is the worst place to stop; a step that throws fails like any other.
 #pragma once
 
 #include <chrono>
@@ -12,6 +24,7 @@
 #include "playbook/playbook.h"
 #include "playbook/run_journal.h"
 #include "playbook/step_executor.h"
+#include "util/signal_latch.h"
 
 namespace launchkit::playbook {
 
@@ -26,6 +39,13 @@ class PlaybookRunner {
     // Rolls back now, whatever the run's state (`release-manager rollback`).
     Result<RunState> roll_back(const std::string& reason);
 
+    // Journals `event` (fsync'd), then applies it; stamps the time when the event has none.
+    Result<void> record(RunEvent event);
+
+    // A signal stopped this invocation (the run rolled back or paused because of it).
+    bool interrupted() const { return interrupted_; }
+    const RunState& state() const { return state_; }
+
     // Tests shorten waits and gate intervals through this.
     std::function<void(std::chrono::milliseconds)> sleep{};
 
@@ -33,12 +53,15 @@ class PlaybookRunner {
     Result<void> forward();
     Result<void> rollback_actions();
     Result<void> start_rollback(const std::string& reason, const std::string& failed_step);
-    Result<void> finish(RunStatus status, const std::string& reason);
-    Result<StepOutcome> attempt(const Step& step, const std::string& phase,
-                                const nlohmann::json& progress,
+    Result<void> finish(RunStatus status, const std::string& reason,
+                        const std::string& failed_step = {});
+    // After a signal: journals it and does what the playbook's on_interrupt says.
+    Result<void> stop_for_signal(const std::string& current_step);
+    Result<StepOutcome> attempt(const Step& step, StepPhase phase, const nlohmann::json& progress,
                                 const std::function<Result<StepOutcome>(StepContext&)>& work);
     void remember_outputs(const Step& step, const nlohmann::json& outputs);
-    nlohmann::json event(std::string type) const;
+    // Waits in slices, so that a signal is seen within a quarter of a second.
+    void wait(std::chrono::milliseconds duration) const;
 
     Context& context_;
     const Playbook& playbook_;
@@ -46,6 +69,9 @@ class PlaybookRunner {
     const RunOptions& options_;
     Variables variables_;
     RunState state_;
+    util::SignalLatch signals_;
+    int signals_reported_ = 0;
+    bool interrupted_ = false;
     std::chrono::steady_clock::time_point began_ = std::chrono::steady_clock::now();
 };
 

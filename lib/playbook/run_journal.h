@@ -4,53 +4,13 @@
 #pragma once
 
 #include <filesystem>
-#include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/error.h"
+#include "playbook/run_state.h"
 
 namespace launchkit::playbook {
-
-enum class RunStatus { running, succeeded, failed, paused, rolled_back, rollback_failed };
-std::string_view to_string(RunStatus status);
-
-// What the journal says about one step (forward or rollback action).
-struct StepRecord {
-    std::string name{};
-    std::string phase{};   // "forward" or "rollback"
-    std::string status{};  // "running", "succeeded", "failed", "skipped"
-    std::string started_at{};
-    std::string finished_at{};
-    nlohmann::json outputs = nlohmann::json::object();
-    nlohmann::json undo = nullptr;      // what reverting it needs (the state before)
-    nlohmann::json progress = nullptr;  // a deploy's last finished traffic step or batch
-    nlohmann::json decision = nullptr;  // a gate's decision
-    std::string message{};
-};
-
-// The run as replayed from its journal.
-struct RunState {
-    std::string run_id{};
-    nlohmann::json started = nlohmann::json::object();  // the run_started event
-    RunStatus status = RunStatus::running;
-    bool rolling_back = false;
-    std::string rollback_started_at{};
-    std::string failure_reason{};
-    std::string failed_step{};
-    std::string finished_at{};
-    std::map<std::string, StepRecord> steps{};     // forward steps by name
-    std::map<std::string, StepRecord> rollback{};  // rollback actions by name
-    std::vector<std::string> completed{};          // forward steps in completion order
-    std::vector<std::string> forward_order{};      // forward steps in the order they first started
-    std::vector<std::string> rollback_order{};     // rollback actions likewise
-};
-
-// Records that a step started, keeping the order steps first started in.
-void note_started(RunState& state, const std::string& phase, const std::string& name);
 
 class RunJournal {
   public:
@@ -60,9 +20,15 @@ class RunJournal {
     const std::string& run_id() const { return run_id_; }
     const std::filesystem::path& path() const { return path_; }
 
-    // Appends one event (a JSON object with "event" and "time"), fsync'd.
-    Result<void> append(const nlohmann::json& event) const;
+    // Appends one event as a JSON line, fsync'd. Other processes append too (a control request
+    // from another shell): each event is one write() to a file opened O_APPEND.
+    Result<void> append(const RunEvent& event) const;
+    // The run as its events say, from the first line on. A torn last line is a write a kill
+    // interrupted and is left out; any other line that is not an event is an error naming it.
     Result<RunState> replay() const;
+    // The events after byte `offset`, which moves past them: a live runner's way of seeing what
+    // other processes appended. Only whole lines are read.
+    Result<std::vector<RunEvent>> read_from(size_t& offset) const;
 
   private:
     std::string run_id_;

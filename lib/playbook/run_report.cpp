@@ -9,7 +9,7 @@ namespace {
 
 nlohmann::json record_json(const StepRecord& record) {
     return {{"step", record.name},
-            {"status", record.status},
+            {"status", to_string(record.status)},
             {"started_at", string_or_null(record.started_at)},
             {"finished_at", string_or_null(record.finished_at)},
             {"outputs", record.outputs},
@@ -17,7 +17,7 @@ nlohmann::json record_json(const StepRecord& record) {
             {"message", record.message}};
 }
 
-Color status_color(const std::string& status) {
+Color status_color(std::string_view status) {
     if (status == "succeeded" || status == "rolled_back") return Color::green;
     if (status == "failed" || status == "rollback_failed") return Color::red;
     return Color::yellow;
@@ -34,17 +34,21 @@ nlohmann::json to_json(const RunState& state) {
     const auto& started = state.started;
     return {{"run_id", state.run_id},
             {"status", to_string(state.status)},
-            {"playbook", started.value("playbook", "")},
-            {"playbook_file", started.value("playbook_file", "")},
-            {"version", started.value("version", "")},
-            {"env", started.value("env", "")},
-            {"previous_version", string_or_null(started.value("previous_version", ""))},
-            {"actor", started.value("actor", "")},
-            {"started_at", started.value("time", "")},
+            {"playbook", started.playbook},
+            {"playbook_file", started.playbook_file},
+            {"version", started.version},
+            {"env", started.env},
+            {"previous_version", string_or_null(started.previous_version)},
+            {"actor", started.actor},
+            {"started_at", started.time},
             {"finished_at", string_or_null(state.finished_at)},
             {"failed_step", string_or_null(state.failed_step)},
             {"reason", string_or_null(state.failure_reason)},
             {"completed", state.completed},
+            {"interrupted", state.interrupted ? nlohmann::json{{"signal", state.interrupted->signal},
+                                                               {"action", to_string(
+                                                                   state.interrupted->action)}}
+                                              : nlohmann::json(nullptr)},
             {"steps", std::move(steps)},
             {"rollback", std::move(rollback)}};
 }
@@ -57,15 +61,16 @@ void print_run_report(Context& context, const Playbook& playbook, const RunState
     Table table({"STEP", "KIND", "STATUS", "DETAIL"});
     for (const auto& step : playbook.steps) {
         auto record = state.steps.find(step.name);
-        auto status = record == state.steps.end() ? std::string("not run") : record->second.status;
+        auto status = record == state.steps.end() ? std::string("not run")
+                                                  : std::string(to_string(record->second.status));
         table.add_row({step.name, std::string(to_string(step.kind)),
                        colorize(status, status_color(status), context.color),
                        record == state.steps.end() ? "" : record->second.message});
     }
     for (const auto& name : state.rollback_order) {
         const auto& record = state.rollback.at(name);
-        table.add_row({name, "rollback",
-                       colorize(record.status, status_color(record.status), context.color),
+        auto status = std::string(to_string(record.status));
+        table.add_row({name, "rollback", colorize(status, status_color(status), context.color),
                        record.message});
     }
     table.render(*context.out, context.color);
@@ -77,7 +82,7 @@ void print_run_report(Context& context, const Playbook& playbook, const RunState
         *context.out << fmt::format(
             "continue with `release-manager resume {}` or go back with `release-manager rollback "
             "{}`\n",
-            state.run_id, state.started.value("env", ""));
+            state.run_id, state.started.env);
 }
 
 }  // namespace launchkit::playbook

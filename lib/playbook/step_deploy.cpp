@@ -48,10 +48,16 @@ Result<StepOutcome> canary(const Step& step, const nlohmann::json& body, StepCon
     if (previous > 0) outcome.undo = {{"strategy", "canary"}, {"weight", previous}};
     for (size_t i = start; i < weights.size(); ++i) {
         int weight = weights[i];
+        if (run.stop_requested()) {
+            outcome.message = fmt::format("stopped at {}% before the {}% step", previous, weight);
+            return outcome;
+        }
         *run.context.err << fmt::format("  {}: traffic {}% → {}%\n", step.name, previous, weight)
                          << std::flush;
-        // From the first change on, a rollback must take the traffic back.
+        // From the first change on, a rollback must take the traffic back: journaled before the
+        // command runs, so that whoever rolls back after a kill in the middle of it knows too.
         outcome.undo = {{"strategy", "canary"}, {"weight", weight}};
+        if (run.record) LAUNCHKIT_TRY(run.record(TrafficChanged{{}, step.name, weight, previous}));
         LAUNCHKIT_TRY_ASSIGN(auto changed,
                              run_command(body.at("set_weight"), run.variables,
                                          {{"weight", std::to_string(weight)},
@@ -65,9 +71,8 @@ Result<StepOutcome> canary(const Step& step, const nlohmann::json& body, StepCon
         LAUNCHKIT_TRY_ASSIGN(
             bool go_on, pass_gate(step, run, fmt::format("{}@{}%", step.name, weight), outcome));
         if (!go_on) return outcome;
-        if (run.save_progress)
-            LAUNCHKIT_TRY(run.save_progress(
-                {{"strategy", "canary"}, {"index", static_cast<int>(i)}, {"weight", weight}}));
+        LAUNCHKIT_TRY(run.save_progress(
+            {{"strategy", "canary"}, {"index", static_cast<int>(i)}, {"weight", weight}}));
         previous = weight;
     }
     outcome.succeeded = true;
@@ -110,6 +115,10 @@ Result<StepOutcome> rolling(const Step& step, const nlohmann::json& body, StepCo
     StepOutcome outcome;
     outcome.outputs["strategy"] = "rolling";
     for (size_t i = start; i < batches.size(); ++i) {
+        if (run.stop_requested()) {
+            outcome.message = fmt::format("stopped before batch {}/{}", i + 1, batches.size());
+            return outcome;
+        }
         *run.context.err << fmt::format("  {}: batch {}/{}: {}\n", step.name, i + 1, batches.size(),
                                         batches[i])
                          << std::flush;
@@ -126,9 +135,7 @@ Result<StepOutcome> rolling(const Step& step, const nlohmann::json& body, StepCo
         LAUNCHKIT_TRY_ASSIGN(bool go_on,
                              pass_gate(step, run, fmt::format("{}#{}", step.name, i + 1), outcome));
         if (!go_on) return outcome;
-        if (run.save_progress)
-            LAUNCHKIT_TRY(
-                run.save_progress({{"strategy", "rolling"}, {"index", static_cast<int>(i)}}));
+        LAUNCHKIT_TRY(run.save_progress({{"strategy", "rolling"}, {"index", static_cast<int>(i)}}));
     }
     outcome.succeeded = true;
     outcome.outputs["weight"] = 100;
@@ -153,8 +160,7 @@ Result<StepOutcome> blue_green(const Step& step, const nlohmann::json& body, Ste
         // Green is verified before it gets any traffic; blue keeps serving meanwhile.
         LAUNCHKIT_TRY_ASSIGN(bool go_on, pass_gate(step, run, step.name + "@green", outcome));
         if (!go_on) return outcome;
-        if (run.save_progress)
-            LAUNCHKIT_TRY(run.save_progress({{"strategy", "blue-green"}, {"phase", "verified"}}));
+        LAUNCHKIT_TRY(run.save_progress({{"strategy", "blue-green"}, {"phase", "verified"}}));
     }
     *run.context.err << fmt::format("  {}: switching traffic to green\n", step.name) << std::flush;
     outcome.undo = {{"strategy", "blue-green"}, {"switched", true}};

@@ -96,6 +96,7 @@ Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::s
     decide::AnalysisHooks hooks;
     hooks.now = run.context.clock;
     if (run.sleep) hooks.sleep = run.sleep;
+    hooks.should_stop = run.should_stop;
     auto* err = run.context.err;
     std::string gate_label(label);
     hooks.on_measurement = [err, gate_label](int number, int total,
@@ -117,7 +118,19 @@ Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::s
     *run.context.err << fmt::format("  gate {}: {} — {}\n", gate_label,
                                     decide::to_string(decision.verdict), decision.reason)
                      << std::flush;
+    if (run.record)
+        LAUNCHKIT_TRY(run.record(GateDecided{{},
+                                             run.step,
+                                             gate_label,
+                                             std::string(decide::to_string(decision.verdict)),
+                                             decision.reason,
+                                             decide::to_json(decision)}));
     return decision;
+}
+
+Result<void> StepContext::save_progress(nlohmann::json value) {
+    if (!record) return {};
+    return record(StepProgress{{}, step, StepPhase::forward, std::move(value)});
 }
 
 Result<StepOutcome> execute_step(const Step& step, StepContext& run) {

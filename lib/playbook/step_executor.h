@@ -34,9 +34,20 @@ struct StepContext {
     const RunOptions& options;
     Variables variables{};
     nlohmann::json progress = nullptr;  // where a resumed deploy left off
-    // Journals a deploy's progress (fsync'd) so that a resume does not repeat it.
-    std::function<Result<void>(const nlohmann::json&)> save_progress{};
+    std::string step{};                 // the step being run
+    // Journals an event of this step (fsync'd) before the step goes on: a deploy's progress, so
+    // that a resume does not repeat it; a traffic change; a gate's decision. The runner stamps
+    // the time. Unset in tests that run a step alone.
+    std::function<Result<void>(RunEvent)> record{};
     std::function<void(std::chrono::milliseconds)> sleep{};
+    // Asked at the step's safe points (between traffic steps, batches and measurements, never
+    // in the middle of a command or a request): true means stop now, failing the step; the
+    // runner then does what stopped it asked for.
+    std::function<bool()> should_stop{};
+
+    bool stop_requested() const { return should_stop && should_stop(); }
+    // Journals how far a deploy got (StepProgress) when the run records events.
+    Result<void> save_progress(nlohmann::json value);
 };
 
 struct StepOutcome {
