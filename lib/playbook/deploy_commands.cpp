@@ -32,6 +32,17 @@ std::string prefix_or_config(const Context& context, const std::string& prefix) 
     return prefix.empty() ? context.config.release.tag_prefix : prefix;
 }
 
+// The environment's runs, replayed, oldest first. A journal that does not replay is an error:
+// it may be the environment's latest run, and deciding without it could undo newer work.
+Result<std::vector<RunState>> runs_of(const Context& context, const std::string& environment) {
+    std::vector<RunState> runs;
+    for (const auto& id : list_run_ids(context.state_dir)) {
+        LAUNCHKIT_TRY_ASSIGN(auto state, RunJournal(context.state_dir, id).replay());
+        if (state.started.env == environment) runs.push_back(std::move(state));
+    }
+    return runs;
+}
+
 // Holds the environment's deploy lock for the whole run; a second run is refused, not queued.
 Result<util::FileLock> lock_environment(const Context& context, const std::string& environment) {
     auto path = context.state_dir / "locks" / ("deploy-" + environment + ".lock");
@@ -39,11 +50,9 @@ Result<util::FileLock> lock_environment(const Context& context, const std::strin
     LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::try_acquire(path));
     if (!lock) {
         std::string running;
-        for (const auto& id : list_run_ids(context.state_dir)) {
-            auto state = RunJournal(context.state_dir, id).replay();
-            if (state && state->started.env == environment && state->status == RunStatus::running)
-                running = fmt::format(" (run {} by {})", id, state->started.actor);
-        }
+        for (const auto& run : runs_of(context, environment).value_or(std::vector<RunState>{}))
+            if (run.status == RunStatus::running)
+                running = fmt::format(" (run {} by {})", run.run_id, run.started.actor);
         return fail(ExitCode::said_no,
                     "another deploy to {} is in progress{}; not starting a second", environment,
                     running);
@@ -150,20 +159,10 @@ Result<ExitCode> drive(Context& context, const Playbook& playbook, const RunJour
     return exit_code_for(finished->status);
 }
 
-// The environment's runs, replayed, oldest first; journals that do not replay are left out.
-std::vector<RunState> runs_of(const Context& context, const std::string& environment) {
-    std::vector<RunState> runs;
-    for (const auto& id : list_run_ids(context.state_dir)) {
-        auto state = RunJournal(context.state_dir, id).replay();
-        if (state && state->started.env == environment) runs.push_back(std::move(*state));
-    }
-    return runs;
-}
-
 // Resuming or rolling back a run that is not the environment's latest would undo newer work
 // (put an older version back, restore a backup taken before a later deploy).
 Result<void> check_latest(const Context& context, const RunState& state) {
-    auto runs = runs_of(context, state.started.env);
+    LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, state.started.env));
     if (runs.empty() || runs.back().run_id == state.run_id) return {};
     return fail(ExitCode::said_no,
                 "run {} is not the latest in {} (run {} came after it); acting on it would undo "
@@ -201,8 +200,8 @@ Result<ExitCode> run_deploy(Context& context, const DeployOptions& options,
     LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
     // Holding the lock, a run still `running` has no live owner: it was killed mid-way and may
     // have left traffic, flags or a restore half done. Starting over it would hide that.
-    if (auto runs = runs_of(context, options.environment);
-        !runs.empty() && runs.back().status == RunStatus::running)
+    LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, options.environment));
+    if (!runs.empty() && runs.back().status == RunStatus::running)
         return fail(ExitCode::said_no,
                     "the last run in {}, {}, is still marked running but nothing runs it (killed "
                     "or its machine restarted); finish it with `release-manager resume {}` or "
@@ -269,11 +268,8 @@ Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) 
     LAUNCHKIT_TRY(check_environment_name(options.environment));
     if (!options.version.empty()) LAUNCHKIT_TRY(version::parse_semver(options.version));
     auto run_id = options.run_id;
-    if (run_id.empty())
-        for (const auto& id : list_run_ids(context.state_dir)) {
-            auto state = RunJournal(context.state_dir, id).replay();
-            if (state && state->started.env == options.environment) run_id = id;
-        }
+    LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, options.environment));
+    if (run_id.empty() && !runs.empty()) run_id = runs.back().run_id;
     auto reason = options.reason.empty() ? "manual rollback" : options.reason;
     if (run_id.empty()) {
         // No playbook ran here: the fast way back is recording which version runs now.

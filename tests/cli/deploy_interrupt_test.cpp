@@ -225,3 +225,22 @@ steps:
     CHECK(deployed["steps"][0]["started_at"].is_string());
     CHECK(fixture.run_json("release-manager", {"runs", deployed["run_id"]}) == deployed);
 }
+
+TEST_CASE("a damaged run journal stops a deploy rather than being skipped", "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    dir.write("plain.yaml", R"(apiVersion: launchkit/v1
+name: plain
+steps:
+  - name: only
+    run: [sh, -c, "true"]
+)");
+    auto journal = fixture.state.write(
+        "runs/20261129T000000000Z-dead.jsonl",
+        "{\"event\":\"run_started\",\"time\":\"t\",\"playbook_file\":\"/p.yaml\",\"version\":\"1.0.0\","
+        "\"env\":\"qa\"}\nnot json\n{\"event\":\"run_continued\",\"time\":\"t\"}\n");
+    auto refused = fixture.run("release-manager", {"deploy", "1.0.1", "qa", "--playbook",
+                                                   (dir.path() / "plain.yaml").string()});
+    CHECK(refused.exit_code == 3);
+    CHECK_THAT(refused.stderr_text, Catch::Contains(journal.string() + ":2: not a journal event"));
+}
