@@ -1,6 +1,7 @@
 #include "playbook/deploy_commands.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
@@ -160,9 +161,9 @@ Result<ExitCode> drive(Context& context, const Playbook& playbook, const RunJour
 }
 
 // Resuming or rolling back a run that is not the environment's latest would undo newer work
-// (put an older version back, restore a backup taken before a later deploy).
-Result<void> check_latest(const Context& context, const RunState& state) {
-    LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, state.started.env));
+// (put an older version back, restore a backup taken before a later deploy). `runs`: the
+// environment's, read under its lock, so that no deploy starts in between.
+Result<void> check_latest(const std::vector<RunState>& runs, const RunState& state) {
     if (runs.empty() || runs.back().run_id == state.run_id) return {};
     return fail(ExitCode::said_no,
                 "run {} is not the latest in {} (run {} came after it); acting on it would undo "
@@ -249,7 +250,6 @@ Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
                                     to_string(state.status));
         return state.status == RunStatus::succeeded ? ExitCode::ok : ExitCode::said_no;
     }
-    LAUNCHKIT_TRY(check_latest(context, state));
     const auto& file = state.started.playbook_file;
     LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(file));
     override_vars(playbook, state.started.vars);
@@ -258,6 +258,8 @@ Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
                     "{} changed since run {} started; resuming it could run steps it never had",
                     file, options.run_id);
     LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, state.started.env));
+    LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, state.started.env));
+    LAUNCHKIT_TRY(check_latest(runs, state));
     *context.err << fmt::format("resuming run {} ({} finished steps)\n", options.run_id,
                                 state.completed.size())
                  << std::flush;
@@ -267,11 +269,19 @@ Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
 Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) {
     LAUNCHKIT_TRY(check_environment_name(options.environment));
     if (!options.version.empty()) LAUNCHKIT_TRY(version::parse_semver(options.version));
-    auto run_id = options.run_id;
+    LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
     LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, options.environment));
-    if (run_id.empty() && !runs.empty()) run_id = runs.back().run_id;
+    auto chosen = runs.empty() ? runs.end() : std::prev(runs.end());
+    if (!options.run_id.empty()) {
+        chosen = std::find_if(runs.begin(), runs.end(), [&](const RunState& run) {
+            return run.run_id == options.run_id;
+        });
+        if (chosen == runs.end())
+            return fail(ExitCode::invalid_input, "--run {}: no such run in {}", options.run_id,
+                        options.environment);
+    }
     auto reason = options.reason.empty() ? "manual rollback" : options.reason;
-    if (run_id.empty()) {
+    if (chosen == runs.end()) {
         // No playbook ran here: the fast way back is recording which version runs now.
         if (options.version.empty())
             return fail(ExitCode::invalid_input,
@@ -292,14 +302,13 @@ Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) 
                                         options.environment, options.version);
         return ExitCode::ok;
     }
-    RunJournal journal(context.state_dir, run_id);
-    LAUNCHKIT_TRY_ASSIGN(auto state, journal.replay());
-    if (state.status == RunStatus::rolled_back)
-        return fail(ExitCode::said_no, "run {} is already rolled back", run_id);
-    LAUNCHKIT_TRY(check_latest(context, state));
+    if (chosen->status == RunStatus::rolled_back)
+        return fail(ExitCode::said_no, "run {} is already rolled back", chosen->run_id);
+    LAUNCHKIT_TRY(check_latest(runs, *chosen));
+    RunJournal journal(context.state_dir, chosen->run_id);
+    RunState state = std::move(*chosen);
     LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(state.started.playbook_file));
     override_vars(playbook, state.started.vars);
-    LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
     if (!options.version.empty()) state.started.previous_version = options.version;
     return drive(context, playbook, journal, std::move(state), {}, reason);
 }

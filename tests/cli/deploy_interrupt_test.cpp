@@ -54,6 +54,16 @@ steps:
                           on_interrupt.empty() ? "" : "on_interrupt: " + on_interrupt, on_zero));
 }
 
+// Runs `release-manager ARGUMENTS` in `dir`, where the playbooks' commands write their files.
+launchkit::util::ProcessResult release_manager_in(const StateFixture& fixture, const TempDir& dir,
+                                                  std::vector<std::string> arguments) {
+    auto spec = fixture.spec("release-manager", std::move(arguments));
+    spec.working_directory = dir.path();
+    auto result = launchkit::util::run_process(spec);
+    REQUIRE(result);
+    return *result;
+}
+
 std::string weights(const TempDir& dir) {
     auto text = launchkit::util::read_file(dir.path() / "weights");
     return text ? *text : "";
@@ -70,11 +80,9 @@ TEST_CASE("SIGTERM during a gate stops it at once, rolls back and exits 3", "[cl
     write_interrupted_canary(dir, metrics, "30s", "", true);
     REQUIRE(fixture.flags({"create", "dark-mode"}).exit_code == 0);
     auto began = std::chrono::steady_clock::now();
-    auto spec = fixture.spec("release-manager",
-                             {"deploy", "2.0.0", "production", "--playbook",
-                              (dir.path() / "playbook.yaml").string(), "--json"});
-    spec.working_directory = dir.path();
-    auto result = *launchkit::util::run_process(spec);
+    auto result = release_manager_in(fixture, dir,
+                                     {"deploy", "2.0.0", "production", "--playbook",
+                                      (dir.path() / "playbook.yaml").string(), "--json"});
     auto took = std::chrono::steady_clock::now() - began;
     INFO(result.stderr_text);
     CHECK(result.exit_code == 3);
@@ -105,10 +113,9 @@ TEST_CASE("SIGTERM with on_interrupt: pause leaves the run paused, and resume fi
     TempDir dir;
     write_interrupted_canary(dir, metrics, "10ms", "pause");
     REQUIRE(fixture.flags({"create", "dark-mode"}).exit_code == 0);
-    auto spec = fixture.spec("release-manager", {"deploy", "2.0.0", "production", "--playbook",
-                                                 (dir.path() / "playbook.yaml").string(), "--json"});
-    spec.working_directory = dir.path();
-    auto paused = *launchkit::util::run_process(spec);
+    auto paused = release_manager_in(fixture, dir,
+                                     {"deploy", "2.0.0", "production", "--playbook",
+                                      (dir.path() / "playbook.yaml").string(), "--json"});
     INFO(paused.stderr_text);
     CHECK(paused.exit_code == 3);
     auto run = nlohmann::json::parse(paused.stdout_text);
@@ -119,9 +126,7 @@ TEST_CASE("SIGTERM with on_interrupt: pause leaves the run paused, and resume fi
     CHECK(fixture.run_json("feature-flags", {"get", "dark-mode", "--env", "production"})["enabled"] ==
           true);
 
-    auto resume = fixture.spec("release-manager", {"resume", run["run_id"], "--json"});
-    resume.working_directory = dir.path();
-    auto resumed = *launchkit::util::run_process(resume);
+    auto resumed = release_manager_in(fixture, dir, {"resume", run["run_id"], "--json"});
     INFO(resumed.stderr_text);
     CHECK(resumed.exit_code == 0);
     CHECK(nlohmann::json::parse(resumed.stdout_text)["status"] == "succeeded");
@@ -142,9 +147,7 @@ steps:
     REQUIRE(fixture.flags({"create", "dark-mode"}).exit_code == 0);
     auto playbook = (dir.path() / "playbook.yaml").string();
     auto deploy = [&](const std::string& version) {
-        auto spec = fixture.spec("release-manager", {"deploy", version, "qa", "--playbook", playbook});
-        spec.working_directory = dir.path();
-        return *launchkit::util::run_process(spec);
+        return release_manager_in(fixture, dir, {"deploy", version, "qa", "--playbook", playbook});
     };
     CHECK(deploy("1.0.0").signal == 9);
     auto dead = fixture.run_json("release-manager", {"runs"})[0]["run_id"].get<std::string>();
@@ -205,6 +208,12 @@ steps:
                               {"rollback", "production", "--run", paused["run_id"]});
     CHECK(rolled.exit_code == 1);
     CHECK_THAT(rolled.stderr_text, Catch::Contains(expected));
+    // A run is rolled back under its own environment's lock, never named from another one.
+    auto elsewhere = fixture.run("release-manager", {"rollback", "staging", "--run", newer["run_id"]});
+    CHECK(elsewhere.exit_code == 2);
+    CHECK_THAT(elsewhere.stderr_text,
+               Catch::Contains("--run " + newer["run_id"].get<std::string>() +
+                               ": no such run in staging"));
     // Nothing was touched: the paused run's flag change stands, and the newer run is untouched.
     CHECK(fixture.run_json("feature-flags", {"get", "dark-mode", "--env", "production"})["enabled"] ==
           true);
