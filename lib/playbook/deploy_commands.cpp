@@ -96,8 +96,8 @@ Result<void> record_outcome(Context& context, const RunState& state) {
     const auto& started = state.started;
     version::LedgerEntry entry;
     entry.time = util::format_rfc3339(context.now());
-    entry.tag_prefix = started.tag_prefix.empty() ? context.config.release.tag_prefix
-                                                  : started.tag_prefix;
+    entry.tag_prefix =
+        started.tag_prefix.empty() ? context.config.release.tag_prefix : started.tag_prefix;
     entry.environment = started.env;
     entry.actor = context.actor;
     entry.run_id = state.run_id;
@@ -273,9 +273,8 @@ Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) 
     LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, options.environment));
     auto chosen = runs.empty() ? runs.end() : std::prev(runs.end());
     if (!options.run_id.empty()) {
-        chosen = std::find_if(runs.begin(), runs.end(), [&](const RunState& run) {
-            return run.run_id == options.run_id;
-        });
+        chosen = std::find_if(runs.begin(), runs.end(),
+                              [&](const RunState& run) { return run.run_id == options.run_id; });
         if (chosen == runs.end())
             return fail(ExitCode::invalid_input, "--run {}: no such run in {}", options.run_id,
                         options.environment);

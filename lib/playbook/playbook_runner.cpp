@@ -113,16 +113,16 @@ Result<StepOutcome> PlaybookRunner::attempt(
     else
         outcome.message = result.error().message;  // could not run: a failure like any other
     auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
-    LAUNCHKIT_TRY(record(StepFinished{{},
-                                      step.name,
-                                      phase,
-                                      outcome.succeeded ? StepStatus::succeeded
-                                                        : StepStatus::failed,
-                                      outcome.outputs,
-                                      outcome.undo,
-                                      outcome.decision,
-                                      outcome.message,
-                                      seconds}));
+    LAUNCHKIT_TRY(
+        record(StepFinished{{},
+                            step.name,
+                            phase,
+                            outcome.succeeded ? StepStatus::succeeded : StepStatus::failed,
+                            outcome.outputs,
+                            outcome.undo,
+                            outcome.decision,
+                            outcome.message,
+                            seconds}));
     *context_.err << fmt::format(
                          "{} {} {:.1f}s {}\n",
                          colorize(outcome.succeeded ? "✓" : "✗",

@@ -164,9 +164,8 @@ nlohmann::json fields(const StepProgress& event) {
     return {{"step", event.step}, {"phase", to_string(event.phase)}, {"progress", event.progress}};
 }
 nlohmann::json fields(const TrafficChanged& event) {
-    return {{"step", event.step},
-            {"weight", event.weight},
-            {"previous_weight", event.previous_weight}};
+    return {
+        {"step", event.step}, {"weight", event.weight}, {"previous_weight", event.previous_weight}};
 }
 nlohmann::json fields(const GateDecided& event) {
     return {{"step", event.step},
@@ -176,10 +175,14 @@ nlohmann::json fields(const GateDecided& event) {
             {"decision", event.decision}};
 }
 nlohmann::json fields(const StepFinished& event) {
-    return {{"step", event.step},         {"phase", to_string(event.phase)},
-            {"status", to_string(event.status)}, {"outputs", event.outputs},
-            {"undo", event.undo},         {"decision", event.decision},
-            {"message", event.message},   {"seconds", event.seconds}};
+    return {{"step", event.step},
+            {"phase", to_string(event.phase)},
+            {"status", to_string(event.status)},
+            {"outputs", event.outputs},
+            {"undo", event.undo},
+            {"decision", event.decision},
+            {"message", event.message},
+            {"seconds", event.seconds}};
 }
 nlohmann::json fields(const RollbackStarted& event) {
     return {{"reason", event.reason}, {"failed_step", event.failed_step}};
@@ -187,11 +190,12 @@ nlohmann::json fields(const RollbackStarted& event) {
 nlohmann::json fields(const RunPaused& event) {
     return {{"reason", event.reason}, {"failed_step", event.failed_step}};
 }
-nlohmann::json fields(const RunContinued&) { return nlohmann::json::object(); }
+nlohmann::json fields(const RunContinued&) {
+    return nlohmann::json::object();
+}
 nlohmann::json fields(const ControlRequested& event) {
-    return {{"control", to_string(event.control)},
-            {"actor", event.actor},
-            {"reason", event.reason}};
+    return {
+        {"control", to_string(event.control)}, {"actor", event.actor}, {"reason", event.reason}};
 }
 nlohmann::json fields(const ControlHandled& event) {
     return {{"control", to_string(event.control)}, {"message", event.message}};
@@ -276,7 +280,7 @@ std::string_view to_string(OnInterrupt action) {
 
 std::string_view event_name(const RunEvent& event) {
     static constexpr std::array<std::string_view, std::variant_size_v<RunEvent>> names{
-        "run_started",   "step_started",      "step_progress",   "traffic_changed",
+        "run_started",   "step_started",      "step_progress",    "traffic_changed",
         "gate_decided",  "step_finished",     "rollback_started", "run_paused",
         "run_continued", "control_requested", "control_handled",  "run_interrupted",
         "run_finished"};
@@ -307,7 +311,9 @@ Result<RunEvent> parse_run_event(const nlohmann::json& object, const std::string
     } else if (name == "step_progress") {
         event = StepProgress{{}, read.text("step", true), read.phase(), read.any("progress")};
     } else if (name == "traffic_changed") {
-        event = TrafficChanged{{}, read.text("step", true), read.integer("weight").value_or(0),
+        event = TrafficChanged{{},
+                               read.text("step", true),
+                               read.integer("weight").value_or(0),
                                read.integer("previous_weight").value_or(0)};
     } else if (name == "gate_decided") {
         event = GateDecided{{},
@@ -335,17 +341,19 @@ Result<RunEvent> parse_run_event(const nlohmann::json& object, const std::string
     } else if (name == "run_continued") {
         event = RunContinued{};
     } else if (name == "control_requested") {
-        event = ControlRequested{{}, read.choice("control", run_control_names),
-                                 read.text("actor"), read.text("reason")};
+        event = ControlRequested{
+            {}, read.choice("control", run_control_names), read.text("actor"), read.text("reason")};
     } else if (name == "control_handled") {
-        event = ControlHandled{{}, read.choice("control", run_control_names),
-                               read.text("message")};
+        event = ControlHandled{{}, read.choice("control", run_control_names), read.text("message")};
     } else if (name == "run_interrupted") {
-        event = RunInterrupted{{}, read.text("signal"),
-                               read.text("action") == "pause" ? OnInterrupt::pause
-                                                              : OnInterrupt::rollback};
+        event = RunInterrupted{
+            {},
+            read.text("signal"),
+            read.text("action") == "pause" ? OnInterrupt::pause : OnInterrupt::rollback};
     } else if (name == "run_finished") {
-        event = RunFinished{{}, read.choice("status", run_status_names), read.text("reason"),
+        event = RunFinished{{},
+                            read.choice("status", run_status_names),
+                            read.text("reason"),
                             read.text("failed_step")};
     } else {
         return fail(ExitCode::environment, "{}: unknown event '{}'", where, name);

@@ -16,7 +16,15 @@
 
 namespace launchkit::playbook {
 
-enum class RunStatus { running, succeeded, failed, paused, rolled_back, rollback_failed, abandoned };
+enum class RunStatus {
+    running,
+    succeeded,
+    failed,
+    paused,
+    rolled_back,
+    rollback_failed,
+    abandoned
+};
 std::string_view to_string(RunStatus status);
 std::optional<RunStatus> parse_run_status(std::string_view text);
 

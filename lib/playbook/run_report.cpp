@@ -45,10 +45,10 @@ nlohmann::json to_json(const RunState& state) {
             {"failed_step", string_or_null(state.failed_step)},
             {"reason", string_or_null(state.failure_reason)},
             {"completed", state.completed},
-            {"interrupted", state.interrupted ? nlohmann::json{{"signal", state.interrupted->signal},
-                                                               {"action", to_string(
-                                                                   state.interrupted->action)}}
-                                              : nlohmann::json(nullptr)},
+            {"interrupted", state.interrupted
+                                ? nlohmann::json{{"signal", state.interrupted->signal},
+                                                 {"action", to_string(state.interrupted->action)}}
+                                : nlohmann::json(nullptr)},
             {"steps", std::move(steps)},
             {"rollback", std::move(rollback)}};
 }

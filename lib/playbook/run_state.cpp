@@ -24,9 +24,9 @@ struct Applier {
         if (!event.run_id.empty()) state.run_id = event.run_id;
     }
     void operator()(const StepStarted& event) {
-        note_started(event.phase == StepPhase::rollback ? state.rollback_order
-                                                        : state.forward_order,
-                     event.step);
+        note_started(
+            event.phase == StepPhase::rollback ? state.rollback_order : state.forward_order,
+            event.step);
         auto& record = record_of(state, event.phase, event.step);
         record.status = StepStatus::running;
         record.kind = event.kind;
@@ -91,6 +91,8 @@ bool RunState::ended() const {
     return status != RunStatus::running && status != RunStatus::paused;
 }
 
-void apply(RunState& state, const RunEvent& event) { std::visit(Applier{state}, event); }
+void apply(RunState& state, const RunEvent& event) {
+    std::visit(Applier{state}, event);
+}
 
 }  // namespace launchkit::playbook

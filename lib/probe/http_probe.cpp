@@ -264,7 +264,8 @@ struct EventLoop {
         if (timeout_ms < 0)
             loop->deadline.reset();
         else
-            loop->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+            loop->deadline =
+                std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
         return 0;
     }
 

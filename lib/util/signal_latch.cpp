@@ -37,9 +37,13 @@ SignalLatch::~SignalLatch() {
         sigaction(latched_signals[i], &previous_actions[i], nullptr);
 }
 
-int SignalLatch::first() const { return first_signal; }
+int SignalLatch::first() const {
+    return first_signal;
+}
 
-int SignalLatch::count() const { return signal_count; }
+int SignalLatch::count() const {
+    return signal_count;
+}
 
 std::string signal_name(int signal) {
     switch (signal) {

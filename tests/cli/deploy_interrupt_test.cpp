@@ -123,8 +123,8 @@ TEST_CASE("SIGTERM with on_interrupt: pause leaves the run paused, and resume fi
     CHECK(run["interrupted"]["action"] == "pause");
     // Held where it stopped: the flag stays on, traffic at 5 %.
     CHECK(weights(dir) == "5\n");
-    CHECK(fixture.run_json("feature-flags", {"get", "dark-mode", "--env", "production"})["enabled"] ==
-          true);
+    CHECK(fixture.run_json("feature-flags",
+                           {"get", "dark-mode", "--env", "production"})["enabled"] == true);
 
     auto resumed = release_manager_in(fixture, dir, {"resume", run["run_id"], "--json"});
     INFO(resumed.stderr_text);
@@ -163,8 +163,8 @@ steps:
     auto back = fixture.run("release-manager", {"rollback", "qa", "--reason", "killed"});
     INFO(back.stderr_text);
     CHECK(back.exit_code == 0);
-    CHECK(fixture.run_json("feature-flags", {"get", "dark-mode", "--env", "qa"}, {}, 1)["enabled"] ==
-          false);
+    CHECK(fixture.run_json("feature-flags", {"get", "dark-mode", "--env", "qa"}, {},
+                           1)["enabled"] == false);
     CHECK(deploy("1.0.1").exit_code == 0);
 }
 
@@ -188,35 +188,35 @@ steps:
     run: [sh, -c, "true"]
 )");
     REQUIRE(fixture.flags({"create", "dark-mode"}).exit_code == 0);
-    auto paused = fixture.run_json("release-manager",
-                                   {"deploy", "1.5.0", "production", "--playbook",
-                                    (dir.path() / "pausing.yaml").string()},
-                                   {}, 1);
+    auto paused = fixture.run_json(
+        "release-manager",
+        {"deploy", "1.5.0", "production", "--playbook", (dir.path() / "pausing.yaml").string()}, {},
+        1);
     CHECK(paused["status"] == "paused");
-    auto newer = fixture.run_json("release-manager",
-                                  {"deploy", "1.5.1", "production", "--playbook",
-                                   (dir.path() / "plain.yaml").string()});
+    auto newer = fixture.run_json("release-manager", {"deploy", "1.5.1", "production", "--playbook",
+                                                      (dir.path() / "plain.yaml").string()});
     CHECK(newer["status"] == "succeeded");
 
-    auto expected = fmt::format("run {} is not the latest in production (run {} came after it)",
-                                paused["run_id"].get<std::string>(),
-                                newer["run_id"].get<std::string>());
+    auto expected =
+        fmt::format("run {} is not the latest in production (run {} came after it)",
+                    paused["run_id"].get<std::string>(), newer["run_id"].get<std::string>());
     auto resumed = fixture.run("release-manager", {"resume", paused["run_id"]});
     CHECK(resumed.exit_code == 1);
     CHECK_THAT(resumed.stderr_text, Catch::Contains(expected));
-    auto rolled = fixture.run("release-manager",
-                              {"rollback", "production", "--run", paused["run_id"]});
+    auto rolled =
+        fixture.run("release-manager", {"rollback", "production", "--run", paused["run_id"]});
     CHECK(rolled.exit_code == 1);
     CHECK_THAT(rolled.stderr_text, Catch::Contains(expected));
     // A run is rolled back under its own environment's lock, never named from another one.
-    auto elsewhere = fixture.run("release-manager", {"rollback", "staging", "--run", newer["run_id"]});
+    auto elsewhere =
+        fixture.run("release-manager", {"rollback", "staging", "--run", newer["run_id"]});
     CHECK(elsewhere.exit_code == 2);
     CHECK_THAT(elsewhere.stderr_text,
                Catch::Contains("--run " + newer["run_id"].get<std::string>() +
                                ": no such run in staging"));
     // Nothing was touched: the paused run's flag change stands, and the newer run is untouched.
-    CHECK(fixture.run_json("feature-flags", {"get", "dark-mode", "--env", "production"})["enabled"] ==
-          true);
+    CHECK(fixture.run_json("feature-flags",
+                           {"get", "dark-mode", "--env", "production"})["enabled"] == true);
     CHECK(fixture.run_json("release-manager", {"runs", newer["run_id"]})["status"] == "succeeded");
 }
 
@@ -246,7 +246,8 @@ steps:
 )");
     auto journal = fixture.state.write(
         "runs/20261129T000000000Z-dead.jsonl",
-        "{\"event\":\"run_started\",\"time\":\"t\",\"playbook_file\":\"/p.yaml\",\"version\":\"1.0.0\","
+        "{\"event\":\"run_started\",\"time\":\"t\",\"playbook_file\":\"/"
+        "p.yaml\",\"version\":\"1.0.0\","
         "\"env\":\"qa\"}\nnot json\n{\"event\":\"run_continued\",\"time\":\"t\"}\n");
     auto refused = fixture.run("release-manager", {"deploy", "1.0.1", "qa", "--playbook",
                                                    (dir.path() / "plain.yaml").string()});

@@ -132,7 +132,8 @@ TEST_CASE("a journal line that is not a known event is refused naming its file a
     TempDir dir;
     RunJournal journal(dir.path(), "r1");
     REQUIRE(journal.append(one_of_each().front()));
-    launchkit::util::append_durably(journal.path(), "{\"event\": \"teleported\", \"time\": \"t\"}\n");
+    launchkit::util::append_durably(journal.path(),
+                                    "{\"event\": \"teleported\", \"time\": \"t\"}\n");
     REQUIRE(journal.append(RunContinued{"t2"}));
     auto replayed = journal.replay();
     REQUIRE_FALSE(replayed);
@@ -143,8 +144,9 @@ TEST_CASE("journals written before typed events replay as they did", "[playbook]
     TempDir dir;
     // As the runner wrote them until events were typed: strategy twice, no owner_pid, a torn
     // last line from a kill.
-    dir.write("runs/old.jsonl",
-              R"({"event":"run_started","time":"2026-11-20T09:00:00Z","run_id":"old","playbook_file":"/p.yaml","playbook_digest":"d","playbook":"api","version":"2.0.0","env":"staging","previous_version":"","tag_prefix":"v","actor":"ci","command":"release-manager deploy","strategy":"rolling","strategy_override":"rolling","approvals":[],"vars":{}}
+    dir.write(
+        "runs/old.jsonl",
+        R"({"event":"run_started","time":"2026-11-20T09:00:00Z","run_id":"old","playbook_file":"/p.yaml","playbook_digest":"d","playbook":"api","version":"2.0.0","env":"staging","previous_version":"","tag_prefix":"v","actor":"ci","command":"release-manager deploy","strategy":"rolling","strategy_override":"rolling","approvals":[],"vars":{}}
 {"event":"step_started","time":"2026-11-20T09:00:01Z","step":"migrate","phase":"forward","kind":"run"}
 {"event":"step_finished","time":"2026-11-20T09:00:02Z","step":"migrate","phase":"forward","status":"succeeded","outputs":{"exit_code":0},"undo":null,"decision":null,"message":"sh exited 0","seconds":0.4}
 {"event":"step_started","time":"2026-11-20T09:00:03Z","step":"rollout","phase":"forward","kind":"deploy"}
