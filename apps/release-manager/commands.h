@@ -22,6 +22,10 @@ void add_deploy_command(launchkit::CommandLine& cli);
 void add_plan_command(launchkit::CommandLine& cli);
 void add_resume_command(launchkit::CommandLine& cli);
 void add_rollback_command(launchkit::CommandLine& cli);
+// Steering a running deploy from another shell.
+void add_abort_command(launchkit::CommandLine& cli);
+void add_promote_command(launchkit::CommandLine& cli);
+void add_pause_command(launchkit::CommandLine& cli);
 void add_runs_command(launchkit::CommandLine& cli);
 void add_stats_command(launchkit::CommandLine& cli);
 void add_drill_command(launchkit::CommandLine& cli);

@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
     cli.add_commands({"plan"}, release_manager::add_plan_command);
     cli.add_commands({"resume"}, release_manager::add_resume_command);
     cli.add_commands({"rollback"}, release_manager::add_rollback_command);
+    cli.add_commands({"abort"}, release_manager::add_abort_command);
+    cli.add_commands({"promote"}, release_manager::add_promote_command);
+    cli.add_commands({"pause"}, release_manager::add_pause_command);
     cli.add_commands({"runs"}, release_manager::add_runs_command);
     cli.add_commands({"stats"}, release_manager::add_stats_command);
     cli.add_commands({"drill"}, release_manager::add_drill_command);

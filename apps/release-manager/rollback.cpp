@@ -14,7 +14,8 @@ void add_rollback_command(launchkit::CommandLine& cli) {
     command->add_option("env", options->environment, "Environment")->required();
     command->add_option("version", options->version,
                         "Version to go back to (default: what ran before the last deploy)");
-    command->add_option("--run", options->run_id, "The run to roll back; refused unless it is the environment's latest");
+    command->add_option("--run", options->run_id,
+                        "The run to roll back; refused unless it is the environment's latest");
     command->add_option("--reason", options->reason, "Why (recorded in the journal and ledger)");
     command->add_option("--tag-prefix", options->tag_prefix, "Component's tag prefix");
     cli.set_example(command,

@@ -9,6 +9,7 @@
 
 #include "core/config_environments.h"
 #include "core/output.h"
+#include "playbook/environment_runs.h"
 #include "playbook/playbook_parser.h"
 #include "playbook/playbook_runner.h"
 #include "playbook/promotion.h"
@@ -31,34 +32,6 @@ Result<void> check_environment_name(const std::string& name) {
 
 std::string prefix_or_config(const Context& context, const std::string& prefix) {
     return prefix.empty() ? context.config.release.tag_prefix : prefix;
-}
-
-// The environment's runs, replayed, oldest first. A journal that does not replay is an error:
-// it may be the environment's latest run, and deciding without it could undo newer work.
-Result<std::vector<RunState>> runs_of(const Context& context, const std::string& environment) {
-    std::vector<RunState> runs;
-    for (const auto& id : list_run_ids(context.state_dir)) {
-        LAUNCHKIT_TRY_ASSIGN(auto state, RunJournal(context.state_dir, id).replay());
-        if (state.started.env == environment) runs.push_back(std::move(state));
-    }
-    return runs;
-}
-
-// Holds the environment's deploy lock for the whole run; a second run is refused, not queued.
-Result<util::FileLock> lock_environment(const Context& context, const std::string& environment) {
-    auto path = context.state_dir / "locks" / ("deploy-" + environment + ".lock");
-    LAUNCHKIT_TRY(util::create_directories(path.parent_path()));
-    LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::try_acquire(path));
-    if (!lock) {
-        std::string running;
-        for (const auto& run : runs_of(context, environment).value_or(std::vector<RunState>{}))
-            if (run.status == RunStatus::running)
-                running = fmt::format(" (run {} by {})", run.run_id, run.started.actor);
-        return fail(ExitCode::said_no,
-                    "another deploy to {} is in progress{}; not starting a second", environment,
-                    running);
-    }
-    return std::move(*lock);
 }
 
 // A run's own folder beside its journal, for what its steps write: baselines, snapshots, logs.
@@ -160,17 +133,6 @@ Result<ExitCode> drive(Context& context, const Playbook& playbook, const RunJour
     return exit_code_for(finished->status);
 }
 
-// Resuming or rolling back a run that is not the environment's latest would undo newer work
-// (put an older version back, restore a backup taken before a later deploy). `runs`: the
-// environment's, read under its lock, so that no deploy starts in between.
-Result<void> check_latest(const std::vector<RunState>& runs, const RunState& state) {
-    if (runs.empty() || runs.back().run_id == state.run_id) return {};
-    return fail(ExitCode::said_no,
-                "run {} is not the latest in {} (run {} came after it); acting on it would undo "
-                "newer work",
-                state.run_id, state.started.env, runs.back().run_id);
-}
-
 }  // namespace
 
 Result<ExitCode> run_deploy(Context& context, const DeployOptions& options,
@@ -206,9 +168,9 @@ Result<ExitCode> run_deploy(Context& context, const DeployOptions& options,
         return fail(ExitCode::said_no,
                     "the last run in {}, {}, is still marked running but nothing runs it (killed "
                     "or its machine restarted); finish it with `release-manager resume {}` or "
-                    "undo it with `release-manager rollback {}` first",
+                    "roll it back with `release-manager abort {}` first",
                     options.environment, runs.back().run_id, runs.back().run_id,
-                    options.environment);
+                    runs.back().run_id);
     RunJournal journal(context.state_dir, new_run_id());
     if (started_run) *started_run = journal.run_id();
     LAUNCHKIT_TRY(audit_forced_promotion(context, promotion, promoted, journal.run_id()));
@@ -242,11 +204,11 @@ Result<ExitCode> run_deploy(Context& context, const DeployOptions& options,
 }
 
 Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
-    RunJournal journal(context.state_dir, options.run_id);
-    LAUNCHKIT_TRY_ASSIGN(auto state, journal.replay());
+    LAUNCHKIT_TRY_ASSIGN(auto state, find_run(context, options.run_id));
+    RunJournal journal(context.state_dir, state.run_id);
     if (state.status == RunStatus::succeeded || state.status == RunStatus::rolled_back ||
-        state.status == RunStatus::failed) {
-        *context.err << fmt::format("run {} already ended: {}\n", options.run_id,
+        state.status == RunStatus::failed || state.status == RunStatus::abandoned) {
+        *context.err << fmt::format("run {} already ended: {}\n", state.run_id,
                                     to_string(state.status));
         return state.status == RunStatus::succeeded ? ExitCode::ok : ExitCode::said_no;
     }
@@ -256,11 +218,11 @@ Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
     if (playbook.digest != state.started.playbook_digest)
         return fail(ExitCode::invalid_input,
                     "{} changed since run {} started; resuming it could run steps it never had",
-                    file, options.run_id);
+                    file, state.run_id);
     LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, state.started.env));
     LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, state.started.env));
     LAUNCHKIT_TRY(check_latest(runs, state));
-    *context.err << fmt::format("resuming run {} ({} finished steps)\n", options.run_id,
+    *context.err << fmt::format("resuming run {} ({} finished steps)\n", state.run_id,
                                 state.completed.size())
                  << std::flush;
     return drive(context, playbook, journal, std::move(state), options.approvals, std::nullopt);
@@ -304,11 +266,15 @@ Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) 
     if (chosen->status == RunStatus::rolled_back)
         return fail(ExitCode::said_no, "run {} is already rolled back", chosen->run_id);
     LAUNCHKIT_TRY(check_latest(runs, *chosen));
-    RunJournal journal(context.state_dir, chosen->run_id);
-    RunState state = std::move(*chosen);
+    return roll_back_run(context, std::move(*chosen), reason, options.version);
+}
+
+Result<ExitCode> roll_back_run(Context& context, RunState state, const std::string& reason,
+                               const std::string& version) {
+    RunJournal journal(context.state_dir, state.run_id);
     LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(state.started.playbook_file));
     override_vars(playbook, state.started.vars);
-    if (!options.version.empty()) state.started.previous_version = options.version;
+    if (!version.empty()) state.started.previous_version = version;
     return drive(context, playbook, journal, std::move(state), {}, reason);
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/context.h"
+#include "playbook/run_state.h"
 
 namespace launchkit::playbook {
 
@@ -35,7 +36,7 @@ struct PlanOptions {
 };
 
 struct ResumeOptions {
-    std::string run_id{};
+    std::string run_id{};  // or an environment: its latest run
     std::vector<std::string> approvals{};
 };
 
@@ -59,6 +60,10 @@ Result<ExitCode> run_plan(Context& context, const PlanOptions& options);
 Result<ExitCode> run_resume(Context& context, const ResumeOptions& options);
 Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options);
 Result<ExitCode> run_runs(Context& context, const RunsOptions& options);
+// Rolls `state` back now (`rollback`, `abort` of a dead run); the caller holds its environment's
+// lock and checked that it is the latest run. `version`, when given, is what runs afterwards.
+Result<ExitCode> roll_back_run(Context& context, RunState state, const std::string& reason,
+                               const std::string& version = {});
 
 // For shell completion: run ids, newest first; environments from the config and the ledger.
 std::vector<std::string> run_ids(const Context& context);

@@ -34,6 +34,9 @@ PlaybookRunner::PlaybookRunner(Context& context, const Playbook& playbook,
       options_(options),
       variables_(std::move(variables)),
       state_(std::move(state)) {
+    std::error_code error;
+    auto size = std::filesystem::file_size(journal_.path(), error);
+    journal_read_ = error ? 0 : static_cast<size_t>(size);
     for (const auto& name : state_.completed)
         if (const auto* step = playbook_.find_step(name))
             remember_outputs(*step, state_.steps.at(name).outputs);
@@ -54,13 +57,57 @@ Result<void> PlaybookRunner::record(RunEvent event) {
     return {};
 }
 
-void PlaybookRunner::wait(std::chrono::milliseconds duration) const {
+StopRequest PlaybookRunner::stop_request() {
+    if (signals_.first() != 0) return StopRequest::signal;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_poll_ >= std::chrono::milliseconds(200)) {
+        last_poll_ = now;
+        // Only controls come from other processes; this runner's own events are applied already.
+        // A journal that cannot be read now is read at the next poll.
+        if (auto events = journal_.read_from(journal_read_))
+            for (const auto& event : *events)
+                if (std::holds_alternative<ControlRequested>(event)) playbook::apply(state_, event);
+    }
+    if (!state_.pending_control) return StopRequest::none;
+    switch (state_.pending_control->control) {
+        case RunControl::abort:
+            return StopRequest::abort;
+        case RunControl::pause:
+            return StopRequest::pause;
+        case RunControl::promote:
+            return StopRequest::promote;
+        case RunControl::promote_full:
+            return StopRequest::promote_full;
+        case RunControl::resume:
+            break;
+    }
+    return StopRequest::none;
+}
+
+std::optional<Result<void>> PlaybookRunner::stop_if_asked(const std::string& current_step) {
+    auto request = stop_request();
+    if (request == StopRequest::signal) return stop_for_signal(current_step);
+    if (request != StopRequest::abort && request != StopRequest::pause) return std::nullopt;
+    auto control = *state_.pending_control;
+    auto by = fmt::format("{} by {}{}", request == StopRequest::abort ? "aborted" : "paused",
+                          control.actor, control.reason.empty() ? "" : ": " + control.reason);
+    *context_.err << colorize(by, Color::yellow, context_.color) << '\n' << std::flush;
+    if (request == StopRequest::pause) {
+        LAUNCHKIT_TRY(record(ControlHandled{{}, control.control, "paused"}));
+        return record(RunPaused{{}, by, current_step});
+    }
+    LAUNCHKIT_TRY(record(ControlHandled{{}, control.control, "rolling back"}));
+    LAUNCHKIT_TRY(start_rollback(by, current_step));
+    return rollback_actions();
+}
+
+void PlaybookRunner::wait(std::chrono::milliseconds duration) {
     if (sleep) {
         sleep(duration);
         return;
     }
     auto end = std::chrono::steady_clock::now() + duration;
-    while (signals_.first() == 0) {
+    while (stop_request() == StopRequest::none) {
         auto left = end - std::chrono::steady_clock::now();
         if (left <= std::chrono::steady_clock::duration::zero()) break;
         std::this_thread::sleep_for(
@@ -97,7 +144,8 @@ Result<StepOutcome> PlaybookRunner::attempt(
         else
             std::this_thread::sleep_for(duration);
     };
-    if (forward) run.should_stop = [this] { return signals_.first() != 0; };
+    run.state = &state_;
+    if (forward) run.stop = [this] { return stop_request(); };
     // An exception (out of memory, a library's parse error) is the step failing, which its
     // on_failure handles like any other failure: never a run left `running`.
     Result<StepOutcome> result = [&]() -> Result<StepOutcome> {
@@ -164,14 +212,14 @@ Result<void> PlaybookRunner::forward() {
                 step.on_failure == OnFailure::continue_run)
                 continue;
         }
-        if (signals_.first() != 0) return stop_for_signal("");
+        if (auto stopped = stop_if_asked("")) return *stopped;
         auto progress = found != state_.steps.end() ? found->second.progress : nlohmann::json();
         LAUNCHKIT_TRY_ASSIGN(auto outcome,
                              attempt(step, StepPhase::forward, progress,
                                      [&](StepContext& run) { return execute_step(step, run); }));
         if (outcome.succeeded) remember_outputs(step, outcome.outputs);
-        // Stopped by a signal: on_interrupt decides, not the step's on_failure.
-        if (signals_.first() != 0) return stop_for_signal(outcome.succeeded ? "" : step.name);
+        // Stopped by a signal or an operator: they decide, not the step's on_failure.
+        if (auto stopped = stop_if_asked(outcome.succeeded ? "" : step.name)) return *stopped;
         if (outcome.succeeded) continue;
         auto reason = fmt::format("step {} failed: {}", step.name, outcome.message);
         switch (step.on_failure) {
@@ -268,6 +316,11 @@ Result<void> PlaybookRunner::rollback_actions() {
 
 Result<RunState> PlaybookRunner::run() {
     if (state_.status == RunStatus::paused) LAUNCHKIT_TRY(record(RunContinued{}));
+    // A pause or promote asked of an earlier runner is superseded by this resume; an abort
+    // still stands, and is acted on before the first step.
+    if (state_.pending_control && state_.pending_control->control != RunControl::abort)
+        LAUNCHKIT_TRY(record(ControlHandled{
+            {}, state_.pending_control->control, "superseded: the run was resumed"}));
     if (state_.rolling_back)
         LAUNCHKIT_TRY(rollback_actions());
     else

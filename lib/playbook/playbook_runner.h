@@ -13,10 +13,17 @@
 // signal (SIGINT, SIGTERM, SIGHUP) is such a stop, after which the playbook's on_interrupt rolls
 // back (the default) or pauses; a second signal during a rollback is reported and ignored, since
 // a half-done rollback is the worst place to stop; a step that throws fails like any other.
+//
+// Steering from another shell: `release-manager abort|promote|pause` append a control_requested
+// event to the journal of a live run (one whose environment lock is held). The runner reads what
+// others appended at its safe points: abort rolls back, pause stops resumable, promote answers
+// the current gate, promote --full goes to 100 % with no more gates. A control is never acted on
+// in the middle of a command or a request, and each is answered by a control_handled event.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,11 +64,16 @@ class PlaybookRunner {
                         const std::string& failed_step = {});
     // After a signal: journals it and does what the playbook's on_interrupt says.
     Result<void> stop_for_signal(const std::string& current_step);
+    // What asks the run to stop: a signal, else a control another process appended to the
+    // journal (read at most every 200 ms).
+    StopRequest stop_request();
+    // Acts on an abort, a pause or a signal at a safe point; nothing for the rest.
+    std::optional<Result<void>> stop_if_asked(const std::string& current_step);
     Result<StepOutcome> attempt(const Step& step, StepPhase phase, const nlohmann::json& progress,
                                 const std::function<Result<StepOutcome>(StepContext&)>& work);
     void remember_outputs(const Step& step, const nlohmann::json& outputs);
-    // Waits in slices, so that a signal is seen within a quarter of a second.
-    void wait(std::chrono::milliseconds duration) const;
+    // Waits in slices, so that a signal or a control is seen within a quarter of a second.
+    void wait(std::chrono::milliseconds duration);
 
     Context& context_;
     const Playbook& playbook_;
@@ -71,6 +83,8 @@ class PlaybookRunner {
     RunState state_;
     util::SignalLatch signals_;
     int signals_reported_ = 0;
+    size_t journal_read_ = 0;  // bytes of the journal already applied
+    std::chrono::steady_clock::time_point last_poll_{};
     bool interrupted_ = false;
     std::chrono::steady_clock::time_point began_ = std::chrono::steady_clock::now();
 };

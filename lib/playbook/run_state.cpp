@@ -74,7 +74,10 @@ struct Applier {
     }
     void operator()(const RunContinued&) { state.status = RunStatus::running; }
     void operator()(const ControlRequested& event) { state.pending_control = event; }
-    void operator()(const ControlHandled&) { state.pending_control.reset(); }
+    void operator()(const ControlHandled& event) {
+        state.pending_control.reset();
+        if (event.control == RunControl::promote_full) state.promoted_full = true;
+    }
     void operator()(const RunInterrupted& event) { state.interrupted = event; }
     void operator()(const RunFinished& event) {
         state.status = event.status;

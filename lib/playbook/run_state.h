@@ -47,7 +47,8 @@ struct RunState {
     std::vector<std::string> forward_order{};      // forward steps in the order they first started
     std::vector<std::string> rollback_order{};     // rollback actions likewise
     std::optional<ControlRequested> pending_control{};  // asked for, not yet acted on
-    std::optional<RunInterrupted> interrupted{};        // the last signal that stopped the run
+    bool promoted_full = false;  // `promote --full`: straight to 100 %, no more gates
+    std::optional<RunInterrupted> interrupted{};  // the last signal that stopped the run
 
     bool ended() const;
     bool operator==(const RunState&) const = default;

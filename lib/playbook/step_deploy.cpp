@@ -48,7 +48,15 @@ Result<StepOutcome> canary(const Step& step, const nlohmann::json& body, StepCon
     if (previous > 0) outcome.undo = {{"strategy", "canary"}, {"weight", previous}};
     for (size_t i = start; i < weights.size(); ++i) {
         int weight = weights[i];
-        if (run.stop_requested()) {
+        auto stop = run.stop_requested();
+        if (stop == StopRequest::promote_full && !run.promoted_full() && run.record)
+            LAUNCHKIT_TRY(run.record(ControlHandled{
+                {}, RunControl::promote_full, fmt::format("{}: straight to 100%", step.name)}));
+        if (run.promoted_full()) {
+            // `promote --full`: the last traffic change, and its gate only records the promotion.
+            weight = 100;
+            i = weights.size() - 1;
+        } else if (stop != StopRequest::none && stop != StopRequest::promote) {
             outcome.message = fmt::format("stopped at {}% before the {}% step", previous, weight);
             return outcome;
         }
@@ -115,7 +123,9 @@ Result<StepOutcome> rolling(const Step& step, const nlohmann::json& body, StepCo
     StepOutcome outcome;
     outcome.outputs["strategy"] = "rolling";
     for (size_t i = start; i < batches.size(); ++i) {
-        if (run.stop_requested()) {
+        if (auto stop = run.stop_requested(); stop != StopRequest::none &&
+                                              stop != StopRequest::promote &&
+                                              stop != StopRequest::promote_full) {
             outcome.message = fmt::format("stopped before batch {}/{}", i + 1, batches.size());
             return outcome;
         }

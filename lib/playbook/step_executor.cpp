@@ -68,7 +68,36 @@ Result<StepOutcome> run_user_command(const nlohmann::json& command, std::string_
     return outcome;
 }
 
-Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::string_view label) {
+namespace {
+
+bool is_promote(StopRequest request) {
+    return request == StopRequest::promote || request == StopRequest::promote_full;
+}
+
+// An operator's promote answers the gate: the rest of its analysis is skipped, and the request is
+// marked handled.
+Result<decide::Decision> promoted_decision(StepContext& run, std::string_view label) {
+    decide::Decision decision;
+    decision.verdict = decide::Verdict::promote;
+    if (run.promoted_full()) {
+        decision.reason = "promoted to 100% by an operator: no more gates";
+        return decision;
+    }
+    std::optional<ControlRequested> request;
+    if (run.state) request = run.state->pending_control;
+    decision.reason =
+        request
+            ? fmt::format("promoted by {}{}: the rest of the analysis was skipped", request->actor,
+                          request->reason.empty() ? "" : " (" + request->reason + ")")
+            : std::string("promoted: the rest of the analysis was skipped");
+    if (request && run.record)
+        LAUNCHKIT_TRY(run.record(ControlHandled{
+            {}, request->control, fmt::format("skipped the rest of gate {}", label)}));
+    return decision;
+}
+
+Result<decide::Decision> analyse(const GateSpec& gate, StepContext& run,
+                                 const std::string& gate_label) {
     LAUNCHKIT_TRY_ASSIGN(auto rules, decide::read_decision_rules(gate.rules));
     std::vector<std::string> sources;
     for (const auto& source : gate.sources) {
@@ -96,9 +125,8 @@ Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::s
     decide::AnalysisHooks hooks;
     hooks.now = run.context.clock;
     if (run.sleep) hooks.sleep = run.sleep;
-    hooks.should_stop = run.should_stop;
+    hooks.should_stop = [&run] { return run.stop_requested() != StopRequest::none; };
     auto* err = run.context.err;
-    std::string gate_label(label);
     hooks.on_measurement = [err, gate_label](int number, int total,
                                              const std::vector<decide::RuleAnalysis>& rules) {
         std::string states;
@@ -108,7 +136,25 @@ Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::s
         *err << fmt::format("  gate {}: measurement {}/{}{}\n", gate_label, number, total, states)
              << std::flush;
     };
-    LAUNCHKIT_TRY_ASSIGN(auto decision, decide::run_analysis(rules, inputs, hooks));
+    return decide::run_analysis(rules, inputs, hooks);
+}
+
+}  // namespace
+
+Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::string_view label) {
+    std::string gate_label(label);
+    decide::Decision decision;
+    if (run.promoted_full() || is_promote(run.stop_requested())) {
+        LAUNCHKIT_TRY_ASSIGN(decision, promoted_decision(run, gate_label));
+    } else {
+        auto analysed = analyse(gate, run, gate_label);
+        if (!analysed && is_promote(run.stop_requested())) {
+            LAUNCHKIT_TRY_ASSIGN(decision, promoted_decision(run, gate_label));
+        } else {
+            if (!analysed) return std::unexpected(analysed.error());
+            decision = std::move(*analysed);
+        }
+    }
     if (!run.context.json) {
         *run.context.out << fmt::format("gate {} ({}):\n", gate_label,
                                         gate.rules.filename().string());

@@ -28,6 +28,10 @@ struct RunOptions {
     bool interactive = false;              // stdin and stderr are a terminal: ask
 };
 
+// What asks a running step to stop at its next safe point: a signal, or an operator's request
+// from another shell (`release-manager abort|pause|promote`).
+enum class StopRequest { none, signal, abort, pause, promote, promote_full };
+
 struct StepContext {
     Context& context;
     const Playbook& playbook;
@@ -41,11 +45,14 @@ struct StepContext {
     std::function<Result<void>(RunEvent)> record{};
     std::function<void(std::chrono::milliseconds)> sleep{};
     // Asked at the step's safe points (between traffic steps, batches and measurements, never
-    // in the middle of a command or a request): true means stop now, failing the step; the
-    // runner then does what stopped it asked for.
-    std::function<bool()> should_stop{};
+    // in the middle of a command or a request). A promote is the gate's to act on; anything
+    // else stops the step, failing it, and the runner does what was asked.
+    std::function<StopRequest()> stop{};
+    // The run as journaled so far (read-only): whether it was promoted to 100 %.
+    const RunState* state = nullptr;
 
-    bool stop_requested() const { return should_stop && should_stop(); }
+    StopRequest stop_requested() const { return stop ? stop() : StopRequest::none; }
+    bool promoted_full() const { return state && state->promoted_full; }
     // Journals how far a deploy got (StepProgress) when the run records events.
     Result<void> save_progress(nlohmann::json value);
 };

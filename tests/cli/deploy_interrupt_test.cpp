@@ -157,7 +157,7 @@ steps:
     CHECK_THAT(refused.stderr_text,
                Catch::Contains("the last run in qa, " + dead + ", is still marked running") &&
                    Catch::Contains("release-manager resume " + dead) &&
-                   Catch::Contains("release-manager rollback qa"));
+                   Catch::Contains("release-manager abort " + dead));
     CHECK(fixture.run_json("release-manager", {"runs"}).size() == 1);  // nothing started
 
     auto back = fixture.run("release-manager", {"rollback", "qa", "--reason", "killed"});
