@@ -56,7 +56,7 @@ Result<StepOutcome> canary(const Step& step, const nlohmann::json& body, StepCon
             // `promote --full`: the last traffic change, and its gate only records the promotion.
             weight = 100;
             i = weights.size() - 1;
-        } else if (stop != StopRequest::none && stop != StopRequest::promote) {
+        } else if (stops_the_step(stop)) {
             outcome.message = fmt::format("stopped at {}% before the {}% step", previous, weight);
             return outcome;
         }
@@ -123,9 +123,7 @@ Result<StepOutcome> rolling(const Step& step, const nlohmann::json& body, StepCo
     StepOutcome outcome;
     outcome.outputs["strategy"] = "rolling";
     for (size_t i = start; i < batches.size(); ++i) {
-        if (auto stop = run.stop_requested(); stop != StopRequest::none &&
-                                              stop != StopRequest::promote &&
-                                              stop != StopRequest::promote_full) {
+        if (stops_the_step(run.stop_requested())) {
             outcome.message = fmt::format("stopped before batch {}/{}", i + 1, batches.size());
             return outcome;
         }

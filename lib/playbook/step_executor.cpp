@@ -70,10 +70,6 @@ Result<StepOutcome> run_user_command(const nlohmann::json& command, std::string_
 
 namespace {
 
-bool is_promote(StopRequest request) {
-    return request == StopRequest::promote || request == StopRequest::promote_full;
-}
-
 // An operator's promote answers the gate: the rest of its analysis is skipped, and the request is
 // marked handled.
 Result<decide::Decision> promoted_decision(StepContext& run, std::string_view label) {

@@ -31,6 +31,13 @@ struct RunOptions {
 // What asks a running step to stop at its next safe point: a signal, or an operator's request
 // from another shell (`release-manager abort|pause|promote`).
 enum class StopRequest { none, signal, abort, pause, promote, promote_full };
+// A promote is answered by a gate; the other requests stop the step that sees them.
+inline bool is_promote(StopRequest request) {
+    return request == StopRequest::promote || request == StopRequest::promote_full;
+}
+inline bool stops_the_step(StopRequest request) {
+    return request != StopRequest::none && !is_promote(request);
+}
 
 struct StepContext {
     Context& context;
