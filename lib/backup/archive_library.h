@@ -5,7 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 namespace launchkit::backup {
 

@@ -55,14 +55,6 @@ Result<int> parse_keep(const std::string& text, std::string_view option) {
     return value;
 }
 
-bool confirm(Context& context, const std::string& question) {
-    if (::isatty(STDIN_FILENO) == 0) return false;
-    *context.err << question << " [y/N] " << std::flush;
-    std::string answer;
-    std::getline(std::cin, answer);
-    return answer == "y" || answer == "Y" || answer == "yes";
-}
-
 }  // namespace
 
 Result<ExitCode> run_backup_create(Context& context, const BackupCreateOptions& options) {
@@ -200,8 +192,8 @@ Result<ExitCode> run_backup_restore(Context& context, const BackupRestoreOptions
                            .allow_external_symlinks = options.allow_external_symlinks};
     LAUNCHKIT_TRY_ASSIGN(auto target, restore_target(context, manifest, restore));
     if (target.replaces && !options.yes &&
-        !confirm(context, fmt::format("Replace {} with backup {} from {}?",
-                                      target.source.describe(), manifest.id, manifest.created_at)))
+        !context.confirm(fmt::format("Replace {} with backup {} from {}?", target.source.describe(),
+                                     manifest.id, manifest.created_at)))
         return fail(ExitCode::invalid_input,
                     "restoring backup {} replaces {}; pass --yes to confirm", manifest.id,
                     target.source.describe());

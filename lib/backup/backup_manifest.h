@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backup/backup_source.h"
-#include "core/error.h"
+#include "base/error.h"
 
 namespace launchkit::backup {
 

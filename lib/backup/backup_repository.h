@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "backup/backup_manifest.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "util/file_lock.h"
 #include "util/time.h"
 

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "backup/backup_source.h"
-#include "core/error.h"
+#include "base/error.h"
 
 namespace launchkit::backup {
 

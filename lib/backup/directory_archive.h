@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "backup/backup_manifest.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "util/progress_meter.h"
 
 namespace launchkit::backup {

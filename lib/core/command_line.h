@@ -9,8 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/error.h"
 #include "core/context.h"
-#include "core/error.h"
 
 namespace launchkit {
 

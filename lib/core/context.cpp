@@ -1,6 +1,9 @@
 #include "core/context.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <thread>
 
 #include <pwd.h>
 #include <unistd.h>
@@ -25,7 +28,24 @@ Result<Context> make_context(const GlobalOptions& options) {
     const char* term = std::getenv("TERM");
     context.color = !options.json && !options.no_color && std::getenv("NO_COLOR") == nullptr &&
                     ::isatty(STDOUT_FILENO) && !(term && std::string_view(term) == "dumb");
+    context.interactive = ::isatty(STDIN_FILENO) && ::isatty(STDERR_FILENO);
     return context;
+}
+
+bool Context::confirm(std::string_view question) const {
+    if (!interactive || in == nullptr) return false;
+    *err << question << " [y/N] " << std::flush;
+    std::string answer;
+    if (!std::getline(*in, answer)) return false;
+    std::transform(answer.begin(), answer.end(), answer.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    while (!answer.empty() && std::isspace(static_cast<unsigned char>(answer.back())))
+        answer.pop_back();
+    return answer == "y" || answer == "yes";
+}
+
+void Context::default_sleep(std::chrono::milliseconds duration) {
+    std::this_thread::sleep_for(duration);
 }
 
 }  // namespace launchkit

@@ -7,7 +7,7 @@
 #include <functional>
 #include <optional>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "decide/decision.h"
 #include "decide/decision_rules.h"
 #include "decide/metric_series.h"

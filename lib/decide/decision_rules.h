@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "decide/analysis_run.h"
 #include "decide/canary_judge.h"
 #include "decide/decision_matrix.h"

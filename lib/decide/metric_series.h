@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "decide/threshold_rule.h"
 #include "util/time.h"
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "probe/check.h"
 
 namespace launchkit::decide {

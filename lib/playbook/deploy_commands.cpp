@@ -1,281 +1,59 @@
 #include "playbook/deploy_commands.h"
 
 #include <algorithm>
-#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include "core/config_environments.h"
 #include "core/output.h"
-#include "playbook/environment_runs.h"
-#include "playbook/playbook_parser.h"
-#include "playbook/playbook_runner.h"
-#include "playbook/promotion.h"
+#include "playbook/run_journal.h"
 #include "playbook/run_report.h"
-#include "util/file_io.h"
-#include "util/file_lock.h"
-#include "util/time.h"
 #include "version/release_ledger.h"
-#include "version/semver.h"
 
 namespace launchkit::playbook {
+
+ExitCode print_run_outcome(Context& context, const RunOutcome& outcome) {
+    if (!outcome.run) {
+        // A rollback with no run to undo: only the ledger says which version runs now.
+        if (context.json)
+            print_json(*context.out, {{"run_id", nullptr},
+                                      {"status", "rolled_back"},
+                                      {"env", outcome.environment},
+                                      {"version", outcome.version},
+                                      {"reason", outcome.reason}});
+        else
+            *context.out << fmt::format("{} rolled back to {} (ledger only: no playbook run)\n",
+                                        outcome.environment, outcome.version);
+        return outcome.exit_code;
+    }
+    if (outcome.already_ended) {
+        *context.err << fmt::format("run {} already ended: {}\n", outcome.run->run_id,
+                                    to_string(outcome.run->status));
+        return outcome.exit_code;
+    }
+    print_run_report(context, *outcome.playbook, *outcome.run);
+    return outcome.exit_code;
+}
+
 namespace {
 
-Result<void> check_environment_name(const std::string& name) {
-    if (!is_environment_name(name))
-        return fail(ExitCode::invalid_input,
-                    "environment '{}': expected letters, digits, '-', '_' and '.'", name);
-    return {};
-}
-
-std::string prefix_or_config(const Context& context, const std::string& prefix) {
-    return prefix.empty() ? context.config.release.tag_prefix : prefix;
-}
-
-// A run's own folder beside its journal, for what its steps write: baselines, snapshots, logs.
-std::filesystem::path run_directory(const Context& context, const std::string& run_id) {
-    return context.state_dir / "runs" / (run_id + ".d");
-}
-
-Variables run_variables(const Context& context, const Playbook& playbook,
-                        const RunStarted& started) {
-    Variables variables{{"version", started.version},
-                        {"env", started.env},
-                        {"previous_version", started.previous_version},
-                        {"run_id", started.run_id},
-                        {"actor", started.actor},
-                        {"strategy", started.strategy}};
-    variables["run_dir"] = run_directory(context, started.run_id).string();
-    variables["playbook"] = playbook.name;
-    for (const auto& [name, value] : playbook.vars)
-        variables[name] = expand(value, variables).value_or(value);
-    return variables;
-}
-
-RunOptions options_from(const RunStarted& started, const std::vector<std::string>& approvals) {
-    RunOptions options;
-    options.strategy = started.strategy;
-    options.initial_traffic = started.initial_traffic;
-    options.approvals.insert(started.approvals.begin(), started.approvals.end());
-    options.approvals.insert(approvals.begin(), approvals.end());
-    options.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-    return options;
-}
-
-// The ledger entry for how the run ended, with its run id and start, for `stats`.
-Result<void> record_outcome(Context& context, const RunState& state) {
-    const auto& started = state.started;
-    version::LedgerEntry entry;
-    entry.time = util::format_rfc3339(context.now());
-    entry.tag_prefix =
-        started.tag_prefix.empty() ? context.config.release.tag_prefix : started.tag_prefix;
-    entry.environment = started.env;
-    entry.actor = context.actor;
-    entry.run_id = state.run_id;
-    entry.version = started.version;
-    entry.started_at = started.time;
-    entry.outcome = to_string(state.status);
-    switch (state.status) {
-        case RunStatus::succeeded:
-            entry.event = version::LedgerEvent::deployed;
-            entry.note = started.forced ? fmt::format("run {} (forced: {})", state.run_id,
-                                                      started.forced->reason)
-                                        : fmt::format("run {}", state.run_id);
-            break;
-        case RunStatus::rolled_back:
-            // The version running again; when nothing ran before, nothing runs now either.
-            entry.event = started.previous_version.empty() ? version::LedgerEvent::deploy_failed
-                                                           : version::LedgerEvent::rolled_back;
-            if (!started.previous_version.empty()) entry.version = started.previous_version;
-            entry.started_at = state.rollback_started_at;
-            entry.note = fmt::format("run {}: {}", state.run_id, state.failure_reason);
-            break;
-        case RunStatus::failed:
-        case RunStatus::rollback_failed:
-            entry.event = version::LedgerEvent::deploy_failed;
-            entry.note = fmt::format("run {} {}: {}", state.run_id, to_string(state.status),
-                                     state.failure_reason);
-            break;
-        default:
-            return {};  // paused or still running: not an outcome yet
-    }
-    return version::ReleaseLedger(context.state_dir).append(entry);
-}
-
-ExitCode exit_code_for(RunStatus status) {
-    switch (status) {
-        case RunStatus::succeeded:
-            return ExitCode::ok;
-        case RunStatus::rollback_failed:
-            return ExitCode::environment;
-        default:
-            return ExitCode::said_no;
-    }
-}
-
-Result<ExitCode> drive(Context& context, const Playbook& playbook, const RunJournal& journal,
-                       RunState state, const std::vector<std::string>& approvals,
-                       std::optional<std::string> rollback_reason) {
-    auto options = options_from(state.started, approvals);
-    auto variables = run_variables(context, playbook, state.started);
-    LAUNCHKIT_TRY(util::create_directories(variables["run_dir"]));
-    PlaybookRunner runner(context, playbook, journal, options, variables, std::move(state));
-    Result<RunState> finished = rollback_reason ? runner.roll_back(*rollback_reason) : runner.run();
-    if (!finished) return std::unexpected(finished.error());
-    LAUNCHKIT_TRY(record_outcome(context, *finished));
-    print_run_report(context, playbook, *finished);
-    // Stopped by a signal, whatever on_interrupt then did: the run did not do what was asked.
-    if (runner.interrupted()) return ExitCode::environment;
-    // Asked for a rollback and got one: that is success for `rollback`, not a "no".
-    if (rollback_reason && finished->status == RunStatus::rolled_back) return ExitCode::ok;
-    return exit_code_for(finished->status);
+Result<ExitCode> run_and_print(Context& context, RunRequest request) {
+    LAUNCHKIT_TRY_ASSIGN(auto outcome, execute_run(context, request));
+    return print_run_outcome(context, outcome);
 }
 
 }  // namespace
 
-Result<ExitCode> run_deploy(Context& context, const DeployOptions& options,
-                            std::string* started_run) {
-    LAUNCHKIT_TRY(version::parse_semver(options.version));
-    LAUNCHKIT_TRY(check_environment_name(options.environment));
-    if (options.initial_traffic && (*options.initial_traffic < 1 || *options.initial_traffic > 100))
-        return fail(ExitCode::invalid_input, "--initial-traffic {}: expected 1 to 100",
-                    *options.initial_traffic);
-    LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(options.playbook));
-    LAUNCHKIT_TRY_ASSIGN(auto vars, parse_var_assignments(playbook, options.vars));
-    override_vars(playbook, vars);
-    auto prefix = prefix_or_config(context, options.tag_prefix);
-    version::ReleaseLedger ledger(context.state_dir);
-    LAUNCHKIT_TRY_ASSIGN(auto entries, ledger.read());
-    auto previous = version::running_version(entries, prefix, options.environment);
-    PromotionRequest promotion{options.version,
-                               options.environment,
-                               prefix,
-                               std::find(options.approvals.begin(), options.approvals.end(),
-                                         "deploy") != options.approvals.end() ||
-                                   std::find(options.approvals.begin(), options.approvals.end(),
-                                             "all") != options.approvals.end(),
-                               isatty(STDIN_FILENO) && isatty(STDERR_FILENO),
-                               options.force,
-                               options.reason};
-    LAUNCHKIT_TRY_ASSIGN(auto promoted, check_promotion(context, promotion, entries));
-    LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
-    // Holding the lock, a run still `running` has no live owner: it was killed mid-way and may
-    // have left traffic, flags or a restore half done. Starting over it would hide that.
-    LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, options.environment));
-    if (!runs.empty() && runs.back().status == RunStatus::running)
-        return fail(ExitCode::said_no,
-                    "the last run in {}, {}, is still marked running but nothing runs it (killed "
-                    "or its machine restarted); finish it with `release-manager resume {}` or "
-                    "roll it back with `release-manager abort {}` first",
-                    options.environment, runs.back().run_id, runs.back().run_id,
-                    runs.back().run_id);
-    RunJournal journal(context.state_dir, new_run_id());
-    if (started_run) *started_run = journal.run_id();
-    LAUNCHKIT_TRY(audit_forced_promotion(context, promotion, promoted, journal.run_id()));
-    RunStarted started;
-    started.time = util::format_rfc3339(context.now());
-    started.run_id = journal.run_id();
-    started.playbook_file = playbook.source.string();
-    started.playbook_digest = playbook.digest;
-    started.playbook = playbook.name;
-    started.version = options.version;
-    started.env = options.environment;
-    started.previous_version = previous;
-    started.tag_prefix = prefix;
-    started.actor = context.actor;
-    started.command = context.command;
-    started.strategy = options.strategy;
-    started.initial_traffic = options.initial_traffic;
-    started.approvals = options.approvals;
-    started.vars = vars;
-    if (promoted.forced) started.forced = ForcedPromotion{options.reason, promoted.missing};
-    started.owner_pid = static_cast<int>(getpid());
-    LAUNCHKIT_TRY(journal.append(started));
-    *context.err << fmt::format("run {}: {} {} to {} (was {})\n", journal.run_id(), playbook.name,
-                                options.version, options.environment,
-                                previous.empty() ? "nothing" : previous)
-                 << std::flush;
-    RunState state;
-    state.run_id = journal.run_id();
-    playbook::apply(state, started);
-    return drive(context, playbook, journal, std::move(state), options.approvals, std::nullopt);
+Result<ExitCode> run_deploy(Context& context, const DeployOptions& options) {
+    return run_and_print(context, {options});
 }
 
 Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
-    LAUNCHKIT_TRY_ASSIGN(auto state, find_run(context, options.run_id));
-    RunJournal journal(context.state_dir, state.run_id);
-    if (state.status == RunStatus::succeeded || state.status == RunStatus::rolled_back ||
-        state.status == RunStatus::failed || state.status == RunStatus::abandoned) {
-        *context.err << fmt::format("run {} already ended: {}\n", state.run_id,
-                                    to_string(state.status));
-        return state.status == RunStatus::succeeded ? ExitCode::ok : ExitCode::said_no;
-    }
-    const auto& file = state.started.playbook_file;
-    LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(file));
-    override_vars(playbook, state.started.vars);
-    if (playbook.digest != state.started.playbook_digest)
-        return fail(ExitCode::invalid_input,
-                    "{} changed since run {} started; resuming it could run steps it never had",
-                    file, state.run_id);
-    LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, state.started.env));
-    LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, state.started.env));
-    LAUNCHKIT_TRY(check_latest(runs, state));
-    *context.err << fmt::format("resuming run {} ({} finished steps)\n", state.run_id,
-                                state.completed.size())
-                 << std::flush;
-    return drive(context, playbook, journal, std::move(state), options.approvals, std::nullopt);
+    return run_and_print(context, {options});
 }
 
 Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) {
-    LAUNCHKIT_TRY(check_environment_name(options.environment));
-    if (!options.version.empty()) LAUNCHKIT_TRY(version::parse_semver(options.version));
-    LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
-    LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, options.environment));
-    auto chosen = runs.empty() ? runs.end() : std::prev(runs.end());
-    if (!options.run_id.empty()) {
-        chosen = std::find_if(runs.begin(), runs.end(),
-                              [&](const RunState& run) { return run.run_id == options.run_id; });
-        if (chosen == runs.end())
-            return fail(ExitCode::invalid_input, "--run {}: no such run in {}", options.run_id,
-                        options.environment);
-    }
-    auto reason = options.reason.empty() ? "manual rollback" : options.reason;
-    if (chosen == runs.end()) {
-        // No playbook ran here: the fast way back is recording which version runs now.
-        if (options.version.empty())
-            return fail(ExitCode::invalid_input,
-                        "no run for {} to roll back; name the version to go back to",
-                        options.environment);
-        version::ReleaseLedger ledger(context.state_dir);
-        LAUNCHKIT_TRY(ledger.record_rollback(
-            options.version, prefix_or_config(context, options.tag_prefix), options.environment,
-            context.actor, util::format_rfc3339(context.now()), reason));
-        if (context.json)
-            print_json(*context.out, {{"run_id", nullptr},
-                                      {"status", "rolled_back"},
-                                      {"env", options.environment},
-                                      {"version", options.version},
-                                      {"reason", reason}});
-        else
-            *context.out << fmt::format("{} rolled back to {} (ledger only: no playbook run)\n",
-                                        options.environment, options.version);
-        return ExitCode::ok;
-    }
-    if (chosen->status == RunStatus::rolled_back)
-        return fail(ExitCode::said_no, "run {} is already rolled back", chosen->run_id);
-    LAUNCHKIT_TRY(check_latest(runs, *chosen));
-    return roll_back_run(context, std::move(*chosen), reason, options.version);
-}
-
-Result<ExitCode> roll_back_run(Context& context, RunState state, const std::string& reason,
-                               const std::string& version) {
-    RunJournal journal(context.state_dir, state.run_id);
-    LAUNCHKIT_TRY_ASSIGN(auto playbook, load_playbook(state.started.playbook_file));
-    override_vars(playbook, state.started.vars);
-    if (!version.empty()) state.started.previous_version = version;
-    return drive(context, playbook, journal, std::move(state), {}, reason);
+    return run_and_print(context, {options});
 }
 
 std::vector<std::string> run_ids(const Context& context) {

@@ -1,12 +1,10 @@
 #include "playbook/drill_commands.h"
 
-#include <thread>
-
 #include <fmt/format.h>
 
 #include "core/output.h"
-#include "playbook/deploy_commands.h"
 #include "playbook/playbook_parser.h"
+#include "playbook/run_request.h"
 #include "probe/checklist_parser.h"
 #include "probe/checklist_runner.h"
 #include "util/duration.h"
@@ -68,6 +66,17 @@ Result<std::vector<std::string>> vars_for(const std::filesystem::path& file,
     return declared;
 }
 
+std::string run_id_of(const RunOutcome& outcome) {
+    return outcome.run ? outcome.run->run_id : std::string();
+}
+
+std::string status_of(const RunOutcome& outcome) {
+    if (!outcome.run) return "recorded in the ledger";
+    std::string status(to_string(outcome.run->status));
+    if (!outcome.run->failure_reason.empty()) status += " (" + outcome.run->failure_reason + ")";
+    return status;
+}
+
 }  // namespace
 
 Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
@@ -107,10 +116,6 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
                     "no release in the ledger to drill with: pass --version");
     LAUNCHKIT_TRY(version::parse_semver(version));
 
-    // The runs' own reports go to stderr: stdout is the drill's table (or JSON).
-    Context inner = context;
-    inner.json = false;
-    inner.out = context.err;
     std::vector<DrillPhase> phases;
     auto started = context.now();
     *context.err << fmt::format("drill: {} {} in {}, then back to {}\n",
@@ -125,22 +130,24 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
     deploy.vars = upgrade_vars;
     deploy.approvals = options.approvals;
     deploy.tag_prefix = options.tag_prefix;
-    std::string upgrade_run;
-    LAUNCHKIT_TRY_ASSIGN(auto upgraded, run_deploy(inner, deploy, &upgrade_run));
+    // Stdout is the drill's table (or JSON): the runs print their progress on stderr only.
+    LAUNCHKIT_TRY_ASSIGN(auto upgraded, execute_run(context, {deploy, true}));
+    auto upgrade_run = run_id_of(upgraded);
     auto after_upgrade = context.now();
-    phases.push_back({"upgrade", upgraded == ExitCode::ok, seconds_since(started, after_upgrade),
-                      fmt::format("run {} to {}", upgrade_run, version)});
+    phases.push_back({"upgrade", upgraded.exit_code == ExitCode::ok,
+                      seconds_since(started, after_upgrade),
+                      fmt::format("run {} to {}: {}", upgrade_run, version, status_of(upgraded))});
 
     std::string rollback_run;
     std::optional<double> rollback_seconds;
     std::optional<double> recovery_seconds;
-    if (upgraded == ExitCode::ok) {
+    if (upgraded.exit_code == ExitCode::ok) {
         auto unhealthy = check_health(checklist);
         phases.push_back({"healthy after upgrade", unhealthy.empty(), 0,
                           unhealthy.empty() ? "every check passed" : unhealthy});
 
         auto rollback_start = context.now();
-        ExitCode rolled_back = ExitCode::environment;
+        RunRequest back{DeployOptions{}, true};
         if (options.rollback_playbook.empty()) {
             RollbackOptions rollback;
             rollback.environment = options.environment;
@@ -148,19 +155,21 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
             rollback.run_id = upgrade_run;
             rollback.reason = "drill";
             rollback.tag_prefix = options.tag_prefix;
-            LAUNCHKIT_TRY_ASSIGN(rolled_back, run_rollback(inner, rollback));
-            rollback_run = upgrade_run;
+            back.action = rollback;
         } else {
-            DeployOptions back = deploy;
-            back.version = previous;
-            back.playbook = options.rollback_playbook;
-            back.vars = rollback_vars;
-            LAUNCHKIT_TRY_ASSIGN(rolled_back, run_deploy(inner, back, &rollback_run));
+            DeployOptions downgrade = deploy;
+            downgrade.version = previous;
+            downgrade.playbook = options.rollback_playbook;
+            downgrade.vars = rollback_vars;
+            back.action = downgrade;
         }
+        LAUNCHKIT_TRY_ASSIGN(auto rolled_back, execute_run(context, back));
+        rollback_run = run_id_of(rolled_back);
         auto rollback_end = context.now();
         rollback_seconds = seconds_since(rollback_start, rollback_end);
-        phases.push_back({"rollback", rolled_back == ExitCode::ok, *rollback_seconds,
-                          fmt::format("run {} back to {}", rollback_run, previous)});
+        phases.push_back(
+            {"rollback", rolled_back.exit_code == ExitCode::ok, *rollback_seconds,
+             fmt::format("run {} back to {}: {}", rollback_run, previous, status_of(rolled_back))});
 
         // Recovery: until every check passes again, polled each second.
         std::string still_failing;
@@ -171,7 +180,7 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
                 break;
             }
             if (context.now() - rollback_start >= *timeout) break;
-            std::this_thread::sleep_for(std::chrono::seconds(1));
+            context.sleep_for(std::chrono::seconds(1));
         }
         phases.push_back({"recovered", recovery_seconds.has_value(),
                           recovery_seconds.value_or(seconds_since(rollback_start, context.now())),

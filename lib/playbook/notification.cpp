@@ -65,7 +65,7 @@ Result<void> send_notification(const nlohmann::json& body, StepContext& run) {
     auto rendered = fmt::format("Subject: {}\n\n{}", notification.subject, notification.text);
     const auto& to = body.at("to");
     if (to.value("stdout", false)) {
-        auto& out = run.context.json ? *run.context.err : *run.context.out;
+        auto& out = run.operator_output();
         out << rendered << '\n' << std::flush;
         return {};
     }

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "playbook/step_executor.h"
 
 namespace launchkit::playbook {

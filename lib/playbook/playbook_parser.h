@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "playbook/playbook.h"
 
 namespace launchkit::playbook {

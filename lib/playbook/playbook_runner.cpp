@@ -102,16 +102,11 @@ std::optional<Result<void>> PlaybookRunner::stop_if_asked(const std::string& cur
 }
 
 void PlaybookRunner::wait(std::chrono::milliseconds duration) {
-    if (sleep) {
-        sleep(duration);
-        return;
-    }
-    auto end = std::chrono::steady_clock::now() + duration;
-    while (stop_request() == StopRequest::none) {
-        auto left = end - std::chrono::steady_clock::now();
-        if (left <= std::chrono::steady_clock::duration::zero()) break;
-        std::this_thread::sleep_for(
-            std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(250)));
+    auto left = duration;
+    while (left > std::chrono::milliseconds::zero() && stop_request() == StopRequest::none) {
+        auto slice = std::min(left, std::chrono::milliseconds(250));
+        context_.sleep_for(slice);
+        left -= slice;
     }
 }
 
@@ -139,10 +134,10 @@ Result<StepOutcome> PlaybookRunner::attempt(
     run.record = [this](RunEvent event) { return record(std::move(event)); };
     // A rollback is never cut short: it waits its full time and ignores signals.
     run.sleep = [this, forward](std::chrono::milliseconds duration) {
-        if (forward || sleep)
+        if (forward)
             wait(duration);
         else
-            std::this_thread::sleep_for(duration);
+            context_.sleep_for(duration);
     };
     run.state = &state_;
     if (forward) run.stop = [this] { return stop_request(); };

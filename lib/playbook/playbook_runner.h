@@ -53,9 +53,6 @@ class PlaybookRunner {
     bool interrupted() const { return interrupted_; }
     const RunState& state() const { return state_; }
 
-    // Tests shorten waits and gate intervals through this.
-    std::function<void(std::chrono::milliseconds)> sleep{};
-
   private:
     Result<void> forward();
     Result<void> rollback_actions();

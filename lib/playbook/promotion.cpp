@@ -39,14 +39,10 @@ Result<PromotionOutcome> check_promotion(Context& context, const PromotionReques
                                     request.reason);
     }
     if (environment.approval && !request.approved) {
-        if (!request.interactive)
+        if (!context.interactive)
             return fail(ExitCode::said_no, "{} needs approval ({}): pass --approve deploy",
                         request.environment, environment.where);
-        *context.err << fmt::format("Deploy {} to {}? [y/N] ", request.version, request.environment)
-                     << std::flush;
-        std::string answer;
-        std::getline(std::cin, answer);
-        if (answer != "y" && answer != "yes")
+        if (!context.confirm(fmt::format("Deploy {} to {}?", request.version, request.environment)))
             return fail(ExitCode::said_no, "deploy to {} not approved", request.environment);
     }
     return outcome;

@@ -16,8 +16,7 @@ struct PromotionRequest {
     std::string version{};
     std::string environment{};
     std::string tag_prefix{};
-    bool approved = false;     // --approve deploy (or all)
-    bool interactive = false;  // may ask at the terminal
+    bool approved = false;  // --approve deploy (or all)
     bool force = false;
     std::string reason{};  // required with force
 };

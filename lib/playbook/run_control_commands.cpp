@@ -74,7 +74,13 @@ Result<ExitCode> act_on_dead_run(Context& context, const ControlOptions& options
                         "--abandon`, which changes nothing",
                         latest.error().message, state.run_id);
         *context.err << fmt::format("run {} has no runner; rolling it back here\n", state.run_id);
-        return roll_back_run(context, std::move(state), requested_by(context, options));
+        RollbackOptions rollback;
+        rollback.environment = state.started.env;
+        rollback.run_id = state.run_id;
+        rollback.reason = requested_by(context, options);
+        rollback.environment_locked = true;
+        LAUNCHKIT_TRY_ASSIGN(auto outcome, execute_run(context, {rollback}));
+        return print_run_outcome(context, outcome);
     }
     if (state.status == RunStatus::paused && options.control == RunControl::pause) {
         *context.err << fmt::format("run {} is already paused\n", state.run_id);
@@ -113,7 +119,7 @@ Result<ExitCode> run_control(Context& context, const ControlOptions& options) {
                         state.run_id, to_string(options.control))
                  << std::flush;
     for (;;) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        context.sleep_for(std::chrono::milliseconds(200));
         LAUNCHKIT_TRY_ASSIGN(state, journal.replay());
         if (answered(options.control, state)) return report(context, options.control, state);
         LAUNCHKIT_TRY_ASSIGN(auto released, try_lock_environment(context, state.started.env));

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "playbook/run_state.h"
 
 namespace launchkit::playbook {

@@ -120,7 +120,7 @@ Result<decide::Decision> analyse(const GateSpec& gate, StepContext& run,
     inputs.count = gate.count;
     decide::AnalysisHooks hooks;
     hooks.now = run.context.clock;
-    if (run.sleep) hooks.sleep = run.sleep;
+    hooks.sleep = run.sleep ? run.sleep : run.context.sleep;
     hooks.should_stop = [&run] { return run.stop_requested() != StopRequest::none; };
     auto* err = run.context.err;
     hooks.on_measurement = [err, gate_label](int number, int total,
@@ -152,10 +152,10 @@ Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::s
         }
     }
     if (!run.context.json) {
-        *run.context.out << fmt::format("gate {} ({}):\n", gate_label,
-                                        gate.rules.filename().string());
-        decide::print_decision(*run.context.out, decision, run.context.color);
-        *run.context.out << '\n';
+        auto& out = run.operator_output();
+        out << fmt::format("gate {} ({}):\n", gate_label, gate.rules.filename().string());
+        decide::print_decision(out, decision, run.context.color);
+        out << '\n';
     }
     *run.context.err << fmt::format("  gate {}: {} — {}\n", gate_label,
                                     decide::to_string(decision.verdict), decision.reason)

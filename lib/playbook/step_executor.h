@@ -25,7 +25,7 @@ struct RunOptions {
     std::string strategy{};                // --strategy: overrides deploy steps' strategy
     std::optional<int> initial_traffic{};  // --initial-traffic: a canary's first weight
     std::set<std::string> approvals{};     // --approve STEP ("all" approves every step)
-    bool interactive = false;              // stdin and stderr are a terminal: ask
+    bool stdout_reserved = false;          // the caller prints there (drill): steps use stderr
 };
 
 // What asks a running step to stop at its next safe point: a signal, or an operator's request
@@ -59,6 +59,11 @@ struct StepContext {
     const RunState* state = nullptr;
 
     StopRequest stop_requested() const { return stop ? stop() : StopRequest::none; }
+    // Where a step prints for the operator as it goes (a gate's details, a stdout notification):
+    // stdout, unless stdout carries JSON or belongs to the caller.
+    std::ostream& operator_output() const {
+        return context.json || options.stdout_reserved ? *context.err : *context.out;
+    }
     bool promoted_full() const { return state && state->promoted_full; }
     // Journals how far a deploy got (StepProgress) when the run records events.
     Result<void> save_progress(nlohmann::json value);

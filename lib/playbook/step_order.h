@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "playbook/playbook.h"
 
 namespace launchkit::playbook {

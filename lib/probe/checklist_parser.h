@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string_view>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "probe/check.h"
 
 namespace launchkit::probe {

@@ -7,7 +7,7 @@
 #define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 namespace launchkit::probe {
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "core/yaml_reader.h"
 #include "probe/check.h"
 #include "probe/metric_source.h"

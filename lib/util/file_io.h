@@ -9,7 +9,7 @@
 
 #include <sys/types.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 namespace launchkit::util {
 

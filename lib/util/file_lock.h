@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "core/error.h"
+#include "base/error.h"
 
 namespace launchkit::util {
 

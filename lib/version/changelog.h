@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "version/conventional_commit.h"
 #include "version/git_repository.h"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "util/time.h"
 #include "version/bump.h"
 #include "version/git_repository.h"

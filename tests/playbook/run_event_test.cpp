@@ -91,7 +91,7 @@ RunState run_and_compare(const TempDir& dir, const std::string& yaml) {
     RunOptions options;
     Variables variables{{"run_id", journal.run_id()}, {"env", "qa"}, {"version", "1.0.0"}};
     PlaybookRunner runner(context, *playbook, journal, options, variables, state);
-    runner.sleep = [](std::chrono::milliseconds) {};
+    context.sleep = [](std::chrono::milliseconds) {};
     auto finished = runner.run();
     INFO(sink.str());
     REQUIRE(finished);

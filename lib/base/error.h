@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "core/exit_code.h"
+#include "base/exit_code.h"
 
 namespace launchkit {
 

@@ -71,13 +71,9 @@ Result<StepOutcome> approve(const Step& step, const nlohmann::json& body, StepCo
         outcome.message = fmt::format("approved by {} (--approve)", run.context.actor);
         return outcome;
     }
-    if (run.options.interactive) {
-        *run.context.err << fmt::format("{}\nApprove step '{}'? [y/N] ",
-                                        message.empty() ? "Approval needed." : message, step.name)
-                         << std::flush;
-        std::string answer;
-        std::getline(std::cin, answer);
-        outcome.succeeded = answer == "y" || answer == "yes";
+    if (run.context.interactive) {
+        *run.context.err << (message.empty() ? "Approval needed." : message) << '\n';
+        outcome.succeeded = run.context.confirm(fmt::format("Approve step '{}'?", step.name));
         outcome.outputs["approved_by"] = outcome.succeeded ? run.context.actor : "";
         outcome.message =
             outcome.succeeded ? fmt::format("approved by {}", run.context.actor) : "not approved";
@@ -122,7 +118,7 @@ Result<StepOutcome> execute_command_step(const Step& step, const nlohmann::json&
             if (run.sleep)
                 run.sleep(*duration);
             else
-                std::this_thread::sleep_for(*duration);
+                run.context.sleep_for(*duration);
             StepOutcome outcome;
             outcome.succeeded = true;
             outcome.message = "waited " + util::format_duration(*duration);
