@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/crash_point.h"
+#include "util/file_descriptor.h"
 #include "util/file_io.h"
 #include "util/file_lock.h"
 #include "util/sha256.h"
@@ -21,16 +22,13 @@ constexpr std::string_view staging_prefix = ".incomplete-";
 constexpr std::string_view deleting_prefix = ".deleting-";
 
 Result<void> fsync_path(const std::filesystem::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    util::FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
         return fail(ExitCode::environment, "cannot open {} to sync it: {}", path.string(),
                     std::strerror(errno));
-    int result = ::fsync(fd);
-    int saved = errno;
-    ::close(fd);
-    if (result != 0)
+    if (::fsync(fd.get()) != 0)
         return fail(ExitCode::environment, "cannot sync {}: {}", path.string(),
-                    std::strerror(saved));
+                    std::strerror(errno));
     return {};
 }
 
@@ -213,28 +211,24 @@ Result<void> BackupRepository::remove(const std::string& id) {
 }
 
 Result<BackupFile> digest_file(const std::filesystem::path& path, const std::string& name) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    util::FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
         return fail(ExitCode::environment, "cannot read {}: {}", path.string(),
                     std::strerror(errno));
-    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     util::Sha256 hash;
     std::vector<char> buffer(1 << 20);
     std::uint64_t size = 0;
     while (true) {
-        auto got = ::read(fd, buffer.data(), buffer.size());
+        auto got = ::read(fd.get(), buffer.data(), buffer.size());
         if (got < 0 && errno == EINTR) continue;
-        if (got < 0) {
-            int saved = errno;
-            ::close(fd);
+        if (got < 0)
             return fail(ExitCode::environment, "cannot read {}: {}", path.string(),
-                        std::strerror(saved));
-        }
+                        std::strerror(errno));
         if (got == 0) break;
         hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
         size += static_cast<std::uint64_t>(got);
     }
-    ::close(fd);
     return BackupFile{name, size, hash.hex_digest()};
 }
 

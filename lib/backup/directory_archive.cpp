@@ -14,6 +14,7 @@
 
 #include "backup/archive_library.h"
 #include "backup/archive_paths.h"
+#include "util/file_descriptor.h"
 #include "util/sha256.h"
 
 namespace launchkit::backup {
@@ -38,20 +39,6 @@ struct ResolverDeleter {
     void operator()(archive_entry_linkresolver* resolver) const {
         libarchive->archive_entry_linkresolver_free(resolver);
     }
-};
-
-class FileDescriptor {
-  public:
-    explicit FileDescriptor(int fd = -1) : fd_(fd) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
 };
 
 // The archive file being written: zstd-compresses what libarchive emits, writes and hashes it.
@@ -170,7 +157,7 @@ class DirectoryArchiver {
             stats_.warnings.push_back(fmt::format("{}: socket skipped", absolute.string()));
             return {};
         }
-        FileDescriptor fd(S_ISREG(info.st_mode)
+        util::FileDescriptor fd(S_ISREG(info.st_mode)
                               ? ::open(absolute.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
                               : -1);
         if (S_ISREG(info.st_mode) && fd.get() < 0)
@@ -349,7 +336,7 @@ class Extractor {
         if (libarchive_.archive_write_close(disk_.get()) < ARCHIVE_WARN)
             return fail(ExitCode::environment, "cannot restore into {}: {}", root_.string(),
                         libarchive_.archive_error_string(disk_.get()));
-        FileDescriptor fd(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        util::FileDescriptor fd(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (fd.get() < 0 || ::syncfs(fd.get()) != 0)
             return fail(ExitCode::environment, "cannot sync {}: {}", root_.string(),
                         std::strerror(errno));
@@ -390,7 +377,7 @@ Result<ArchiveStats> write_directory_archive(const std::filesystem::path& source
     if (output.fd < 0)
         return fail(ExitCode::environment, "cannot create {}: {}", archive_path.string(),
                     std::strerror(errno));
-    FileDescriptor output_fd(output.fd);
+    util::FileDescriptor output_fd(output.fd);
     output.context = ZSTD_createCCtx();
     ZSTD_CCtx_setParameter(output.context, ZSTD_c_compressionLevel, 3);  // zstd's own default
     // Frame checksums as the zstd CLI writes them: damage shows even without the manifest.
@@ -437,7 +424,7 @@ Result<ArchiveStats> read_directory_archive(
     if (input.fd < 0)
         return fail(ExitCode::environment, "cannot read {}: {}", archive_path.string(),
                     std::strerror(errno));
-    FileDescriptor input_fd(input.fd);
+    util::FileDescriptor input_fd(input.fd);
     ::posix_fadvise(input.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
     std::unique_ptr<archive, ReadArchiveDeleter> reader(libarchive.archive_read_new(),

@@ -15,6 +15,7 @@
 
 #include "probe/curl_library.h"
 #include "util/duration.h"
+#include "util/file_descriptor.h"
 #include "util/file_io.h"
 #include "util/strings.h"
 
@@ -240,7 +241,7 @@ namespace {
 struct EventLoop {
     const CurlLibrary* curl = nullptr;
     CURLM* multi = nullptr;
-    int epoll = -1;
+    util::FileDescriptor epoll{};
     // When curl wants CURL_SOCKET_TIMEOUT handed to it (connect and request timeouts, a handle
     // just added); none when it has no timer.
     std::optional<std::chrono::steady_clock::time_point> deadline{};
@@ -248,15 +249,15 @@ struct EventLoop {
     static int on_socket(CURL*, curl_socket_t socket, int what, void* user, void*) {
         auto* loop = static_cast<EventLoop*>(user);
         if (what == CURL_POLL_REMOVE) {
-            epoll_ctl(loop->epoll, EPOLL_CTL_DEL, socket, nullptr);  // may be closed already
+            epoll_ctl(loop->epoll.get(), EPOLL_CTL_DEL, socket, nullptr);  // may be closed already
             return 0;
         }
         epoll_event event{};
         event.data.fd = socket;
         if (what == CURL_POLL_IN || what == CURL_POLL_INOUT) event.events |= EPOLLIN;
         if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT) event.events |= EPOLLOUT;
-        if (epoll_ctl(loop->epoll, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT)
-            epoll_ctl(loop->epoll, EPOLL_CTL_ADD, socket, &event);
+        if (epoll_ctl(loop->epoll.get(), EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT)
+            epoll_ctl(loop->epoll.get(), EPOLL_CTL_ADD, socket, &event);
         return 0;
     }
     static int on_timer(CURLM*, long timeout_ms, void* user) {
@@ -279,7 +280,8 @@ struct EventLoop {
             auto left = ceil<milliseconds>(*deadline - steady_clock::now()).count();
             wait_ms = static_cast<int>(std::clamp<long>(left, 0, 100));
         }
-        int ready = epoll_wait(epoll, events.data(), static_cast<int>(events.size()), wait_ms);
+        int ready =
+            epoll_wait(epoll.get(), events.data(), static_cast<int>(events.size()), wait_ms);
         for (int i = 0; i < ready; ++i) {
             int flags = 0;
             if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
@@ -307,8 +309,9 @@ std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks
         return results;
     }
     const CurlLibrary& curl = **loaded;
-    EventLoop loop{&curl, curl.curl_multi_init(), epoll_create1(EPOLL_CLOEXEC)};
-    if (loop.multi == nullptr || loop.epoll < 0) {
+    EventLoop loop{&curl, curl.curl_multi_init(),
+                   util::FileDescriptor(epoll_create1(EPOLL_CLOEXEC))};
+    if (loop.multi == nullptr || !loop.epoll) {
         for (auto& result : results)
             result.detail = loop.multi ? fmt::format("cannot create an epoll instance: {}",
                                                      std::strerror(errno))
@@ -395,7 +398,6 @@ std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks
     }
     pool.clear();  // easy handles go before the multi handle that holds their connections
     curl.curl_multi_cleanup(multi);
-    close(loop.epoll);
     return results;
 }
 

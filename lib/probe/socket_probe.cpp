@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/duration.h"
+#include "util/file_descriptor.h"
 #include "util/process.h"
 
 namespace launchkit::probe {
@@ -20,9 +21,11 @@ using Clock = std::chrono::steady_clock;
 
 // Connects to one address within `timeout`; returns the error text, empty on success.
 std::string connect_once(const addrinfo& address, std::chrono::milliseconds timeout) {
-    int fd = ::socket(address.ai_family, address.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                      address.ai_protocol);
-    if (fd < 0) return std::strerror(errno);
+    util::FileDescriptor socket(::socket(address.ai_family,
+                                         address.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                                         address.ai_protocol));
+    if (!socket) return std::strerror(errno);
+    int fd = socket.get();
     std::string error;
     if (::connect(fd, address.ai_addr, address.ai_addrlen) != 0) {
         if (errno != EINPROGRESS) {
@@ -41,7 +44,6 @@ std::string connect_once(const addrinfo& address, std::chrono::milliseconds time
             }
         }
     }
-    ::close(fd);
     return error;
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "util/crash_point.h"
+#include "util/file_descriptor.h"
 
 namespace launchkit::util {
 namespace {
@@ -37,38 +38,29 @@ Result<std::string> read_file(const std::filesystem::path& path) {
 }
 
 Result<std::string> read_file_from(const std::filesystem::path& path, std::int64_t offset) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return io_error("read", path, errno);
-    if (offset > 0 && ::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
-        int saved = errno;
-        ::close(fd);
-        return io_error("seek in", path, saved);
-    }
+    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return io_error("read", path, errno);
+    if (offset > 0 && ::lseek(fd.get(), static_cast<off_t>(offset), SEEK_SET) < 0)
+        return io_error("seek in", path, errno);
     std::string content;
     char buffer[65536];
     while (true) {
-        ssize_t got = ::read(fd, buffer, sizeof buffer);
+        ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
         if (got < 0) {
             if (errno == EINTR) continue;
-            int saved = errno;
-            ::close(fd);
-            return io_error("read", path, saved);
+            return io_error("read", path, errno);
         }
         if (got == 0) break;
         content.append(buffer, static_cast<size_t>(got));
     }
-    ::close(fd);
     return content;
 }
 
 Result<void> fsync_directory(const std::filesystem::path& directory) {
     auto target = directory.empty() ? std::filesystem::path(".") : directory;
-    int fd = ::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return io_error("open directory", target, errno);
-    int rc = ::fsync(fd);
-    int saved = errno;
-    ::close(fd);
-    if (rc != 0) return io_error("fsync directory", target, saved);
+    FileDescriptor fd(::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) return io_error("open directory", target, errno);
+    if (::fsync(fd.get()) != 0) return io_error("fsync directory", target, errno);
     return {};
 }
 
@@ -82,25 +74,25 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
     // A unique temp name beside the target (same file system, so rename is atomic).
     std::string temp_template =
         (directory / fmt::format(".{}.tmp-XXXXXX", path.filename().string())).string();
-    int fd = ::mkostemp(temp_template.data(), O_CLOEXEC);
-    if (fd < 0) return io_error("create a temporary file for", path, errno);
+    FileDescriptor fd(::mkostemp(temp_template.data(), O_CLOEXEC));
+    if (!fd) return io_error("create a temporary file for", path, errno);
     std::filesystem::path temp_path = temp_template;
 
     auto cleanup_on_error = [&](Error error) -> Result<void> {
-        ::close(fd);
+        fd.reset();
         ::unlink(temp_path.c_str());
         return std::unexpected(std::move(error));
     };
     if (util::crash_requested("atomic-write-partial")) {
-        (void)write_all(fd, content.substr(0, content.size() / 2), path);
+        (void)write_all(fd.get(), content.substr(0, content.size() / 2), path);
         util::crash_now();
     }
-    if (auto written = write_all(fd, content, path); !written)
+    if (auto written = write_all(fd.get(), content, path); !written)
         return cleanup_on_error(written.error());
-    if (::fchmod(fd, mode) != 0)
+    if (::fchmod(fd.get(), mode) != 0)
         return cleanup_on_error(io_error("set the mode of", path, errno).error());
-    if (::fsync(fd) != 0) return cleanup_on_error(io_error("fsync", path, errno).error());
-    if (::close(fd) != 0) {
+    if (::fsync(fd.get()) != 0) return cleanup_on_error(io_error("fsync", path, errno).error());
+    if (fd.close() != 0) {
         int saved = errno;
         ::unlink(temp_path.c_str());
         return io_error("close", path, saved);
@@ -116,14 +108,10 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
 
 Result<void> append_durably(const std::filesystem::path& path, std::string_view content) {
     bool existed = std::filesystem::exists(path);
-    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return io_error("open for appending", path, errno);
-    auto written = write_all(fd, content, path);
-    int sync_rc = written ? ::fsync(fd) : 0;
-    int saved = errno;
-    ::close(fd);
-    if (!written) return written;
-    if (sync_rc != 0) return io_error("fsync", path, saved);
+    FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
+    if (!fd) return io_error("open for appending", path, errno);
+    LAUNCHKIT_TRY(write_all(fd.get(), content, path));
+    if (::fsync(fd.get()) != 0) return io_error("fsync", path, errno);
     if (!existed) return fsync_directory(path.parent_path());
     return {};
 }

@@ -11,48 +11,30 @@
 namespace launchkit::util {
 
 Result<FileLock> FileLock::acquire(const std::filesystem::path& path) {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
+    FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (!fd)
         return fail(ExitCode::environment, "cannot open lock file '{}': {}", path.string(),
                     std::strerror(errno));
-    while (::flock(fd, LOCK_EX) != 0) {
+    while (::flock(fd.get(), LOCK_EX) != 0) {
         if (errno == EINTR) continue;
-        int saved = errno;
-        ::close(fd);
         return fail(ExitCode::environment, "cannot lock '{}': {}", path.string(),
-                    std::strerror(saved));
+                    std::strerror(errno));
     }
-    return FileLock(fd);
+    return FileLock(std::move(fd));
 }
 
 Result<std::optional<FileLock>> FileLock::try_acquire(const std::filesystem::path& path) {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
+    FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (!fd)
         return fail(ExitCode::environment, "cannot open lock file '{}': {}", path.string(),
                     std::strerror(errno));
-    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
         if (errno == EINTR) continue;
-        int saved = errno;
-        ::close(fd);
-        if (saved == EWOULDBLOCK) return std::optional<FileLock>();
+        if (errno == EWOULDBLOCK) return std::optional<FileLock>();
         return fail(ExitCode::environment, "cannot lock '{}': {}", path.string(),
-                    std::strerror(saved));
+                    std::strerror(errno));
     }
-    return std::optional<FileLock>(FileLock(fd));
-}
-
-FileLock::FileLock(FileLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-
-FileLock& FileLock::operator=(FileLock&& other) noexcept {
-    if (this != &other) {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-}
-
-FileLock::~FileLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
+    return std::optional<FileLock>(FileLock(std::move(fd)));
 }
 
 }  // namespace launchkit::util

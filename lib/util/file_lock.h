@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "base/error.h"
+#include "util/file_descriptor.h"
 
 namespace launchkit::util {
 
@@ -16,15 +17,10 @@ class FileLock {
     // The lock if nobody holds it now; nullopt when another process does.
     static Result<std::optional<FileLock>> try_acquire(const std::filesystem::path& path);
 
-    FileLock(FileLock&& other) noexcept;
-    FileLock& operator=(FileLock&& other) noexcept;
-    FileLock(const FileLock&) = delete;
-    FileLock& operator=(const FileLock&) = delete;
-    ~FileLock();
-
   private:
-    explicit FileLock(int fd) : fd_(fd) {}
-    int fd_ = -1;
+    explicit FileLock(FileDescriptor fd) : fd_(std::move(fd)) {}
+    // Closing the last descriptor of the open file releases the flock.
+    FileDescriptor fd_;
 };
 
 }  // namespace launchkit::util
