@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "probe/metric_source.h"
+#include "probe/http_client.h"
 #include "util/file_io.h"
 
 namespace launchkit::playbook {
@@ -74,15 +74,20 @@ Result<void> send_notification(const nlohmann::json& body, StepContext& run) {
         if (path.has_parent_path()) LAUNCHKIT_TRY(util::create_directories(path.parent_path()));
         return util::append_durably(path, rendered + "\n");
     }
-    LAUNCHKIT_TRY_ASSIGN(auto token, probe::token_from_env(to.value("token_env", "")));
+    probe::HttpRequest request;
+    request.method = "POST";
+    request.url = to.value("webhook", "");
+    request.content_type = "application/json";
+    request.timeout = std::chrono::seconds(10);
+    LAUNCHKIT_TRY_ASSIGN(request.bearer_token, probe::read_token({to.value("token_env", "")}));
     nlohmann::json payload{{"subject", notification.subject},
                            {"text", notification.text},
                            {"run_id", value_of(run.variables, "run_id")},
                            {"playbook", value_of(run.variables, "playbook")},
                            {"version", value_of(run.variables, "version")},
                            {"env", value_of(run.variables, "env")}};
-    LAUNCHKIT_TRY(probe::http_exchange(to.value("webhook", ""), payload.dump(), token,
-                                       std::chrono::seconds(10)));
+    request.body = payload.dump();
+    LAUNCHKIT_TRY(probe::fetch_ok(request));
     return {};
 }
 

@@ -5,6 +5,7 @@
 #include "decide/analysis.h"
 #include "decide/metric_series.h"
 #include "playbook/variables.h"
+#include "probe/http_client.h"
 #include "probe/metric_source.h"
 #include "probe/slo.h"
 #include "util/duration.h"
@@ -16,18 +17,24 @@ namespace launchkit::playbook {
 namespace {
 
 Result<StepOutcome> call_http(const nlohmann::json& call) {
-    LAUNCHKIT_TRY_ASSIGN(auto token, probe::token_from_env(call.value("token_env", "")));
+    probe::HttpRequest request;
+    LAUNCHKIT_TRY_ASSIGN(request.bearer_token, probe::read_token({call.value("token_env", "")}));
     auto timeout = util::parse_duration(call.value("timeout", "30s"));
     if (!timeout) return std::unexpected(timeout.error());
-    auto url = call.value("http", "");
-    auto body = call.value("method", "GET") == "POST" ? call.value("body", "") : std::string();
-    if (call.value("method", "GET") == "POST" && body.empty()) body = "{}";
+    request.timeout = *timeout;
+    request.url = call.value("http", "");
+    request.method = call.value("method", "GET");
+    if (request.method == "POST") {
+        request.body = call.value("body", "");
+        if (request.body.empty()) request.body = "{}";
+        request.content_type = "application/json";
+    }
     StepOutcome outcome;
-    auto answer = probe::http_exchange(url, body, token, *timeout);
+    auto answer = probe::fetch_ok(request);
     outcome.succeeded = static_cast<bool>(answer);
     outcome.outputs["exit_code"] = answer ? 0 : 1;
     outcome.outputs["stdout"] = answer ? std::string(util::trim(*answer)).substr(0, 64 * 1024) : "";
-    outcome.message = answer ? fmt::format("{} {} answered", call.value("method", "GET"), url)
+    outcome.message = answer ? fmt::format("{} {} answered", request.method, request.url)
                              : answer.error().message;
     return outcome;
 }

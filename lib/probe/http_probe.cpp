@@ -22,144 +22,31 @@
 namespace launchkit::probe {
 namespace {
 
-// A response body beyond this is cut: health endpoints are small, and a probe must not buffer a
-// runaway download.
-constexpr size_t max_body_bytes = 4 * 1024 * 1024;
-
-// One of at most `parallel` transfer slots: its curl handle is reset and reused for check after
+// One of at most `parallel` transfer slots: its curl handle is prepared again for check after
 // check, so memory stays bounded however many checks there are, and the multi handle's
 // connection cache hands a kept-alive connection to the next request for the same host.
 struct Transfer {
-    const CurlLibrary* curl = nullptr;
+    explicit Transfer(const CurlLibrary& curl) : http(curl) {}
+    HttpTransfer http;
     const Check* check = nullptr;
-    const HttpProbe* http = nullptr;
     size_t index = 0;  // of the check in the caller's list
-    CURL* easy = nullptr;
-    curl_slist* request_headers = nullptr;
-    HttpResponse response;
-    std::string setup_error;  // failed before the request was sent (token missing, ...)
-    char error_buffer[CURL_ERROR_SIZE] = {};
-
-    Transfer(const Transfer&) = delete;
-    Transfer& operator=(const Transfer&) = delete;
-    explicit Transfer(const CurlLibrary& library) : curl(&library), easy(curl->curl_easy_init()) {}
-    ~Transfer() {
-        if (easy) curl->curl_easy_cleanup(easy);
-        curl->curl_slist_free_all(request_headers);
-    }
-
-    // Forgets the previous check's request and answer; keeps the handle (and its connection).
-    void reset_for(const Check& next, size_t position) {
-        check = &next;
-        http = &std::get<HttpProbe>(next.probe);
-        index = position;
-        curl->curl_easy_reset(easy);
-        curl->curl_slist_free_all(request_headers);
-        request_headers = nullptr;
-        response = HttpResponse{};
-        setup_error.clear();
-        error_buffer[0] = '\0';
-    }
 };
 
-size_t on_body(char* data, size_t size, size_t count, void* user) {
-    auto* transfer = static_cast<Transfer*>(user);
-    size_t bytes = size * count;
-    auto& body = transfer->response.body;
-    body.append(data, std::min(bytes, max_body_bytes - std::min(max_body_bytes, body.size())));
-    return bytes;
-}
-
-size_t on_header(char* data, size_t size, size_t count, void* user) {
-    auto* transfer = static_cast<Transfer*>(user);
-    std::string_view line(data, size * count);
-    // A new status line (after a redirect or 100-continue) starts a new set of headers.
-    if (line.starts_with("HTTP/")) transfer->response.headers.clear();
-    if (auto colon = line.find(':'); colon != std::string_view::npos) {
-        transfer->response.headers.emplace_back(std::string(util::trim(line.substr(0, colon))),
-                                                std::string(util::trim(line.substr(colon + 1))));
-    }
-    return size * count;
-}
-
-// The bearer token from the environment or a file: kept in memory only, never in a message.
-std::optional<std::string> read_token(const HttpProbe& http, std::string& error) {
-    if (!http.token_env.empty()) {
-        const char* value = std::getenv(http.token_env.c_str());
-        if (value == nullptr || *value == '\0') {
-            error = fmt::format("token_env {} is not set", http.token_env);
-            return std::nullopt;
-        }
-        return std::string(value);
-    }
-    if (!http.token_file.empty()) {
-        auto text = util::read_file(http.token_file);
-        if (!text) {
-            error = fmt::format("cannot read token_file {}", http.token_file.string());
-            return std::nullopt;
-        }
-        auto token = std::string(util::trim(*text));
-        if (token.empty()) {
-            error = fmt::format("token_file {} is empty", http.token_file.string());
-            return std::nullopt;
-        }
-        return token;
-    }
-    return std::string();
-}
-
-void configure(Transfer& transfer) {
-    const auto& http = *transfer.http;
-    const auto& curl = *transfer.curl;
-    CURL* easy = transfer.easy;
-    curl.curl_easy_setopt(easy, CURLOPT_URL, http.url.c_str());
-    curl.curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl.curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl.curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl.curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
-                          static_cast<long>(transfer.check->timeout.count()));
-    curl.curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, http.follow_redirects ? 1L : 0L);
-    curl.curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 10L);
-    curl.curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, http.verify_tls ? 1L : 0L);
-    curl.curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, http.verify_tls ? 2L : 0L);
-    if (!http.ca_file.empty()) curl.curl_easy_setopt(easy, CURLOPT_CAINFO, http.ca_file.c_str());
-    curl.curl_easy_setopt(easy, CURLOPT_USERAGENT, "launchkit-diagnose");
-    curl.curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer);
-    curl.curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
-    curl.curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
-    curl.curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
-    curl.curl_easy_setopt(easy, CURLOPT_HEADERDATA, &transfer);
-    if (http.method == "HEAD") {
-        curl.curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
-    } else if (http.method != "GET") {
-        curl.curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, http.method.c_str());
-    }
-    if (!http.body.empty() || http.method == "POST") {
-        curl.curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(http.body.size()));
-        curl.curl_easy_setopt(easy, CURLOPT_POSTFIELDS, http.body.c_str());
-    }
-    for (const auto& [name, value] : http.headers)
-        transfer.request_headers =
-            curl.curl_slist_append(transfer.request_headers, (name + ": " + value).c_str());
-    std::string error;
-    auto token = read_token(http, error);
-    if (!token) {
-        transfer.setup_error = error;
-        return;
-    }
-    if (!token->empty())
-        transfer.request_headers = curl.curl_slist_append(
-            transfer.request_headers, ("Authorization: Bearer " + *token).c_str());
-    if (transfer.request_headers)
-        curl.curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.request_headers);
-}
-
-std::string describe_curl_error(const Transfer& transfer, CURLcode code) {
-    if (code == CURLE_OPERATION_TIMEDOUT)
-        return fmt::format("timed out after {}", util::format_duration(transfer.check->timeout));
-    std::string detail =
-        transfer.error_buffer[0] ? transfer.error_buffer : transfer.curl->curl_easy_strerror(code);
-    return fmt::format("request failed: {}", detail);
+// The request a check makes; an error (a token missing) settles the check before it is sent.
+Result<HttpRequest> request_for(const Check& check) {
+    const auto& probe = std::get<HttpProbe>(check.probe);
+    HttpRequest request;
+    request.method = probe.method;
+    request.url = probe.url;
+    request.headers = probe.headers;
+    request.body = probe.body;
+    request.timeout = check.timeout;
+    request.follow_redirects = probe.follow_redirects;
+    request.verify_tls = probe.verify_tls;
+    request.ca_file = probe.ca_file;
+    request.user_agent = "launchkit-diagnose";
+    LAUNCHKIT_TRY_ASSIGN(request.bearer_token, read_token({probe.token_env, probe.token_file}));
+    return request;
 }
 
 bool compare_json(const nlohmann::json& actual, Comparison comparison,
@@ -344,18 +231,21 @@ std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks
             }
             Transfer* transfer = idle.back();
             size_t index = next++;
-            if (transfer->easy == nullptr) {
+            if (!transfer->http.valid()) {
                 results[index].detail = "cannot create a curl handle";
                 continue;
             }
-            transfer->reset_for(*checks[index], index);
-            configure(*transfer);
-            if (!transfer->setup_error.empty()) {
-                results[index].detail = transfer->setup_error;
+            auto request = request_for(*checks[index]);
+            if (!request) {
+                results[index].detail = request.error().message;
                 continue;
             }
-            curl.curl_easy_setopt(transfer->easy, CURLOPT_PRIVATE, static_cast<void*>(transfer));
-            curl.curl_multi_add_handle(multi, transfer->easy);
+            transfer->check = checks[index];
+            transfer->index = index;
+            transfer->http.prepare(std::move(*request));
+            CURL* easy = transfer->http.handle();
+            curl.curl_easy_setopt(easy, CURLOPT_PRIVATE, static_cast<void*>(transfer));
+            curl.curl_multi_add_handle(multi, easy);
             idle.pop_back();
             ++in_flight;
         }
@@ -369,23 +259,18 @@ std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks
             curl.curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &pointer);
             auto& transfer = *static_cast<Transfer*>(pointer);
             auto& result = results[transfer.index];
-            curl_off_t total_us = 0;
-            curl.curl_easy_getinfo(transfer.easy, CURLINFO_TOTAL_TIME_T, &total_us);
-            result.latency = std::chrono::milliseconds(total_us / 1000);
-            transfer.response.latency = result.latency;
-            if (message->data.result != CURLE_OK) {
-                result.detail = describe_curl_error(transfer, message->data.result);
+            auto response = transfer.http.complete(message->data.result);
+            result.latency = transfer.http.latency();
+            if (!response) {
+                result.detail = response.error().message;
             } else {
-                long status = 0;
-                curl.curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
-                transfer.response.status = static_cast<int>(status);
-                result.http_status = static_cast<int>(status);
-                auto failure = find_http_failure(transfer.http->expect, transfer.response);
+                result.http_status = response->status;
+                const auto& expect = std::get<HttpProbe>(transfer.check->probe).expect;
+                auto failure = find_http_failure(expect, *response);
                 result.passed = !failure;
-                result.detail = failure ? *failure : fmt::format("HTTP {}", status);
+                result.detail = failure ? *failure : fmt::format("HTTP {}", response->status);
             }
-            curl.curl_multi_remove_handle(multi, transfer.easy);
-            transfer.response = HttpResponse{};  // an idle slot holds no body
+            curl.curl_multi_remove_handle(multi, transfer.http.handle());
             idle.push_back(&transfer);
             --in_flight;
         }

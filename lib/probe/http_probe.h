@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "probe/check.h"
+#include "probe/http_client.h"
 #include "probe/probe_result.h"
 
 namespace launchkit::probe {
@@ -14,12 +15,6 @@ namespace launchkit::probe {
 std::vector<ProbeResult> run_http_probes(const std::vector<const Check*>& checks, int parallel);
 
 // Judges a response against `expect`; returns the first failure, or nothing when it passes.
-struct HttpResponse {
-    int status = 0;
-    std::vector<std::pair<std::string, std::string>> headers{};
-    std::string body{};
-    std::chrono::milliseconds latency{0};
-};
 std::optional<std::string> find_http_failure(const HttpExpectation& expect,
                                              const HttpResponse& response);
 

@@ -7,16 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "probe/curl_library.h"
+#include "probe/http_client.h"
 #include "util/file_io.h"
 #include "util/strings.h"
 
 namespace launchkit::probe {
 namespace {
-
-size_t append_body(char* data, size_t size, size_t count, void* user) {
-    static_cast<std::string*>(user)->append(data, size * count);
-    return size * count;
-}
 
 std::optional<double> parse_number(std::string_view text) {
     if (text == "NaN") return std::nan("");
@@ -125,67 +121,19 @@ std::vector<const Sample*> select_samples(const std::vector<Sample>& samples,
     return matches;
 }
 
-Result<std::string> token_from_env(const std::string& variable) {
-    if (variable.empty()) return std::string();
-    const char* value = std::getenv(variable.c_str());
-    if (value == nullptr || *value == '\0')
-        return fail(ExitCode::environment, "token_env {} is not set", variable);
-    return std::string(value);
-}
-
-Result<std::string> http_exchange(const std::string& url, const std::string& json_body,
-                                  const std::string& token, std::chrono::milliseconds timeout) {
-    LAUNCHKIT_TRY_ASSIGN(const CurlLibrary* library, load_curl());
-    const CurlLibrary& curl = *library;
-    CURL* easy = curl.curl_easy_init();
-    if (easy == nullptr) return fail(ExitCode::environment, "cannot create a curl handle");
-    std::string body;
-    char error_buffer[CURL_ERROR_SIZE] = {};
-    curl_slist* headers = nullptr;
-    if (!token.empty())
-        headers = curl.curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-    if (!json_body.empty()) {
-        headers = curl.curl_slist_append(headers, "Content-Type: application/json");
-        curl.curl_easy_setopt(easy, CURLOPT_POSTFIELDS, json_body.c_str());
-        curl.curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(json_body.size()));
-    }
-    curl.curl_easy_setopt(easy, CURLOPT_URL, url.c_str());
-    curl.curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl.curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl.curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-    curl.curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_buffer);
-    curl.curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
-    curl.curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
-    curl.curl_easy_setopt(easy, CURLOPT_USERAGENT, "launchkit");
-    if (headers) curl.curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-    auto code = curl.curl_easy_perform(easy);
-    long status = 0;
-    curl.curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    curl.curl_slist_free_all(headers);
-    curl.curl_easy_cleanup(easy);
-    if (code != CURLE_OK)
-        return fail(ExitCode::environment, "cannot reach {}: {}", url,
-                    error_buffer[0] ? error_buffer : curl.curl_easy_strerror(code));
-    if (status < 200 || status > 299)
-        return fail(ExitCode::environment, "{} answered HTTP {}", url, status);
-    return body;
-}
-
 Result<std::string> fetch_text(const MetricSource& source, const std::string& url) {
-    std::string token;
-    if (!source.token_env.empty()) {
-        auto value = token_from_env(source.token_env);
-        if (!value)
-            return std::unexpected(
-                with_context(value.error(), fmt::format("source '{}'", source.name)));
-        token = *value;
-    } else if (!source.token_file.empty()) {
-        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(source.token_file));
-        token = std::string(util::trim(text));
-    }
-    auto body = http_exchange(url, "", token, source.timeout);
-    if (!body)
-        return std::unexpected(with_context(body.error(), fmt::format("source '{}'", source.name)));
+    auto in_source = [&](Error error) {
+        return std::unexpected(
+            with_context(std::move(error), fmt::format("source '{}'", source.name)));
+    };
+    HttpRequest request;
+    request.url = url;
+    request.timeout = source.timeout;
+    auto token = read_token({source.token_env, source.token_file});
+    if (!token) return in_source(token.error());
+    request.bearer_token = std::move(*token);
+    auto body = fetch_ok(request);
+    if (!body) return in_source(body.error());
     return body;
 }
 

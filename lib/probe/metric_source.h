@@ -44,15 +44,6 @@ std::optional<Selector> parse_selector(std::string_view text);
 std::vector<const Sample*> select_samples(const std::vector<Sample>& samples,
                                           const Selector& selector);
 
-// The bearer token in environment variable `variable` ("" when `variable` is empty); unset or
-// empty is an error (exit code 3) naming the variable, never the value.
-Result<std::string> token_from_env(const std::string& variable);
-
-// GETs `url`, or POSTs `json_body` when it is not empty, with a bearer `token` when not empty
-// (never printed). A failure to connect or a non-2xx status is an error (exit code 3).
-Result<std::string> http_exchange(const std::string& url, const std::string& json_body,
-                                  const std::string& token, std::chrono::milliseconds timeout);
-
 // GETs `url` (bearer token from the source, never printed). Errors are exit code 3 and name the
 // URL; a non-2xx status is an error too.
 Result<std::string> fetch_text(const MetricSource& source, const std::string& url);
