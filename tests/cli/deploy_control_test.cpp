@@ -9,11 +9,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "support/demo_service.h"
 #include "support/metrics_server.h"
 #include "support/state_fixture.h"
 #include "support/temp_dir.h"
 #include "util/file_io.h"
 
+using launchkit::testing::DemoService;
 using launchkit::testing::MetricsServer;
 using launchkit::testing::StateFixture;
 using launchkit::testing::TempDir;
@@ -224,4 +226,65 @@ steps:
     CHECK(unknown.exit_code == 2);
     CHECK_THAT(unknown.stderr_text,
                Catch::Contains("'no-such-thing' is neither a run id nor an environment with runs"));
+}
+
+TEST_CASE("abort during a gate of a canary on the demo service: traffic 0, flag restored",
+          "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    DemoService service("releases:\n  \"2.0.0\": {error_rate: 0.001}\n");
+    dir.write("rules.yaml", fmt::format(R"(
+sources:
+  app: {{prometheus_text: "{}/metrics?track=canary"}}
+metrics:
+  error_rate: {{source: app, select: demo_error_ratio}}
+thresholds:
+  - {{name: error-rate, metric: error_rate, fail_when: "> 5%"}}
+analysis: {{interval: 2s, count: 5}}
+)",
+                                        service.url()));
+    dir.write("playbook.yaml", fmt::format(R"(apiVersion: launchkit/v1
+name: demo-canary
+vars: {{service_url: "{}"}}
+steps:
+  - name: enable-feature
+    flag: {{name: redemption, state: enabled}}
+  - name: stage-release
+    run: {{http: "${{service_url}}/admin/deploy", method: POST, body: '{{"version": "${{version}}", "track": "canary"}}', token_env: DEMO_ADMIN_TOKEN}}
+  - name: upgrade
+    deploy:
+      strategy: canary
+      steps: [10, 50, 100]
+      set_weight: {{http: "${{service_url}}/admin/weight", method: POST, body: '{{"weight": ${{weight}}}}', token_env: DEMO_ADMIN_TOKEN}}
+    gate: {{rules: rules.yaml}}
+    on_failure: rollback
+)",
+                                           service.url()));
+    REQUIRE(fixture.flags({"create", "redemption"}).exit_code == 0);
+    auto run = [&](std::vector<std::string> arguments) {
+        auto spec =
+            fixture.spec("release-manager", std::move(arguments), DemoService::environment());
+        spec.working_directory = dir.path();
+        return *launchkit::util::run_process(spec);
+    };
+    ProcessResult deployed;
+    std::thread runner([&] {
+        deployed = run({"deploy", "2.0.0", "production", "--playbook",
+                        (dir.path() / "playbook.yaml").string(), "--json"});
+    });
+    for (int i = 0; i < 1000 && service.status()["canary_weight"] != 10; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(service.status()["canary_weight"] == 10);
+    CHECK(fixture.flags({"get", "redemption", "--env", "production"}).exit_code == 0);
+    auto aborted = run({"abort", "production", "--reason", "checkout errors"});
+    runner.join();
+    INFO(deployed.stderr_text << aborted.stderr_text);
+    CHECK(aborted.exit_code == 0);
+    CHECK(deployed.exit_code == 1);
+    auto report = nlohmann::json::parse(deployed.stdout_text);
+    CHECK(report["status"] == "rolled_back");
+    CHECK(report["reason"] == "aborted by oncall: checkout errors");
+    CHECK(service.status()["canary_weight"] == 0);
+    // The flag is back to what it was before the run: off.
+    CHECK(fixture.flags({"get", "redemption", "--env", "production"}).exit_code == 1);
 }
