@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "playbook/command_expectation.h"
 #include "playbook/notification.h"
 #include "playbook/step_executor.h"
 #include "probe/checklist_parser.h"
@@ -16,25 +17,6 @@
 
 namespace launchkit::playbook {
 namespace {
-
-// The runbooks' `expected:` words (seed 002's pre-deployment checks).
-void judge_expectation(const std::string& expected, StepOutcome& outcome) {
-    auto stdout_text = outcome.outputs.value("stdout", "");
-    if (expected == "empty") {
-        if (outcome.succeeded && !stdout_text.empty()) {
-            outcome.succeeded = false;
-            outcome.message =
-                fmt::format("expected no output, got: {}", util::first_line(stdout_text));
-        }
-    } else if (expected == "no_critical") {
-        // Audit tools exit non-zero for any finding; only critical ones fail this step.
-        static const std::regex critical(R"(\b[1-9][0-9]*\s+critical\b)", std::regex::icase);
-        auto text = stdout_text + "\n" + outcome.outputs.value("stderr_first_line", "");
-        bool found = std::regex_search(text, critical);
-        outcome.succeeded = !found;
-        outcome.message = found ? "critical findings reported" : "no critical findings";
-    }
-}
 
 Result<StepOutcome> run_checks(probe::Checklist checklist, const std::vector<std::string>& tags) {
     probe::RunOptions options;

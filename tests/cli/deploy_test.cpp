@@ -421,6 +421,28 @@ steps:
     CHECK_THAT(dirty["steps"][0]["message"].get<std::string>(),
                Catch::Contains("expected no output"));
     CHECK(dirty["steps"][3]["status"] == "failed");
-    CHECK(dirty["steps"][3]["message"] == "critical findings reported");
+    CHECK(dirty["steps"][3]["message"] == "1 critical finding reported");
     CHECK(dirty["status"] == "succeeded");  // on_failure: continue carried on
+}
+
+TEST_CASE("no_critical fails when the audit did not run (npm audit without a lock file)",
+          "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    dir.write("audit.yaml", R"(apiVersion: launchkit/v1
+name: audit
+steps:
+  - name: security-scan
+    run:
+      argv: [sh, -c, 'echo "npm ERR! code ENOLOCK" >&2; echo "npm ERR! audit This command requires an existing lockfile." >&2; exit 1']
+      expected: no_critical
+)");
+    auto run = fixture.run_json("release-manager",
+                                {"deploy", "1.0.0", "ci", "--playbook",
+                                 (dir.path() / "audit.yaml").string()},
+                                {}, 1);
+    CHECK(run["status"] == "failed");
+    CHECK(run["steps"][0]["status"] == "failed");
+    CHECK(run["steps"][0]["message"] ==
+          "the audit did not run: no audit report in its output (exit 1: npm ERR! code ENOLOCK)");
 }
