@@ -7,7 +7,9 @@ namespace diagnose {
 void add_probe_command(launchkit::CommandLine& cli) {
     auto options = std::make_shared<launchkit::probe::DiagnoseProbeOptions>();
     auto* command = cli.add_command(
-        "probe", "Check one URL, for scripts: exit 0 when it meets every expectation, 1 otherwise");
+        "probe",
+        "Check one URL, for scripts: exit 0 when it meets every expectation, 1 when it answered "
+        "otherwise, 3 when it did not answer (unreachable, timed out, TLS failure)");
     command->add_option("url", options->url, "http:// or https:// URL")->required();
     command->add_option("-X,--method", options->method, "Request method (default GET)");
     command->add_option("--expect-status", options->expect_status,

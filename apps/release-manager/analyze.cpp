@@ -10,7 +10,9 @@ void add_analyze_command(launchkit::CommandLine& cli) {
     auto* command = cli.add_command(
         "analyze",
         "Run one analysis of decision rules (thresholds, canary judge, decision matrix); exit 0 "
-        "for promote or continue, 1 for rollback, pause or inconclusive");
+        "for promote or continue, 1 for rollback, pause or inconclusive, 3 when nothing could be "
+        "judged because a source did not answer (the verdict is then on_no_data's: inconclusive "
+        "unless the rules say pause or rollback)");
     command->add_option("--source", options->sources,
                         "Point a source of the rules at another URL: NAME=URL (repeatable)");
     command->add_option("--rules", options->rules, "Decision rules YAML")->required();

@@ -1,6 +1,7 @@
 #include "decide/analysis.h"
 
 #include <algorithm>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -8,9 +9,13 @@
 namespace launchkit::decide {
 namespace {
 
-MetricValues live_values(const probe::SloRules& metrics) {
+// One live measurement of every metric; why a source did not answer goes to `failed_sources`.
+MetricValues live_values(const probe::SloRules& metrics, std::set<std::string>& failed_sources) {
     MetricValues values;
-    for (auto& [name, reading] : probe::read_metrics(metrics)) values[name] = reading.value;
+    for (auto& [name, reading] : probe::read_metrics(metrics)) {
+        values[name] = reading.value;
+        if (reading.source_failed) failed_sources.insert(reading.problem);
+    }
     return values;
 }
 
@@ -87,6 +92,7 @@ Result<Decision> run_analysis(const DecisionRules& rules, const AnalysisInputs& 
         });
     };
 
+    std::set<std::string> failed_sources;
     std::map<std::string, std::vector<double>> canary_samples;
     std::map<std::string, std::vector<double>> baseline_samples;
     MetricValues last_values;
@@ -117,7 +123,7 @@ Result<Decision> run_analysis(const DecisionRules& rules, const AnalysisInputs& 
             if (i > 0 && hooks.should_stop && hooks.should_stop())
                 return fail(ExitCode::said_no, "analysis stopped before measurement {} of {}",
                             i + 1, limits.count);
-            last_values = live_values(rules.metrics);
+            last_values = live_values(rules.metrics, failed_sources);
             record_all(last_values, hooks.now());
             if (rules.canary)
                 for (const auto& metric : rules.canary->metrics) {
@@ -152,7 +158,10 @@ Result<Decision> run_analysis(const DecisionRules& rules, const AnalysisInputs& 
                         probe::query_prometheus_range(rules.metrics.sources.at(definition.source),
                                                       definition.query, end - window, end, step);
                     // A failed query is no data for this metric: NODATA, never a pass.
-                    if (values) (*samples)[metric.metric.name] = std::move(*values);
+                    if (values)
+                        (*samples)[metric.metric.name] = std::move(*values);
+                    else if (values.error().code == ExitCode::environment)
+                        failed_sources.insert(values.error().message);
                 }
             }
         }
@@ -163,8 +172,11 @@ Result<Decision> run_analysis(const DecisionRules& rules, const AnalysisInputs& 
         for (const auto& metric : rules.canary->metrics) metrics.push_back(metric.metric);
         judgement = judge_canary(metrics, canary_samples, baseline_samples, rules.canary->settings);
     }
-    return make_decision(rules, std::move(analyses), std::move(judgement),
-                         impact_of(rules, inputs, last_values), true);
+    auto decision = make_decision(rules, std::move(analyses), std::move(judgement),
+                                  impact_of(rules, inputs, last_values), true,
+                                  inputs.on_no_data.value_or(rules.on_no_data));
+    decision.failed_sources.assign(failed_sources.begin(), failed_sources.end());
+    return decision;
 }
 
 }  // namespace launchkit::decide

@@ -47,6 +47,7 @@ struct AnalysisInputs {
     std::optional<double> impact{};               // share of users affected, for the matrix
     std::optional<std::chrono::milliseconds> interval{};  // override analysis.interval
     std::optional<int> count{};                           // override analysis.count
+    std::optional<NoDataAction> on_no_data{};             // override the rules' on_no_data
 };
 
 struct AnalysisHooks {

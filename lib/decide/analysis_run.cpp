@@ -99,15 +99,17 @@ void RuleAnalysis::decide_phase() {
 
 void RuleAnalysis::finish() {
     if (phase_ != AnalysisPhase::running) return;
-    if (successes_ == 0) {
+    if (last_ && last_->phase == MeasurementPhase::pending) {
+        // Failing, but not for its `for:` yet when the data ended: pending, neither a pass nor a
+        // failure, as an Argo Rollouts analysis or a Prometheus alert would say.
+        phase_ = AnalysisPhase::inconclusive;
+        reason_ = fmt::format("pending: still failing when the data ended: {}", last_->detail);
+    } else if (successes_ == 0) {
         // Fail closed: a gate that never saw a good value must not let a release through.
         phase_ = AnalysisPhase::error;
         reason_ =
             last_ ? fmt::format("no successful measurement in {}: {}", measurements_, last_->detail)
                   : std::string("no measurement was taken");
-    } else if (last_ && last_->phase == MeasurementPhase::pending) {
-        phase_ = AnalysisPhase::inconclusive;
-        reason_ = fmt::format("still failing when the analysis ended: {}", last_->detail);
     } else {
         phase_ = AnalysisPhase::successful;
         reason_ = fmt::format("{} of {} measurements successful", successes_, measurements_);

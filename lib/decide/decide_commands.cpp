@@ -62,7 +62,7 @@ Result<ExitCode> run_analyze(Context& context, const AnalyzeOptions& options) {
         print_json(*context.out, to_json(decision));
     else
         print_decision(*context.out, decision, context.color);
-    return decision.go() ? ExitCode::ok : ExitCode::said_no;
+    return exit_code_of(decision);
 }
 
 }  // namespace launchkit::decide

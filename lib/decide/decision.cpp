@@ -80,9 +80,21 @@ std::string_view to_string(Verdict verdict) {
     return "inconclusive";
 }
 
+Verdict verdict_for(NoDataAction action) {
+    switch (action) {
+        case NoDataAction::pause:
+            return Verdict::pause;
+        case NoDataAction::rollback:
+            return Verdict::rollback;
+        case NoDataAction::inconclusive:
+            break;
+    }
+    return Verdict::inconclusive;
+}
+
 Decision make_decision(const DecisionRules& rules, std::vector<RuleAnalysis> thresholds,
                        std::optional<CanaryJudgement> canary, std::optional<double> impact,
-                       bool final) {
+                       bool final, NoDataAction on_no_data) {
     Decision decision;
     decision.thresholds = std::move(thresholds);
     decision.canary = std::move(canary);
@@ -94,6 +106,17 @@ Decision make_decision(const DecisionRules& rules, std::vector<RuleAnalysis> thr
         if (verdict_rank(verdict) > verdict_rank(decision.verdict)) {
             decision.verdict = verdict;
             decision.reason = std::move(reason);
+            decision.no_data = false;
+        }
+    };
+    // No data is never a pass: the verdict on_no_data names, marked so `analyze` can tell it from
+    // a judgement.
+    auto consider_no_data = [&](std::string reason) {
+        auto verdict = verdict_for(on_no_data);
+        if (verdict_rank(verdict) > verdict_rank(decision.verdict)) {
+            decision.verdict = verdict;
+            decision.reason = "no data: " + std::move(reason);
+            decision.no_data = true;
         }
     };
     // The worst failing rule decides, through the matrix when there is one.
@@ -102,11 +125,13 @@ Decision make_decision(const DecisionRules& rules, std::vector<RuleAnalysis> thr
         const auto& rule = analysis.rule();
         if (rule.severity == RuleSeverity::warning) continue;
         auto phase = analysis.phase();
-        if (phase == AnalysisPhase::failed || phase == AnalysisPhase::error) {
+        if (phase == AnalysisPhase::failed) {
             if (!worst || severity_rank(rule.severity) > severity_rank(worst->rule().severity))
                 worst = &analysis;
+        } else if (phase == AnalysisPhase::error) {
+            consider_no_data(fmt::format("{}: {}", rule.name, analysis.reason()));
         } else if (phase == AnalysisPhase::inconclusive) {
-            consider(Verdict::pause, fmt::format("{}: {}", rule.name, analysis.reason()));
+            consider(Verdict::inconclusive, fmt::format("{}: {}", rule.name, analysis.reason()));
         } else if (phase == AnalysisPhase::running) {
             consider(Verdict::continue_rollout,
                      fmt::format("{}: measuring ({} so far)", rule.name, analysis.measurements()));
@@ -149,13 +174,19 @@ Decision make_decision(const DecisionRules& rules, std::vector<RuleAnalysis> thr
                          "canary analysis marginal: " + judgement.reason);
                 break;
             case CanaryOutcome::nodata:
-                consider(Verdict::inconclusive, "canary analysis: " + judgement.reason);
+                consider_no_data("canary analysis: " + judgement.reason);
                 break;
             case CanaryOutcome::pass:
                 break;
         }
     }
     return decision;
+}
+
+ExitCode exit_code_of(const Decision& decision) {
+    if (decision.go()) return ExitCode::ok;
+    if (decision.no_data && !decision.failed_sources.empty()) return ExitCode::environment;
+    return ExitCode::said_no;
 }
 
 nlohmann::json to_json(const Decision& decision) {
@@ -173,6 +204,8 @@ nlohmann::json to_json(const Decision& decision) {
         {"verdict", to_string(decision.verdict)},
         {"reason", decision.reason},
         {"final", decision.final},
+        {"no_data", decision.no_data},
+        {"failed_sources", decision.failed_sources},
         {"impact", decision.impact ? nlohmann::json(*decision.impact) : nlohmann::json(nullptr)},
         {"matrix", std::move(matrix)},
         {"thresholds", std::move(thresholds)},

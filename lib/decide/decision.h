@@ -27,6 +27,10 @@ struct Decision {
     std::optional<MatrixRow> matrix_row{};  // the decision matrix row that chose the action
     std::optional<double> impact{};         // share of users affected, when known
     bool final = true;                      // false: more measurements are due
+    // The verdict is what on_no_data says: nothing could be judged.
+    bool no_data = false;
+    // Why sources did not answer (unreachable, an HTTP error, an invalid body), one per source.
+    std::vector<std::string> failed_sources{};
 
     // Exit status of `analyze`: promote and continue are "go", the rest "no".
     bool go() const { return verdict == Verdict::promote || verdict == Verdict::continue_rollout; }
@@ -36,7 +40,11 @@ struct Decision {
 // then pause, then inconclusive, then continue; promote only when everything passed.
 Decision make_decision(const DecisionRules& rules, std::vector<RuleAnalysis> thresholds,
                        std::optional<CanaryJudgement> canary, std::optional<double> impact,
-                       bool final);
+                       bool final, NoDataAction on_no_data = NoDataAction::inconclusive);
+
+// What `analyze` exits with: 0 promote or continue; 3 when nothing could be judged because a
+// source did not answer; 1 for any other verdict.
+ExitCode exit_code_of(const Decision& decision);
 
 nlohmann::json to_json(const Decision& decision);
 // Aligned tables: thresholds, canary metrics with their statistics, groups, and the verdict line.

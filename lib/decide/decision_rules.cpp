@@ -283,7 +283,8 @@ Result<DecisionRules> parse_decision_rules(std::string_view yaml_text,
     LAUNCHKIT_TRY(reader.only_keys(
         root, "",
         // rules: and compare: are diagnose's (slo, compare): one file may serve both tools.
-        {"sources", "metrics", "thresholds", "analysis", "canary", "matrix", "rules", "compare"}));
+        {"sources", "metrics", "thresholds", "analysis", "canary", "matrix", "on_no_data", "rules",
+         "compare"}));
     DecisionRules rules;
     rules.source = source;
     rules.metrics.source = source;
@@ -311,10 +312,35 @@ Result<DecisionRules> parse_decision_rules(std::string_view yaml_text,
     if (root["matrix"]) {
         LAUNCHKIT_TRY_ASSIGN(rules.matrix, read_matrix(reader, rules, root["matrix"]));
     }
+    if (const auto& node = root["on_no_data"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node, "on_no_data"));
+        auto action = parse_no_data_action(text);
+        if (!action)
+            return reader.invalid(node, "on_no_data", "expected inconclusive, pause or rollback");
+        rules.on_no_data = *action;
+    }
     if (rules.thresholds.empty() && !rules.canary)
         return reader.invalid(root, "document",
                               "expected thresholds: or canary: (nothing to decide)");
     return rules;
+}
+
+std::string_view to_string(NoDataAction action) {
+    switch (action) {
+        case NoDataAction::inconclusive:
+            return "inconclusive";
+        case NoDataAction::pause:
+            return "pause";
+        case NoDataAction::rollback:
+            return "rollback";
+    }
+    return "inconclusive";
+}
+
+std::optional<NoDataAction> parse_no_data_action(std::string_view text) {
+    for (auto action : {NoDataAction::inconclusive, NoDataAction::pause, NoDataAction::rollback})
+        if (text == to_string(action)) return action;
+    return std::nullopt;
 }
 
 Result<DecisionRules> read_decision_rules(const std::filesystem::path& path) {

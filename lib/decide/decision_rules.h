@@ -18,6 +18,13 @@
 
 namespace launchkit::decide {
 
+// What a gate says when it has no data to judge (a source that does not answer, a metric that is
+// missing, a canary judge with no samples): never a pass. Inconclusive by default, as Argo
+// Rollouts' analysis is; a rules file or a gate may ask for a pause or a rollback instead.
+enum class NoDataAction { inconclusive, pause, rollback };
+std::string_view to_string(NoDataAction action);
+std::optional<NoDataAction> parse_no_data_action(std::string_view text);
+
 // A judged metric and, for live analysis, the metrics (under `metrics:`) read for each side.
 struct CanaryMetricRule {
     CanaryMetric metric{};
@@ -40,6 +47,7 @@ struct DecisionRules {
     AnalysisLimits analysis{};
     std::optional<CanaryAnalysis> canary{};
     std::optional<DecisionMatrix> matrix{};
+    NoDataAction on_no_data = NoDataAction::inconclusive;
 
     bool has_live_sources() const { return !metrics.sources.empty(); }
 };

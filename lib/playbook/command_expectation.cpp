@@ -127,10 +127,10 @@ void judge_expectation(std::string_view expected, StepOutcome& outcome) {
     if (exit_code != 0 && findings->total == 0)
         return tool_failed("it exited non-zero yet reported no findings");
     outcome.succeeded = true;
-    outcome.message = findings->total == 0
-                          ? "no findings"
-                          : fmt::format("no critical findings ({} of lower severity)",
-                                        findings->total);
+    outcome.message =
+        findings->total == 0
+            ? "no findings"
+            : fmt::format("no critical findings ({} of lower severity)", findings->total);
 }
 
 }  // namespace launchkit::playbook

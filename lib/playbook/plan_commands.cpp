@@ -145,8 +145,7 @@ Result<ExitCode> run_runs(Context& context, const RunsOptions& options) {
                  step["message"]});
         table.render(*context.out, context.color);
         *context.out << fmt::format("\nrun {}: {} {} to {}: {}\n", state.run_id,
-                                    state.started.playbook,
-                                    state.started.version,
+                                    state.started.playbook, state.started.version,
                                     state.started.env, to_string(state.status));
         return ExitCode::ok;
     }
@@ -155,8 +154,7 @@ Result<ExitCode> run_runs(Context& context, const RunsOptions& options) {
     for (const auto& id : list_run_ids(context.state_dir)) {
         auto state = RunJournal(context.state_dir, id).replay();
         if (!state) continue;
-        if (!options.environment.empty() && state->started.env != options.environment)
-            continue;
+        if (!options.environment.empty() && state->started.env != options.environment) continue;
         auto json = to_json(*state);
         json.erase("steps");
         json.erase("rollback");

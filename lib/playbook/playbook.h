@@ -50,6 +50,7 @@ struct GateSpec {
     std::filesystem::path baseline{};    // optional series or snapshot file; absolute
     std::filesystem::path canary{};      // optional series file judged instead of live sources
     std::vector<std::string> sources{};  // NAME=URL overrides of the rules' sources; may use ${...}
+    std::string on_no_data{};            // inconclusive, pause or rollback; empty: the rules'
 };
 
 struct Step {

@@ -143,7 +143,8 @@ Result<Playbook> parse_playbook(std::string_view yaml_text, const std::filesyste
     LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
     if (!root.IsMap()) return reader.invalid(root, "document", "expected apiVersion, name, steps");
     LAUNCHKIT_TRY(reader.only_keys(
-        root, "", {"apiVersion", "name", "description", "vars", "on_interrupt", "steps", "rollback"}));
+        root, "",
+        {"apiVersion", "name", "description", "vars", "on_interrupt", "steps", "rollback"}));
     LAUNCHKIT_TRY_ASSIGN(auto version, reader.text(root["apiVersion"], "apiVersion"));
     if (version != api_version)
         return reader.invalid(root["apiVersion"] ? root["apiVersion"] : root, "apiVersion",

@@ -114,6 +114,7 @@ Result<decide::Decision> analyse(const GateSpec& gate, StepContext& run,
         return path.is_absolute() ? path : run.playbook.source.parent_path() / path;
     };
     decide::AnalysisInputs inputs;
+    if (!gate.on_no_data.empty()) inputs.on_no_data = decide::parse_no_data_action(gate.on_no_data);
     if (!gate.baseline.empty()) {
         LAUNCHKIT_TRY_ASSIGN(auto baseline, resolve(gate.baseline));
         LAUNCHKIT_TRY_ASSIGN(inputs.baseline, decide::read_series_file(baseline));

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/config.h"
+#include "decide/decision_rules.h"
 #include "util/duration.h"
 
 namespace launchkit::playbook {
@@ -268,7 +269,8 @@ Result<GateSpec> read_gate(const YamlReader& reader, const YAML::Node& node,
     LAUNCHKIT_TRY_ASSIGN(auto map, with_shorthand(reader, node, field, "rules",
                                                   "expected {rules: FILE, interval, count}"));
     LAUNCHKIT_TRY(reader.only_keys(
-        map, field + ".", {"rules", "interval", "count", "baseline", "canary", "sources"}));
+        map, field + ".",
+        {"rules", "interval", "count", "baseline", "canary", "sources", "on_no_data"}));
     GateSpec gate;
     LAUNCHKIT_TRY_ASSIGN(auto rules, required_text(reader, map["rules"], field + ".rules",
                                                    "expected rules: FILE (decision rules)"));
@@ -281,6 +283,10 @@ Result<GateSpec> read_gate(const YamlReader& reader, const YAML::Node& node,
                              reader.integer(map["count"], field + ".count", 1, 100'000));
         gate.count = static_cast<int>(count);
     }
+    LAUNCHKIT_TRY_ASSIGN(gate.on_no_data, reader.text(map["on_no_data"], field + ".on_no_data"));
+    if (!gate.on_no_data.empty() && !decide::parse_no_data_action(gate.on_no_data))
+        return reader.invalid(map["on_no_data"], field + ".on_no_data",
+                              "expected inconclusive, pause or rollback");
     LAUNCHKIT_TRY_ASSIGN(auto baseline, reader.text(map["baseline"], field + ".baseline"));
     // A path with ${...} (a baseline the run wrote to ${run_dir}) is resolved when the gate runs.
     auto beside = [&](const std::string& text) {

@@ -164,7 +164,10 @@ Result<ExitCode> run_probe(Context& context, const DiagnoseProbeOptions& options
     check.probe = std::move(http);
     auto report = run_checks({&check}, RunOptions{});
     print_report(context, report);
-    return report.passed() ? ExitCode::ok : ExitCode::said_no;
+    if (report.passed()) return ExitCode::ok;
+    // An answer that does not meet the expectations is a "no"; no answer at all (unreachable,
+    // timed out, a TLS failure, a token missing) is the environment failing, as for curl.
+    return report.results.front().http_status ? ExitCode::said_no : ExitCode::environment;
 }
 
 }  // namespace launchkit::probe

@@ -202,19 +202,19 @@ Result<double> query_prometheus(const MetricSource& source, const std::string& q
             pair = &result;
         } else if (type == "vector") {
             if (result.empty())
-                return fail(ExitCode::environment, "query '{}' returned no series", query);
+                return fail(ExitCode::said_no, "query '{}' returned no series", query);
             if (result.size() > 1)
-                return fail(ExitCode::environment,
+                return fail(ExitCode::invalid_input,
                             "query '{}' returned {} series; aggregate it (sum, max, ...)", query,
                             result.size());
             pair = &result.at(0).at("value");
         } else {
-            return fail(ExitCode::environment, "query '{}' returned a {}, expected one value",
+            return fail(ExitCode::invalid_input, "query '{}' returned a {}, expected one value",
                         query, type);
         }
         auto value = parse_number(pair->at(1).get<std::string>());
         if (!value)
-            return fail(ExitCode::environment, "query '{}' returned a value that is not a number",
+            return fail(ExitCode::said_no, "query '{}' returned a value that is not a number",
                         query);
         return *value;
     } catch (const nlohmann::json::exception& error) {

@@ -222,6 +222,17 @@ bool SloReport::passed() const {
     });
 }
 
+ExitCode SloReport::exit_code() const {
+    bool said_no = false;
+    bool unanswered = false;
+    for (const auto& result : results) {
+        if (result.passed || result.rule.severity == Severity::warning) continue;
+        (result.source_failed ? unanswered : said_no) = true;
+    }
+    if (said_no) return ExitCode::said_no;
+    return unanswered ? ExitCode::environment : ExitCode::ok;
+}
+
 std::map<std::string, MetricReading> read_metrics(const SloRules& rules) {
     std::map<std::string, SourceData> data;
     for (const auto& [name, source] : rules.sources) {
@@ -249,12 +260,16 @@ std::map<std::string, MetricReading> read_metrics(const SloRules& rules) {
         const auto& source = rules.sources.at(metric.source);
         if (source.kind == MetricSourceKind::prometheus_api) {
             auto value = query_prometheus(source, metric.query);
-            readings[name] = value ? MetricReading{*value, ""}
-                                   : MetricReading{std::nullopt, value.error().message};
+            // An environment error is the server failing; any other is its answer holding no
+            // usable value (no series, several).
+            readings[name] = value ? MetricReading{*value, "", false}
+                                   : MetricReading{std::nullopt, value.error().message,
+                                                   value.error().code == ExitCode::environment};
             continue;
         }
-        auto [value, problem] = metric_value(metric, source, data.at(metric.source));
-        readings[name] = MetricReading{value, problem};
+        const auto& fetched = data.at(metric.source);
+        auto [value, problem] = metric_value(metric, source, fetched);
+        readings[name] = MetricReading{value, problem, !fetched.error.empty()};
     }
     return readings;
 }
@@ -267,6 +282,7 @@ SloReport evaluate_slo(const SloRules& rules,
         result.rule = rule;
         const auto& reading = readings.at(rule.metric);
         result.value = reading.value;
+        result.source_failed = reading.source_failed;
         if (!reading.value) {
             result.detail = "no data: " + reading.problem;
         } else if (std::isnan(*reading.value)) {
@@ -294,6 +310,7 @@ nlohmann::json to_json(const SloReport& report) {
                                                                     : nlohmann::json(nullptr)},
              {"severity", to_string(result.rule.severity)},
              {"passed", result.passed},
+             {"source_failed", result.source_failed},
              {"detail", result.detail}});
     }
     return {{"passed", report.passed()}, {"rules", std::move(rules)}};

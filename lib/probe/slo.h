@@ -52,6 +52,9 @@ struct SloRules {
 struct MetricReading {
     std::optional<double> value{};
     std::string problem{};
+    // The source did not answer, or not usably (unreachable, an HTTP error, an invalid body): no
+    // one can say yes or no, which is an environment failure (exit 3), not a "no".
+    bool source_failed = false;
 };
 
 // Fetches each source once and reads every metric.
@@ -72,12 +75,16 @@ struct SloResult {
     SloRule rule{};
     std::optional<double> value{};
     bool passed = false;
-    std::string detail{};  // why there is no value, or how far off it is
+    bool source_failed = false;  // no value because its source did not answer
+    std::string detail{};        // why there is no value, or how far off it is
 };
 
 struct SloReport {
     std::vector<SloResult> results{};
     bool passed() const;
+    // 0 when every critical rule passed; 1 when one was not met by a value; else 3 when the
+    // only failures are critical rules whose source did not answer.
+    ExitCode exit_code() const;
 };
 
 // Evaluates every rule on readings from read_metrics.

@@ -61,7 +61,7 @@ Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options) {
                                  context.color)
                      << '\n';
     }
-    return report.passed() ? ExitCode::ok : ExitCode::said_no;
+    return report.exit_code();
 }
 
 Result<ExitCode> run_snapshot(Context& context, const DiagnoseSnapshotOptions& options) {

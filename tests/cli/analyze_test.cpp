@@ -1,6 +1,8 @@
 // Black-box tests of `release-manager analyze`: files, live /metrics, verdicts and exit codes.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -145,4 +147,74 @@ matrix:
     CHECK(json["matrix"]["action"] == "assess-then-rollback");
     CHECK(json["matrix"]["within"] == "15m");
     CHECK(json["thresholds"][0]["measurements"] == 1);  // stopped at the first failure
+}
+
+namespace {
+
+// A loopback URL nothing listens on: a server's port, after the server stopped.
+std::string closed_url(const std::string& path) {
+    MetricsServer server;
+    return server.url(path);
+}
+
+}  // namespace
+
+TEST_CASE("analyze: an unreachable source is no data (inconclusive), exit 3, never rollback",
+          "[cli][decide]") {
+    TempDir dir;
+    dir.write("rules.yaml", fmt::format(R"(
+sources:
+  app: {{prometheus_text: "{}"}}
+metrics:
+  error_rate: {{source: app, select: http_error_ratio}}
+thresholds:
+  - {{name: errors, metric: error_rate, fail_when: "> 5%"}}
+analysis: {{interval: 1ms, count: 6}}
+)",
+                                        closed_url("/metrics")));
+    auto rules = (dir.path() / "rules.yaml").string();
+    auto result = run_tool("release-manager", {"analyze", "--rules", rules, "--json"});
+    INFO(result.stdout_text << result.stderr_text);
+    CHECK(result.exit_code == 3);
+    auto json = nlohmann::json::parse(result.stdout_text);
+    CHECK(json["verdict"] == "inconclusive");
+    CHECK(json["no_data"] == true);
+    REQUIRE(json["failed_sources"].size() == 1);
+    CHECK_THAT(json["failed_sources"][0].get<std::string>(), Catch::Contains("cannot reach"));
+
+    // The rules may say what no data means; the exit code still says the source failed.
+    std::ofstream(dir.path() / "rules.yaml", std::ios::app) << "on_no_data: rollback\n";
+    auto strict = run_tool("release-manager", {"analyze", "--rules", rules, "--json"});
+    CHECK(strict.exit_code == 3);
+    CHECK(nlohmann::json::parse(strict.stdout_text)["verdict"] == "rollback");
+}
+
+TEST_CASE("analyze: a for: 2m rule still failing inside its window when the data ends is pending",
+          "[cli][decide]") {
+    TempDir dir;
+    dir.write("rules.yaml", R"(
+thresholds:
+  - {name: health, metric: health_failing, fail_when: "> 0", for: 2m}
+)");
+    // Failing from the first row, for one minute only when the data ends.
+    dir.write("canary.csv", "time,health_failing\n1700000000,1\n1700000030,1\n1700000060,2\n");
+    auto result =
+        run_tool("release-manager", {"analyze", "--rules", (dir.path() / "rules.yaml").string(),
+                                     "--canary", (dir.path() / "canary.csv").string(), "--json"});
+    INFO(result.stdout_text << result.stderr_text);
+    CHECK(result.exit_code == 1);
+    auto json = nlohmann::json::parse(result.stdout_text);
+    CHECK(json["verdict"] == "inconclusive");
+    CHECK_THAT(json["reason"].get<std::string>(),
+               Catch::Contains("pending: still failing when the data ended") &&
+                   Catch::Contains("failing for 1m of 2m"));
+    CHECK(json["thresholds"][0]["phase"] == "inconclusive");
+
+    // Past its window, the same failure is a rollback.
+    dir.write("canary.csv", "time,health_failing\n1700000000,1\n1700000060,1\n1700000121,2\n");
+    auto fired =
+        run_tool("release-manager", {"analyze", "--rules", (dir.path() / "rules.yaml").string(),
+                                     "--canary", (dir.path() / "canary.csv").string(), "--json"});
+    CHECK(fired.exit_code == 1);
+    CHECK(nlohmann::json::parse(fired.stdout_text)["verdict"] == "rollback");
 }

@@ -437,10 +437,9 @@ steps:
       argv: [sh, -c, 'echo "npm ERR! code ENOLOCK" >&2; echo "npm ERR! audit This command requires an existing lockfile." >&2; exit 1']
       expected: no_critical
 )");
-    auto run = fixture.run_json("release-manager",
-                                {"deploy", "1.0.0", "ci", "--playbook",
-                                 (dir.path() / "audit.yaml").string()},
-                                {}, 1);
+    auto run = fixture.run_json(
+        "release-manager",
+        {"deploy", "1.0.0", "ci", "--playbook", (dir.path() / "audit.yaml").string()}, {}, 1);
     CHECK(run["status"] == "failed");
     CHECK(run["steps"][0]["status"] == "failed");
     CHECK(run["steps"][0]["message"] ==

@@ -220,7 +220,7 @@ TEST_CASE("diagnose probe of a self-signed HTTPS server needs --insecure or a CA
     auto [certificate, key] = launchkit::testing::make_self_signed_certificate(dir.path());
     TestHttpServer server(certificate, key);
     auto refused = run_tool("diagnose", {"probe", server.url("/health")});
-    CHECK(refused.exit_code == 1);
+    CHECK(refused.exit_code == 3);  // no HTTP answer: the TLS handshake failed
     CHECK_THAT(refused.stdout_text, Catch::Contains("certificate"));
     CHECK(run_tool("diagnose", {"probe", server.url("/health"), "--insecure"}).exit_code == 0);
 
@@ -391,4 +391,35 @@ TEST_CASE("every expectation and probe kind through the real binary", "[cli][dia
     CHECK(checks["hung-command"]["detail"] == "timed out after 200ms");
     CHECK_THAT(result.stdout_text, !Catch::Contains(TestHttpServer::token));
     CHECK(report["summary"]["failed_critical"] == 1);
+}
+
+TEST_CASE("diagnose slo and probe: a source or URL that does not answer is exit 3, not 1",
+          "[cli][diagnose][slo]") {
+    std::string closed;
+    {
+        TestHttpServer server;
+        closed = server.url("/metrics");
+    }
+    TempDir dir;
+    auto rules = dir.path() / "slo.yaml";
+    std::ofstream(rules) << fmt::format(R"(sources:
+  app: {{prometheus_text: '{}'}}
+metrics:
+  error_rate: {{source: app, select: http_error_ratio}}
+rules:
+  - error_rate < 0.01
+)",
+                                        closed);
+    auto slo = run_tool("diagnose", {"slo", rules.string(), "--json"});
+    INFO(slo.stdout_text << slo.stderr_text);
+    CHECK(slo.exit_code == 3);
+    auto json = nlohmann::json::parse(slo.stdout_text);
+    CHECK(json["passed"] == false);
+    CHECK(json["rules"][0]["source_failed"] == true);
+
+    auto probe = run_tool("diagnose", {"probe", closed, "--timeout", "2s"});
+    CHECK(probe.exit_code == 3);
+    TestHttpServer server;
+    auto answered = run_tool("diagnose", {"probe", server.url("/fail")});
+    CHECK(answered.exit_code == 1);
 }

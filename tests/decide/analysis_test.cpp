@@ -131,13 +131,26 @@ analysis: {{interval: 1m, count: 5}}
     CHECK(decision->verdict == Verdict::rollback);
     CHECK(decision->thresholds[0].measurements() == 3);
     CHECK(service.requests("/metrics") == 3);  // stopped at the failure, not after all five
-    // The endpoint going away is no data: five errors in a row, then the gate fails closed.
+    // The endpoint going away is no data: five errors in a row, then the gate says it cannot
+    // judge (inconclusive, never a pass) and `analyze` exits 3, the source having failed.
     service.set("/metrics", "down", 503);
     sleeps = 10;
     auto down = run_analysis(rules, {}, hooks);
-    CHECK(down->verdict == Verdict::rollback);
+    CHECK(down->verdict == Verdict::inconclusive);
+    CHECK_FALSE(down->go());
+    CHECK(down->no_data);
     CHECK(down->thresholds[0].phase() == AnalysisPhase::error);
-    CHECK_THAT(down->reason, Catch::Contains("5 measurements in a row without data (limit 4)"));
+    CHECK_THAT(down->reason, Catch::StartsWith("no data: ") &&
+                                 Catch::Contains("5 measurements in a row without data (limit 4)"));
+    REQUIRE(down->failed_sources.size() == 1);
+    CHECK_THAT(down->failed_sources[0], Catch::Contains("answered HTTP 503"));
+    CHECK(exit_code_of(*down) == launchkit::ExitCode::environment);
+    // A gate may ask for a rollback when it has no data.
+    AnalysisInputs strict;
+    strict.on_no_data = NoDataAction::rollback;
+    auto rolled = run_analysis(rules, strict, hooks);
+    CHECK(rolled->verdict == Verdict::rollback);
+    CHECK(exit_code_of(*rolled) == launchkit::ExitCode::environment);
 }
 
 TEST_CASE("live canary judge from two /metrics endpoints sampled each interval", "[decide]") {

@@ -39,6 +39,8 @@ MetricsServer::MetricsServer() : server_(std::make_unique<httplib::Server>()) {
     });
     port_ = server_->bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_->listen_after_bind(); });
+    // stop() before the listen loop started is lost and the destructor would wait forever.
+    while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 MetricsServer::~MetricsServer() {
