@@ -7,6 +7,7 @@
 #include "core/output.h"
 #include "playbook/deploy_commands.h"
 #include "playbook/playbook_parser.h"
+#include "playbook/preflight.h"
 #include "playbook/run_report.h"
 #include "playbook/step_executor.h"
 #include "playbook/variables.h"
@@ -102,14 +103,22 @@ Result<ExitCode> run_plan(Context& context, const PlanOptions& options) {
                             {"kind", to_string(step.kind)},
                             {"undoes", string_or_null(step.undoes)},
                             {"settings", resolved_body(step, known)}});
+    // What deploy would refuse before starting; the run's id and directory are not known yet.
+    auto before_run = known;
+    before_run.erase("run_id");
+    before_run.erase("run_dir");
+    auto problems = preflight_problems(
+        context, playbook, {options.environment, options.strategy, std::move(before_run)});
+    auto exit_code = problems.empty() ? ExitCode::ok : ExitCode::invalid_input;
     if (context.json) {
         print_json(*context.out, {{"playbook", playbook.name},
                                   {"file", playbook.source.string()},
                                   {"version", options.version},
                                   {"env", options.environment},
                                   {"steps", steps},
-                                  {"rollback", rollback}});
-        return ExitCode::ok;
+                                  {"rollback", rollback},
+                                  {"problems", problems}});
+        return exit_code;
     }
     *context.out << fmt::format("{} ({}) for {} in {}\n\n", playbook.name,
                                 playbook.source.filename().string(), options.version,
@@ -121,7 +130,14 @@ Result<ExitCode> run_plan(Context& context, const PlanOptions& options) {
             *context.out << fmt::format("  {} ({}){}\n", step.name, to_string(step.kind),
                                         step.undoes.empty() ? "" : " undoes " + step.undoes);
     }
-    return ExitCode::ok;
+    if (!problems.empty()) {
+        *context.err << fmt::format(
+            "\n{} problem{} deploy would refuse (exit 2) before anything "
+            "ran:\n",
+            problems.size(), problems.size() == 1 ? "" : "s");
+        for (const auto& problem : problems) *context.err << "  " << problem << '\n';
+    }
+    return exit_code;
 }
 
 Result<ExitCode> run_runs(Context& context, const RunsOptions& options) {

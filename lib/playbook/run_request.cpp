@@ -10,6 +10,7 @@
 #include "playbook/environment_runs.h"
 #include "playbook/playbook_parser.h"
 #include "playbook/playbook_runner.h"
+#include "playbook/preflight.h"
 #include "playbook/promotion.h"
 #include "util/file_io.h"
 #include "util/file_lock.h"
@@ -147,6 +148,17 @@ Result<Playbook> playbook_of(const RunState& state) {
     return playbook;
 }
 
+// The variables a run will have that are known before it starts (not its id or directory).
+Variables known_variables(const Context& context, const Playbook& playbook,
+                          const DeployOptions& options, const std::string& previous) {
+    Variables known{{"version", options.version},   {"env", options.environment},
+                    {"previous_version", previous}, {"actor", context.actor},
+                    {"strategy", options.strategy}, {"playbook", playbook.name}};
+    for (const auto& [name, value] : playbook.vars)
+        known[name] = expand(value, known).value_or(value);
+    return known;
+}
+
 Result<RunOutcome> deploy(Context& context, const DeployOptions& options, bool stdout_reserved) {
     LAUNCHKIT_TRY(version::parse_semver(options.version));
     LAUNCHKIT_TRY(check_environment_name(options.environment));
@@ -169,6 +181,10 @@ Result<RunOutcome> deploy(Context& context, const DeployOptions& options, bool s
                                              "all") != options.approvals.end(),
                                options.force,
                                options.reason};
+    // Everything the run needs, before anything changes: a missing one is exit 2, no run.
+    PreflightRequest preflight{options.environment, options.strategy,
+                               known_variables(context, playbook, options, previous)};
+    LAUNCHKIT_TRY(check_before_run(context, playbook, preflight));
     LAUNCHKIT_TRY_ASSIGN(auto promoted, check_promotion(context, promotion, entries));
     LAUNCHKIT_TRY_ASSIGN(auto lock, lock_environment(context, options.environment));
     // Holding the lock, a run still `running` has no live owner: it was killed mid-way and may

@@ -383,7 +383,8 @@ Result<nlohmann::json> read_step_body(const YamlReader& reader, const YAML::Node
         case StepKind::flag: {
             if (!node.IsMap())
                 return reader.invalid(node, field, "expected {name, state, rollout}");
-            LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"name", "state", "rollout", "env"}));
+            LAUNCHKIT_TRY(
+                reader.only_keys(node, field + ".", {"name", "state", "rollout", "env", "create"}));
             LAUNCHKIT_TRY_ASSIGN(auto name, required_text(reader, node["name"], field + ".name",
                                                           "expected the flag's name"));
             LAUNCHKIT_TRY_ASSIGN(auto state, reader.text(node["state"], field + ".state"));
@@ -396,6 +397,12 @@ Result<nlohmann::json> read_step_body(const YamlReader& reader, const YAML::Node
                                      reader.integer(node["rollout"], field + ".rollout", 0, 100));
             }
             LAUNCHKIT_TRY_ASSIGN(body["env"], reader.text(node["env"], field + ".env"));
+            // create: true makes a flag the step is the first to set; otherwise a missing flag is
+            // a mistyped name, refused before the run starts.
+            if (node["create"]) {
+                LAUNCHKIT_TRY_ASSIGN(body["create"],
+                                     reader.boolean(node["create"], field + ".create"));
+            }
             return body;
         }
         case StepKind::pause:

@@ -20,9 +20,17 @@ std::string change_reason(const StepContext& run, const std::string& step) {
 
 Result<StepOutcome> set_flag(StepContext& run, const std::string& step_name,
                              const std::string& flag, const std::string& environment, bool enabled,
-                             std::optional<int> rollout) {
+                             std::optional<int> rollout, bool create = false) {
     LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(run.context));
     auto note = store::change_note(run.context, change_reason(run, step_name));
+    if (create) {
+        LAUNCHKIT_TRY_ASSIGN(auto existing, flags::find_flag(*store, flag));
+        if (!existing) {
+            flags::Flag created;
+            created.name = flag;
+            LAUNCHKIT_TRY(flags::create_flag(*store, created, note));
+        }
+    }
     LAUNCHKIT_TRY_ASSIGN(auto change, flags::modify_flag(
                                           *store, flag,
                                           [&](flags::Flag& edited) -> Result<void> {
@@ -80,7 +88,8 @@ Result<StepOutcome> execute_state_step(const Step& step, const nlohmann::json& b
             std::optional<int> rollout;
             if (body.contains("rollout")) rollout = body["rollout"].get<int>();
             return set_flag(run, step.name, body.at("name").get<std::string>(), environment,
-                            body.value("state", "enabled") == "enabled", rollout);
+                            body.value("state", "enabled") == "enabled", rollout,
+                            body.value("create", false));
         }
         case StepKind::pause:
         case StepKind::resume:

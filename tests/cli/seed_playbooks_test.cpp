@@ -83,20 +83,28 @@ TEST_CASE("every shipped playbook plans with every strategy it offers", "[cli][s
          {""},
          {"redeploy-known-good", "db-restore", "validate-health", "validate-backlog"}},
     };
+    // What the playbooks need before they run: the demo service's token, the flag they set.
+    REQUIRE(fixture.flags({"create", "btc-mainnet-redemption"}).exit_code == 0);
     for (const auto& expected : playbooks) {
         for (const auto& strategy : expected.strategies) {
             std::vector<std::string> arguments{
                 "plan", playbook(expected.file), "--version", "1.3.0", "--env", "staging"};
             if (!strategy.empty()) arguments.insert(arguments.end(), {"--strategy", strategy});
             INFO(expected.file << " " << strategy);
-            auto plan = fixture.run_json("release-manager", arguments);
+            auto plan = fixture.run_json("release-manager", arguments, DemoService::environment());
+            CHECK(plan["problems"].empty());
             auto names = step_names(plan);
             for (const auto& step : expected.steps) CHECK(contains(names, step));
         }
     }
+    // Without the token, plan says what deploy would refuse, and exits 2.
+    auto missing = fixture.run("release-manager", {"plan", playbook("mycelia-upgrade"), "--json"});
+    CHECK(missing.exit_code == 2);
+    CHECK_THAT(missing.stdout_text, Catch::Contains("needs token_env DEMO_ADMIN_TOKEN"));
     // Seed 001's order: the database, then operator, node agents, then the traffic tier.
-    auto zeitwork = step_names(
-        fixture.run_json("release-manager", {"plan", playbook("zeitwork-platform-upgrade")}));
+    auto zeitwork = step_names(fixture.run_json("release-manager",
+                                                {"plan", playbook("zeitwork-platform-upgrade")},
+                                                DemoService::environment()));
     auto position = [&](const std::string& name) {
         return std::find(zeitwork.begin(), zeitwork.end(), name) - zeitwork.begin();
     };

@@ -1,0 +1,177 @@
+#include "playbook/preflight.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "decide/decision_rules.h"
+#include "flags/flag_repository.h"
+#include "probe/checklist_parser.h"
+#include "probe/http_client.h"
+#include "store/open_store.h"
+
+namespace launchkit::playbook {
+namespace {
+
+// A value with what is known filled in; nullopt when it still needs a variable only the run
+// defines (an earlier step's output).
+std::optional<std::string> known_value(const std::string& text, const Variables& known) {
+    auto expanded = expand(text, known);
+    if (!expanded || expanded->find("${") != std::string::npos) return std::nullopt;
+    return *expanded;
+}
+
+class Preflight {
+  public:
+    Preflight(const Context& context, const PreflightRequest& request)
+        : context_(context), request_(request) {}
+
+    void check(const Step& step) {
+        if (step.kind == StepKind::deploy) check_strategy(step);
+        check_secrets(step, step.body);
+        if (step.kind == StepKind::flag) check_flag(step);
+        if (step.kind == StepKind::checklist) check_checklist(step);
+        if (step.kind == StepKind::probe) check_probe(step);
+        if (step.gate) check_gate(step, *step.gate);
+    }
+
+    void check_environment() {
+        const auto& declared = context_.config.environments;
+        if (declared.empty() || declared.contains(request_.environment)) return;
+        std::vector<std::string> names;
+        for (const auto& [name, unused] : declared) names.push_back(name);
+        add("environment '{}' is not declared in {} (environments: {})", request_.environment,
+            context_.config.source.string(), fmt::join(names, ", "));
+    }
+
+    std::vector<std::string> problems() && { return std::move(problems_); }
+
+  private:
+    template <typename... Args>
+    void add(fmt::format_string<Args...> format, Args&&... args) {
+        auto problem = fmt::format(format, std::forward<Args>(args)...);
+        // A step that names one variable in several commands has one problem, said once.
+        if (std::find(problems_.begin(), problems_.end(), problem) == problems_.end())
+            problems_.push_back(std::move(problem));
+    }
+
+    void check_strategy(const Step& step) {
+        auto strategy =
+            request_.strategy.empty() ? step.body.value("strategy", "") : request_.strategy;
+        auto needs = [&](std::initializer_list<const char*> keys) {
+            for (const char* key : keys)
+                if (!step.body.contains(key))
+                    add("{}: step '{}' runs as {} but has no {}: the strategy cannot run",
+                        step.where, step.name, strategy, key);
+        };
+        if (strategy == "canary") needs({"set_weight"});
+        if (strategy == "rolling") needs({"run_batch"});
+        if (strategy == "blue-green") needs({"deploy_green", "switch", "switch_back"});
+    }
+
+    // token_env and password_env anywhere in the step's settings: set and not empty now, since a
+    // run that finds one missing half-way has already changed things.
+    void check_secrets(const Step& step, const nlohmann::json& value) {
+        if (value.is_array()) {
+            for (const auto& item : value) check_secrets(step, item);
+            return;
+        }
+        if (!value.is_object()) return;
+        for (const auto& [key, item] : value.items()) {
+            if ((key == "token_env" || key == "password_env") && item.is_string()) {
+                auto variable = known_value(item.get<std::string>(), request_.known);
+                if (!variable || variable->empty()) continue;
+                const char* set = std::getenv(variable->c_str());
+                if (set == nullptr || *set == '\0')
+                    add("{}: step '{}' needs {} {}, which is not set", step.where, step.name, key,
+                        *variable);
+                continue;
+            }
+            check_secrets(step, item);
+        }
+    }
+
+    void check_flag(const Step& step) {
+        if (step.body.value("create", false)) return;
+        auto name = known_value(step.body.value("name", ""), request_.known);
+        if (!name) return;
+        if (!store_) {
+            auto opened = store::open_store(context_);
+            if (!opened) {
+                add("cannot open the state store to check flags: {}", opened.error().message);
+                store_failed_ = true;
+            } else {
+                store_ = std::move(*opened);
+            }
+        }
+        if (store_failed_) return;
+        auto found = flags::find_flag(*store_, *name);
+        if (!found)
+            add("{}: step '{}': {}", step.where, step.name, found.error().message);
+        else if (!*found)
+            add("{}: step '{}' sets flag '{}', which does not exist (create it with "
+                "`feature-flags create {}`, or give the step create: true)",
+                step.where, step.name, *name, *name);
+    }
+
+    void check_checklist(const Step& step) {
+        auto file = known_value(step.body.value("file", ""), request_.known);
+        if (!file) return;
+        if (auto parsed = probe::load_checklist(*file); !parsed)
+            add("{}: step '{}': {}", step.where, step.name, parsed.error().message);
+    }
+
+    void check_probe(const Step& step) {
+        if (!step.body.contains("checks")) return;
+        // Checks whose settings use a run's outputs are parsed when the step runs.
+        auto text = step.body["checks"].dump();
+        if (text.find("${") != std::string::npos) return;
+        nlohmann::json checklist{{"checks", step.body["checks"]}};
+        if (auto parsed = probe::parse_checklist(checklist.dump(), step.where); !parsed)
+            add("{}: step '{}': {}", step.where, step.name, parsed.error().message);
+    }
+
+    void check_gate(const Step& step, const GateSpec& gate) {
+        auto rules = decide::read_decision_rules(gate.rules);
+        if (!rules) {
+            add("{}: step '{}' gate: {}", step.where, step.name, rules.error().message);
+            return;
+        }
+        for (const auto& [name, source] : rules->metrics.sources) {
+            if (auto token = probe::read_token({source.token_env, source.token_file}); !token)
+                add("{}: step '{}' gate: {} source '{}': {}", step.where, step.name,
+                    gate.rules.filename().string(), name, token.error().message);
+        }
+    }
+
+    const Context& context_;
+    const PreflightRequest& request_;
+    std::unique_ptr<store::Store> store_;
+    bool store_failed_ = false;
+    std::vector<std::string> problems_;
+};
+
+}  // namespace
+
+std::vector<std::string> preflight_problems(const Context& context, const Playbook& playbook,
+                                            const PreflightRequest& request) {
+    Preflight preflight(context, request);
+    preflight.check_environment();
+    for (const auto& step : playbook.steps) preflight.check(step);
+    for (const auto& step : playbook.rollback) preflight.check(step);
+    return std::move(preflight).problems();
+}
+
+Result<void> check_before_run(const Context& context, const Playbook& playbook,
+                              const PreflightRequest& request) {
+    auto problems = preflight_problems(context, playbook, request);
+    if (problems.empty()) return {};
+    if (problems.size() == 1) return fail(ExitCode::invalid_input, "{}", problems.front());
+    return fail(ExitCode::invalid_input, "{} problems before anything ran: {}", problems.size(),
+                fmt::join(problems, "; "));
+}
+
+}  // namespace launchkit::playbook
