@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/yaml_reader.h"
 #include "util/file_io.h"
 
 namespace launchkit {
@@ -101,13 +102,7 @@ std::filesystem::path path_beside_config(const std::filesystem::path& source,
 Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::path& source) {
     Config config;
     config.source = source;
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yaml_text));
-    } catch (const YAML::Exception& error) {
-        return fail(ExitCode::invalid_input, "{}:{}: invalid YAML: {}", source.string(),
-                    error.mark.line + 1, error.msg);
-    }
+    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, load_yaml(yaml_text, source.string()));
     if (root.IsNull()) return config;  // an empty file means defaults
     if (!root.IsMap())
         return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",

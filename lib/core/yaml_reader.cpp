@@ -20,13 +20,53 @@ YAML::Node YamlMap::operator[](std::string_view key) const {
     return absent;
 }
 
-Result<YAML::Node> YamlReader::load(std::string_view text) const {
-    try {
-        return YAML::Load(std::string(text));
-    } catch (const YAML::Exception& error) {
-        return fail(ExitCode::invalid_input, "{}:{}: invalid YAML: {}", source_,
-                    error.mark.line + 1, error.msg);
+namespace {
+
+// yaml-cpp keeps both entries of a repeated key and answers the first: a second `rollback:`
+// section, or a threshold given twice, would be dropped without a word.
+Result<void> check_node(const YAML::Node& node, std::string_view source, int depth) {
+    if (depth > max_yaml_depth)
+        return fail(ExitCode::invalid_input, "{}:{}: nested deeper than {} levels", source,
+                    node.Mark().line + 1, max_yaml_depth);
+    if (node.IsSequence()) {
+        for (const auto& item : node) LAUNCHKIT_TRY(check_node(item, source, depth + 1));
+    } else if (node.IsMap()) {
+        std::vector<std::pair<std::string, int>> seen;
+        seen.reserve(node.size());
+        for (const auto& entry : node) {
+            if (entry.first.IsScalar()) {
+                const auto& key = entry.first.Scalar();
+                int line = entry.first.Mark().line + 1;
+                auto earlier = std::find_if(seen.begin(), seen.end(),
+                                            [&](const auto& item) { return item.first == key; });
+                if (earlier != seen.end())
+                    return fail(ExitCode::invalid_input,
+                                "{}:{}: key '{}' appears twice (first at line {}); keep one",
+                                source, line, key, earlier->second);
+                seen.emplace_back(key, line);
+            }
+            LAUNCHKIT_TRY(check_node(entry.second, source, depth + 1));
+        }
     }
+    return {};
+}
+
+}  // namespace
+
+Result<YAML::Node> load_yaml(std::string_view text, std::string_view source) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(text));
+    } catch (const YAML::Exception& error) {
+        return fail(ExitCode::invalid_input, "{}:{}: invalid YAML: {}", source, error.mark.line + 1,
+                    error.msg);
+    }
+    LAUNCHKIT_TRY(check_node(root, source, 0));
+    return root;
+}
+
+Result<YAML::Node> YamlReader::load(std::string_view text) const {
+    return load_yaml(text, source_);
 }
 
 std::unexpected<Error> YamlReader::invalid(const YAML::Node& node, std::string_view field,
@@ -43,7 +83,8 @@ Result<void> YamlReader::only_keys(const YAML::Node& map, std::string_view prefi
         if (std::find(known.begin(), known.end(), key) != known.end()) continue;
         std::set<std::string_view> sorted(known);
         std::string expected;
-        for (auto name : sorted) expected += fmt::format("{}{}", expected.empty() ? "" : ", ", name);
+        for (auto name : sorted)
+            expected += fmt::format("{}{}", expected.empty() ? "" : ", ", name);
         return invalid(entry.first, fmt::format("{}{}", prefix, key),
                        fmt::format("unknown key (expected one of: {})", expected));
     }

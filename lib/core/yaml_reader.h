@@ -30,6 +30,14 @@ class YamlMap {
     std::vector<std::pair<std::string, YAML::Node>> entries_;
 };
 
+// How deep a document may nest: launchkit's files need a handful of levels; a deeper one is a
+// mistake or an attack on the parser's stack.
+inline constexpr int max_yaml_depth = 64;
+
+// Parses `text` (`source` names it in errors): invalid YAML, a key repeated in one mapping (both
+// lines named) or nesting deeper than max_yaml_depth is exit 2.
+Result<YAML::Node> load_yaml(std::string_view text, std::string_view source);
+
 class YamlReader {
   public:
     explicit YamlReader(std::string source) : source_(std::move(source)) {}

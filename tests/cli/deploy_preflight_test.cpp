@@ -132,3 +132,25 @@ steps:
     CHECK(deployed.exit_code == 0);
     CHECK(preflight.fixture.flags({"get", "brand-new", "--env", "qa"}).exit_code == 0);
 }
+
+TEST_CASE("a playbook with a second rollback: section is refused naming both lines",
+          "[cli][playbook]") {
+    Preflight preflight;
+    auto path = preflight.dir.write("twice.yaml", R"(apiVersion: launchkit/v1
+name: twice
+steps:
+  - name: only
+    run: ["true"]
+rollback:
+  - name: first
+    run: ["true"]
+rollback:
+  - name: second
+    run: ["true"]
+)");
+    auto refused = preflight.deploy(path.string());
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.stderr_text,
+               Catch::Contains("twice.yaml:9: key 'rollback' appears twice (first at line 6)"));
+    CHECK(preflight.runs() == 0);
+}
