@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "core/manual_page.h"
 #include "launchkit_version.h"
 #include "util/file_io.h"
@@ -188,10 +190,7 @@ int CommandLine::run(int argc, const char* const* argv) {
             return 0;
         }
         auto written = util::write_file_atomically(argv[3], page);
-        if (!written) {
-            std::cerr << tool_name_ << ": error: " << written.error().message << '\n';
-            return to_int(written.error().code);
-        }
+        if (!written) return report_error(written.error().code, written.error().message, false);
         return 0;
     }
     try {
@@ -208,7 +207,7 @@ int CommandLine::run(int argc, const char* const* argv) {
     } catch (const CLI::ParseError& error) {
         // --help after a subcommand arrives here too, with a success code.
         if (error.get_exit_code() == 0) return app_.exit(error, std::cout, std::cerr);
-        std::cerr << tool_name_ << ": error: " << error.what();
+        std::string message = error.what();
         std::vector<std::string> names;
         collect_command_names(app_, names);
         for (int i = 1; i < argc; ++i) {
@@ -216,11 +215,15 @@ int CommandLine::run(int argc, const char* const* argv) {
             if (word.starts_with("-")) continue;
             if (std::find(names.begin(), names.end(), word) != names.end()) continue;
             if (auto suggestion = util::closest_match(word, names)) {
-                std::cerr << " (did you mean '" << *suggestion << "'?)";
+                message += " (did you mean '" + *suggestion + "'?)";
                 break;
             }
         }
-        std::cerr << "\nRun '" << tool_name_ << " --help' for more information.\n";
+        bool json = std::any_of(argv + 1, argv + argc, [](const char* word) {
+            return std::string_view(word) == "--json";
+        });
+        report_error(ExitCode::invalid_input, message, json);
+        std::cerr << "Run '" << tool_name_ << " --help' for more information.\n";
         return to_int(ExitCode::invalid_input);
     }
 
@@ -234,22 +237,27 @@ int CommandLine::run(int argc, const char* const* argv) {
 
     try {
         auto context = make_context(globals_);
-        if (!context) {
-            std::cerr << tool_name_ << ": error: " << context.error().message << '\n';
-            return to_int(context.error().code);
-        }
+        if (!context)
+            return report_error(context.error().code, context.error().message, globals_.json);
         context->command = describe_command_line(tool_name_, argc, argv);
         auto outcome = action->second(*context);
-        if (!outcome) {
-            std::cerr << tool_name_ << ": error: " << outcome.error().message << '\n';
-            return to_int(outcome.error().code);
-        }
+        if (!outcome)
+            return report_error(outcome.error().code, outcome.error().message, globals_.json);
         std::cout.flush();
         return to_int(*outcome);
     } catch (const std::exception& error) {
-        std::cerr << tool_name_ << ": error: " << error.what() << '\n';
-        return to_int(ExitCode::environment);
+        return report_error(ExitCode::environment, error.what(), globals_.json);
     }
+}
+
+int CommandLine::report_error(ExitCode code, std::string_view message, bool json) const {
+    auto text = util::printable(util::trim(message));
+    std::cerr << tool_name_ << ": error: " << text << '\n' << std::flush;
+    if (json)
+        std::cout << nlohmann::json{{"error", {{"code", to_int(code)}, {"message", text}}}}.dump()
+                  << '\n'
+                  << std::flush;
+    return to_int(code);
 }
 
 }  // namespace launchkit

@@ -65,6 +65,10 @@ class CommandLine {
     int run(int argc, const char* const* argv);
 
   private:
+    // `TOOL: error: MESSAGE` on stderr, made printable (control characters escaped, cut when
+    // huge); under --json also {"error": {"code", "message"}} on stdout, for scripts that read
+    // only stdout. Returns the exit code.
+    int report_error(ExitCode code, std::string_view message, bool json) const;
     // Runs the registrars this invocation needs, then applies the examples set by path.
     void build_commands(int argc, const char* const* argv);
     void apply_example(const std::string& path, const std::string& example, bool all_built);

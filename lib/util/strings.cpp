@@ -4,6 +4,8 @@
 #include <cctype>
 #include <numeric>
 
+#include <fmt/format.h>
+
 namespace launchkit::util {
 
 std::string_view trim(std::string_view text) {
@@ -70,6 +72,74 @@ std::optional<std::string> closest_match(std::string_view word,
         }
     }
     return best;
+}
+
+namespace {
+
+// The length of the UTF-8 sequence starting at text[at], or 0 when it is not valid UTF-8 (overlong
+// forms, surrogates and code points past U+10FFFF included).
+size_t utf8_length(std::string_view text, size_t at) {
+    auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+    unsigned char lead = byte(at);
+    size_t length = lead < 0x80           ? 1
+                    : (lead >> 5) == 0x6  ? 2
+                    : (lead >> 4) == 0xe  ? 3
+                    : (lead >> 3) == 0x1e ? 4
+                                          : 0;
+    if (length == 0 || at + length > text.size()) return 0;
+    for (size_t i = 1; i < length; ++i)
+        if ((byte(at + i) & 0xc0) != 0x80) return 0;
+    if (length == 2 && lead < 0xc2) return 0;
+    if (length == 3) {
+        unsigned code = ((lead & 0x0fU) << 12) | ((byte(at + 1) & 0x3fU) << 6);
+        if (code < 0x800 || (code >= 0xd800 && code <= 0xdfff)) return 0;
+    }
+    if (length == 4) {
+        unsigned code = ((lead & 0x07U) << 18) | ((byte(at + 1) & 0x3fU) << 12);
+        if (code < 0x10000 || code > 0x10ffff) return 0;
+    }
+    return length;
+}
+
+}  // namespace
+
+std::string printable(std::string_view text, size_t limit) {
+    std::string out;
+    out.reserve(std::min(text.size(), limit) + 16);
+    size_t at = 0;
+    while (at < text.size()) {
+        if (out.size() >= limit) break;
+        auto length = utf8_length(text, at);
+        unsigned char c = static_cast<unsigned char>(text[at]);
+        if (length == 0) {
+            out += fmt::format("\\x{:02x}", c);
+            ++at;
+        } else if (length == 1 && (c < 0x20 || c == 0x7f)) {
+            switch (c) {
+                case '\n':
+                    out += "\\n";
+                    break;
+                case '\t':
+                    out += "\\t";
+                    break;
+                case '\r':
+                    out += "\\r";
+                    break;
+                default:
+                    out += fmt::format("\\x{:02x}", c);
+            }
+            ++at;
+        } else if (length == 2 && c == 0xc2 && static_cast<unsigned char>(text[at + 1]) < 0xa0) {
+            // C1 controls (U+0080-U+009F): terminals act on some of them too.
+            out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[at + 1]));
+            at += 2;
+        } else {
+            out.append(text.substr(at, length));
+            at += length;
+        }
+    }
+    if (at < text.size()) out += fmt::format("… ({} more bytes)", text.size() - at);
+    return out;
 }
 
 }  // namespace launchkit::util

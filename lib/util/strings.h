@@ -20,6 +20,12 @@ std::vector<std::string> split_whitespace(std::string_view text);
 // ASCII lower case.
 std::string to_lower(std::string_view text);
 
+// `text` safe to print on a terminal or in a log line: control characters escaped (\n, \t, \x1b),
+// bytes that are not UTF-8 shown as \xNN, and cut at `limit` bytes with a note of how much was
+// left out. What users typed ends up in error messages; it must not clear the screen, forge a
+// second line or flood the terminal.
+std::string printable(std::string_view text, size_t limit = 4096);
+
 // Levenshtein distance (insertions, deletions, substitutions each cost 1).
 size_t edit_distance(std::string_view left, std::string_view right);
 

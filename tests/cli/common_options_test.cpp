@@ -1,11 +1,13 @@
 // Black-box tests of what every executable shares: --help, --version, exit codes, completion.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include "support/temp_dir.h"
 
@@ -119,4 +121,31 @@ TEST_CASE("a command parses the same whether the tree is built whole or only for
     CHECK_THAT(wrong.stderr_text, Catch::Contains("--dry-run"));
     // --version answers before any command is looked at.
     CHECK(run_tool("release-manager", {"--version", "frobnicate"}).exit_code == 0);
+}
+
+TEST_CASE("an error echoes what it was given printably, and --json puts it on stdout too",
+          "[cli]") {
+    // A flag name with an escape sequence that would clear the screen and a newline that would
+    // forge a second error line.
+    auto forged =
+        run_tool("feature-flags", {"get", "\x1b[2J\nfeature-flags: error: all good", "--json"});
+    CHECK(forged.exit_code == 2);
+    CHECK(forged.stderr_text.find('\x1b') == std::string::npos);
+    CHECK(std::count(forged.stderr_text.begin(), forged.stderr_text.end(), '\n') == 1);
+    CHECK_THAT(forged.stderr_text, Catch::Contains("\\x1b[2J\\nfeature-flags: error: all good"));
+    auto json = nlohmann::json::parse(forged.stdout_text);
+    CHECK(json["error"]["code"] == 2);
+    CHECK(json["error"]["message"].get<std::string>().starts_with(
+        forged.stderr_text.substr(std::string("feature-flags: error: ").size(), 20)));
+
+    // A 100 KB value (the most one argument may hold is 128 KiB) is cut.
+    auto huge = run_tool("release-manager", {"next", std::string(100000, 'y')});
+    CHECK(huge.exit_code == 2);
+    CHECK(huge.stderr_text.size() < 8192);
+    CHECK_THAT(huge.stderr_text, Catch::Contains("more bytes)"));
+
+    // A usage error under --json is JSON on stdout as well.
+    auto usage = run_tool("launchctl", {"--json", "pause"});
+    CHECK(usage.exit_code == 2);
+    CHECK(nlohmann::json::parse(usage.stdout_text)["error"]["code"] == 2);
 }

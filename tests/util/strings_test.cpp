@@ -28,3 +28,16 @@ TEST_CASE("trim removes surrounding white space only", "[strings]") {
     CHECK(trim("   ").empty());
     CHECK(trim("") == "");
 }
+
+TEST_CASE("printable escapes control characters and bad UTF-8, and cuts huge text", "[util]") {
+    using launchkit::util::printable;
+    CHECK(printable("plain café ✓") == "plain café ✓");
+    CHECK(printable("a\nb\tc\rd") == "a\\nb\\tc\\rd");
+    CHECK(printable("\x1b[2Jcleared") == "\\x1b[2Jcleared");
+    CHECK(printable(std::string("nul\0byte", 8)) == "nul\\x00byte");
+    CHECK(printable("bad \xff\xfe utf8") == "bad \\xff\\xfe utf8");
+    CHECK(printable("overlong \xc0\xaf") == "overlong \\xc0\\xaf");
+    CHECK(printable("c1 \xc2\x9b") == "c1 \\u009b");
+    auto huge = printable(std::string(1 << 20, 'x'), 100);
+    CHECK(huge == std::string(100, 'x') + "… (1048476 more bytes)");
+}
