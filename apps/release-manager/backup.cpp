@@ -62,6 +62,9 @@ void add_backup_restore(launchkit::CommandLine& cli, CLI::App* parent) {
         ->required();
     command->add_option("--to", options->to,
                         "Restore somewhere else: a path, or a connection string for postgres");
+    command->add_option("--env", options->environment,
+                        "latest and latest:TAG among this environment's backups only (those a "
+                        "run there took, or created with --label env=ENV)");
     command->add_flag("-y,--yes", options->yes, "Replace the target without asking");
     command->add_flag("--no-safety-backup", options->no_safety_backup,
                       "Do not back up what is about to be replaced");

@@ -186,7 +186,7 @@ Result<ExitCode> run_backup_verify(Context& context, const BackupVerifyOptions& 
 
 Result<ExitCode> run_backup_restore(Context& context, const BackupRestoreOptions& options) {
     auto repository = BackupRepository::in_state_dir(context.state_dir);
-    LAUNCHKIT_TRY_ASSIGN(auto manifest, repository.find(options.id));
+    LAUNCHKIT_TRY_ASSIGN(auto manifest, repository.find(options.id, options.environment));
     RestoreOptions restore{.to = options.to,
                            .safety_backup = !options.no_safety_backup,
                            .allow_external_symlinks = options.allow_external_symlinks};

@@ -27,6 +27,7 @@ struct BackupVerifyOptions {
 
 struct BackupRestoreOptions {
     std::string id;
+    std::string environment;  // latest and latest:TAG among this environment's backups only
     std::string to;
     bool yes = false;
     bool no_safety_backup = false;

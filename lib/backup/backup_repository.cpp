@@ -1,5 +1,9 @@
 #include "backup/backup_repository.h"
 
+#include <set>
+
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -101,7 +105,8 @@ Result<BackupListing> BackupRepository::list() const {
     return listing;
 }
 
-Result<BackupManifest> BackupRepository::find(const std::string& id) const {
+Result<BackupManifest> BackupRepository::find(const std::string& id,
+                                              const std::string& environment) const {
     if (id.empty() || id.find('/') != std::string::npos || id.starts_with('.'))
         return fail(ExitCode::invalid_input, "backup id '{}' is not a valid id", id);
     LAUNCHKIT_TRY_ASSIGN(auto listing, list());
@@ -110,12 +115,41 @@ Result<BackupManifest> BackupRepository::find(const std::string& id) const {
         // `latest:TAG` is the newest with that tag, so a rollback playbook can name "the
         // pre-upgrade database backup" without knowing its id.
         auto tag = id == "latest" ? std::string() : id.substr(7);
-        for (auto it = listing.backups.rbegin(); it != listing.backups.rend(); ++it)
-            if (tag.empty() ? it->tag != safety_backup_tag : it->tag == tag) return *it;
+        auto environment_of = [](const BackupManifest& manifest) {
+            auto found = manifest.labels.find("env");
+            return found == manifest.labels.end() ? std::string() : found->second;
+        };
+        std::vector<const BackupManifest*> candidates;
+        std::set<std::string> elsewhere;
+        for (const auto& manifest : listing.backups) {
+            if (tag.empty() ? manifest.tag == safety_backup_tag : manifest.tag != tag) continue;
+            if (!environment.empty() && environment_of(manifest) != environment) {
+                elsewhere.insert(environment_of(manifest).empty() ? "no environment"
+                                                                  : environment_of(manifest));
+                continue;
+            }
+            candidates.push_back(&manifest);
+        }
+        if (environment.empty() && !tag.empty()) {
+            std::set<std::string> environments;
+            for (const auto* manifest : candidates) environments.insert(environment_of(*manifest));
+            if (environments.size() > 1)
+                return fail(ExitCode::invalid_input,
+                            "backups tagged '{}' belong to more than one environment ({}); name "
+                            "one with --env",
+                            tag, fmt::join(environments, ", "));
+        }
+        if (!candidates.empty()) return *candidates.back();
+        auto scope = environment.empty() ? std::string() : " for " + environment;
+        auto others = elsewhere.empty() ? std::string()
+                                        : fmt::format(
+                                              " (there are some of {}, which a rollback of "
+                                              "{} must not restore)",
+                                              fmt::join(elsewhere, ", "), environment);
         if (!tag.empty())
-            return fail(ExitCode::invalid_input, "no backup tagged '{}' in {}", tag,
-                        root_.string());
-        return fail(ExitCode::invalid_input, "no backups in {}", root_.string());
+            return fail(ExitCode::invalid_input, "no backup tagged '{}'{} in {}{}", tag, scope,
+                        root_.string(), others);
+        return fail(ExitCode::invalid_input, "no backups{} in {}{}", scope, root_.string(), others);
     }
     std::vector<const BackupManifest*> matches;
     for (const auto& manifest : listing.backups) {

@@ -60,8 +60,12 @@ class BackupRepository {
     std::filesystem::path folder(const std::string& id) const { return root_ / id; }
 
     Result<BackupListing> list() const;
-    // A full id, a unique prefix of one, or "latest": the newest that is not a safety backup.
-    Result<BackupManifest> find(const std::string& id) const;
+    // A full id, a unique prefix of one, or "latest": the newest that is not a safety backup, or
+    // "latest:TAG": the newest with that tag. With `environment`, latest and latest:TAG only
+    // consider backups labelled env=ENVIRONMENT (what a run takes): a production rollback never
+    // restores a staging drill's backup. Without it, latest:TAG whose candidates belong to more
+    // than one environment is refused (exit 2) until one is named.
+    Result<BackupManifest> find(const std::string& id, const std::string& environment = {}) const;
 
     Result<StagedBackup> stage(util::TimePoint now);
     // Fills in every file's size and SHA-256 unless already set, fsyncs the data files, writes the

@@ -158,8 +158,8 @@ class DirectoryArchiver {
             return {};
         }
         util::FileDescriptor fd(S_ISREG(info.st_mode)
-                              ? ::open(absolute.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-                              : -1);
+                                    ? ::open(absolute.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+                                    : -1);
         if (S_ISREG(info.st_mode) && fd.get() < 0)
             return fail(ExitCode::environment, "cannot read {}: {}", absolute.string(),
                         std::strerror(errno));

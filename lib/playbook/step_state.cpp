@@ -104,7 +104,10 @@ Result<StepOutcome> execute_state_step(const Step& step, const nlohmann::json& b
             auto labels = body.value("labels", nlohmann::json::object());
             for (const auto& [key, value] : labels.items())
                 options.labels[key] = value.is_string() ? value.get<std::string>() : value.dump();
+            // A run's backups belong to its environment: latest:TAG in a rollback of production
+            // never finds a staging drill's backup.
             options.labels["run"] = run.variables.at("run_id");
+            options.labels["env"] = run.variables.at("env");
             LAUNCHKIT_TRY_ASSIGN(auto created, backup::create_backup(run.context, source, options));
             StepOutcome outcome;
             outcome.succeeded = true;
@@ -115,8 +118,9 @@ Result<StepOutcome> execute_state_step(const Step& step, const nlohmann::json& b
         }
         case StepKind::restore: {
             auto repository = backup::BackupRepository::in_state_dir(run.context.state_dir);
-            LAUNCHKIT_TRY_ASSIGN(auto manifest,
-                                 repository.find(body.at("backup").get<std::string>()));
+            LAUNCHKIT_TRY_ASSIGN(
+                auto manifest,
+                repository.find(body.at("backup").get<std::string>(), run.variables.at("env")));
             backup::RestoreOptions options;
             options.to = body.value("to", "");
             options.safety_backup = body.value("safety_backup", true);
