@@ -17,6 +17,8 @@ void add_rollback_command(launchkit::CommandLine& cli) {
     command->add_option("--run", options->run_id,
                         "The run to roll back; refused unless it is the environment's latest");
     command->add_option("--reason", options->reason, "Why (recorded in the journal and ledger)");
+    command->add_flag("--force", options->force,
+                      "Go back to a VERSION that never ran in ENV (needs --reason; recorded)");
     command->add_option("--tag-prefix", options->tag_prefix, "Component's tag prefix");
     cli.set_example(command,
                     "Example (seed 002):\n  release-manager rollback production 5.0.0 --reason "

@@ -256,14 +256,60 @@ Result<RunOutcome> resume(Context& context, const ResumeOptions& options, bool s
                  std::nullopt);
 }
 
+// A version may be rolled back to only where it ran before (a deploy that succeeded there, or a
+// rollback that put it back), unless forced: going "back" to a version nobody ever deployed there
+// is a deploy without its checks.
+Result<void> check_rollback_target(const std::vector<version::LedgerEntry>& entries,
+                                   const RollbackOptions& options, const std::string& prefix) {
+    if (options.version.empty()) return {};
+    if (options.force) {
+        if (options.reason.empty())
+            return fail(ExitCode::invalid_input, "--force needs --reason: it is recorded");
+        return {};
+    }
+    bool ran_there = std::any_of(entries.begin(), entries.end(), [&](const auto& entry) {
+        return entry.environment == options.environment && entry.version == options.version &&
+               entry.tag_prefix == prefix &&
+               (entry.event == version::LedgerEvent::deployed ||
+                entry.event == version::LedgerEvent::rolled_back);
+    });
+    if (!ran_there)
+        return fail(ExitCode::invalid_input,
+                    "{} never ran in {} (no deploy of it there in the ledger); roll back to a "
+                    "version that did, or pass --force --reason WHY",
+                    options.version, options.environment);
+    return {};
+}
+
+// Records in the ledger which version runs now, when no playbook run is there to undo.
+Result<RunOutcome> record_rollback(Context& context, const RollbackOptions& options,
+                                   const std::string& prefix, const std::string& reason) {
+    version::ReleaseLedger ledger(context.state_dir);
+    auto note = options.force ? fmt::format("{} (forced)", reason) : reason;
+    LAUNCHKIT_TRY(ledger.record_rollback(options.version, prefix, options.environment,
+                                         context.actor, util::format_rfc3339(context.now()), note));
+    RunOutcome outcome;
+    outcome.environment = options.environment;
+    outcome.version = options.version;
+    outcome.reason = reason;
+    return outcome;
+}
+
 Result<RunOutcome> roll_back(Context& context, const RollbackOptions& options,
                              bool stdout_reserved) {
     LAUNCHKIT_TRY(check_environment_name(options.environment));
     if (!options.version.empty()) LAUNCHKIT_TRY(version::parse_semver(options.version));
+    auto prefix = prefix_or_config(context, options.tag_prefix);
     std::optional<util::FileLock> lock;
     if (!options.environment_locked) {
         LAUNCHKIT_TRY_ASSIGN(lock, lock_environment(context, options.environment));
     }
+    LAUNCHKIT_TRY_ASSIGN(auto entries, version::ReleaseLedger(context.state_dir).read());
+    LAUNCHKIT_TRY(check_rollback_target(entries, options, prefix));
+    if (!options.version.empty() &&
+        version::running_version(entries, prefix, options.environment) == options.version)
+        return fail(ExitCode::said_no, "{} already runs in {}", options.version,
+                    options.environment);
     LAUNCHKIT_TRY_ASSIGN(auto runs, runs_of(context, options.environment));
     auto chosen = runs.empty() ? runs.end() : std::prev(runs.end());
     if (!options.run_id.empty()) {
@@ -280,18 +326,19 @@ Result<RunOutcome> roll_back(Context& context, const RollbackOptions& options,
             return fail(ExitCode::invalid_input,
                         "no run for {} to roll back; name the version to go back to",
                         options.environment);
-        version::ReleaseLedger ledger(context.state_dir);
-        LAUNCHKIT_TRY(ledger.record_rollback(
-            options.version, prefix_or_config(context, options.tag_prefix), options.environment,
-            context.actor, util::format_rfc3339(context.now()), reason));
-        RunOutcome outcome;
-        outcome.environment = options.environment;
-        outcome.version = options.version;
-        outcome.reason = reason;
-        return outcome;
+        return record_rollback(context, options, prefix, reason);
     }
-    if (chosen->status == RunStatus::rolled_back)
-        return fail(ExitCode::said_no, "run {} is already rolled back", chosen->run_id);
+    if (chosen->status == RunStatus::rolled_back) {
+        // The run is undone already; stepping back further is naming an older version.
+        if (options.version.empty())
+            return fail(ExitCode::said_no,
+                        "run {} is already rolled back; to go back further, name the version "
+                        "(`release-manager rollback {} VERSION`)",
+                        chosen->run_id, options.environment);
+        if (!options.run_id.empty())
+            return fail(ExitCode::said_no, "run {} is already rolled back", chosen->run_id);
+        return record_rollback(context, options, prefix, reason);
+    }
     LAUNCHKIT_TRY(check_latest(runs, *chosen));
     LAUNCHKIT_TRY_ASSIGN(auto playbook, playbook_of(*chosen));
     if (!options.version.empty()) chosen->started.previous_version = options.version;

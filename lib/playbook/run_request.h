@@ -42,6 +42,8 @@ struct RollbackOptions {
     std::string run_id{};   // empty: the environment's latest run
     std::string reason{};
     std::string tag_prefix{};
+    // Go back to a version that never ran in the environment (audited through the ledger note).
+    bool force = false;
     // The caller already holds the environment's lock (abort found the run's runner dead and
     // took it); taking it again here would wait for ourselves.
     bool environment_locked = false;

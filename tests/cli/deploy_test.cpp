@@ -113,8 +113,10 @@ TEST_CASE("a canary whose error rate rises after the second traffic step is roll
     write_canary_playbook(dir, service);
     REQUIRE(fixture.flags({"create", "new-checkout"}).exit_code == 0);
     auto playbook = (dir.path() / "playbook.yaml").string();
-    // Something ran there before, so the rollback has a version to record.
-    auto recorded = fixture.run_json("release-manager", {"rollback", "production", "5.0.0"});
+    // Something ran there before, deployed by other means: recording it is a forced rollback.
+    auto recorded = fixture.run_json(
+        "release-manager",
+        {"rollback", "production", "5.0.0", "--force", "--reason", "deployed before launchkit"});
     CHECK(recorded["status"] == "rolled_back");
     CHECK(recorded["run_id"].is_null());
 
@@ -189,8 +191,13 @@ TEST_CASE("a healthy canary is promoted and recorded as deployed", "[cli][playbo
     CHECK(runs[0]["previous_version"].is_null());
 
     // `rollback` is the fast way back: no analysis, undo everything the run did.
-    auto back = fixture.run("release-manager",
-                            {"rollback", "staging", "5.0.0", "--reason", "customer reports"});
+    // 5.0.0 never ran in staging as far as the ledger knows: going back to it is forced.
+    auto unknown = fixture.run("release-manager",
+                               {"rollback", "staging", "5.0.0", "--reason", "customer reports"});
+    CHECK(unknown.exit_code == 2);
+    CHECK_THAT(unknown.stderr_text, Catch::Contains("5.0.0 never ran in staging"));
+    auto back = fixture.run("release-manager", {"rollback", "staging", "5.0.0", "--force",
+                                                "--reason", "customer reports"});
     INFO(back.stdout_text << back.stderr_text);
     CHECK(back.exit_code == 0);  // the rollback asked for happened
     CHECK(service.weight == 0);
@@ -444,4 +451,37 @@ steps:
     CHECK(run["steps"][0]["status"] == "failed");
     CHECK(run["steps"][0]["message"] ==
           "the audit did not run: no audit report in its output (exit 1: npm ERR! code ENOLOCK)");
+}
+
+TEST_CASE("rollback steps back one version at a time, only to versions that ran there",
+          "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    auto playbook = dir.write("plain.yaml", R"(apiVersion: launchkit/v1
+name: plain
+steps:
+  - name: ship
+    run: ["true"]
+)");
+    for (const char* version : {"1.0.0", "1.1.0", "1.2.0"})
+        REQUIRE(
+            fixture
+                .run("release-manager", {"deploy", version, "qa", "--playbook", playbook.string()})
+                .exit_code == 0);
+    auto running = [&] { return fixture.run_json("release-manager", {"status", "--env", "qa"}); };
+    // Back to 1.1.0 (undoing the 1.2.0 run), then further back to 1.0.0.
+    CHECK(fixture.run("release-manager", {"rollback", "qa"}).exit_code == 0);
+    CHECK(running().dump().find("1.1.0") != std::string::npos);
+    auto further = fixture.run("release-manager", {"rollback", "qa", "1.0.0", "--json"});
+    INFO(further.stderr_text);
+    CHECK(further.exit_code == 0);
+    CHECK(nlohmann::json::parse(further.stdout_text)["version"] == "1.0.0");
+    // Without a version, an already rolled-back run says how to go further.
+    auto again = fixture.run("release-manager", {"rollback", "qa"});
+    CHECK(again.exit_code == 1);
+    CHECK_THAT(again.stderr_text, Catch::Contains("to go back further, name the version"));
+    // Never released there: refused.
+    auto never = fixture.run("release-manager", {"rollback", "qa", "0.9.0"});
+    CHECK(never.exit_code == 2);
+    CHECK_THAT(never.stderr_text, Catch::Contains("0.9.0 never ran in qa"));
 }
