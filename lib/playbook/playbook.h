@@ -74,6 +74,9 @@ struct Playbook {
     std::map<std::string, std::string> vars{};
     // What SIGINT, SIGTERM or SIGHUP does to a run: roll back (the default) or pause, resumable.
     OnInterrupt on_interrupt = OnInterrupt::rollback;
+    // `kind: rollback`: a playbook that puts an older version back (the runbooks' rollback
+    // procedures). Its successful run is a rollback in the ledger and in `stats`, not a deploy.
+    bool is_rollback = false;
     std::vector<Step> steps{};     // in the order they run (dependencies resolved)
     std::vector<Step> rollback{};  // as listed
 

@@ -142,9 +142,9 @@ Result<Playbook> parse_playbook(std::string_view yaml_text, const std::filesyste
     YamlReader reader(source.string());
     LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
     if (!root.IsMap()) return reader.invalid(root, "document", "expected apiVersion, name, steps");
-    LAUNCHKIT_TRY(reader.only_keys(
-        root, "",
-        {"apiVersion", "name", "description", "vars", "on_interrupt", "steps", "rollback"}));
+    LAUNCHKIT_TRY(reader.only_keys(root, "",
+                                   {"apiVersion", "name", "description", "kind", "vars",
+                                    "on_interrupt", "steps", "rollback"}));
     LAUNCHKIT_TRY_ASSIGN(auto version, reader.text(root["apiVersion"], "apiVersion"));
     if (version != api_version)
         return reader.invalid(root["apiVersion"] ? root["apiVersion"] : root, "apiVersion",
@@ -163,6 +163,11 @@ Result<Playbook> parse_playbook(std::string_view yaml_text, const std::filesyste
     else if (!on_interrupt.empty() && on_interrupt != "rollback")
         return reader.invalid(root["on_interrupt"], "on_interrupt",
                               fmt::format("expected rollback or pause, got '{}'", on_interrupt));
+    LAUNCHKIT_TRY_ASSIGN(auto kind, reader.text(root["kind"], "kind"));
+    if (!kind.empty() && kind != "deploy" && kind != "rollback")
+        return reader.invalid(root["kind"], "kind",
+                              fmt::format("expected deploy or rollback, got '{}'", kind));
+    playbook.is_rollback = kind == "rollback";
     if (const auto& vars = root["vars"]) {
         if (!vars.IsMap()) return reader.invalid(vars, "vars", "expected {NAME: value}");
         for (const auto& entry : vars) {

@@ -64,7 +64,7 @@ RunOptions options_from(const RunStarted& started, const std::vector<std::string
 }
 
 // The ledger entry for how the run ended, with its run id and start, for `stats`.
-Result<void> record_outcome(Context& context, const RunState& state) {
+Result<void> record_outcome(Context& context, const RunState& state, bool rollback_playbook) {
     const auto& started = state.started;
     version::LedgerEntry entry;
     entry.time = util::format_rfc3339(context.now());
@@ -78,6 +78,14 @@ Result<void> record_outcome(Context& context, const RunState& state) {
     entry.outcome = to_string(state.status);
     switch (state.status) {
         case RunStatus::succeeded:
+            if (rollback_playbook) {
+                // A rollback procedure that worked: the environment runs an older version again,
+                // which `stats` counts as a rollback, timed from the run's start.
+                entry.event = version::LedgerEvent::rolled_back;
+                entry.outcome = "rolled_back";
+                entry.note = fmt::format("run {} (rollback playbook)", state.run_id);
+                break;
+            }
             entry.event = version::LedgerEvent::deployed;
             entry.note = started.forced ? fmt::format("run {} (forced: {})", state.run_id,
                                                       started.forced->reason)
@@ -125,7 +133,7 @@ Result<RunOutcome> drive(Context& context, Playbook playbook, RunState state,
     PlaybookRunner runner(context, playbook, journal, options, variables, std::move(state));
     Result<RunState> finished = rollback_reason ? runner.roll_back(*rollback_reason) : runner.run();
     if (!finished) return std::unexpected(finished.error());
-    LAUNCHKIT_TRY(record_outcome(context, *finished));
+    LAUNCHKIT_TRY(record_outcome(context, *finished, playbook.is_rollback));
     RunOutcome outcome;
     outcome.environment = finished->started.env;
     outcome.version = finished->started.version;

@@ -485,3 +485,44 @@ steps:
     CHECK(never.exit_code == 2);
     CHECK_THAT(never.stderr_text, Catch::Contains("0.9.0 never ran in qa"));
 }
+
+TEST_CASE("a run of a kind: rollback playbook is a rollback in the ledger and in stats",
+          "[cli][playbook]") {
+    StateFixture fixture;
+    TempDir dir;
+    auto forward = dir.write("forward.yaml", R"(apiVersion: launchkit/v1
+name: forward
+steps:
+  - name: ship
+    run: ["true"]
+)");
+    auto back = dir.write("back.yaml", R"(apiVersion: launchkit/v1
+name: back
+kind: rollback
+steps:
+  - name: redeploy-previous
+    run: ["true"]
+)");
+    auto deploy = [&](const char* version, const std::filesystem::path& playbook) {
+        return fixture.run("release-manager",
+                           {"deploy", version, "production", "--playbook", playbook.string()});
+    };
+    REQUIRE(deploy("1.4.0", forward).exit_code == 0);
+    REQUIRE(deploy("1.5.0", forward).exit_code == 0);
+    REQUIRE(deploy("1.4.0", back).exit_code == 0);
+    auto history = fixture.run_json("release-manager", {"history", "--env", "production"});
+    CHECK(history[0]["event"] == "rolled_back");
+    CHECK(history[0]["version"] == "1.4.0");
+    auto stats = fixture.run_json("release-manager", {"stats"});
+    INFO(stats.dump());
+    CHECK(stats["runs"] == 3);
+    CHECK(stats["rolled_back"] == 1);
+    CHECK(stats["deployments"] == 2);
+    // A kind the runner does not know is refused.
+    auto unknown = dir.write("odd.yaml",
+                             "apiVersion: launchkit/v1\nname: odd\nkind: hotfix\n"
+                             "steps:\n  - name: a\n    run: [\"true\"]\n");
+    auto refused = deploy("1.6.0", unknown);
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.stderr_text, Catch::Contains("kind: expected deploy or rollback"));
+}
