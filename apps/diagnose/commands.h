@@ -6,7 +6,7 @@
 
 namespace diagnose {
 
-// --help examples for the commands, from the seeds' runbooks.
+// --help examples for the commands, from the runbooks.
 void add_examples(launchkit::CommandLine& cli);
 
 void add_run_command(launchkit::CommandLine& cli);

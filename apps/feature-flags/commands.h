@@ -6,7 +6,7 @@
 
 namespace feature_flags {
 
-// --help examples for the commands, from the seeds' runbooks.
+// --help examples for the commands, from the runbooks.
 void add_examples(launchkit::CommandLine& cli);
 
 void add_toggle_commands(launchkit::CommandLine& cli);  // enable, disable, --enable, --disable

@@ -1,48 +1,53 @@
-// --help examples, from the seeds' runbooks (seed 000's `@mycelia/feature-flags --enable`).
+// --help examples, from the runbooks (the Mycelia Upgrade Playbook's `@mycelia/feature-flags
+// --enable`).
 #include "commands.h"
 
 namespace feature_flags {
 
 void add_examples(launchkit::CommandLine& cli) {
     cli.set_example(&cli.app(),
-                    "Examples (seed 000's feature flag upgrade and rollback):\n"
+                    "Examples (the Mycelia Upgrade Playbook's feature flag upgrade and rollback):\n"
                     "  feature-flags --enable feature-name\n"
                     "  feature-flags set feature-name --rollout 25\n"
                     "  feature-flags --disable feature-name");
-    cli.set_example("enable",
-                    "Example (seed 000: enable a feature via the CLI):\n"
-                    "  feature-flags enable btc-mainnet-redemption --env production\n"
-                    "  feature-flags --enable btc-mainnet-redemption      # the seed's spelling");
+    cli.set_example(
+        "enable",
+        "Example (Mycelia Upgrade Playbook: enable a feature via the CLI):\n"
+        "  feature-flags enable btc-mainnet-redemption --env production\n"
+        "  feature-flags --enable btc-mainnet-redemption      # the runbook's spelling");
     cli.set_example("disable",
-                    "Example (seed 000: feature flag rollback):\n"
+                    "Example (Mycelia Upgrade Playbook: feature flag rollback):\n"
                     "  feature-flags disable btc-mainnet-redemption --reason \"error rate up\"");
     cli.set_example("create",
-                    "Example (seed 003's redemption flag):\n"
+                    "Example (the Mycelia Rollback Procedures's redemption flag):\n"
                     "  feature-flags create btc-mainnet-redemption --owner payments "
                     "--expires 2027-03-31");
     cli.set_example("set",
-                    "Example (seed 000: gradual rollout):\n"
+                    "Example (Mycelia Upgrade Playbook: gradual rollout):\n"
                     "  feature-flags set btc-mainnet-redemption --rollout 25 --env production");
     cli.set_example("get",
-                    "Example (seed 003: verify flag status; exit 1 when off):\n"
+                    "Example (Mycelia Rollback Procedures: verify flag status; exit 1 when off):\n"
                     "  feature-flags get btc-mainnet-redemption --env production");
     cli.set_example("eval",
                     "Example (is this user in the rollout?):\n"
                     "  feature-flags eval btc-mainnet-redemption --subject user-42");
     cli.set_example("list", "Example:\n  feature-flags list --env production");
     cli.set_example("delete",
-                    "Example (seed 000's completion: the feature is stable):\n"
+                    "Example (the Mycelia Upgrade Playbook's completion: the feature is stable):\n"
                     "  feature-flags delete old-checkout --reason \"fully rolled out in 1.5.0\"");
     cli.set_example("history",
-                    "Example (seed 000: document any issues):\n"
+                    "Example (Mycelia Upgrade Playbook: document any issues):\n"
                     "  feature-flags history btc-mainnet-redemption");
     cli.set_example("audit",
-                    "Example (seed 002's compliance audit trail):\n  feature-flags audit --verify");
+                    "Example (the Release Management Playbook's compliance audit trail):\n  "
+                    "feature-flags audit --verify");
     cli.set_example("stale",
-                    "Example (seed 000's follow-up review):\n  feature-flags stale --days 30");
-    cli.set_example("export",
-                    "Example (seed 003: back up the current state before a rollback):\n"
-                    "  feature-flags export -o flags-before-rollback.json");
+                    "Example (the Mycelia Upgrade Playbook's follow-up review):\n  feature-flags "
+                    "stale --days 30");
+    cli.set_example(
+        "export",
+        "Example (Mycelia Rollback Procedures: back up the current state before a rollback):\n"
+        "  feature-flags export -o flags-before-rollback.json");
     cli.set_example("import",
                     "Example (restore that state, after a dry run):\n"
                     "  feature-flags import flags-before-rollback.json --dry-run");

@@ -6,7 +6,7 @@
 
 namespace launchctl {
 
-// --help examples for the commands, from the seeds' runbooks.
+// --help examples for the commands, from the runbooks.
 void add_examples(launchkit::CommandLine& cli);
 
 void add_pause_command(launchkit::CommandLine& cli);

@@ -28,7 +28,7 @@ void add_analyze_command(launchkit::CommandLine& cli) {
         ->check(CLI::PositiveNumber);
     cli.set_example(
         command,
-        "Example (seed 002's automatic rollback triggers):\n"
+        "Example (the Release Management Playbook's automatic rollback triggers):\n"
         "  release-manager analyze --rules rules/rollback-triggers.yaml --baseline before.json "
         "--count 5 --interval 1m");
     cli.set_action(command, [options](launchkit::Context& context) {

@@ -22,7 +22,7 @@ void add_backup_create(launchkit::CommandLine& cli, CLI::App* parent) {
     command->add_option("--tag", options->tag, "A tag such as pre-upgrade");
     command->add_option("--label", options->labels, "KEY=VALUE, repeatable");
     command->footer(
-        "Example (seed 000 before an upgrade):\n"
+        "Example (the Mycelia Upgrade Playbook before an upgrade):\n"
         "  release-manager backup create dir:./config --tag pre-upgrade --label version=1.4.2\n" +
         command->get_footer());
     cli.set_action(command, [options](launchkit::Context& context) {
@@ -71,7 +71,7 @@ void add_backup_restore(launchkit::CommandLine& cli, CLI::App* parent) {
     command->add_flag("--allow-external-symlinks", options->allow_external_symlinks,
                       "Restore symlinks that point outside the target directory");
     command->footer(
-        "Example (seed 003's configuration rollback):\n"
+        "Example (the Mycelia Rollback Procedures's configuration rollback):\n"
         "  release-manager backup restore latest --yes\n" +
         command->get_footer());
     cli.set_action(command, [options](launchkit::Context& context) {
@@ -121,7 +121,8 @@ void add_backup_command(launchkit::CommandLine& cli) {
     add_backup_restore(cli, group);
     add_backup_prune(cli, group);
 
-    // Seed 002's `release_manager.mjs verify-backup`: the latest backup unless told otherwise.
+    // The Release Management Playbook's `release_manager.mjs verify-backup`: the latest backup
+    // unless told otherwise.
     auto alias = std::make_shared<backup::BackupVerifyOptions>();
     auto* alias_command =
         cli.add_command("verify-backup", "Same as 'backup verify' (default: the latest backup)");

@@ -6,7 +6,7 @@
 
 namespace release_manager {
 
-// --help examples for the commands, from the seeds' runbooks.
+// --help examples for the commands, from the runbooks.
 void add_examples(launchkit::CommandLine& cli);
 
 void add_create_command(launchkit::CommandLine& cli);

@@ -18,7 +18,7 @@ void add_compat_command(launchkit::CommandLine& cli) {
                       "COMPONENT=VERSION, repeated in the order the upgrade will happen");
     cli.set_example(
         check,
-        "Example (seed 001: database, then operator, then node agents):\n"
+        "Example (Zeitwork Platform Upgrade Guide: database, then operator, then node agents):\n"
         "  release-manager compat check playbooks/zeitwork-compatibility.yaml \\\n"
         "      --upgrade database-schema=3 --upgrade operator=1.3.0 --upgrade node-agent=1.3.0");
     cli.set_action(check, [options](launchkit::Context& context) {

@@ -35,9 +35,9 @@ void add_deploy_command(launchkit::CommandLine& cli) {
     command->add_option("--reason", options->reason, "Why, with --force");
     cli.set_example(
         command,
-        "Example (seed 002's canary):\n"
-        "  release-manager deploy 5.1.0 production --playbook playbooks/api-canary.yaml "
-        "--strategy canary --initial-traffic 5");
+        "Example (the Release Management Playbook's canary):\n"
+        "  release-manager deploy 5.1.0 production --playbook playbooks/mesh-os-release.yaml "
+        "--strategy canary --initial-traffic 5 --var repo=. --var service_url=URL");
     cli.set_action(command, [options, initial_traffic](launchkit::Context& context) {
         if (*initial_traffic > 0) options->initial_traffic = *initial_traffic;
         return launchkit::playbook::run_deploy(context, *options);

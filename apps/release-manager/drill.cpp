@@ -29,7 +29,8 @@ void add_drill_command(launchkit::CommandLine& cli) {
     command->add_option("--tag-prefix", options->tag_prefix, "Component's tag prefix");
     cli.set_example(
         command,
-        "Example (seed 004's `make phase6-drill`, seed 003's monthly rollback drill):\n"
+        "Example (the Artifortress Upgrade and Rollback Runbook's `make phase6-drill`, the Mycelia "
+        "Rollback Procedures's monthly rollback drill):\n"
         "  release-manager drill playbooks/artifortress-upgrade.yaml staging --version 2.1.0 \\\n"
         "      --rollback-playbook playbooks/artifortress-rollback.yaml --approve window \\\n"
         "      --check http://127.0.0.1:8086/health/ready");

@@ -1,5 +1,5 @@
 // --help examples for the commands that do not set their own beside their options, from the
-// seeds' runbooks (seed 002's `node release_manager.mjs ...`).
+// runbooks (the Release Management Playbook's `node release_manager.mjs ...`).
 #include "commands.h"
 
 namespace release_manager {
@@ -7,48 +7,51 @@ namespace release_manager {
 void add_examples(launchkit::CommandLine& cli) {
     cli.set_example(
         &cli.app(),
-        "Examples (seed 002's release process):\n"
+        "Examples (the Release Management Playbook's release process):\n"
         "  release-manager create minor\n"
         "  release-manager deploy 5.1.0 production --playbook playbooks/mesh-os-release.yaml "
         "--strategy canary --initial-traffic 5\n"
         "  release-manager rollback production 5.0.0");
-    cli.set_example("create",
-                    "Example (seed 002: `node release_manager.mjs create minor`):\n"
-                    "  release-manager create minor\n"
-                    "  release-manager create --version 5.1.0");
+    cli.set_example(
+        "create",
+        "Example (Release Management Playbook: `node release_manager.mjs create minor`):\n"
+        "  release-manager create minor\n"
+        "  release-manager create --version 5.1.0");
     cli.set_example("next",
                     "Example (CI: the version the next release gets):\n"
                     "  release-manager next");
     cli.set_example("changelog",
-                    "Example (seed 000: review the changelog before an upgrade):\n"
+                    "Example (Mycelia Upgrade Playbook: review the changelog before an upgrade):\n"
                     "  release-manager changelog");
     cli.set_example("status",
-                    "Example (seed 002: `release_manager.mjs status 5.0.0`):\n"
+                    "Example (Release Management Playbook: `release_manager.mjs status 5.0.0`):\n"
                     "  release-manager status 5.0.0 --env production");
     cli.set_example("history",
-                    "Example (seed 000: document current versions):\n"
+                    "Example (Mycelia Upgrade Playbook: document current versions):\n"
                     "  release-manager history --env production -n 10");
     cli.set_example("backup",
-                    "Example (seed 004: `make db-backup`):\n"
+                    "Example (Artifortress Upgrade and Rollback Runbook: `make db-backup`):\n"
                     "  release-manager backup create sqlite:/var/lib/app/app.db --tag pre-upgrade");
     cli.set_example("backup list",
-                    "Example (seed 003: which backups can a rollback use?):\n"
+                    "Example (Mycelia Rollback Procedures: which backups can a rollback use?):\n"
                     "  release-manager backup list --tag pre-upgrade");
     cli.set_example("backup show", "Example:\n  release-manager backup show latest");
     cli.set_example("backup verify",
-                    "Example (seed 002: verify backup integrity):\n"
+                    "Example (Release Management Playbook: verify backup integrity):\n"
                     "  release-manager backup verify --all");
-    cli.set_example("verify-backup",
-                    "Example (seed 002: `node release_manager.mjs verify-backup`):\n"
-                    "  release-manager verify-backup");
+    cli.set_example(
+        "verify-backup",
+        "Example (Release Management Playbook: `node release_manager.mjs verify-backup`):\n"
+        "  release-manager verify-backup");
     cli.set_example("resume",
-                    "Example (seed 001: a threshold paused the upgrade; fixed, so go on):\n"
+                    "Example (Zeitwork Platform Upgrade Guide: a threshold paused the upgrade; "
+                    "fixed, so go on):\n"
                     "  release-manager resume 20261126T011721042Z-1f67");
     cli.set_example("runs",
-                    "Example (seed 002: review rollback logs):\n"
+                    "Example (Release Management Playbook: review rollback logs):\n"
                     "  release-manager runs --env production");
     cli.set_example("compat",
-                    "Example (seed 001's compatibility matrix):\n"
+                    "Example (the Zeitwork Platform Upgrade Guide's compatibility matrix):\n"
                     "  release-manager compat check playbooks/zeitwork-compatibility.yaml "
                     "--upgrade operator=1.3.0");
 }

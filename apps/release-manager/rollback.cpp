@@ -21,7 +21,8 @@ void add_rollback_command(launchkit::CommandLine& cli) {
                       "Go back to a VERSION that never ran in ENV (needs --reason; recorded)");
     command->add_option("--tag-prefix", options->tag_prefix, "Component's tag prefix");
     cli.set_example(command,
-                    "Example (seed 002):\n  release-manager rollback production 5.0.0 --reason "
+                    "Example (Release Management Playbook):\n  release-manager rollback production "
+                    "5.0.0 --reason "
                     "\"error rate above 5%\"");
     cli.set_action(command, [options](launchkit::Context& context) {
         return launchkit::playbook::run_rollback(context, *options);

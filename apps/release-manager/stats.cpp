@@ -14,10 +14,10 @@ void add_stats_command(launchkit::CommandLine& cli) {
     command->add_option("--env", options->environment, "Only this environment");
     command->add_option("--since", options->since, "Window ending now (default 30d)");
     command->add_option("--tag-prefix", options->tag_prefix, "Component's tag prefix");
-    cli.set_example(
-        command,
-        "Example (seed 002's success metrics):\n  release-manager stats --env production --since "
-        "30d");
+    cli.set_example(command,
+                    "Example (the Release Management Playbook's success metrics):\n  "
+                    "release-manager stats --env production --since "
+                    "30d");
     cli.set_action(command, [options](launchkit::Context& context) {
         return launchkit::version::run_stats(context, *options);
     });

@@ -63,7 +63,8 @@ std::string metrics_text(const ServiceState& state, const std::string& track) {
                         state.blended(&ReleaseBehaviour::connections, track));
     text += "# TYPE demo_health_checks_failing gauge\n";
     text += fmt::format("demo_health_checks_failing {}\n", ready ? 0 : 1);
-    // Seed 002's agent health: the demo's 20 agents are all unhealthy while it is not ready.
+    // The Release Management Playbook's agent health: the demo's 20 agents are all unhealthy while
+    // it is not ready.
     text += "# TYPE demo_agents_total gauge\n";
     text += "demo_agents_total 20\n";
     text += "# TYPE demo_agents_unhealthy gauge\n";
@@ -96,7 +97,8 @@ void add_routes(httplib::Server& server, ServiceState& state, std::string admin_
             send_json(response, {{"status", "ready"}});
     };
     server.Get("/health/ready", ready);
-    server.Get("/health", ready);  // seed 000's `curl -f http://localhost:3000/health`
+    server.Get("/health",
+               ready);  // the Mycelia Upgrade Playbook's `curl -f http://localhost:3000/health`
     server.Get("/ops/status.json", [&state](const httplib::Request&, httplib::Response& response) {
         send_json(response, state.status());
     });
@@ -107,7 +109,8 @@ void add_routes(httplib::Server& server, ServiceState& state, std::string admin_
             return send_json(response, {{"error", "track: expected canary or stable"}}, 400);
         response.set_content(metrics_text(state, track), "text/plain; version=0.0.4");
     });
-    // Seed 004's baseline snapshot: the admin ops summary, behind the admin token.
+    // The Artifortress Upgrade and Rollback Runbook's baseline snapshot: the admin ops summary,
+    // behind the admin token.
     auto summary = [&state, admin_token](const httplib::Request& request,
                                          httplib::Response& response) {
         if (!authorized(request, response, admin_token)) return;

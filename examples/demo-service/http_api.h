@@ -1,4 +1,4 @@
-// The demo service's HTTP API: the health, metrics and ops endpoints the seed runbooks curl, and
+// The demo service's HTTP API: the health, metrics and ops endpoints the runbooks curl, and
 // the admin calls a playbook's deploy steps make to change which release runs.
 #pragma once
 

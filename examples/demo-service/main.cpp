@@ -61,7 +61,8 @@ int serve(const std::string& data_dir, int port, const std::string& port_file,
     return 0;
 }
 
-// Seed 000's critical-path test and seed 004's core smoke actions: read, write, read back.
+// The Mycelia Upgrade Playbook's critical-path test and the Artifortress Upgrade and Rollback
+// Runbook's core smoke actions: read, write, read back.
 int smoke(const std::string& url) {
     httplib::Client client(url);
     client.set_connection_timeout(5);

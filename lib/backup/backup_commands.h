@@ -1,4 +1,4 @@
-// `release-manager backup …` (and the seed's `verify-backup`): options in, tables or JSON out.
+// `release-manager backup …` (and the runbook's `verify-backup`): options in, tables or JSON out.
 #pragma once
 
 #include <string>

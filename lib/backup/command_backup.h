@@ -14,7 +14,8 @@ Result<void> run_backup_command(const BackupSource& source,
                                 const std::filesystem::path& destination);
 
 // Runs the restore argv with ${file} replaced by `backup_file`, which is also passed in
-// $LAUNCHKIT_BACKUP_FILE and in the source's file_env variable (seed 004's RESTORE_PATH).
+// $LAUNCHKIT_BACKUP_FILE and in the source's file_env variable (the Artifortress Upgrade and
+// Rollback Runbook's RESTORE_PATH).
 Result<void> run_restore_command(const BackupSource& source,
                                  const std::filesystem::path& backup_file);
 

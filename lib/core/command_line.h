@@ -43,7 +43,7 @@ class CommandLine {
     // Building every command's options took a third of release-manager's start-up.
     void add_commands(std::vector<std::string> names, CommandRegistrar registrar);
 
-    // The example `--help` shows above the global options (the seeds' runbook commands). A
+    // The example `--help` shows above the global options (the runbooks' commands). A
     // `path` is the subcommand as typed after the tool ("backup restore"); an unknown path is a
     // programming error (std::logic_error), caught by the tests that run every --help. Examples
     // of commands not built for this invocation are skipped.

@@ -1,6 +1,6 @@
-// The `environments:` section of launchkit.yaml: the promotion path (seed 002's stages), e.g.
-// `production: {requires: [staging], approval: true}` — a version must have been deployed to
-// staging first, and a person approves the deploy.
+// The `environments:` section of launchkit.yaml: the promotion path (the Release Management
+// Playbook's stages), e.g. `production: {requires: [staging], approval: true}` — a version must
+// have been deployed to staging first, and a person approves the deploy.
 #pragma once
 
 #include <filesystem>

@@ -36,8 +36,8 @@ DecisionMatrix seed_decision_matrix() {
         {RuleSeverity::medium, 0.0, 1.0, MatrixAction::hotfix_or_rollback, minutes(60)},
         {RuleSeverity::low, 0.0, 1.0, MatrixAction::fix_next_cycle, std::nullopt},
     };
-    // The seed pairs each severity with its usual impact; a critical failure touching few users is
-    // still critical, so the default rows cover every impact and a playbook narrows them.
+    // The runbook pairs each severity with its usual impact; a critical failure touching few users
+    // is still critical, so the default rows cover every impact and a playbook narrows them.
     return matrix;
 }
 

@@ -1,5 +1,5 @@
-// The rollback decision matrix of the release runbook (seed 002): how severe a failure is and how
-// many users it touches decide the action and how soon it must happen.
+// The rollback decision matrix of the release runbook (Release Management Playbook): how severe a
+// failure is and how many users it touches decide the action and how soon it must happen.
 #pragma once
 
 #include <chrono>
@@ -29,8 +29,9 @@ struct DecisionMatrix {
     std::string impact_metric{};  // a metric giving the share of users affected
 };
 
-// Seed 002's table: critical > 50 % immediate rollback < 5 min; high 10–50 % rollback after
-// assessment < 15 min; medium < 10 % hot-fix or rollback < 1 h; low: fix in the next cycle.
+// The Release Management Playbook's table: critical > 50 % immediate rollback < 5 min; high 10–50 %
+// rollback after assessment < 15 min; medium < 10 % hot-fix or rollback < 1 h; low: fix in the next
+// cycle.
 DecisionMatrix seed_decision_matrix();
 
 // The first row matching the severity whose impact range holds `impact`; an unknown impact is

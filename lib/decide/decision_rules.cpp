@@ -222,9 +222,14 @@ Result<CanaryAnalysis> read_canary(const YamlReader& reader, const DecisionRules
 
 Result<DecisionMatrix> read_matrix(const YamlReader& reader, const DecisionRules& rules,
                                    const YAML::Node& node) {
-    if (node.IsScalar() && node.Scalar() == "seed") return seed_decision_matrix();
+    // `seed` is the name this table had before it was named after its runbook.
+    if (node.IsScalar() && (node.Scalar() == "release-management" || node.Scalar() == "seed"))
+        return seed_decision_matrix();
     if (!node.IsMap())
-        return reader.invalid(node, "matrix", "expected 'seed' or {impact_metric, rows: [...]}");
+        return reader.invalid(
+            node, "matrix",
+            "expected release-management (the Release Management Playbook's table) or "
+            "{impact_metric, rows: [...]}");
     LAUNCHKIT_TRY(reader.only_keys(node, "matrix.", {"impact_metric", "rows"}));
     DecisionMatrix matrix;
     LAUNCHKIT_TRY_ASSIGN(matrix.impact_metric,

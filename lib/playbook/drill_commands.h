@@ -1,6 +1,7 @@
 // `release-manager drill`: a rehearsal of an upgrade and its rollback in a non-production
-// environment (seed 004's `make phase6-drill`, seed 003's monthly rollback drills), timed and
-// recorded in the ledger so `stats` shows rollback and recovery times.
+// environment (the Artifortress Upgrade and Rollback Runbook's `make phase6-drill`, the Mycelia
+// Rollback Procedures's monthly rollback drills), timed and recorded in the ledger so `stats` shows
+// rollback and recovery times.
 #pragma once
 
 #include <filesystem>

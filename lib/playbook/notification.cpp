@@ -25,7 +25,8 @@ Notification render_notification(const nlohmann::json& body, const Variables& va
     auto previous = value_of(variables, "previous_version", "none");
     auto run_id = value_of(variables, "run_id");
     Notification notification;
-    // The seeds' templates (seed 000's upgrade communication, seed 003's rollback announcement).
+    // The runbooks' templates (the Mycelia Upgrade Playbook's upgrade communication, the Mycelia
+    // Rollback Procedures's rollback announcement).
     if (name == "pre-upgrade") {
         notification.subject = fmt::format("Scheduled Upgrade: {} {} - {}", playbook, version, env);
         notification.text = fmt::format(

@@ -1,7 +1,7 @@
 // The promotion path before a deploy starts: a version must have been deployed to every
-// environment the target `requires` (seed 002: staging before production), and an environment
-// with `approval: true` needs a person's yes. `--force` with a reason skips the requirement and is
-// written to the store's audit log.
+// environment the target `requires` (Release Management Playbook: staging before production), and
+// an environment with `approval: true` needs a person's yes. `--force` with a reason skips the
+// requirement and is written to the store's audit log.
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
-// A version compatibility matrix (seed 001's "Operator v1.2.0 — compatible with Node Agent v1.1.x -
-// v1.2.x"): which versions of each component may run beside which, checked for every state an
-// ordered upgrade passes through before anything changes.
+// A version compatibility matrix (the Zeitwork Platform Upgrade Guide's "Operator v1.2.0 —
+// compatible with Node Agent v1.1.x - v1.2.x"): which versions of each component may run beside
+// which, checked for every state an ordered upgrade passes through before anything changes.
 #pragma once
 
 #include <filesystem>

@@ -1,6 +1,6 @@
-// Seed 002's success metrics from the release ledger: deployment success rate, rollback rate
-// (change failure rate), mean time to deploy, mean time to restore, deployment frequency, and
-// lead time from release creation to deploy.
+// The Release Management Playbook's success metrics from the release ledger: deployment success
+// rate, rollback rate (change failure rate), mean time to deploy, mean time to restore, deployment
+// frequency, and lead time from release creation to deploy.
 #pragma once
 
 #include <optional>
@@ -29,7 +29,8 @@ struct DeployStats {
     double deployments_per_day = 0;
     std::optional<double> lead_time_seconds{};  // mean, release created → deployed
     int lead_time_samples = 0;
-    // Rollback drills (seed 003's monthly drills): their runs are not counted above.
+    // Rollback drills (the Mycelia Rollback Procedures's monthly drills): their runs are not
+    // counted above.
     int drills = 0;
     int drills_passed = 0;
     std::optional<double> drill_rollback_seconds{};  // mean time to complete the rollback

@@ -35,7 +35,8 @@ struct LedgerEntry {
     std::string started_at{};  // when that run started (deploy) or its rollback began (RFC 3339)
     std::string outcome{};     // that run's status: succeeded, rolled_back, failed, rollback_failed
     // Drills only: the rollback's run, how long the rollback took and how long until the service
-    // passed its health checks again (seed 003's rollback time and recovery time).
+    // passed its health checks again (the Mycelia Rollback Procedures's rollback time and recovery
+    // time).
     std::string rollback_run_id{};
     std::optional<double> rollback_seconds{};
     std::optional<double> recovery_seconds{};

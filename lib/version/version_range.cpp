@@ -180,7 +180,7 @@ Result<VersionInterval> parse_interval(std::string_view range, std::string_view 
     if (words.empty()) return invalid_range(range, text, "a version or a range");
     for (const auto& word : words) {
         auto lower = util::to_lower(word);
-        if (lower == "all" || lower == "any") continue;  // "All versions", as the seed writes it
+        if (lower == "all" || lower == "any") continue;  // "All versions", as the runbook writes it
         if (lower == "versions") continue;
         LAUNCHKIT_TRY(apply_comparator(range, word, interval));
     }

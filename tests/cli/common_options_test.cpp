@@ -149,3 +149,21 @@ TEST_CASE("an error echoes what it was given printably, and --json puts it on st
     CHECK(usage.exit_code == 2);
     CHECK(nlohmann::json::parse(usage.stdout_text)["error"]["code"] == 2);
 }
+
+TEST_CASE("help and manual pages name runbooks by their titles, never by a seed number", "[cli]") {
+    for (const char* tool : {"launchctl", "release-manager", "feature-flags", "diagnose"}) {
+        INFO(tool);
+        // The manual page holds every command's help and example.
+        auto page = run_tool(tool, {"__man"});
+        REQUIRE(page.exit_code == 0);
+        CHECK(page.stdout_text.size() > 1000);
+        CHECK(page.stdout_text.find("seed 00") == std::string::npos);
+        CHECK(page.stdout_text.find("Seed 00") == std::string::npos);
+        CHECK(page.stdout_text.find("../shared") == std::string::npos);
+    }
+    // deploy's example names a playbook that exists.
+    auto help = run_tool("release-manager", {"deploy", "--help"});
+    CHECK_THAT(help.stdout_text, Catch::Contains("playbooks/mesh-os-release.yaml"));
+    CHECK(std::filesystem::exists(std::filesystem::path(LAUNCHKIT_SOURCE_DIR) / "playbooks" /
+                                  "mesh-os-release.yaml"));
+}
