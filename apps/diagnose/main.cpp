@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
     cli.add_commands({"snapshot"}, diagnose::add_snapshot_command);
     cli.add_commands({"compare"}, diagnose::add_compare_command);
     diagnose::add_examples(cli);
+    cli.set_default_command("run", [](const launchkit::Context& context) {
+        return context.config.checklist.has_value();
+    });
     cli.complete_files_named({"checklist", "rules", "baseline", "--output", "-o"});
     return cli.run(argc, argv);
 }

@@ -1,5 +1,7 @@
 #include "http_api.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 namespace demo {
@@ -115,7 +117,12 @@ void add_routes(httplib::Server& server, ServiceState& state, std::string admin_
                                          httplib::Response& response) {
         if (!authorized(request, response, admin_token)) return;
         auto status = state.status();
-        status["backlog"] = {{"outbox_pending", 0}, {"failed_search_jobs", 0}};
+        // Blended over stable and canary by traffic, as the other numbers are: a canary that
+        // leaves work behind grows the backlog with its share of traffic.
+        status["backlog"] = {
+            {"outbox_pending", std::lround(state.blended(&demo::ReleaseBehaviour::outbox_pending))},
+            {"failed_search_jobs",
+             std::lround(state.blended(&demo::ReleaseBehaviour::failed_search_jobs))}};
         send_json(response, status);
     };
     server.Get("/ops/summary", summary);

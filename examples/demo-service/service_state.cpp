@@ -88,10 +88,14 @@ void apply_migrations(sqlite3* db, int target) {
 nlohmann::json to_json(const Deployment& deployment) {
     nlohmann::json overrides = nlohmann::json::object();
     for (const auto& [version, behaviour] : deployment.overrides)
-        overrides[version] = {
-            {"error_rate", behaviour.error_rate}, {"latency_ms", behaviour.latency_ms},
-            {"schema", behaviour.schema},         {"cpu", behaviour.cpu},
-            {"memory", behaviour.memory},         {"connections", behaviour.connections}};
+        overrides[version] = {{"error_rate", behaviour.error_rate},
+                              {"latency_ms", behaviour.latency_ms},
+                              {"schema", behaviour.schema},
+                              {"cpu", behaviour.cpu},
+                              {"memory", behaviour.memory},
+                              {"connections", behaviour.connections},
+                              {"outbox_pending", behaviour.outbox_pending},
+                              {"failed_search_jobs", behaviour.failed_search_jobs}};
     return {{"stable_version", deployment.stable_version},
             {"canary_version", deployment.canary_version},
             {"canary_weight", deployment.canary_weight},
@@ -108,9 +112,10 @@ Deployment deployment_from(const nlohmann::json& json) {
     const auto overrides = json.value("overrides", nlohmann::json::object());
     for (const auto& [version, behaviour] : overrides.items())
         deployment.overrides[version] = {
-            behaviour.value("error_rate", 0.002), behaviour.value("latency_ms", 120.0),
-            behaviour.value("schema", 1),         behaviour.value("cpu", 0.35),
-            behaviour.value("memory", 0.40),      behaviour.value("connections", 200.0)};
+            behaviour.value("error_rate", 0.002),   behaviour.value("latency_ms", 120.0),
+            behaviour.value("schema", 1),           behaviour.value("cpu", 0.35),
+            behaviour.value("memory", 0.40),        behaviour.value("connections", 200.0),
+            behaviour.value("outbox_pending", 0.0), behaviour.value("failed_search_jobs", 0.0)};
     return deployment;
 }
 
@@ -167,6 +172,9 @@ ReleaseBehaviour ServiceState::behaviour_of(const std::string& version) const {
     if (entry["cpu"]) behaviour.cpu = entry["cpu"].as<double>();
     if (entry["memory"]) behaviour.memory = entry["memory"].as<double>();
     if (entry["connections"]) behaviour.connections = entry["connections"].as<double>();
+    if (entry["outbox_pending"]) behaviour.outbox_pending = entry["outbox_pending"].as<double>();
+    if (entry["failed_search_jobs"])
+        behaviour.failed_search_jobs = entry["failed_search_jobs"].as<double>();
     return behaviour;
 }
 

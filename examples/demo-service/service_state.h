@@ -21,6 +21,10 @@ struct ReleaseBehaviour {
     double cpu = 0.35;     // fraction of a core
     double memory = 0.40;  // fraction of the memory limit
     double connections = 200;
+    // The Artifortress runbook's backlog: what this release leaves pending in the outbox and
+    // failed in the search jobs (a bad release grows them, and the backlog trigger fires).
+    double outbox_pending = 0;
+    double failed_search_jobs = 0;
 };
 
 struct Deployment {

@@ -229,6 +229,12 @@ int CommandLine::run(int argc, const char* const* argv) {
 
     const CLI::App* command = selected_command(app_);
     auto action = actions_.find(command);
+    if (action == actions_.end() && command == &app_ && !default_command_.empty()) {
+        // Only global options were given: the default command, if the configuration asks for it.
+        if (auto context = make_context(globals_); context && default_applies_(*context))
+            for (const auto* sub : app_.get_subcommands({}))
+                if (sub->get_name() == default_command_) action = actions_.find(sub);
+    }
     if (action == actions_.end()) {
         std::cerr << command->help();
         std::cerr << tool_name_ << ": error: a subcommand is required\n";
@@ -258,6 +264,12 @@ int CommandLine::report_error(ExitCode code, std::string_view message, bool json
                   << '\n'
                   << std::flush;
     return to_int(code);
+}
+
+void CommandLine::set_default_command(std::string name,
+                                      std::function<bool(const Context&)> applies) {
+    default_command_ = std::move(name);
+    default_applies_ = std::move(applies);
 }
 
 }  // namespace launchkit

@@ -60,6 +60,9 @@ class CommandLine {
                         std::set<std::string> except = {});
     void complete_values_named(const std::string& name, std::vector<std::string> values);
     void complete_files_named(const std::set<std::string>& names);
+    // The tool without a subcommand runs `name` when `applies` says so for the context (bare
+    // `diagnose` runs the configured checklist); otherwise it asks for a subcommand.
+    void set_default_command(std::string name, std::function<bool(const Context&)> applies);
 
     // Parses argv, runs the selected action and returns the process exit code. Never throws.
     int run(int argc, const char* const* argv);
@@ -79,6 +82,8 @@ class CommandLine {
     CLI::App app_;
     GlobalOptions globals_;
     std::map<const CLI::App*, CommandAction> actions_;
+    std::string default_command_;
+    std::function<bool(const Context&)> default_applies_;
     std::map<const CLI::Option*, CompletionSource> completions_;
     std::set<const CLI::Option*> file_options_;
     struct NamedCompletion {

@@ -120,6 +120,16 @@ TEST_CASE("diagnose run reads the default checklist from the config", "[cli][dia
         dir, fmt::format("checks:\n  - name: up\n    http: {{url: {}}}\n", server.url("/health")));
     std::ofstream(dir.path() / "launchkit.yaml") << "checklist: checklist.yaml\n";
     CHECK(run_tool("diagnose", {"run"}, dir.path()).exit_code == 0);
+    // Bare `diagnose` runs it too, as `diagnose run` would.
+    auto bare = run_tool("diagnose", {"--json"}, dir.path());
+    INFO(bare.stderr_text);
+    CHECK(bare.exit_code == 0);
+    CHECK(nlohmann::json::parse(bare.stdout_text)["checks"][0]["name"] == "up");
+    // Without a configured checklist it still asks for a subcommand.
+    TempDir empty;
+    auto asks = run_tool("diagnose", {}, empty.path());
+    CHECK(asks.exit_code == 2);
+    CHECK_THAT(asks.stderr_text, Catch::Contains("a subcommand is required"));
 }
 
 TEST_CASE("the bearer token is sent but never printed", "[cli][diagnose]") {

@@ -189,6 +189,7 @@ TEST_CASE("seed 004: migrate and compare against the baseline; a bad upgrade res
     DemoService service(R"(releases:
   "2.1.0": {schema: 2}
   "2.2.0": {schema: 3, error_rate: 0.05}
+  "2.3.0": {schema: 2, outbox_pending: 40}
 )");
     std::vector<std::string> vars{"--var",     "service_url=" + service.url(),
                                   "--var",     "data_dir=" + service.data_dir().string(),
@@ -209,6 +210,13 @@ TEST_CASE("seed 004: migrate and compare against the baseline; a bad upgrade res
     auto status = service.status();
     CHECK(status["version"] == "2.1.0");
     CHECK(status["schema_version"] == 2);  // the migration to 3 undone by the restore
+
+    // A release that leaves work behind: the outbox grows past the baseline, the runbook's "no
+    // unexpected backlog growth" comparison fails and the upgrade is rolled back.
+    auto backlog = deploy(fixture, "2.3.0", "staging", playbook("artifortress-upgrade"), vars, 1);
+    CHECK(backlog["status"] == "rolled_back");
+    CHECK(backlog["failed_step"] == "compare-ops");
+    CHECK(service.status()["version"] == "2.1.0");
 
     // With the wrong admin token the deploy call is refused, and so is the rollback's redeploy:
     // the run says so (rollback_failed, exit 3) and nothing changed.
