@@ -21,9 +21,11 @@ void add_create_command(launchkit::CommandLine& cli) {
     command->add_flag("--dry-run", options->dry_run, "Print what would change; change nothing");
     command->add_flag("--allow-dirty", options->allow_dirty,
                       "Release even with uncommitted changes in the work tree");
-    command->add_flag("--no-tag", options->no_tag, "Commit the release but create no tag");
+    command->add_flag("--no-tag", options->no_tag,
+                      "Commit the release but create no tag (the next bump still finds the "
+                      "release commit)");
     command->add_flag("--no-commit", options->no_commit,
-                      "Only write CHANGELOG.md and VERSION; no commit, no tag");
+                      "Only write CHANGELOG.md and VERSION: no commit, no tag, no ledger entry");
     add_repository_options(command, options->target);
     cli.set_action(command, [options](launchkit::Context& context) {
         return launchkit::version::run_create(context, *options);

@@ -1,6 +1,7 @@
 #include "core/config.h"
 #include "core/config_backups.h"
 #include "core/config_environments.h"
+#include "core/config_release_branches.h"
 
 #include <cstdlib>
 #include <set>
@@ -50,8 +51,8 @@ Result<void> parse_release_section(const YAML::Node& node, const std::filesystem
     if (!node.IsMap())
         return fail(ExitCode::invalid_input, "{}: 'release' must be a mapping",
                     where(source, node));
-    LAUNCHKIT_TRY(reject_unknown_keys(node, source, "release.",
-                                      {"tag_prefix", "changelog", "version_file", "path"}));
+    LAUNCHKIT_TRY(reject_unknown_keys(
+        node, source, "release.", {"tag_prefix", "changelog", "version_file", "path", "branches"}));
     if (node["tag_prefix"]) {
         LAUNCHKIT_TRY_ASSIGN(release.tag_prefix,
                              read_string(node["tag_prefix"], source, "release.tag_prefix"));
@@ -66,6 +67,9 @@ Result<void> parse_release_section(const YAML::Node& node, const std::filesystem
     }
     if (node["path"]) {
         LAUNCHKIT_TRY_ASSIGN(release.path, read_string(node["path"], source, "release.path"));
+    }
+    if (node["branches"]) {
+        LAUNCHKIT_TRY_ASSIGN(release.branches, parse_release_branches(node["branches"], source));
     }
     return {};
 }

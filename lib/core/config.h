@@ -12,12 +12,24 @@
 
 namespace launchkit {
 
+// One entry of `release.branches:`, in semantic-release's form: a release branch (`main`), a
+// maintenance branch (`1.x`, `1.4.x`, or any name with `range:`) or a pre-release branch
+// (`{name: beta, prerelease: true}`).
+struct ReleaseBranchConfig {
+    std::string name;        // a branch name, or a glob (`release/*`)
+    std::string range;       // maintenance: "1.x" or "1.4.x"; empty: the name's, if it is one
+    std::string prerelease;  // the pre-release id; empty: not a pre-release branch
+    std::string channel;     // empty: the default for its kind
+    std::string where;       // "launchkit.yaml:12"
+};
+
 // Release versioning settings (the `release:` section).
 struct ReleaseConfig {
-    std::string tag_prefix = "v";            // tags are <prefix><semver>
-    std::string changelog = "CHANGELOG.md";  // relative to the component path
-    std::string version_file = "VERSION";    // relative to the component path
-    std::string path;                        // component subtree; empty: the whole repository
+    std::string tag_prefix = "v";               // tags are <prefix><semver>
+    std::string changelog = "CHANGELOG.md";     // relative to the component path
+    std::string version_file = "VERSION";       // relative to the component path
+    std::string path;                           // component subtree; empty: the whole repository
+    std::vector<ReleaseBranchConfig> branches;  // empty: release from any branch
 };
 
 // Feature-flag settings (the `flags:` section).

@@ -44,6 +44,12 @@ std::string to_lower(std::string_view text) {
     return lower;
 }
 
+std::string count_of(size_t count, std::string_view singular, std::string_view plural) {
+    if (count == 1) return fmt::format("1 {}", singular);
+    if (plural.empty()) return fmt::format("{} {}s", count, singular);
+    return fmt::format("{} {}", count, plural);
+}
+
 size_t edit_distance(std::string_view left, std::string_view right) {
     std::vector<size_t> row(right.size() + 1);
     std::iota(row.begin(), row.end(), size_t{0});

@@ -26,6 +26,9 @@ std::string to_lower(std::string_view text);
 // second line or flood the terminal.
 std::string printable(std::string_view text, size_t limit = 4096);
 
+// "1 commit", "3 commits", "0 commits"; `plural` for the irregular ones ("1 entry", "2 entries").
+std::string count_of(size_t count, std::string_view singular, std::string_view plural = {});
+
 // Levenshtein distance (insertions, deletions, substitutions each cost 1).
 size_t edit_distance(std::string_view left, std::string_view right);
 

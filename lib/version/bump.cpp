@@ -29,15 +29,18 @@ Result<BumpKind> parse_bump_kind(std::string_view text) {
 
 SemVer bump(const SemVer& base, BumpKind kind) {
     SemVer next = base.release_part();
+    // A pre-release already stands for the version the bump would reach: completing it is enough.
+    bool completes = base.is_prerelease();
     switch (kind) {
         case BumpKind::major:
-            next = SemVer{base.major + 1, 0, 0, {}, {}};
+            if (!completes || base.minor != 0 || base.patch != 0)
+                next = SemVer{base.major + 1, 0, 0, {}, {}};
             break;
         case BumpKind::minor:
-            next = SemVer{base.major, base.minor + 1, 0, {}, {}};
+            if (!completes || base.patch != 0) next = SemVer{base.major, base.minor + 1, 0, {}, {}};
             break;
         case BumpKind::patch:
-            next.patch += 1;
+            if (!completes) next.patch += 1;
             break;
         case BumpKind::none:
             break;
@@ -53,8 +56,8 @@ BumpKind bump_for_commits(const std::vector<ConventionalCommit>& commits, const 
             kind = base.major == 0 ? BumpKind::minor : BumpKind::major;
         else if (commit.type == "feat")
             kind = BumpKind::minor;
-        else if (commit.type == "fix" || commit.type == "perf")
-            kind = BumpKind::patch;
+        else if (commit.type == "fix" || commit.type == "perf" || commit.revert)
+            kind = BumpKind::patch;  // a revert of an earlier release's change fixes it
         result = std::max(result, kind);
         if (result == BumpKind::major) break;
     }

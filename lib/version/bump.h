@@ -20,10 +20,13 @@ std::string_view to_string(BumpKind kind);
 // "patch" | "minor" | "major" → BumpKind; anything else is an invalid-input error.
 Result<BumpKind> parse_bump_kind(std::string_view text);
 
-// Increments `base` (pre-release and build parts dropped): 1.2.3 + minor → 1.3.0.
+// Increments `base` as node-semver's `inc` does: 1.2.3 + minor → 1.3.0; a pre-release of the
+// version the bump would give is completed instead (1.0.0-rc.1 + patch, minor or major → 1.0.0;
+// 1.2.1-rc.1 + minor → 1.3.0). Build metadata is dropped.
 SemVer bump(const SemVer& base, BumpKind kind);
 
-// The bump the commits call for: breaking → major, feat → minor, fix/perf → patch, else none.
+// The bump the commits call for: breaking → major, feat → minor, fix/perf/revert → patch, else
+// none (semantic-release's default rules).
 // Before 1.0.0 a breaking change bumps minor instead, so 0.x never jumps to 1.0.0 by accident.
 BumpKind bump_for_commits(const std::vector<ConventionalCommit>& commits, const SemVer& base);
 

@@ -40,6 +40,8 @@ std::string_view heading(ChangeGroup group) {
             return "Fixes";
         case ChangeGroup::performance:
             return "Performance";
+        case ChangeGroup::reverts:
+            return "Reverts";
         case ChangeGroup::other:
             return "Other";
     }
@@ -51,6 +53,7 @@ ChangeGroup group_of(const ConventionalCommit& commit) {
     if (commit.type == "feat") return ChangeGroup::features;
     if (commit.type == "fix") return ChangeGroup::fixes;
     if (commit.type == "perf") return ChangeGroup::performance;
+    if (commit.revert) return ChangeGroup::reverts;
     return ChangeGroup::other;
 }
 
@@ -58,10 +61,27 @@ bool is_release_commit(const ConventionalCommit& commit) {
     return commit.type == "chore" && commit.scope == "release";
 }
 
+void cancel_reverts(std::vector<Commit>& commits) {
+    std::vector<bool> cancelled(commits.size(), false);
+    for (size_t i = 0; i < commits.size(); ++i) {
+        if (cancelled[i]) continue;
+        auto parsed = parse_conventional_commit(commits[i].subject, commits[i].body);
+        if (parsed.reverted_hash.empty()) continue;
+        for (size_t j = i + 1; j < commits.size(); ++j) {
+            if (cancelled[j] || !commits[j].hash.starts_with(parsed.reverted_hash)) continue;
+            cancelled[i] = cancelled[j] = true;
+            break;
+        }
+    }
+    size_t index = 0;
+    std::erase_if(commits, [&](const Commit&) { return cancelled[index++]; });
+}
+
 std::string render_section(std::string_view title, std::string_view date,
                            const std::vector<Commit>& commits) {
-    constexpr std::array groups = {ChangeGroup::breaking, ChangeGroup::features, ChangeGroup::fixes,
-                                   ChangeGroup::performance, ChangeGroup::other};
+    constexpr std::array groups = {ChangeGroup::breaking, ChangeGroup::features,
+                                   ChangeGroup::fixes,    ChangeGroup::performance,
+                                   ChangeGroup::reverts,  ChangeGroup::other};
     std::array<std::string, groups.size()> entries;
     for (const auto& commit : commits) {
         auto parsed = parse_conventional_commit(commit.subject, commit.body);
@@ -88,6 +108,7 @@ std::string render_full_changelog(const std::vector<Commit>& commits, std::strin
     std::string title = "Unreleased";
     std::string date;
     auto flush = [&] {
+        cancel_reverts(pending);
         if (!pending.empty() || title != "Unreleased")
             output += render_section(title, date, pending) + "\n";
         pending.clear();

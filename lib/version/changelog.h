@@ -1,5 +1,6 @@
 // CHANGELOG.md sections rendered from Conventional Commits, grouped Breaking / Features / Fixes /
-// Performance / Other with short hashes, and inserted above older sections of an existing file.
+// Performance / Reverts / Other with short hashes, and inserted above older sections of an
+// existing file.
 #pragma once
 
 #include <string>
@@ -12,7 +13,7 @@
 
 namespace launchkit::version {
 
-enum class ChangeGroup { breaking, features, fixes, performance, other };
+enum class ChangeGroup { breaking, features, fixes, performance, reverts, other };
 
 std::string_view heading(ChangeGroup group);
 
@@ -21,6 +22,11 @@ ChangeGroup group_of(const ConventionalCommit& commit);
 
 // Commits launchkit itself made for a release ("chore(release): ...") are left out of changelogs.
 bool is_release_commit(const ConventionalCommit& commit);
+
+// Removes every revert whose reverted commit is also in `commits`, and that commit: together they
+// change nothing, so they neither bump the version nor appear in the changelog (as
+// semantic-release does). Newest first, so reverting a revert brings the original back.
+void cancel_reverts(std::vector<Commit>& commits);
 
 // One version's section: "## [1.3.0] - 2026-11-25" and its groups; `title` is the bracketed part.
 std::string render_section(std::string_view title, std::string_view date,

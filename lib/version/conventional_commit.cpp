@@ -38,6 +38,18 @@ bool find_breaking_footer(std::string_view body, std::string& note) {
     return false;
 }
 
+// git revert's body: "This reverts commit 0123abcd...".
+std::string find_reverted_hash(std::string_view body) {
+    constexpr std::string_view marker = "This reverts commit ";
+    size_t found = body.find(marker);
+    if (found == std::string_view::npos) return "";
+    size_t start = found + marker.size();
+    size_t end = start;
+    while (end < body.size() && std::isxdigit(static_cast<unsigned char>(body[end]))) ++end;
+    // An abbreviated hash shorter than git's minimum could match the wrong commit.
+    return end - start >= 7 ? std::string(body.substr(start, end - start)) : "";
+}
+
 }  // namespace
 
 ConventionalCommit parse_conventional_commit(std::string_view subject, std::string_view body) {
@@ -77,6 +89,9 @@ ConventionalCommit parse_conventional_commit(std::string_view subject, std::stri
     }
     // A breaking footer counts even on a non-conventional subject: the author said it breaks.
     if (find_breaking_footer(body, commit.breaking_note)) commit.breaking = true;
+    commit.reverted_hash = util::to_lower(find_reverted_hash(body));
+    commit.revert = commit.type == "revert" || subject.starts_with("Revert \"") ||
+                    !commit.reverted_hash.empty();
     return commit;
 }
 

@@ -16,6 +16,10 @@ struct ConventionalCommit {
     std::string description;
     bool breaking = false;      // `!` before the colon or a BREAKING CHANGE footer
     std::string breaking_note;  // the footer's text, if any
+    // A revert (`revert: ...`, git's `Revert "..."`, or a body saying "This reverts commit
+    // <sha>."), and the hash it names when it names one.
+    bool revert = false;
+    std::string reverted_hash;
 };
 
 // Parses the first line (`subject`) and the remaining lines (`body`) of a commit message.

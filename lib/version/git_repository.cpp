@@ -69,9 +69,12 @@ Result<GitRepository> GitRepository::open(const std::filesystem::path& directory
     return GitRepository(strip_trailing_newlines(result.stdout_text));
 }
 
-Result<std::vector<std::string>> GitRepository::tags(std::string_view prefix) const {
-    LAUNCHKIT_TRY_ASSIGN(std::string output,
-                         git({"for-each-ref", "--format=%(refname:strip=2)", "refs/tags/"}));
+Result<std::vector<std::string>> GitRepository::tags(std::string_view prefix,
+                                                     bool reachable_only) const {
+    std::vector<std::string> arguments = {"for-each-ref", "--format=%(refname:strip=2)"};
+    if (reachable_only) arguments.push_back("--merged=HEAD");
+    arguments.push_back("refs/tags/");
+    LAUNCHKIT_TRY_ASSIGN(std::string output, git(std::move(arguments)));
     std::vector<std::string> tags;
     for (auto line : util::split(output, '\n'))
         if (!line.empty() && line.starts_with(prefix)) tags.emplace_back(line);
@@ -109,6 +112,38 @@ Result<std::vector<Commit>> GitRepository::log(const std::string& exclude_ref,
         commit.subject = std::string(message.substr(0, newline));
         if (newline != std::string_view::npos)
             commit.body = strip_trailing_newlines(std::string(message.substr(newline + 1)));
+        commits.push_back(std::move(commit));
+    }
+    return commits;
+}
+
+Result<bool> GitRepository::is_shallow() const {
+    LAUNCHKIT_TRY_ASSIGN(std::string output, git({"rev-parse", "--is-shallow-repository"}));
+    return strip_trailing_newlines(std::move(output)) == "true";
+}
+
+Result<std::optional<std::string>> GitRepository::current_branch() const {
+    LAUNCHKIT_TRY_ASSIGN(auto result, run_git(root_, {"symbolic-ref", "--short", "-q", "HEAD"}));
+    if (!result.succeeded()) return std::optional<std::string>();  // detached
+    return std::optional<std::string>(strip_trailing_newlines(std::move(result.stdout_text)));
+}
+
+Result<std::vector<Commit>> GitRepository::commits_mentioning(
+    const std::string& text, const std::string& exclude_ref) const {
+    std::vector<std::string> arguments = {"log", "--fixed-strings", "--grep=" + text,
+                                          "--format=%H%x1f%h%x1f%s%x1e", "HEAD"};
+    if (!exclude_ref.empty()) arguments.push_back("^" + exclude_ref);
+    arguments.push_back("--");
+    LAUNCHKIT_TRY_ASSIGN(std::string output, git(std::move(arguments)));
+    std::vector<Commit> commits;
+    for (auto record : util::split(output, '\x1e')) {
+        while (!record.empty() && record.front() == '\n') record.remove_prefix(1);
+        auto fields = util::split(record, '\x1f');
+        if (fields.size() < 3) continue;
+        Commit commit;
+        commit.hash = std::string(fields[0]);
+        commit.short_hash = std::string(fields[1]);
+        commit.subject = std::string(fields[2]);
         commits.push_back(std::move(commit));
     }
     return commits;

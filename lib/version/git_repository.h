@@ -28,8 +28,22 @@ class GitRepository {
 
     const std::filesystem::path& root() const { return root_; }
 
-    // The names of all tags that start with `prefix`, in one call.
-    Result<std::vector<std::string>> tags(std::string_view prefix) const;
+    // The names of all tags that start with `prefix`, in one call; with `reachable_only`, only
+    // those whose commit is an ancestor of HEAD (a maintenance branch does not see main's tags).
+    Result<std::vector<std::string>> tags(std::string_view prefix,
+                                          bool reachable_only = false) const;
+
+    // A shallow clone (CI's default checkout) lacks the history and tags a version is computed
+    // from.
+    Result<bool> is_shallow() const;
+
+    // The branch HEAD is on; none when HEAD is detached.
+    Result<std::optional<std::string>> current_branch() const;
+
+    // Commits reachable from HEAD and not from `exclude_ref` whose message contains `text`
+    // (a fixed string), newest first, with hash and subject only.
+    Result<std::vector<Commit>> commits_mentioning(const std::string& text,
+                                                   const std::string& exclude_ref) const;
 
     // Commits reachable from HEAD and not from `exclude_ref` (all when empty), newest first,
     // merges left out, limited to `path` when it is not empty. With `tag_prefix`, tags starting

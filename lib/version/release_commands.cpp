@@ -2,6 +2,7 @@
 
 #include "core/output.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 #include "version/changelog.h"
 #include "version/release_ledger.h"
 
@@ -16,6 +17,9 @@ ReleaseRequest make_request(const Context& context, const RepositoryOptions& tar
     request.component_path = target.component_path.value_or(config.path);
     request.changelog_file = config.changelog;
     request.version_file = config.version_file;
+    request.branches = config.branches;
+    request.allow_shallow = target.allow_shallow;
+    request.branch = target.branch;
     return request;
 }
 
@@ -39,7 +43,17 @@ nlohmann::json plan_json(const ReleasePlan& plan, const GitRepository& repositor
         {"commits", plan.commits.size()},
         {"changelog_file", plan.changelog_path.lexically_relative(repository.root()).string()},
         {"version_file", plan.version_path.lexically_relative(repository.root()).string()},
-        {"changelog_section", plan.changelog_section}};
+        {"changelog_section", plan.changelog_section},
+        {"branch", plan.branch ? nlohmann::json(plan.branch->name) : nlohmann::json()},
+        {"channel", plan.branch ? string_or_null(plan.branch->channel) : nlohmann::json()}};
+}
+
+std::string describe_branch(const ReleasePlan& plan) {
+    if (!plan.branch) return "";
+    std::string text =
+        fmt::format("; {} branch {}", to_string(plan.branch->kind), plan.branch->name);
+    if (!plan.branch->channel.empty()) text += ", channel " + plan.branch->channel;
+    return text;
 }
 
 }  // namespace
@@ -92,35 +106,63 @@ Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
     // The ledger's directory must be usable before the repository is touched.
     LAUNCHKIT_TRY(util::create_directories(context.state_dir, 0700));
     LAUNCHKIT_TRY_ASSIGN(auto outcome, apply_release(repository, plan, commit, tag));
-    LAUNCHKIT_TRY(ledger.append(LedgerEntry{.time = util::format_rfc3339(context.now()),
-                                            .event = LedgerEvent::created,
-                                            .version = plan.version.to_string(),
-                                            .tag_prefix = request.tag_prefix,
-                                            .tag = outcome.tagged ? plan.tag : "",
-                                            .commit = outcome.commit,
-                                            .repository = repository.root().string(),
-                                            .actor = context.actor}));
+    // Only a release commit makes a release: it is what the next bump finds (tagged or not), so
+    // the ledger records exactly the releases git has.
+    if (outcome.committed)
+        LAUNCHKIT_TRY(ledger.append(LedgerEntry{.time = util::format_rfc3339(context.now()),
+                                                .event = LedgerEvent::created,
+                                                .version = plan.version.to_string(),
+                                                .tag_prefix = request.tag_prefix,
+                                                .tag = outcome.tagged ? plan.tag : "",
+                                                .commit = outcome.commit,
+                                                .repository = repository.root().string(),
+                                                .actor = context.actor,
+                                                .note = plan.branch && !plan.branch->channel.empty()
+                                                            ? "channel " + plan.branch->channel
+                                                            : ""}));
 
     json["committed"] = outcome.committed;
     json["tagged"] = outcome.tagged;
-    json["commit"] = outcome.commit;
+    json["recorded"] = outcome.committed;
+    json["commit"] = outcome.committed ? nlohmann::json(outcome.commit) : nlohmann::json();
     if (context.json) {
         print_json(*context.out, json);
         return ExitCode::ok;
     }
     auto& out = *context.out;
-    out << fmt::format("{} {} ({} from {}, {} commit(s))\n",
-                       colorize("Released", Color::green, context.color), plan.tag, plan.bump,
-                       describe_previous(plan), plan.commits.size());
+    if (outcome.committed)
+        out << fmt::format("{} {} ({} from {}, {}{})\n",
+                           colorize("Released", Color::green, context.color), plan.tag, plan.bump,
+                           describe_previous(plan), util::count_of(plan.commits.size(), "commit"),
+                           describe_branch(plan));
+    else
+        out << fmt::format("{} {} ({} from {}, {}): files written only, nothing released\n",
+                           colorize("Prepared", Color::yellow, context.color),
+                           plan.version.to_string(), plan.bump, describe_previous(plan),
+                           util::count_of(plan.commits.size(), "commit"));
     Table table({"WHAT", "DETAIL"});
     table.add_row({json["changelog_file"].get<std::string>(),
                    "section " + plan.version.to_string() + " added"});
     table.add_row({json["version_file"].get<std::string>(), plan.version.to_string()});
-    if (outcome.committed)
-        table.add_row({"commit", outcome.commit.substr(0, 12) + " chore(release): " + plan.tag});
-    if (outcome.tagged) table.add_row({"tag", plan.tag + " (annotated)"});
-    table.add_row({"ledger", ledger.path().string()});
+    std::string release_subject = "chore(release): " + plan.tag;
+    table.add_row({"commit", outcome.committed
+                                 ? outcome.commit.substr(0, 12) + " " + release_subject
+                                 : "none (--no-commit)"});
+    table.add_row({"tag", outcome.tagged
+                              ? plan.tag + " (annotated)"
+                              : fmt::format("none (--no-{})", commit ? "tag" : "commit")});
+    table.add_row({"ledger", outcome.committed ? ledger.path().string()
+                                               : "not recorded: nothing was committed"});
     table.render(out, context.color);
+    if (!outcome.committed)
+        out << fmt::format(
+            "\nTo release it, commit {} and {} as '{}' (the next bump finds that commit), then "
+            "tag {}; or run create again without --no-commit.\n",
+            json["changelog_file"].get<std::string>(), json["version_file"].get<std::string>(),
+            release_subject, plan.tag);
+    else if (!outcome.tagged)
+        out << fmt::format("\nNo tag: the next bump starts from the release commit {}.\n",
+                           outcome.commit.substr(0, 12));
     return ExitCode::ok;
 }
 
@@ -157,12 +199,13 @@ Result<ExitCode> run_changelog(Context& context, const ChangelogOptions& options
                              repository.log("", request.component_path, request.tag_prefix));
         text = render_full_changelog(commits, request.tag_prefix);
     } else {
-        LAUNCHKIT_TRY_ASSIGN(auto commits, repository.log(current.tag, request.component_path));
+        LAUNCHKIT_TRY_ASSIGN(auto commits, repository.log(current.ref, request.component_path));
+        cancel_reverts(commits);
         text = render_section("Unreleased", "", commits);
     }
     if (context.json) {
         print_json(*context.out,
-                   nlohmann::json{{"changelog", text}, {"since", string_or_null(current.tag)}});
+                   nlohmann::json{{"changelog", text}, {"since", string_or_null(current.ref)}});
     } else {
         *context.out << text;
     }

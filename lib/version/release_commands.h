@@ -16,6 +16,8 @@ struct RepositoryOptions {
     std::string repository = ".";
     std::optional<std::string> tag_prefix;
     std::optional<std::string> component_path;
+    bool allow_shallow = false;  // compute from a shallow clone's incomplete history anyway
+    std::string branch;          // the branch released from, when HEAD is detached (CI)
 };
 
 struct CreateOptions {

@@ -1,5 +1,7 @@
 #include "version/release_plan.h"
 
+#include <algorithm>
+
 #include "util/file_io.h"
 #include "util/strings.h"
 #include "version/changelog.h"
@@ -39,7 +41,8 @@ Result<std::optional<SemVer>> read_version_file(const std::filesystem::path& pat
 
 // `git log` of one range, read at most once per plan: `auto` and the changelog section usually
 // need the same commits, and reading 10,000 commits twice would double the cost of a release.
-// launchkit's own release commits are dropped here, once: they are neither changes nor bumps.
+// launchkit's own release commits are dropped here, once: they are neither changes nor bumps; so
+// are a commit and its revert when both are in the range.
 class CommitCache {
   public:
     CommitCache(const GitRepository& repository, std::string path)
@@ -52,6 +55,7 @@ class CommitCache {
             std::erase_if(*cached_, [](const Commit& commit) {
                 return is_release_commit(parse_conventional_commit(commit.subject, commit.body));
             });
+            cancel_reverts(*cached_);
             cached_ref_ = ref;
         }
         return &*cached_;
@@ -63,6 +67,61 @@ class CommitCache {
     std::string cached_ref_;
     std::optional<std::vector<Commit>> cached_;
 };
+
+// A release commit's version: "chore(release): v1.5.0" with prefix "v" → 1.5.0.
+std::optional<SemVer> release_commit_version(const Commit& commit, const std::string& tag_prefix) {
+    constexpr std::string_view lead = "chore(release): ";
+    std::string_view subject = commit.subject;
+    if (!subject.starts_with(lead)) return std::nullopt;
+    subject.remove_prefix(lead.size());
+    if (!subject.starts_with(tag_prefix)) return std::nullopt;
+    auto parsed = parse_semver(subject.substr(tag_prefix.size()));
+    if (!parsed) return std::nullopt;
+    return *parsed;
+}
+
+void consider(CurrentVersion& current, const SemVer& version, const std::string& ref,
+              const std::string& source) {
+    if (!current.version || precedes(*current.version, version)) {
+        current.version = version;
+        current.ref = ref;
+        current.source = source;
+    }
+    if (!version.is_prerelease() &&
+        (!current.last_release || precedes(*current.last_release, version))) {
+        current.last_release = version;
+        current.last_release_ref = ref;
+    }
+}
+
+Result<void> refuse_shallow(const GitRepository& repository, const ReleaseRequest& request) {
+    if (request.allow_shallow) return {};
+    LAUNCHKIT_TRY_ASSIGN(bool shallow, repository.is_shallow());
+    if (shallow)
+        return fail(ExitCode::invalid_input,
+                    "'{}' is a shallow clone: its tags and history are incomplete, so the current "
+                    "version cannot be known; run `git fetch --unshallow --tags` (CI: checkout "
+                    "with fetch-depth: 0), or pass --allow-shallow",
+                    repository.root().string());
+    return {};
+}
+
+Result<std::optional<ReleaseBranch>> find_release_branch(const GitRepository& repository,
+                                                         const ReleaseRequest& request) {
+    if (request.branches.empty()) return std::optional<ReleaseBranch>();
+    std::string name = request.branch;
+    if (name.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(auto current, repository.current_branch());
+        if (!current)
+            return fail(ExitCode::invalid_input,
+                        "HEAD is detached in '{}' and release.branches is configured: pass "
+                        "--branch NAME (the branch this commit is released from)",
+                        repository.root().string());
+        name = *current;
+    }
+    LAUNCHKIT_TRY_ASSIGN(auto branch, match_release_branch(request.branches, name));
+    return std::optional<ReleaseBranch>(std::move(branch));
+}
 
 // The next version the request asks for, before the "must be higher" check.
 Result<std::pair<SemVer, std::string>> choose_version(const ReleaseRequest& request,
@@ -94,12 +153,13 @@ Result<std::pair<SemVer, std::string>> choose_version(const ReleaseRequest& requ
         return std::pair{current.version->release_part(), std::string("release")};
     }
 
-    // Bumps start from the last final release, so rc.1 → rc.2 and rc → final stay in one line.
-    SemVer base = current.last_release.value_or(
-        current.tag.empty() && current.version ? current.version->release_part() : SemVer{});
+    // The same base whether the current version came from a tag, a release commit or VERSION:
+    // a bump of a pre-release completes it (node-semver's inc), so rc.1 → rc.2 → final stay in
+    // one line.
+    SemVer base = current.version.value_or(SemVer{});
     BumpKind kind = BumpKind::none;
     if (request.bump == "auto") {
-        std::string since = current.last_release_tag;
+        std::string since = current.last_release_ref;
         LAUNCHKIT_TRY_ASSIGN(const auto* commits, commits_since.since(since));
         std::vector<ConventionalCommit> parsed;
         parsed.reserve(commits->size());
@@ -122,31 +182,53 @@ Result<std::pair<SemVer, std::string>> choose_version(const ReleaseRequest& requ
     return std::pair{bump(base, kind), std::string(to_string(kind))};
 }
 
+// A pre-release branch releases only its own pre-releases: its id is the default --pre.
+Result<std::string> prerelease_id_for(const ReleaseRequest& request,
+                                      const std::optional<ReleaseBranch>& branch) {
+    if (!branch || branch->kind != BranchKind::prerelease) return request.prerelease_id;
+    if (request.bump == "release")
+        return fail(ExitCode::invalid_input,
+                    "pre-release branch '{}' cannot finalise a release; merge it into a release "
+                    "branch and release there",
+                    branch->name);
+    if (!request.prerelease_id.empty() && request.prerelease_id != branch->prerelease_id)
+        return fail(ExitCode::invalid_input,
+                    "--pre {} on pre-release branch '{}', which releases {} pre-releases ({})",
+                    request.prerelease_id, branch->name, branch->prerelease_id, branch->where);
+    return request.version.empty() ? branch->prerelease_id : "";
+}
+
 }  // namespace
 
 Result<CurrentVersion> find_current_version(const GitRepository& repository,
                                             const ReleaseRequest& request) {
+    LAUNCHKIT_TRY(refuse_shallow(repository, request));
     CurrentVersion current;
     current.source = "none";
-    LAUNCHKIT_TRY_ASSIGN(auto tags, repository.tags(request.tag_prefix));
-    for (const auto& tag : tags) {
-        auto parsed = parse_semver(std::string_view(tag).substr(request.tag_prefix.size()));
+    LAUNCHKIT_TRY_ASSIGN(current.tags, repository.tags(request.tag_prefix));
+    LAUNCHKIT_TRY_ASSIGN(auto reachable, repository.tags(request.tag_prefix, true));
+    auto version_of = [&](const std::string& tag) {
+        return parse_semver(std::string_view(tag).substr(request.tag_prefix.size()));
+    };
+    for (const auto& tag : current.tags)
+        if (auto parsed = version_of(tag)) current.released.push_back(*parsed);
+    for (const auto& tag : reachable) {
+        auto parsed = version_of(tag);
         if (!parsed) continue;  // other tags sharing the prefix are not releases
-        current.tagged.push_back(*parsed);
-        if (!current.version || precedes(*current.version, *parsed)) {
-            current.version = *parsed;
-            current.tag = tag;
-        }
-        if (!parsed->is_prerelease() &&
-            (!current.last_release || precedes(*current.last_release, *parsed))) {
-            current.last_release = *parsed;
-            current.last_release_tag = tag;
-        }
+        consider(current, *parsed, tag, "tag " + tag);
     }
-    if (current.version) {
-        current.source = "tag " + current.tag;
-        return current;
+    // Releases created with --no-tag: their release commits after the last final release.
+    LAUNCHKIT_TRY_ASSIGN(auto release_commits,
+                         repository.commits_mentioning("chore(release): " + request.tag_prefix,
+                                                       current.last_release_ref));
+    for (auto commit = release_commits.rbegin(); commit != release_commits.rend(); ++commit) {
+        auto parsed = release_commit_version(*commit, request.tag_prefix);
+        if (!parsed) continue;
+        current.released.push_back(*parsed);
+        consider(current, *parsed, commit->hash,
+                 fmt::format("release commit {} (untagged)", commit->short_hash));
     }
+    if (current.version) return current;
     auto version_path = component_directory(repository, request) / request.version_file;
     LAUNCHKIT_TRY_ASSIGN(current.version, read_version_file(version_path));
     if (current.version) current.source = request.version_file + " file";
@@ -164,29 +246,37 @@ Result<ReleasePlan> plan_release(const GitRepository& repository, const ReleaseR
                     repository.root().string());
 
     ReleasePlan plan;
+    LAUNCHKIT_TRY_ASSIGN(plan.branch, find_release_branch(repository, request));
+    LAUNCHKIT_TRY_ASSIGN(std::string prerelease_id, prerelease_id_for(request, plan.branch));
     LAUNCHKIT_TRY_ASSIGN(plan.current, find_current_version(repository, request));
     CommitCache commits_since(repository, request.component_path);
     LAUNCHKIT_TRY_ASSIGN(auto chosen, choose_version(request, plan.current, commits_since));
     plan.version = chosen.first;
     plan.bump = chosen.second;
-    if (!request.prerelease_id.empty()) {
+    if (!prerelease_id.empty()) {
         if (!request.version.empty())
             return fail(ExitCode::invalid_input,
                         "--pre cannot be combined with --version; write the pre-release in the "
                         "version (1.3.0-rc.1)");
-        plan.version = next_prerelease(plan.version, request.prerelease_id, plan.current.tagged);
+        plan.version = next_prerelease(plan.version, prerelease_id, plan.current.released);
     }
     if (plan.current.version && compare_precedence(plan.version, *plan.current.version) <= 0)
         return fail(
             ExitCode::invalid_input,
             "refusing to release {}: it is not higher than the current version {} (from {})",
             plan.version.to_string(), plan.current.version->to_string(), plan.current.source);
+    if (plan.branch) LAUNCHKIT_TRY(check_version_on_branch(*plan.branch, plan.version));
     plan.tag = request.tag_prefix + plan.version.to_string();
+    if (std::ranges::find(plan.current.tags, plan.tag) != plan.current.tags.end())
+        return fail(ExitCode::invalid_input,
+                    "refusing to release {}: tag {} already exists (on a commit HEAD does not "
+                    "contain); choose another version",
+                    plan.version.to_string(), plan.tag);
 
-    // A pre-release lists what changed since the previous tag of any kind; a final release
+    // A pre-release lists what changed since the previous release of any kind; a final release
     // lists everything since the previous final release.
     std::string since =
-        plan.version.is_prerelease() ? plan.current.tag : plan.current.last_release_tag;
+        plan.version.is_prerelease() ? plan.current.ref : plan.current.last_release_ref;
     LAUNCHKIT_TRY_ASSIGN(const auto* commits, commits_since.since(since));
     plan.commits = *commits;
 

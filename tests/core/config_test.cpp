@@ -43,6 +43,16 @@ TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
                   "x.yaml:2: 'release.tag_prefix' must be a string"},
              Case{"- a\n- b\n", "expected a mapping"},
              Case{"release: {tag_prefix: v\n", "x.yaml:"},
+             Case{"release:\n  branches: main\n", "x.yaml:2: release.branches: expected a list"},
+             Case{"release:\n  branches: [main, main]\n", "branch 'main' is listed twice"},
+             Case{"release:\n  branches:\n    - {name: beta, prerelease: 'b.1'}\n",
+                  "x.yaml:3: release.branches[0].prerelease: 'b.1' is not a SemVer pre-release"},
+             Case{"release:\n  branches:\n    - {name: lts, range: '1.y'}\n",
+                  "release.branches[0].range: '1.y' is not a range; expected N.x or N.N.x"},
+             Case{"release:\n  branches:\n    - {name: lts, range: 1.x, prerelease: rc}\n",
+                  "either a maintenance range or a pre-release"},
+             Case{"release:\n  branches:\n    - {nme: main}\n",
+                  "release.branches[0].nme: unknown key"},
          }) {
         INFO(yaml);
         auto config = parse_config(yaml, "x.yaml");
@@ -50,6 +60,24 @@ TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
         CHECK(config.error().code == ExitCode::invalid_input);
         CHECK_THAT(config.error().message, Catch::Contains(expected));
     }
+}
+
+TEST_CASE("release.branches reads semantic-release's three kinds of branch", "[config]") {
+    auto config = parse_config(
+        "release:\n  branches:\n    - main\n    - 1.4.x\n    - {name: lts, range: 2.x}\n"
+        "    - {name: beta, prerelease: true}\n    - {name: next, prerelease: rc, channel: "
+        "preview}\n",
+        "x.yaml");
+    REQUIRE(config);
+    const auto& branches = config->release.branches;
+    REQUIRE(branches.size() == 5);
+    CHECK(branches[0].name == "main");
+    CHECK(branches[1].name == "1.4.x");
+    CHECK(branches[2].range == "2.x");
+    CHECK(branches[3].prerelease == "beta");
+    CHECK(branches[4].prerelease == "rc");
+    CHECK(branches[4].channel == "preview");
+    CHECK(branches[4].where == "x.yaml:7");
 }
 
 TEST_CASE("discover_config prefers --config, then $LAUNCHKIT_CONFIG", "[config]") {

@@ -20,8 +20,18 @@ TEST_CASE("bump increments one part and resets the lower ones", "[bump]") {
     CHECK(bump(v("1.2.3"), BumpKind::patch).to_string() == "1.2.4");
     CHECK(bump(v("1.2.3"), BumpKind::minor).to_string() == "1.3.0");
     CHECK(bump(v("1.2.3"), BumpKind::major).to_string() == "2.0.0");
-    CHECK(bump(v("1.2.3-rc.1+b"), BumpKind::patch).to_string() == "1.2.4");
     CHECK(bump(v("0.0.0"), BumpKind::minor).to_string() == "0.1.0");
+}
+
+TEST_CASE("bumping a pre-release completes it, as node-semver's inc does", "[bump]") {
+    CHECK(bump(v("1.2.3-rc.1+b"), BumpKind::patch).to_string() == "1.2.3");
+    CHECK(bump(v("1.0.0-rc.1"), BumpKind::patch).to_string() == "1.0.0");
+    CHECK(bump(v("1.0.0-rc.1"), BumpKind::minor).to_string() == "1.0.0");
+    CHECK(bump(v("1.0.0-rc.1"), BumpKind::major).to_string() == "1.0.0");
+    CHECK(bump(v("1.2.1-rc.1"), BumpKind::minor).to_string() == "1.3.0");
+    CHECK(bump(v("1.2.0-rc.1"), BumpKind::minor).to_string() == "1.2.0");
+    CHECK(bump(v("1.2.0-rc.1"), BumpKind::major).to_string() == "2.0.0");
+    CHECK(bump(v("2.0.0-beta.3"), BumpKind::major).to_string() == "2.0.0");
 }
 
 TEST_CASE("parse_bump_kind accepts the three kinds only", "[bump]") {

@@ -98,3 +98,28 @@ TEST_CASE("render_full_changelog splits the history at release tags", "[changelo
     CHECK(text.find("first (c1)") > one);
     CHECK(text.find("rc.1") == std::string::npos);
 }
+
+TEST_CASE("cancel_reverts drops a commit and its revert, newest first", "[changelog]") {
+    auto make = [](std::string hash, std::string subject, std::string body = "") {
+        Commit commit;
+        commit.hash = hash;
+        commit.short_hash = hash.substr(0, 7);
+        commit.subject = std::move(subject);
+        commit.body = std::move(body);
+        return commit;
+    };
+    std::vector<Commit> commits = {
+        make("cccccccc11", "Revert \"Revert \\\"feat: a\\\"\"", "This reverts commit bbbbbbbb11."),
+        make("bbbbbbbb11", "Revert \"feat: a\"", "This reverts commit aaaaaaaa11."),
+        make("dddddddd11", "revert: fix from an older release", "This reverts commit 1234567."),
+        make("aaaaaaaa11", "feat: a")};
+    cancel_reverts(commits);
+    REQUIRE(commits.size() == 2);
+    CHECK(commits[0].subject == "revert: fix from an older release");
+    CHECK(commits[1].subject == "feat: a");
+    auto parsed = parse_conventional_commit(commits[0].subject, commits[0].body);
+    CHECK(parsed.revert);
+    CHECK(parsed.reverted_hash == "1234567");
+    CHECK(group_of(parsed) == ChangeGroup::reverts);
+    CHECK(!parse_conventional_commit("fix: x", "This reverts commit 12.").revert);
+}

@@ -1,0 +1,84 @@
+#include "core/config_release_branches.h"
+
+#include <regex>
+#include <set>
+
+#include "core/yaml_reader.h"
+
+namespace launchkit {
+namespace {
+
+bool is_prerelease_identifier(const std::string& text) {
+    static const std::regex pattern(R"(^[0-9A-Za-z-]*[A-Za-z-][0-9A-Za-z-]*$)");
+    return std::regex_match(text, pattern);
+}
+
+Result<ReleaseBranchConfig> parse_branch(const YamlReader& reader, const YAML::Node& node,
+                                         const std::string& field) {
+    ReleaseBranchConfig branch;
+    branch.where = fmt::format("{}:{}", reader.source(), node.Mark().line + 1);
+    if (node.IsScalar()) {
+        branch.name = node.Scalar();
+    } else if (node.IsMap()) {
+        LAUNCHKIT_TRY(
+            reader.only_keys(node, field + ".", {"name", "range", "prerelease", "channel"}));
+        LAUNCHKIT_TRY_ASSIGN(branch.name, reader.text(node["name"], field + ".name"));
+        LAUNCHKIT_TRY_ASSIGN(branch.range, reader.text(node["range"], field + ".range"));
+        LAUNCHKIT_TRY_ASSIGN(branch.channel, reader.text(node["channel"], field + ".channel"));
+        if (const auto& prerelease = node["prerelease"]) {
+            bool flag = false;
+            if (prerelease.IsScalar() && YAML::convert<bool>::decode(prerelease, flag)) {
+                branch.prerelease = flag ? branch.name : "";
+            } else {
+                LAUNCHKIT_TRY_ASSIGN(branch.prerelease,
+                                     reader.text(prerelease, field + ".prerelease"));
+            }
+            if (!branch.prerelease.empty() && !is_prerelease_identifier(branch.prerelease))
+                return reader.invalid(prerelease, field + ".prerelease",
+                                      fmt::format("'{}' is not a SemVer pre-release identifier; "
+                                                  "give one such as beta or rc",
+                                                  branch.prerelease));
+        }
+    } else {
+        return reader.invalid(node, field,
+                              "expected a branch name or {name, range, prerelease, channel}");
+    }
+    if (branch.name.empty()) return reader.invalid(node, field + ".name", "expected a branch name");
+    if (!branch.range.empty() && !is_maintenance_range(branch.range))
+        return reader.invalid(
+            node["range"], field + ".range",
+            fmt::format("'{}' is not a range; expected N.x or N.N.x", branch.range));
+    if (!branch.range.empty() && !branch.prerelease.empty())
+        return reader.invalid(node, field,
+                              "a branch is either a maintenance range or a pre-release, not both");
+    return branch;
+}
+
+}  // namespace
+
+bool is_maintenance_range(std::string_view text) {
+    static const std::regex pattern(R"(^[0-9]+\.(x|x\.x|[0-9]+\.x)$)");
+    return std::regex_match(text.begin(), text.end(), pattern);
+}
+
+Result<std::vector<ReleaseBranchConfig>> parse_release_branches(
+    const YAML::Node& branches, const std::filesystem::path& source) {
+    YamlReader reader(source.string());
+    if (!branches.IsSequence() || branches.size() == 0)
+        return reader.invalid(branches, "release.branches",
+                              "expected a list of branches, e.g. [main, 1.x, {name: beta, "
+                              "prerelease: true}]");
+    std::vector<ReleaseBranchConfig> result;
+    std::set<std::string> names;
+    for (size_t i = 0; i < branches.size(); ++i) {
+        auto field = fmt::format("release.branches[{}]", i);
+        LAUNCHKIT_TRY_ASSIGN(auto branch, parse_branch(reader, branches[i], field));
+        if (!names.insert(branch.name).second)
+            return reader.invalid(branches[i], field,
+                                  fmt::format("branch '{}' is listed twice", branch.name));
+        result.push_back(std::move(branch));
+    }
+    return result;
+}
+
+}  // namespace launchkit
