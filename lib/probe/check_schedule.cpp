@@ -39,7 +39,9 @@ void record(CheckState& state, ProbeResult result, Clock::time_point probed_at) 
         if (!state.passing_since) state.passing_since = probed_at;
         bool stable =
             !timing.stable_for || elapsed(*state.passing_since, probed_at) >= *timing.stable_for;
-        if (state.successes >= timing.success_threshold && stable) {
+        // Once passing, a check stays so while it passes (Kubernetes' readiness).
+        if (state.verdict == Verdict::passing ||
+            (state.successes >= timing.success_threshold && stable)) {
             state.verdict = Verdict::passing;
         } else {
             state.verdict = Verdict::pending;
@@ -60,13 +62,18 @@ void record(CheckState& state, ProbeResult result, Clock::time_point probed_at) 
     if (state.retries_used < timing.retries) {
         state.next_due = probed_at + timing.backoff * (1 << state.retries_used);
         ++state.retries_used;
-        if (state.verdict == Verdict::passing) state.verdict = Verdict::pending;
         return;
     }
     state.retries_used = 0;
     ++state.failures;
-    state.verdict =
-        state.failures >= timing.failure_threshold ? Verdict::failing : Verdict::pending;
+    // A passing check keeps passing until failure_threshold consecutive failures, as Kubernetes
+    // keeps a probe successful: one lost answer must not undo a wait's progress.
+    if (state.failures >= timing.failure_threshold)
+        state.verdict = Verdict::failing;
+    else if (state.verdict == Verdict::passing)
+        state.last.detail =
+            fmt::format("still passing, {} of {} failures tolerated: {}", state.failures,
+                        timing.failure_threshold, state.last.detail);
     state.next_due = probed_at + timing.period;
 }
 

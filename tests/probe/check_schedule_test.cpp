@@ -122,3 +122,27 @@ TEST_CASE("waiting polls until every critical check passes, or gives up", "[prob
     CHECK_FALSE(mixed.timed_out);
     CHECK(mixed.report.passed());
 }
+
+TEST_CASE("a passing check stays passing until failure_threshold failures in a row",
+          "[probe][schedule]") {
+    // Both flap; `first` passes on odd probes, `second` on even ones, so they never pass in the
+    // same round. With failure_threshold 2 neither fails twice in a row: once each has passed,
+    // both are passing, and the wait ends in the second round.
+    TestHttpServer first_server;
+    TestHttpServer second_server;
+    (void)schedule_one(timed_check(second_server.url("/flap"), {}));  // its next answer is a 503
+    CheckTiming tolerant;
+    tolerant.failure_threshold = 2;
+    auto first = timed_check(first_server.url("/flap"), tolerant);
+    auto second = timed_check(second_server.url("/flap"), tolerant);
+    second.name = "second";
+    ScheduleOptions options;
+    options.goal = ScheduleGoal::all_critical_passing;
+    options.timeout = 2s;
+    auto scheduled = run_scheduled({&first, &second}, options);
+    CHECK_FALSE(scheduled.timed_out);
+    CHECK(scheduled.report.passed());
+    CHECK(scheduled.report.results[0].attempts == 2);
+    CHECK_THAT(scheduled.report.results[0].detail,
+               Catch::Contains("still passing, 1 of 2 failures tolerated"));
+}
