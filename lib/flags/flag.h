@@ -20,6 +20,9 @@ struct FlagEnvironment {
     int rollout = 100;  // percent of subjects `eval` answers "on" for, when enabled
     std::string updated_at{};
     std::string updated_by{};
+
+    // Whether any subject gets the flag: enabled at 0 % is off for everyone `eval` asks about.
+    bool serves_anyone() const { return enabled && rollout > 0; }
 };
 
 struct Flag {

@@ -171,11 +171,11 @@ Result<ExitCode> run_get(Context& context, const FlagTarget& target) {
     } else {
         *context.out << fmt::format(
             "{} is {} in {}\n", flag.name,
-            colorize(describe_state(state), state.enabled ? Color::green : Color::red,
+            colorize(describe_state(state), state.serves_anyone() ? Color::green : Color::red,
                      context.color),
             environment);
     }
-    return state.enabled ? ExitCode::ok : ExitCode::said_no;
+    return state.serves_anyone() ? ExitCode::ok : ExitCode::said_no;
 }
 
 Result<ExitCode> run_eval(Context& context, const EvalFlagOptions& options) {
@@ -221,8 +221,8 @@ Result<ExitCode> run_list(Context& context, const ListFlagsOptions& options) {
     for (const auto& flag : flags) {
         auto state = flag.in(environment);
         table.add_row({flag.name,
-                       colorize(state.enabled ? "on" : "off",
-                                state.enabled ? Color::green : Color::red, context.color),
+                       colorize(state.serves_anyone() ? "on" : "off",
+                                state.serves_anyone() ? Color::green : Color::red, context.color),
                        fmt::format("{}%", state.rollout), flag.owner, flag.expires,
                        state.updated_at, state.updated_by, flag.description});
     }

@@ -9,6 +9,7 @@ nlohmann::json flag_view(const Flag& flag, const std::string& environment) {
     return {{"name", flag.name},
             {"environment", environment},
             {"enabled", state.enabled},
+            {"on", state.serves_anyone()},
             {"rollout", state.rollout},
             {"group_id", flag.rollout_group()},
             {"description", string_or_null(flag.description)},
@@ -21,6 +22,7 @@ nlohmann::json flag_view(const Flag& flag, const std::string& environment) {
 
 std::string describe_state(const FlagEnvironment& state) {
     if (!state.enabled) return "off";
+    if (state.rollout <= 0) return "off (enabled at 0% rollout: no subject gets it)";
     if (state.rollout >= 100) return "on";
     return fmt::format("on for {}% of subjects", state.rollout);
 }

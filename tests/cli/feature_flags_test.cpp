@@ -134,6 +134,19 @@ TEST_CASE_METHOD(StateFixture, "gradual rollout: eval buckets subjects as Unleas
     CHECK(nlohmann::json::parse(flags({"get", "flexible", "--json"}).stdout_text)["rollout"] ==
           100);
 
+    // Enabled at 0 % serves no subject: get says off, like every eval.
+    REQUIRE(flags({"set", "flexible", "--rollout", "0"}).exit_code == 0);
+    auto zero = flags({"get", "flexible"});
+    CHECK(zero.exit_code == 1);
+    CHECK_THAT(zero.stdout_text,
+               Catch::Contains("off (enabled at 0% rollout: no subject gets it)"));
+    auto zero_json = nlohmann::json::parse(flags({"get", "flexible", "--json"}).stdout_text);
+    CHECK(zero_json["enabled"] == true);
+    CHECK(zero_json["on"] == false);
+    CHECK(flags({"eval", "flexible", "--subject", "174"}).exit_code == 1);
+    CHECK_THAT(flags({"list"}).stdout_text, Catch::Contains("flexible  off"));
+    REQUIRE(flags({"set", "flexible", "--rollout", "100"}).exit_code == 0);
+
     // Off means off for everyone, whatever the rollout.
     REQUIRE(flags({"disable", "flexible"}).exit_code == 0);
     CHECK(flags({"eval", "flexible", "--subject", "174"}).exit_code == 1);
