@@ -74,6 +74,35 @@ Result<void> parse_release_section(const YAML::Node& node, const std::filesystem
     return {};
 }
 
+// `launch_controls: [redemption, signups]` or `launch_controls: {redemption: "what it stops"}`.
+Result<std::map<std::string, LaunchControlConfig>> parse_launch_controls(
+    const YAML::Node& node, const std::filesystem::path& source) {
+    std::map<std::string, LaunchControlConfig> controls;
+    auto add = [&](const YAML::Node& name, const YAML::Node& description) -> Result<void> {
+        LAUNCHKIT_TRY_ASSIGN(auto text, read_string(name, source, "launch_controls"));
+        LaunchControlConfig control{.description = "", .where = where(source, name)};
+        if (description && !description.IsNull()) {
+            LAUNCHKIT_TRY_ASSIGN(control.description,
+                                 read_string(description, source, "launch_controls." + text));
+        }
+        if (!controls.emplace(text, control).second)
+            return fail(ExitCode::invalid_input, "{}: launch control '{}' is listed twice",
+                        where(source, name), text);
+        return {};
+    };
+    if (node.IsSequence()) {
+        for (const auto& name : node) LAUNCHKIT_TRY(add(name, YAML::Node()));
+    } else if (node.IsMap()) {
+        for (const auto& entry : node) LAUNCHKIT_TRY(add(entry.first, entry.second));
+    } else {
+        return fail(ExitCode::invalid_input,
+                    "{}: 'launch_controls' must be a list of names or a mapping of name to "
+                    "description",
+                    where(source, node));
+    }
+    return controls;
+}
+
 Result<void> parse_flags_section(const YAML::Node& node, const std::filesystem::path& source,
                                  FlagsConfig& flags) {
     if (!node.IsMap())
@@ -111,9 +140,9 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (!root.IsMap())
         return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",
                     source.string());
-    LAUNCHKIT_TRY(reject_unknown_keys(
-        root, source, "",
-        {"state_dir", "checklist", "slo_rules", "release", "flags", "backups", "environments"}));
+    LAUNCHKIT_TRY(reject_unknown_keys(root, source, "",
+                                      {"state_dir", "checklist", "slo_rules", "release", "flags",
+                                       "backups", "environments", "launch_controls"}));
 
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
@@ -129,6 +158,10 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (root["release"])
         LAUNCHKIT_TRY(parse_release_section(root["release"], source, config.release));
     if (root["flags"]) LAUNCHKIT_TRY(parse_flags_section(root["flags"], source, config.flags));
+    if (root["launch_controls"]) {
+        LAUNCHKIT_TRY_ASSIGN(config.launch_controls,
+                             parse_launch_controls(root["launch_controls"], source));
+    }
     if (root["backups"]) {
         LAUNCHKIT_TRY_ASSIGN(config.backups, parse_backups_section(root["backups"], source));
     }

@@ -58,6 +58,12 @@ struct EnvironmentConfig {
     std::string where;      // "launchkit.yaml:12"
 };
 
+// One launch control declared under `launch_controls:`.
+struct LaunchControlConfig {
+    std::string description;
+    std::string where;  // "launchkit.yaml:12"
+};
+
 struct Config {
     std::filesystem::path source;  // the file it was read from; empty when none was found
     std::optional<std::filesystem::path> state_dir;  // absolute (resolved against the file's dir)
@@ -67,6 +73,9 @@ struct Config {
     FlagsConfig flags;
     std::map<std::string, BackupSourceConfig> backups;      // by name
     std::map<std::string, EnvironmentConfig> environments;  // by name
+    // The launch controls a fleet uses; empty: any name may be paused, and a never-paused name is
+    // running.
+    std::map<std::string, LaunchControlConfig> launch_controls;
 };
 
 // A path written in the configuration: relative paths mean "beside the configuration file", not

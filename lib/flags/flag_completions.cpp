@@ -20,7 +20,7 @@ std::vector<std::string> launch_control_names(const Context& context) {
     std::vector<std::string> names;
     auto store = store::open_store(context);
     if (!store) return names;
-    auto controls = list_launch_controls(**store);
+    auto controls = list_launch_controls(**store, context.config.launch_controls);
     if (!controls) return names;
     for (const auto& control : *controls) names.push_back(control.name);
     return names;

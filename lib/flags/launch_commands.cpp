@@ -7,6 +7,7 @@
 #include "flags/names.h"
 #include "store/open_store.h"
 #include "util/duration.h"
+#include "util/strings.h"
 
 namespace launchkit::flags {
 namespace {
@@ -17,17 +18,40 @@ std::string state_word(const LaunchControl& control, bool color) {
 }
 
 std::string describe(const LaunchControl& control) {
+    if (control.never_paused()) return "running (never paused)";
     std::string text = fmt::format("{} since {} by {}", control.paused ? "paused" : "running",
                                    control.since, control.by);
     if (!control.reason.empty()) text += fmt::format(": {}", control.reason);
     return text;
 }
 
+// The stored record plus what a script needs to tell a never-paused control apart.
+nlohmann::json control_json(const LaunchControl& control) {
+    auto json = to_json(control);
+    json["never_paused"] = control.never_paused();
+    return json;
+}
+
 nlohmann::json change_json(const LaunchChange& change) {
-    auto json = to_json(change.after);
+    auto json = control_json(change.after);
     json["changed"] = change.changed;
     json["created"] = change.created;
     return json;
+}
+
+// A name never paused is running, but one typo away from a control that exists it is most likely
+// a typo: say so on stderr, without changing the answer.
+void note_likely_typo(Context& context, store::Store& store, const LaunchControl& control) {
+    if (!control.never_paused() || context.config.launch_controls.contains(control.name)) return;
+    auto controls = list_launch_controls(store, context.config.launch_controls);
+    if (!controls) return;
+    std::vector<std::string> names;
+    for (const auto& other : *controls)
+        if (other.name != control.name) names.push_back(other.name);
+    if (auto close = util::closest_match(control.name, names))
+        *context.err << fmt::format(
+            "note: '{}' has never been paused, so it is running; did you mean '{}'?\n",
+            control.name, *close);
 }
 
 }  // namespace
@@ -37,7 +61,7 @@ Result<ExitCode> run_pause(Context& context, const PauseOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(
         auto change,
         pause_launch_control(*store, options.name, store::change_note(context, options.reason),
-                             options.create_new));
+                             options.create_new, context.config.launch_controls));
     if (context.json) {
         print_json(*context.out, change_json(change));
     } else if (change.changed) {
@@ -56,7 +80,8 @@ Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
     LAUNCHKIT_TRY_ASSIGN(
         auto change,
-        resume_launch_control(*store, options.name, store::change_note(context, options.reason)));
+        resume_launch_control(*store, options.name, store::change_note(context, options.reason),
+                              context.config.launch_controls));
     if (context.json) {
         print_json(*context.out, change_json(change));
     } else if (change.changed) {
@@ -73,17 +98,20 @@ Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
 Result<ExitCode> run_launch_status(Context& context, const LaunchStatusOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
     if (!options.name.empty()) {
-        LAUNCHKIT_TRY_ASSIGN(auto control, require_launch_control(*store, options.name));
+        LAUNCHKIT_TRY_ASSIGN(auto control, find_launch_control(*store, options.name,
+                                                               context.config.launch_controls));
+        note_likely_typo(context, *store, control);
         if (context.json)
-            print_json(*context.out, to_json(control));
+            print_json(*context.out, control_json(control));
         else
             *context.out << fmt::format("{} is {}\n", control.name, describe(control));
         return control.paused ? ExitCode::said_no : ExitCode::ok;
     }
-    LAUNCHKIT_TRY_ASSIGN(auto controls, list_launch_controls(*store));
+    LAUNCHKIT_TRY_ASSIGN(auto controls,
+                         list_launch_controls(*store, context.config.launch_controls));
     if (context.json) {
         nlohmann::json list = nlohmann::json::array();
-        for (const auto& control : controls) list.push_back(to_json(control));
+        for (const auto& control : controls) list.push_back(control_json(control));
         print_json(*context.out, {{"controls", std::move(list)}});
         return ExitCode::ok;
     }
@@ -113,10 +141,12 @@ Result<ExitCode> run_wait(Context& context, const WaitOptions& options) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     bool announced = false;
     while (true) {
-        LAUNCHKIT_TRY_ASSIGN(auto control, require_launch_control(*store, options.name));
+        LAUNCHKIT_TRY_ASSIGN(auto control, find_launch_control(*store, options.name,
+                                                               context.config.launch_controls));
+        if (!announced) note_likely_typo(context, *store, control);
         if (control.paused == want_paused) {
             if (context.json)
-                print_json(*context.out, to_json(control));
+                print_json(*context.out, control_json(control));
             else
                 *context.out << fmt::format("{} is {}\n", control.name, describe(control));
             return ExitCode::ok;
@@ -124,7 +154,7 @@ Result<ExitCode> run_wait(Context& context, const WaitOptions& options) {
         auto now = std::chrono::steady_clock::now();
         if (now >= deadline) {
             if (context.json)
-                print_json(*context.out, to_json(control));
+                print_json(*context.out, control_json(control));
             else
                 *context.out << fmt::format("{} is still {} after {} ({})\n", control.name,
                                             control.paused ? "paused" : "running",
@@ -172,7 +202,7 @@ Result<ExitCode> run_launch_history(Context& context, const LaunchStatusOptions&
         }
     }
     if (entries.empty() && !options.name.empty())
-        LAUNCHKIT_TRY(require_launch_control(*store, options.name));
+        LAUNCHKIT_TRY(find_launch_control(*store, options.name, context.config.launch_controls));
     if (context.json)
         print_json(*context.out, {{"history", std::move(entries)}});
     else if (entries.empty())

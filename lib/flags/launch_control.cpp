@@ -12,14 +12,30 @@ std::vector<std::string> names_of(const std::vector<LaunchControl>& controls) {
     return names;
 }
 
-Result<std::vector<std::string>> known_names(store::Store& store) {
-    LAUNCHKIT_TRY_ASSIGN(auto controls, list_launch_controls(store));
+Result<void> validate_declared(const DeclaredControls& declared) {
+    for (const auto& [name, control] : declared)
+        if (auto valid = validate_name(name, "launch control name"); !valid)
+            return std::unexpected(
+                with_context(valid.error(), control.where + ": launch_controls"));
+    return {};
+}
+
+Result<std::vector<std::string>> known_names(store::Store& store,
+                                             const DeclaredControls& declared) {
+    LAUNCHKIT_TRY_ASSIGN(auto controls, list_launch_controls(store, declared));
     return names_of(controls);
 }
 
+std::string declared_hint(const DeclaredControls& declared) {
+    return fmt::format("not declared under launch_controls: in {}", declared.begin()->second.where);
+}
+
 Result<LaunchChange> set_state(store::Store& store, std::string_view name, bool pause,
-                               const store::ChangeNote& note, bool allow_new) {
+                               const store::ChangeNote& note, bool allow_new,
+                               const DeclaredControls& declared) {
     LAUNCHKIT_TRY(validate_name(name, "launch control name"));
+    LAUNCHKIT_TRY(validate_declared(declared));
+    bool is_declared = declared.contains(std::string(name));
     auto key = launch_key(name);
     LaunchChange change;
     auto update = [&](const std::optional<store::StoreEntry>& current)
@@ -28,18 +44,20 @@ Result<LaunchChange> set_state(store::Store& store, std::string_view name, bool 
         change.before.name = std::string(name);
         if (current) {
             LAUNCHKIT_TRY_ASSIGN(change.before, launch_control_from_json(current->value, key));
-        } else {
-            LAUNCHKIT_TRY_ASSIGN(auto known, known_names(store));
-            if (!pause)
+        } else if (!is_declared) {
+            LAUNCHKIT_TRY_ASSIGN(auto known, known_names(store, declared));
+            auto close = util::closest_match(name, known);
+            if (!pause && close)
                 return unknown_name("launch control", name, known,
                                     "it has never been paused, so it is running");
-            if (auto close = util::closest_match(name, known); close && !allow_new)
-                return fail(ExitCode::invalid_input,
-                            "no launch control '{}' yet (did you mean '{}'?); pass --new to "
-                            "create '{}'",
-                            name, *close, name);
-            change.created = true;
+            if (pause && !allow_new && (close || !declared.empty()))
+                return fail(
+                    ExitCode::invalid_input,
+                    "no launch control '{}' yet ({}); pass --new to create '{}'", name,
+                    close ? fmt::format("did you mean '{}'?", *close) : declared_hint(declared),
+                    name);
         }
+        change.created = !current && pause;
         change.after = change.before;
         if (change.before.paused == pause) return std::optional<store::Mutation>{};
         change.after.paused = pause;
@@ -86,36 +104,45 @@ Result<LaunchControl> launch_control_from_json(const nlohmann::json& json, std::
     return control;
 }
 
-Result<std::vector<LaunchControl>> list_launch_controls(store::Store& store) {
+Result<std::vector<LaunchControl>> list_launch_controls(store::Store& store,
+                                                        const DeclaredControls& declared) {
+    LAUNCHKIT_TRY(validate_declared(declared));
     LAUNCHKIT_TRY_ASSIGN(auto entries, store.list(launch_key_prefix));
-    std::vector<LaunchControl> controls;
+    std::map<std::string, LaunchControl> controls;
+    for (const auto& [name, config] : declared) controls[name] = LaunchControl{.name = name};
     for (const auto& entry : entries) {
         LAUNCHKIT_TRY_ASSIGN(auto control, launch_control_from_json(entry.value, entry.key));
-        controls.push_back(std::move(control));
+        controls[control.name] = std::move(control);
     }
-    return controls;
+    std::vector<LaunchControl> list;
+    for (auto& [name, control] : controls) list.push_back(std::move(control));
+    return list;
 }
 
-Result<LaunchControl> require_launch_control(store::Store& store, std::string_view name) {
+Result<LaunchControl> find_launch_control(store::Store& store, std::string_view name,
+                                          const DeclaredControls& declared) {
     LAUNCHKIT_TRY(validate_name(name, "launch control name"));
+    LAUNCHKIT_TRY(validate_declared(declared));
     auto key = launch_key(name);
     LAUNCHKIT_TRY_ASSIGN(auto entry, store.get(key));
-    if (!entry) {
-        LAUNCHKIT_TRY_ASSIGN(auto known, known_names(store));
-        return unknown_name("launch control", name, known,
-                            "it has never been paused; 'launchctl status' lists all");
+    if (entry) return launch_control_from_json(entry->value, key);
+    if (!declared.empty() && !declared.contains(std::string(name))) {
+        LAUNCHKIT_TRY_ASSIGN(auto known, known_names(store, declared));
+        return unknown_name("launch control", name, known, declared_hint(declared));
     }
-    return launch_control_from_json(entry->value, key);
+    return LaunchControl{.name = std::string(name)};
 }
 
 Result<LaunchChange> pause_launch_control(store::Store& store, std::string_view name,
-                                          const store::ChangeNote& note, bool allow_new) {
-    return set_state(store, name, true, note, allow_new);
+                                          const store::ChangeNote& note, bool allow_new,
+                                          const DeclaredControls& declared) {
+    return set_state(store, name, true, note, allow_new, declared);
 }
 
 Result<LaunchChange> resume_launch_control(store::Store& store, std::string_view name,
-                                           const store::ChangeNote& note) {
-    return set_state(store, name, false, note, false);
+                                           const store::ChangeNote& note,
+                                           const DeclaredControls& declared) {
+    return set_state(store, name, false, note, false, declared);
 }
 
 }  // namespace launchkit::flags

@@ -9,6 +9,7 @@
 
 #include "decide/decision_rules.h"
 #include "flags/flag_repository.h"
+#include "flags/launch_control.h"
 #include "probe/checklist_parser.h"
 #include "probe/http_client.h"
 #include "store/open_store.h"
@@ -33,6 +34,8 @@ class Preflight {
         if (step.kind == StepKind::deploy) check_strategy(step);
         check_secrets(step, step.body);
         if (step.kind == StepKind::flag) check_flag(step);
+        if (step.kind == StepKind::pause || step.kind == StepKind::resume)
+            check_launch_control(step);
         if (step.kind == StepKind::checklist) check_checklist(step);
         if (step.kind == StepKind::probe) check_probe(step);
         if (step.gate) check_gate(step, *step.gate);
@@ -94,20 +97,36 @@ class Preflight {
         }
     }
 
-    void check_flag(const Step& step) {
-        if (step.body.value("create", false)) return;
-        auto name = known_value(step.body.value("name", ""), request_.known);
-        if (!name) return;
-        if (!store_) {
+    // The store, opened once for every step that looks a name up; null when it cannot be opened.
+    store::Store* store() {
+        if (!store_ && !store_failed_) {
             auto opened = store::open_store(context_);
             if (!opened) {
-                add("cannot open the state store to check flags: {}", opened.error().message);
+                add("cannot open the state store to check flags and launch controls: {}",
+                    opened.error().message);
                 store_failed_ = true;
             } else {
                 store_ = std::move(*opened);
             }
         }
-        if (store_failed_) return;
+        return store_.get();
+    }
+
+    // Once launch_controls: is declared, a step may name only a declared or already used control.
+    void check_launch_control(const Step& step) {
+        if (context_.config.launch_controls.empty()) return;
+        auto name = known_value(step.body.value("control", ""), request_.known);
+        if (!name || !store()) return;
+        if (auto found =
+                flags::find_launch_control(*store_, *name, context_.config.launch_controls);
+            !found)
+            add("{}: step '{}': {}", step.where, step.name, found.error().message);
+    }
+
+    void check_flag(const Step& step) {
+        if (step.body.value("create", false)) return;
+        auto name = known_value(step.body.value("name", ""), request_.known);
+        if (!name || !store()) return;
         auto found = flags::find_flag(*store_, *name);
         if (!found)
             add("{}: step '{}': {}", step.where, step.name, found.error().message);

@@ -64,9 +64,13 @@ Result<StepOutcome> set_launch_control(StepContext& run, const std::string& step
         store::change_note(run.context, reason.empty() ? change_reason(run, step_name) : reason);
     flags::LaunchChange change;
     if (pause) {
-        LAUNCHKIT_TRY_ASSIGN(change, flags::pause_launch_control(*store, control, note, true));
+        LAUNCHKIT_TRY_ASSIGN(change,
+                             flags::pause_launch_control(*store, control, note, true,
+                                                         run.context.config.launch_controls));
     } else {
-        LAUNCHKIT_TRY_ASSIGN(change, flags::resume_launch_control(*store, control, note));
+        LAUNCHKIT_TRY_ASSIGN(change,
+                             flags::resume_launch_control(*store, control, note,
+                                                          run.context.config.launch_controls));
     }
     StepOutcome outcome;
     outcome.succeeded = true;

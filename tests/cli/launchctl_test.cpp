@@ -1,6 +1,7 @@
 // Black-box tests of `launchctl`: the seed's incident commands and the exit codes scripts use.
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -68,8 +69,10 @@ TEST_CASE_METHOD(StateFixture, "pausing a paused control keeps who paused it fir
 
 TEST_CASE_METHOD(StateFixture, "typos are caught instead of acted on", "[cli][launchctl]") {
     REQUIRE(launchctl({"pause", "redemption"}).exit_code == 0);
+    // Never paused is running (exit 0), but a likely typo is pointed out.
     auto status = launchctl({"status", "redemtion"});
-    CHECK(status.exit_code == 2);
+    CHECK(status.exit_code == 0);
+    CHECK_THAT(status.stdout_text, Catch::Contains("redemtion is running (never paused)"));
     CHECK_THAT(status.stderr_text, Catch::Contains("did you mean 'redemption'?"));
     CHECK(launchctl({"resume", "redemtion"}).exit_code == 2);
 
@@ -79,7 +82,51 @@ TEST_CASE_METHOD(StateFixture, "typos are caught instead of acted on", "[cli][la
     CHECK(launchctl({"pause", "redemtion", "--new"}).exit_code == 0);
     CHECK(launchctl({"pause", "Bad Name"}).exit_code == 2);
     CHECK(launchctl({"pause"}).exit_code == 2);
-    CHECK(launchctl({"resume", "never-paused"}).exit_code == 2);
+    auto resumed = launchctl({"resume", "never-paused"});
+    CHECK(resumed.exit_code == 0);
+    CHECK_THAT(resumed.stdout_text, Catch::Contains("already running (never paused)"));
+}
+
+TEST_CASE_METHOD(StateFixture, "a never-paused control is running; declared controls catch typos",
+                 "[cli][launchctl]") {
+    auto fresh = launchctl({"status", "redemption", "--json"});
+    CHECK(fresh.exit_code == 0);
+    auto json = nlohmann::json::parse(fresh.stdout_text);
+    CHECK(json["state"] == "running");
+    CHECK(json["never_paused"] == true);
+    CHECK(launchctl({"wait", "redemption", "--until", "running", "--timeout", "1s"}).exit_code ==
+          0);
+    CHECK(launchctl({"wait", "redemption", "--until", "paused", "--timeout", "200ms", "--interval",
+                     "50ms"})
+              .exit_code == 1);
+
+    // With launch_controls: declared, a name it lacks (and never used) is a usage error.
+    auto config = state.path() / "launchkit.yaml";
+    std::ofstream(config) << "launch_controls:\n  redemption: Redemption flow\n  signups: New "
+                             "accounts\n";
+    auto with_config = [&](std::vector<std::string> arguments) {
+        arguments.insert(arguments.begin(), {"--config", config.string()});
+        return launchctl(std::move(arguments));
+    };
+    CHECK(with_config({"status", "signups"}).exit_code == 0);
+    auto unknown = with_config({"status", "signup"});
+    CHECK(unknown.exit_code == 2);
+    CHECK_THAT(unknown.stderr_text, Catch::Contains("did you mean 'signups'?"));
+    CHECK(with_config({"wait", "payments", "--until", "running"}).exit_code == 2);
+    auto refused = with_config({"pause", "payments"});
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.stderr_text, Catch::Contains("not declared under launch_controls:") &&
+                                        Catch::Contains("pass --new"));
+    CHECK(with_config({"pause", "payments", "--new"}).exit_code == 0);
+    CHECK(with_config({"status", "payments"}).exit_code == 1);  // used now: known, and paused
+
+    // The list shows every declared control, paused or never paused.
+    auto list = nlohmann::json::parse(with_config({"status", "--json"}).stdout_text);
+    REQUIRE(list["controls"].size() == 3);
+    CHECK(list["controls"][0]["name"] == "payments");
+    CHECK(list["controls"][1]["name"] == "redemption");
+    CHECK(list["controls"][1]["never_paused"] == true);
+    CHECK(list["controls"][2]["name"] == "signups");
 }
 
 TEST_CASE_METHOD(StateFixture, "wait returns when the state is reached and exits 1 at the timeout",

@@ -37,7 +37,9 @@ TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
              Case{"release:\n  tag_prefx: v\n", "x.yaml:2: unknown key 'release.tag_prefx'"},
              Case{"stat_dir: /tmp\n",
                   "x.yaml:1: unknown key 'stat_dir' (expected one of: backups, checklist, "
-                  "environments, flags, release, slo_rules, state_dir)"},
+                  "environments, flags, launch_controls, release, slo_rules, state_dir)"},
+             Case{"launch_controls: redemption\n", "x.yaml:1: 'launch_controls' must be a list"},
+             Case{"launch_controls: [a, a]\n", "launch control 'a' is listed twice"},
              Case{"release: [1, 2]\n", "'release' must be a mapping"},
              Case{"release:\n  tag_prefix: [v]\n",
                   "x.yaml:2: 'release.tag_prefix' must be a string"},
