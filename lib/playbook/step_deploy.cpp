@@ -13,12 +13,12 @@ namespace launchkit::playbook {
 namespace {
 
 // Expands a command of the step with the run's variables plus the deploy's own.
-Result<StepOutcome> run_command(const nlohmann::json& raw, const Variables& base,
+Result<StepOutcome> run_command(const StepContext& run, const nlohmann::json& raw,
                                 const Variables& extra, std::string_view what) {
-    auto variables = base;
+    auto variables = run.variables;
     for (const auto& [name, value] : extra) variables[name] = value;
     LAUNCHKIT_TRY_ASSIGN(auto command, expand_json(raw, variables));
-    return run_user_command(command, what);
+    return run_user_command(run.context, command, what);
 }
 
 // Runs the step's gate, if any; fills `outcome` and says whether to go on.
@@ -67,7 +67,7 @@ Result<StepOutcome> canary(const Step& step, const nlohmann::json& body, StepCon
         outcome.undo = {{"strategy", "canary"}, {"weight", weight}};
         if (run.record) LAUNCHKIT_TRY(run.record(TrafficChanged{{}, step.name, weight, previous}));
         LAUNCHKIT_TRY_ASSIGN(auto changed,
-                             run_command(body.at("set_weight"), run.variables,
+                             run_command(run, body.at("set_weight"),
                                          {{"weight", std::to_string(weight)},
                                           {"previous_weight", std::to_string(previous)}},
                                          step.name + ".set_weight"));
@@ -131,7 +131,7 @@ Result<StepOutcome> rolling(const Step& step, const nlohmann::json& body, StepCo
                                         batches[i])
                          << std::flush;
         LAUNCHKIT_TRY_ASSIGN(auto ran,
-                             run_command(body.at("run_batch"), run.variables,
+                             run_command(run, body.at("run_batch"),
                                          {{"batch", batches[i]},
                                           {"batch_number", std::to_string(i + 1)},
                                           {"batch_count", std::to_string(batches.size())}},
@@ -159,7 +159,7 @@ Result<StepOutcome> blue_green(const Step& step, const nlohmann::json& body, Ste
     outcome.outputs["strategy"] = "blue-green";
     if (done.empty()) {
         *run.context.err << fmt::format("  {}: deploying green\n", step.name) << std::flush;
-        LAUNCHKIT_TRY_ASSIGN(auto deployed, run_command(body.at("deploy_green"), run.variables, {},
+        LAUNCHKIT_TRY_ASSIGN(auto deployed, run_command(run, body.at("deploy_green"), {},
                                                         step.name + ".deploy_green"));
         if (!deployed.succeeded) {
             outcome.message = "deploy_green: " + deployed.message;
@@ -173,7 +173,7 @@ Result<StepOutcome> blue_green(const Step& step, const nlohmann::json& body, Ste
     *run.context.err << fmt::format("  {}: switching traffic to green\n", step.name) << std::flush;
     outcome.undo = {{"strategy", "blue-green"}, {"switched", true}};
     LAUNCHKIT_TRY_ASSIGN(auto switched,
-                         run_command(body.at("switch"), run.variables, {}, step.name + ".switch"));
+                         run_command(run, body.at("switch"), {}, step.name + ".switch"));
     if (!switched.succeeded) {
         outcome.message = "switch: " + switched.message;
         return outcome;
@@ -229,7 +229,7 @@ Result<StepOutcome> undo_deploy_step(const Step& step, const StepRecord& record,
         *run.context.err << fmt::format("  undo {}: traffic → 0%\n", step.name) << std::flush;
         LAUNCHKIT_TRY_ASSIGN(
             outcome,
-            run_command(step.body.at("set_weight"), run.variables,
+            run_command(run, step.body.at("set_weight"),
                         {{"weight", "0"},
                          {"previous_weight", std::to_string(record.undo.value("weight", 0))}},
                         step.name + ".set_weight"));
@@ -238,8 +238,7 @@ Result<StepOutcome> undo_deploy_step(const Step& step, const StepRecord& record,
     if (strategy == "blue-green" && record.undo.value("switched", false)) {
         *run.context.err << fmt::format("  undo {}: switching back to blue\n", step.name)
                          << std::flush;
-        return run_command(step.body.at("switch_back"), run.variables, {},
-                           step.name + ".switch_back");
+        return run_command(run, step.body.at("switch_back"), {}, step.name + ".switch_back");
     }
     outcome.succeeded = true;
     outcome.message = "nothing to undo";

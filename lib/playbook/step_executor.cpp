@@ -41,12 +41,18 @@ Result<StepOutcome> call_http(const nlohmann::json& call) {
 
 }  // namespace
 
-Result<StepOutcome> run_user_command(const nlohmann::json& command, std::string_view what) {
+Result<StepOutcome> run_user_command(const Context& context, const nlohmann::json& command,
+                                     std::string_view what) {
     if (command.contains("http")) return call_http(command);
     util::ProcessSpec spec;
     spec.argv = command.at("argv").get<std::vector<std::string>>();
     spec.working_directory = command.value("working_directory", "");
     auto environment = command.value("env", nlohmann::json::object());
+    if (!environment.contains("LAUNCHKIT_STATE_DIR"))
+        spec.environment.emplace_back("LAUNCHKIT_STATE_DIR", context.state_dir.string());
+    if (!context.config.source.empty() && !environment.contains("LAUNCHKIT_CONFIG"))
+        spec.environment.emplace_back("LAUNCHKIT_CONFIG",
+                                      std::filesystem::absolute(context.config.source).string());
     for (const auto& [name, value] : environment.items())
         spec.environment.emplace_back(name, value.get<std::string>());
     auto timeout = util::parse_duration(command.value("timeout", "10m"));

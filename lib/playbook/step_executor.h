@@ -100,6 +100,9 @@ std::vector<int> canary_weights(std::vector<int> steps, std::optional<int> initi
 // Runs a gate's analysis and prints its decision table (human output) or nothing (--json).
 Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::string_view label);
 // Runs the user's command ({argv, env, timeout, working_directory}); exit code 0 is success.
-Result<StepOutcome> run_user_command(const nlohmann::json& command, std::string_view what);
+// launchkit's own tools run by a step act on the run's state directory and configuration
+// (LAUNCHKIT_STATE_DIR, LAUNCHKIT_CONFIG), unless the step's env says otherwise.
+Result<StepOutcome> run_user_command(const Context& context, const nlohmann::json& command,
+                                     std::string_view what);
 
 }  // namespace launchkit::playbook

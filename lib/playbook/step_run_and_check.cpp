@@ -72,7 +72,7 @@ Result<StepOutcome> execute_command_step(const Step& step, const nlohmann::json&
                                          StepContext& run) {
     switch (step.kind) {
         case StepKind::run: {
-            LAUNCHKIT_TRY_ASSIGN(auto outcome, run_user_command(body, step.name));
+            LAUNCHKIT_TRY_ASSIGN(auto outcome, run_user_command(run.context, body, step.name));
             judge_expectation(body.value("expected", "success"), outcome);
             return outcome;
         }

@@ -1,10 +1,13 @@
 #include "version/compat_commands.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/output.h"
 #include "util/strings.h"
 #include "version/compat_matrix.h"
+#include "version/release_ledger.h"
 
 namespace launchkit::version {
 namespace {
@@ -15,7 +18,8 @@ struct PlannedUpgrade {
 };
 
 Result<std::vector<PlannedUpgrade>> parse_upgrades(const CompatibilityMatrix& matrix,
-                                                   const std::vector<std::string>& upgrades) {
+                                                   const std::vector<std::string>& upgrades,
+                                                   std::string_view option = "--upgrade") {
     std::vector<std::string> names;
     for (const auto& component : matrix.components) names.push_back(component.name);
     std::vector<PlannedUpgrade> planned;
@@ -23,17 +27,18 @@ Result<std::vector<PlannedUpgrade>> parse_upgrades(const CompatibilityMatrix& ma
         auto equals = upgrade.find('=');
         if (equals == std::string::npos || equals == 0 || equals + 1 == upgrade.size())
             return fail(ExitCode::invalid_input,
-                        "--upgrade '{}': expected COMPONENT=VERSION, e.g. operator=1.3.0", upgrade);
+                        "{} '{}': expected COMPONENT=VERSION, e.g. operator=1.3.0", option,
+                        upgrade);
         auto name = upgrade.substr(0, equals);
         if (!matrix.find(name)) {
             auto suggestion = util::closest_match(name, names);
-            return fail(ExitCode::invalid_input, "--upgrade {}: {} has no component '{}'{}",
+            return fail(ExitCode::invalid_input, "{} {}: {} has no component '{}'{}", option,
                         upgrade, matrix.source.string(), name,
                         suggestion ? " (did you mean '" + *suggestion + "'?)" : "");
         }
         auto version = parse_loose_version(upgrade.substr(equals + 1));
         if (!version)
-            return fail(ExitCode::invalid_input, "--upgrade {}: {}", upgrade,
+            return fail(ExitCode::invalid_input, "{} {}: {}", option, upgrade,
                         version.error().message);
         planned.push_back({name, *version});
     }
@@ -58,44 +63,94 @@ std::string describe(const CompatibilityViolation& violation) {
                        violation.needs, violation.range, violation.found);
 }
 
+struct CurrentVersions {
+    FleetVersions versions;
+    std::map<std::string, std::string> sources;  // "matrix", "ledger (production)", "--current"
+};
+
+Result<CurrentVersions> current_versions(const Context& context, const CompatibilityMatrix& matrix,
+                                         const CompatCheckOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto given, parse_upgrades(matrix, options.current, "--current"));
+    std::vector<LedgerEntry> entries;
+    bool needs_ledger = std::any_of(matrix.components.begin(), matrix.components.end(),
+                                    [](const MatrixComponent& c) { return !c.tag_prefix.empty(); });
+    if (needs_ledger) {
+        LAUNCHKIT_TRY_ASSIGN(entries, ReleaseLedger(context.state_dir).read());
+    }
+    CurrentVersions current;
+    for (const auto& component : matrix.components) {
+        auto overridden = std::find_if(given.begin(), given.end(), [&](const PlannedUpgrade& u) {
+            return u.component == component.name;
+        });
+        if (overridden != given.end()) {
+            current.versions[component.name] = overridden->to;
+            current.sources[component.name] = "--current";
+            continue;
+        }
+        if (!component.tag_prefix.empty()) {
+            auto running = running_version(entries, component.tag_prefix, options.environment);
+            if (!running.empty()) {
+                LAUNCHKIT_TRY_ASSIGN(current.versions[component.name], parse_semver(running));
+                current.sources[component.name] = fmt::format("ledger ({})", options.environment);
+                continue;
+            }
+        }
+        if (!component.version)
+            return fail(ExitCode::invalid_input,
+                        "{}: components.{}: no version: given and the ledger has no deploy of "
+                        "{}* in {}; pass --current {}=VERSION",
+                        matrix.source.string(), component.name, component.tag_prefix,
+                        options.environment, component.name);
+        current.versions[component.name] = *component.version;
+        current.sources[component.name] = "matrix";
+    }
+    return current;
+}
+
 }  // namespace
 
 Result<ExitCode> run_compat_check(Context& context, const CompatCheckOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto matrix, load_compatibility_matrix(options.matrix));
     LAUNCHKIT_TRY_ASSIGN(auto planned, parse_upgrades(matrix, options.upgrades));
-    FleetVersions versions;
-    for (const auto& component : matrix.components) versions[component.name] = component.version;
+    LAUNCHKIT_TRY_ASSIGN(auto current, current_versions(context, matrix, options));
+    FleetVersions versions = current.versions;
 
     nlohmann::json states = nlohmann::json::array();
     Table table({"#", "STATE", "PAIRS", "RESULT"});
     bool all_ok = true;
     std::string first_break;
-    auto record = [&](size_t step, const std::string& label, const nlohmann::json& upgrade) {
+    auto record = [&](size_t step, const std::string& label, const nlohmann::json& upgrade,
+                      const std::string& skip) {
         auto violations = check_compatibility(matrix, versions);
         nlohmann::json found = nlohmann::json::array();
-        std::string result = "ok";
+        std::vector<std::string> problems;
+        if (!skip.empty()) problems.push_back(skip);
         for (const auto& violation : violations) {
             found.push_back({{"component", violation.component},
                              {"version", violation.version},
                              {"needs", violation.needs},
                              {"range", violation.range},
                              {"found", violation.found}});
-            result = (result == "ok" ? "BREAKS: " : result + "; ") + describe(violation);
+            problems.push_back(describe(violation));
         }
-        if (!violations.empty() && all_ok) {
+        bool ok = problems.empty();
+        if (!ok && all_ok) {
             all_ok = false;
-            first_break = fmt::format("{}: {}", label, describe(violations.front()));
+            first_break = fmt::format("{}: {}", label, problems.front());
         }
+        std::string result = ok ? "ok"
+                                : fmt::format("{}: {}", skip.empty() ? "BREAKS" : "REFUSED",
+                                              fmt::join(problems, "; "));
         states.push_back({{"step", step},
                           {"upgrade", upgrade},
                           {"versions", to_json(versions)},
-                          {"ok", violations.empty()},
+                          {"ok", ok},
+                          {"skipped", string_or_null(skip)},
                           {"violations", found}});
-        table.add_row(
-            {std::to_string(step), label, std::to_string(pair_count(matrix, versions)),
-             colorize(result, violations.empty() ? Color::green : Color::red, context.color)});
+        table.add_row({std::to_string(step), label, std::to_string(pair_count(matrix, versions)),
+                       colorize(result, ok ? Color::green : Color::red, context.color)});
     };
-    record(0, "now", nullptr);
+    record(0, "now", nullptr, "");
     for (size_t i = 0; i < planned.size(); ++i) {
         const auto& upgrade = planned[i];
         auto from = versions[upgrade.component];
@@ -105,11 +160,17 @@ Result<ExitCode> run_compat_check(Context& context, const CompatCheckOptions& op
             fmt::format("{} {} -> {}", upgrade.component, from.to_string(), upgrade.to.to_string()),
             {{"component", upgrade.component},
              {"from", from.to_string()},
-             {"to", upgrade.to.to_string()}});
+             {"to", upgrade.to.to_string()}},
+            matrix.find(upgrade.component)->skipped(from, upgrade.to));
     }
 
     if (context.json) {
+        nlohmann::json now = nlohmann::json::object();
+        for (const auto& [name, version] : current.versions)
+            now[name] = {{"version", version.to_string()}, {"source", current.sources[name]}};
         print_json(*context.out, {{"matrix", options.matrix.string()},
+                                  {"environment", options.environment},
+                                  {"current", now},
                                   {"ok", all_ok},
                                   {"refused", string_or_null(first_break)},
                                   {"states", states}});

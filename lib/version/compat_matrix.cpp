@@ -26,9 +26,45 @@ Result<CompatibilityRules> read_rules(const YamlReader& reader, const YAML::Node
 }  // namespace
 
 const CompatibilityRules& MatrixComponent::rules_for(const SemVer& candidate) const {
-    for (const auto& [release, rules] : releases)
+    // A patch release not listed behaves like its minor's listed release: the nearest at or below
+    // it, else the nearest above it.
+    const CompatibilityRules* below = nullptr;
+    const CompatibilityRules* above = nullptr;
+    std::optional<SemVer> below_version, above_version;
+    for (const auto& [release, rules] : releases) {
         if (compare_precedence(release, candidate) == 0) return rules;
+        if (release.major != candidate.major || release.minor != candidate.minor) continue;
+        if (precedes(release, candidate)) {
+            if (!below_version || precedes(*below_version, release)) {
+                below_version = release;
+                below = &rules;
+            }
+        } else if (!above_version || precedes(release, *above_version)) {
+            above_version = release;
+            above = &rules;
+        }
+    }
+    if (below) return *below;
+    if (above) return *above;
     return compatible;
+}
+
+std::string MatrixComponent::skipped(const SemVer& from, const SemVer& to) const {
+    if (!no_skip || !precedes(from, to)) return "";
+    for (const auto& [release, rules] : releases)
+        if (precedes(from, release) && precedes(release, to) &&
+            (release.major != to.major || release.minor != to.minor))
+            return fmt::format("it skips {} (listed in the matrix); upgrade to {} first",
+                               release.to_string(), release.to_string());
+    bool next_minor = to.major == from.major && to.minor <= from.minor + 1;
+    bool next_major = to.major == from.major + 1 && to.minor == 0;
+    if (next_minor || next_major) return "";
+    SemVer step = to.major == from.major ? SemVer{from.major, from.minor + 1, 0, {}, {}}
+                                         : SemVer{from.major + 1, 0, 0, {}, {}};
+    return fmt::format(
+        "it skips versions (never skip versions: at most one minor or major at a "
+        "time); upgrade to {}.{}.x first",
+        step.major, step.minor);
 }
 
 const MatrixComponent* CompatibilityMatrix::find(const std::string& name) const {
@@ -55,15 +91,27 @@ Result<CompatibilityMatrix> load_compatibility_matrix(const std::filesystem::pat
         auto field = "components." + component.name;
         const auto& body = entry.second;
         if (!body.IsMap()) return reader.invalid(body, field, "expected {version: ...}");
-        LAUNCHKIT_TRY(
-            reader.only_keys(body, field + ".", {"version", "compatible", "releases", "notes"}));
+        LAUNCHKIT_TRY(reader.only_keys(
+            body, field + ".",
+            {"version", "tag_prefix", "compatible", "releases", "no_skip", "notes"}));
         LAUNCHKIT_TRY_ASSIGN(component.version_text,
                              reader.text(body["version"], field + ".version"));
-        auto version = parse_loose_version(component.version_text);
-        if (!version)
-            return reader.invalid(body["version"] ? body["version"] : body, field + ".version",
-                                  version.error().message);
-        component.version = *version;
+        LAUNCHKIT_TRY_ASSIGN(component.tag_prefix,
+                             reader.text(body["tag_prefix"], field + ".tag_prefix"));
+        if (!component.version_text.empty()) {
+            auto version = parse_loose_version(component.version_text);
+            if (!version)
+                return reader.invalid(body["version"], field + ".version", version.error().message);
+            component.version = *version;
+        } else if (component.tag_prefix.empty()) {
+            return reader.invalid(body, field,
+                                  "expected version: (what runs now) or tag_prefix: (read what "
+                                  "runs now from the release ledger)");
+        }
+        if (body["no_skip"]) {
+            LAUNCHKIT_TRY_ASSIGN(component.no_skip,
+                                 reader.boolean(body["no_skip"], field + ".no_skip"));
+        }
         LAUNCHKIT_TRY_ASSIGN(component.compatible,
                              read_rules(reader, body["compatible"], field + ".compatible"));
         LAUNCHKIT_TRY_ASSIGN(component.notes, reader.text(body["notes"], field + ".notes"));

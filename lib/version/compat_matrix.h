@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,14 +19,21 @@ using CompatibilityRules = std::map<std::string, VersionRange>;
 
 struct MatrixComponent {
     std::string name;
-    std::string version_text;       // as written ("v2")
-    SemVer version;                 // running now
+    std::string version_text;       // as written ("v2"); empty: from the ledger
+    std::optional<SemVer> version;  // running when the matrix was written
+    std::string tag_prefix;         // its releases in the ledger ("operator-v"); empty: none
     CompatibilityRules compatible;  // what the running version needs
-    // What other versions need; a version not listed needs what `compatible` says.
+    // What other versions need; a version not listed needs what the nearest listed release of its
+    // MAJOR.MINOR needs (1.3.1 as 1.3.0), else what `compatible` says.
     std::vector<std::pair<SemVer, CompatibilityRules>> releases;
+    // The Zeitwork guide's "never skip versions": each upgrade goes at most to the next minor (or
+    // the next major's first minor), and never past a release listed here.
+    bool no_skip = false;
     std::string notes;
 
     const CompatibilityRules& rules_for(const SemVer& candidate) const;
+    // Why upgrading from `from` to `to` skips versions, or empty when it does not (or may).
+    std::string skipped(const SemVer& from, const SemVer& to) const;
 };
 
 struct CompatibilityMatrix {
