@@ -4,6 +4,7 @@
 
 #include "core/yaml_reader.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 
 namespace launchkit::decide {
 namespace {
@@ -59,6 +60,42 @@ Result<ThresholdRule> read_threshold(const YamlReader& reader, const DecisionRul
                                   "expected critical, high, medium, low or warning");
         rule.severity = *severity;
     }
+    return rule;
+}
+
+// The SLO shorthand `rules: [error_rate < 0.01, {rule: latency_p95 < 500, severity: warning}]`:
+// a rule that passes while its condition holds, and fails otherwise.
+Result<ThresholdRule> read_slo_rule(const YamlReader& reader, const DecisionRules& rules,
+                                    const YAML::Node& node, const std::string& field) {
+    ThresholdRule rule;
+    // Bound once: assigning to a yaml-cpp Node overwrites the node it refers to.
+    const YAML::Node text_node = node.IsMap() ? node["rule"] : node;
+    if (node.IsMap()) {
+        LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"rule", "severity"}));
+        LAUNCHKIT_TRY_ASSIGN(auto severity, reader.text(node["severity"], field + ".severity"));
+        if (!severity.empty()) {
+            auto parsed = parse_rule_severity(severity);
+            if (!parsed)
+                return reader.invalid(node["severity"], field + ".severity",
+                                      "expected critical, high, medium, low or warning");
+            rule.severity = *parsed;
+        }
+    }
+    LAUNCHKIT_TRY_ASSIGN(rule.name, reader.text(text_node, field));
+    auto text = std::string(util::trim(rule.name));
+    auto space = text.find_first_of(" <>=!");
+    Result<Condition> condition = fail(ExitCode::invalid_input, "no operator");
+    if (space != std::string::npos && space > 0) condition = parse_condition(text.substr(space));
+    if (!condition)
+        return reader.invalid(text_node, field,
+                              fmt::format("expected 'METRIC OP NUMBER' such as 'error_rate < "
+                                          "0.01', got '{}'",
+                                          text));
+    rule.metric = std::string(util::trim(text.substr(0, space)));
+    LAUNCHKIT_TRY(check_metric(reader, rules, text_node, field, rule.metric));
+    if (condition->reference == ThresholdReference::other_metric)
+        LAUNCHKIT_TRY(check_metric(reader, rules, text_node, field, condition->other_metric));
+    rule.pass_when = *condition;
     return rule;
 }
 
@@ -285,26 +322,30 @@ Result<DecisionRules> parse_decision_rules(std::string_view yaml_text,
     LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
     if (!root.IsMap())
         return reader.invalid(root, "document", "expected thresholds:, canary: and/or matrix:");
-    LAUNCHKIT_TRY(reader.only_keys(
-        root, "",
-        // rules: and compare: are diagnose's (slo, compare): one file may serve both tools.
-        {"sources", "metrics", "thresholds", "analysis", "canary", "matrix", "on_no_data", "rules",
-         "compare"}));
+    LAUNCHKIT_TRY(reader.only_keys(root, "",
+                                   // compare: is diagnose compare's: one file may serve both tools.
+                                   {"sources", "metrics", "rules", "thresholds", "analysis",
+                                    "canary", "matrix", "on_no_data", "compare"}));
     DecisionRules rules;
     rules.source = source;
     rules.metrics.source = source;
     if (root["sources"] || root["metrics"])
         LAUNCHKIT_TRY(probe::read_metric_sections(reader, root, rules.metrics));
     LAUNCHKIT_TRY_ASSIGN(rules.analysis, read_limits(reader, root["analysis"]));
-    if (const auto& list = root["thresholds"]) {
-        if (!list.IsSequence())
-            return reader.invalid(list, "thresholds", "expected a list of threshold rules");
-        std::set<std::string> names;
+    // One list of rules from both spellings: `rules:` (the SLO shorthand) and `thresholds:`.
+    std::set<std::string> names;
+    for (const char* key : {"rules", "thresholds"}) {
+        const auto& list = root[key];
+        if (!list) continue;
+        if (!list.IsSequence()) return reader.invalid(list, key, "expected a list of rules");
+        bool shorthand = std::string_view(key) == "rules";
         for (size_t i = 0; i < list.size(); ++i) {
-            auto field = fmt::format("thresholds[{}]", i);
-            LAUNCHKIT_TRY_ASSIGN(auto rule, read_threshold(reader, rules, list[i], field));
+            auto field = fmt::format("{}[{}]", key, i);
+            LAUNCHKIT_TRY_ASSIGN(auto rule, shorthand
+                                                ? read_slo_rule(reader, rules, list[i], field)
+                                                : read_threshold(reader, rules, list[i], field));
             if (!names.insert(rule.name).second)
-                return reader.invalid(list[i], field + ".name",
+                return reader.invalid(list[i], shorthand ? field : field + ".name",
                                       fmt::format("a rule named '{}' comes earlier; give this one "
                                                   "its own name:",
                                                   rule.name));
@@ -326,7 +367,7 @@ Result<DecisionRules> parse_decision_rules(std::string_view yaml_text,
     }
     if (rules.thresholds.empty() && !rules.canary)
         return reader.invalid(root, "document",
-                              "expected thresholds: or canary: (nothing to decide)");
+                              "expected rules:, thresholds: or canary: (nothing to decide)");
     return rules;
 }
 

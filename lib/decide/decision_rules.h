@@ -1,6 +1,7 @@
-// A decision rules file (`release-manager analyze --rules`, a playbook gate's `rules:`): where
-// metrics come from, threshold rules with their analysis limits, the canary judge's metrics, and
-// the decision matrix.
+// The rules file, one format for every command that takes rules (`release-manager analyze
+// --rules`, a playbook gate's `rules:`, `diagnose slo`): where metrics come from, threshold rules
+// (`thresholds:`, or the SLO shorthand `rules: [error_rate < 0.01]`) with their analysis limits,
+// the canary judge's metrics, the decision matrix, and `compare:` tolerances for baselines.
 #pragma once
 
 #include <chrono>
@@ -43,7 +44,7 @@ struct CanaryAnalysis {
 struct DecisionRules {
     std::filesystem::path source{};
     probe::SloRules metrics{};  // sources and metrics; empty when only files are analysed
-    std::vector<ThresholdRule> thresholds{};
+    std::vector<ThresholdRule> thresholds{};  // rules: first, then thresholds:, in file order
     AnalysisLimits analysis{};
     std::optional<CanaryAnalysis> canary{};
     std::optional<DecisionMatrix> matrix{};

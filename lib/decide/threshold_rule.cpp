@@ -138,6 +138,16 @@ std::optional<double> resolve_threshold(const Condition& condition, const std::s
     return std::nullopt;
 }
 
+namespace {
+
+// The number a relative condition came to (" (0.05)" for "> 5%"); nothing for a plain number.
+std::string resolved(const Condition& condition, double threshold) {
+    bool plain = condition.reference == ThresholdReference::absolute && !condition.percent;
+    return plain ? "" : fmt::format(" ({:g})", threshold);
+}
+
+}  // namespace
+
 RuleMeasurement measure_rule(const ThresholdRule& rule, const MetricValues& values,
                              const MetricValues& baseline) {
     RuleMeasurement measurement;
@@ -166,9 +176,9 @@ RuleMeasurement measure_rule(const ThresholdRule& rule, const MetricValues& valu
         if (!failing) return measurement;
         if (*failing) {
             measurement.phase = MeasurementPhase::failed;
-            measurement.detail =
-                fmt::format("{} = {:g}, fails when {} ({:g})", rule.metric, *measurement.value,
-                            rule.fail_when->text, *measurement.threshold);
+            measurement.detail = fmt::format("{} = {:g}, fails when {}{}", rule.metric,
+                                             *measurement.value, rule.fail_when->text,
+                                             resolved(*rule.fail_when, *measurement.threshold));
             return measurement;
         }
     }
@@ -182,9 +192,9 @@ RuleMeasurement measure_rule(const ThresholdRule& rule, const MetricValues& valu
         // Only pass_when: not passing is failing. Both: neither holding is inconclusive.
         measurement.phase =
             rule.fail_when ? MeasurementPhase::inconclusive : MeasurementPhase::failed;
-        measurement.detail =
-            fmt::format("{} = {:g}, needs {} ({:g})", rule.metric, *measurement.value,
-                        rule.pass_when->text, *measurement.threshold);
+        measurement.detail = fmt::format("{} = {:g}, needs {}{}", rule.metric, *measurement.value,
+                                         rule.pass_when->text,
+                                         resolved(*rule.pass_when, *measurement.threshold));
         return measurement;
     }
     measurement.phase = MeasurementPhase::successful;

@@ -38,11 +38,6 @@ struct DiagnoseProbeOptions {
     bool follow_redirects = false;
 };
 
-struct DiagnoseSloOptions {
-    std::filesystem::path rules{};       // empty: the config's `slo_rules:`
-    std::vector<std::string> sources{};  // --source NAME=URL
-};
-
 struct DiagnoseSnapshotOptions {
     std::filesystem::path rules{};   // empty: the config's `slo_rules:`
     std::filesystem::path output{};  // --out; empty or "-": stdout
@@ -55,7 +50,9 @@ struct DiagnoseCompareOptions {
     std::vector<std::string> sources{};
 };
 
-Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options);
+// The rules file `given`, or the config's `slo_rules:` when none is; exit 2 when neither exists.
+Result<std::filesystem::path> rules_file(const Context& context,
+                                         const std::filesystem::path& given);
 Result<ExitCode> run_snapshot(Context& context, const DiagnoseSnapshotOptions& options);
 Result<ExitCode> run_compare(Context& context, const DiagnoseCompareOptions& options);
 Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& options);

@@ -48,36 +48,6 @@ Result<MetricSource> read_source(const YamlReader& reader, const std::string& na
     return source;
 }
 
-Result<SloRule> read_rule(const YamlReader& reader, const YAML::Node& node,
-                          const std::string& field, const SloRules& rules) {
-    SloRule rule;
-    // Bound once: assigning to a yaml-cpp Node overwrites the node it refers to.
-    const YAML::Node text_node = node.IsMap() ? node["rule"] : node;
-    if (node.IsMap()) {
-        LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"rule", "severity"}));
-        LAUNCHKIT_TRY_ASSIGN(auto severity, reader.text(node["severity"], field + ".severity"));
-        if (!severity.empty() && severity != "critical" && severity != "warning")
-            return reader.invalid(node["severity"], field + ".severity",
-                                  "expected critical or warning");
-        if (severity == "warning") rule.severity = Severity::warning;
-    }
-    LAUNCHKIT_TRY_ASSIGN(rule.text, reader.text(text_node, field));
-    // "METRIC OP NUMBER", reusing the JSON-comparison reader with a pointer-shaped metric.
-    auto parsed = parse_json_expectation("/" + std::string(util::trim(rule.text)));
-    if (!parsed || !parsed->value.is_number())
-        return reader.invalid(text_node, field,
-                              fmt::format("expected 'METRIC OP NUMBER' such as "
-                                          "'error_rate < 0.01', got '{}'",
-                                          rule.text));
-    rule.metric = parsed->pointer.substr(1);
-    rule.comparison = parsed->comparison;
-    rule.threshold = parsed->value.get<double>();
-    if (!rules.metrics.contains(rule.metric))
-        return reader.invalid(text_node, field,
-                              fmt::format("no metric '{}' is defined under metrics:", rule.metric));
-    return rule;
-}
-
 struct SourceData {
     std::string error;
     std::vector<Sample> samples;
@@ -170,22 +140,14 @@ Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesyst
     YamlReader reader(source.string());
     LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
     if (!root.IsMap()) return reader.invalid(root, "document", "expected sources, metrics, rules");
-    // thresholds:, analysis:, canary: and matrix: are release-manager analyze's decision rules: one
-    // file may serve both tools (`diagnose snapshot` of a gate's metrics for its baseline).
-    LAUNCHKIT_TRY(reader.only_keys(
-        root, "",
-        {"sources", "metrics", "rules", "compare", "thresholds", "analysis", "canary", "matrix"}));
+    // The rules (rules:, thresholds:) and the other decision settings are the decision engine's to
+    // read: one file serves snapshot and compare, slo, analyze and gates.
+    LAUNCHKIT_TRY(reader.only_keys(root, "",
+                                   {"sources", "metrics", "rules", "compare", "thresholds",
+                                    "analysis", "canary", "matrix", "on_no_data"}));
     SloRules rules;
     rules.source = source;
     LAUNCHKIT_TRY(read_metric_sections(reader, root, rules));
-    const auto& list = root["rules"];
-    if (list && !list.IsSequence())
-        return reader.invalid(list, "rules", "expected a list of rules");
-    for (size_t i = 0; list && i < list.size(); ++i) {
-        LAUNCHKIT_TRY_ASSIGN(auto rule,
-                             read_rule(reader, list[i], fmt::format("rules[{}]", i), rules));
-        rules.rules.push_back(std::move(rule));
-    }
     if (const auto& compare = root["compare"]) {
         if (!compare.IsMap())
             return reader.invalid(compare, "compare",
@@ -214,23 +176,6 @@ Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesyst
         }
     }
     return rules;
-}
-
-bool SloReport::passed() const {
-    return std::all_of(results.begin(), results.end(), [](const SloResult& result) {
-        return result.passed || result.rule.severity == Severity::warning;
-    });
-}
-
-ExitCode SloReport::exit_code() const {
-    bool said_no = false;
-    bool unanswered = false;
-    for (const auto& result : results) {
-        if (result.passed || result.rule.severity == Severity::warning) continue;
-        (result.source_failed ? unanswered : said_no) = true;
-    }
-    if (said_no) return ExitCode::said_no;
-    return unanswered ? ExitCode::environment : ExitCode::ok;
 }
 
 std::map<std::string, MetricReading> read_metrics(const SloRules& rules) {
@@ -272,48 +217,6 @@ std::map<std::string, MetricReading> read_metrics(const SloRules& rules) {
         readings[name] = MetricReading{value, problem, !fetched.error.empty()};
     }
     return readings;
-}
-
-SloReport evaluate_slo(const SloRules& rules,
-                       const std::map<std::string, MetricReading>& readings) {
-    SloReport report;
-    for (const auto& rule : rules.rules) {
-        SloResult result;
-        result.rule = rule;
-        const auto& reading = readings.at(rule.metric);
-        result.value = reading.value;
-        result.source_failed = reading.source_failed;
-        if (!reading.value) {
-            result.detail = "no data: " + reading.problem;
-        } else if (std::isnan(*reading.value)) {
-            result.detail = "the value is NaN";
-        } else {
-            result.passed = compare_numbers(*reading.value, rule.comparison, rule.threshold);
-            if (!result.passed)
-                result.detail = fmt::format("{} is {}, expected {} {}", rule.metric, *reading.value,
-                                            to_string(rule.comparison), rule.threshold);
-        }
-        report.results.push_back(std::move(result));
-    }
-    return report;
-}
-
-nlohmann::json to_json(const SloReport& report) {
-    nlohmann::json rules = nlohmann::json::array();
-    for (const auto& result : report.results) {
-        rules.push_back(
-            {{"rule", result.rule.text},
-             {"metric", result.rule.metric},
-             {"comparison", to_string(result.rule.comparison)},
-             {"threshold", result.rule.threshold},
-             {"value", result.value && std::isfinite(*result.value) ? nlohmann::json(*result.value)
-                                                                    : nlohmann::json(nullptr)},
-             {"severity", to_string(result.rule.severity)},
-             {"passed", result.passed},
-             {"source_failed", result.source_failed},
-             {"detail", result.detail}});
-    }
-    return {{"passed", report.passed()}, {"rules", std::move(rules)}};
 }
 
 Result<void> override_source_urls(SloRules& rules, const std::vector<std::string>& assignments) {

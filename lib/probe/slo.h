@@ -1,5 +1,6 @@
-// SLO rules (`diagnose slo`, the runbooks' `ops:lint`): metrics read from their sources and
-// compared with thresholds. A metric without data fails its rule: no data is never a pass.
+// A rules file's metrics: where they come from (`sources:`), how each is read (`metrics:`), and
+// how much each may grow over a baseline (`compare:`). The rules themselves are judged by the
+// decision engine (decide/decision_rules.h), for `diagnose slo`, `analyze` and gates alike.
 #pragma once
 
 #include <filesystem>
@@ -25,14 +26,6 @@ struct MetricDefinition {
     std::string query{};    // prometheus: a PromQL instant query
 };
 
-struct SloRule {
-    std::string text{};  // as written: "error_rate < 0.01"
-    std::string metric{};
-    Comparison comparison = Comparison::less;
-    double threshold = 0;
-    Severity severity = Severity::critical;
-};
-
 // How much a metric may grow over its baseline (`diagnose compare`): an absolute amount, or a
 // percentage of the baseline.
 struct GrowthTolerance {
@@ -44,7 +37,6 @@ struct SloRules {
     std::filesystem::path source{};
     std::map<std::string, MetricSource> sources{};
     std::map<std::string, MetricDefinition> metrics{};
-    std::vector<SloRule> rules{};                      // may be empty in a snapshot-only file
     std::map<std::string, GrowthTolerance> compare{};  // the `compare:` section
 };
 
@@ -61,7 +53,7 @@ struct MetricReading {
 std::map<std::string, MetricReading> read_metrics(const SloRules& rules);
 
 // Reads the `sources:` and `metrics:` sections of `root` into `rules`, for every file that
-// defines metrics this way (SLO rules, decision rules).
+// defines metrics this way.
 Result<void> read_metric_sections(const YamlReader& reader, const YAML::Node& root,
                                   SloRules& rules);
 
@@ -70,26 +62,5 @@ Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesyst
 // Points named sources at other URLs (`--source app=URL`, a playbook gate's `sources:`): one rules
 // file serves staging and production. NAME=URL texts; an unknown NAME is exit 2.
 Result<void> override_source_urls(SloRules& rules, const std::vector<std::string>& assignments);
-
-struct SloResult {
-    SloRule rule{};
-    std::optional<double> value{};
-    bool passed = false;
-    bool source_failed = false;  // no value because its source did not answer
-    std::string detail{};        // why there is no value, or how far off it is
-};
-
-struct SloReport {
-    std::vector<SloResult> results{};
-    bool passed() const;
-    // 0 when every critical rule passed; 1 when one was not met by a value; else 3 when the
-    // only failures are critical rules whose source did not answer.
-    ExitCode exit_code() const;
-};
-
-// Evaluates every rule on readings from read_metrics.
-SloReport evaluate_slo(const SloRules& rules, const std::map<std::string, MetricReading>& readings);
-
-nlohmann::json to_json(const SloReport& report);
 
 }  // namespace launchkit::probe

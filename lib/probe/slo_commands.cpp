@@ -1,4 +1,4 @@
-// `diagnose slo`, `snapshot` and `compare`: the commands built on a rules file's metrics.
+// `diagnose snapshot` and `compare`: the commands built on a rules file's metrics.
 #include "core/output.h"
 #include "probe/diagnose_commands.h"
 #include "probe/metric_snapshot.h"
@@ -9,17 +9,9 @@
 namespace launchkit::probe {
 namespace {
 
-Result<SloRules> load_rules(const Context& context, std::filesystem::path path,
+Result<SloRules> load_rules(const Context& context, const std::filesystem::path& given,
                             const std::vector<std::string>& sources) {
-    if (path.empty()) {
-        if (!context.config.slo_rules)
-            return fail(ExitCode::invalid_input,
-                        "no rules file given and none configured (pass RULES.yaml or set "
-                        "'slo_rules:' in launchkit.yaml)");
-        path = *context.config.slo_rules;
-    }
-    if (!std::filesystem::exists(path))
-        return fail(ExitCode::invalid_input, "rules file '{}' does not exist", path.string());
+    LAUNCHKIT_TRY_ASSIGN(auto path, rules_file(context, given));
     LAUNCHKIT_TRY_ASSIGN(std::string text, util::read_file(path));
     LAUNCHKIT_TRY_ASSIGN(auto rules, parse_slo_rules(text, path));
     LAUNCHKIT_TRY(override_source_urls(rules, sources));
@@ -32,36 +24,19 @@ std::string format_value(const std::optional<double>& value) {
 
 }  // namespace
 
-Result<ExitCode> run_slo(Context& context, const DiagnoseSloOptions& options) {
-    LAUNCHKIT_TRY_ASSIGN(auto rules, load_rules(context, options.rules, options.sources));
-    if (rules.rules.empty())
-        return fail(ExitCode::invalid_input, "{}: no rules: to check", rules.source.string());
-    auto report = evaluate_slo(rules, read_metrics(rules));
-    if (context.json) {
-        print_json(*context.out, to_json(report));
-    } else {
-        Table table({"", "RULE", "VALUE", "DETAIL"});
-        for (const auto& result : report.results) {
-            std::string mark = result.passed ? colorize("✓", Color::green, context.color)
-                               : result.rule.severity == Severity::warning
-                                   ? colorize("!", Color::yellow, context.color)
-                                   : colorize("✗", Color::red, context.color);
-            auto detail = result.detail;
-            if (!result.passed && result.rule.severity == Severity::warning) detail += " (warning)";
-            table.add_row({mark, result.rule.text, format_value(result.value), detail});
-        }
-        table.render(*context.out, context.color);
-        int failed =
-            static_cast<int>(std::count_if(report.results.begin(), report.results.end(),
-                                           [](const SloResult& result) { return !result.passed; }));
-        auto summary = fmt::format("{} rule{}: {} met, {} not met", report.results.size(),
-                                   report.results.size() == 1 ? "" : "s",
-                                   static_cast<int>(report.results.size()) - failed, failed);
-        *context.out << colorize(summary, report.passed() ? Color::green : Color::red,
-                                 context.color)
-                     << '\n';
+Result<std::filesystem::path> rules_file(const Context& context,
+                                         const std::filesystem::path& given) {
+    auto path = given;
+    if (path.empty()) {
+        if (!context.config.slo_rules)
+            return fail(ExitCode::invalid_input,
+                        "no rules file given and none configured (pass RULES.yaml or set "
+                        "'slo_rules:' in launchkit.yaml)");
+        path = *context.config.slo_rules;
     }
-    return report.exit_code();
+    if (!std::filesystem::exists(path))
+        return fail(ExitCode::invalid_input, "rules file '{}' does not exist", path.string());
+    return path;
 }
 
 Result<ExitCode> run_snapshot(Context& context, const DiagnoseSnapshotOptions& options) {

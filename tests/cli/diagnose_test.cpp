@@ -274,7 +274,7 @@ rules:
     CHECK(missed.exit_code == 1);
     auto json = nlohmann::json::parse(missed.stdout_text);
     CHECK(json["passed"] == false);
-    CHECK(json["rules"][2]["detail"] == "latency_p95_ms is 312.5, expected < 100");
+    CHECK(json["rules"][2]["detail"] == "latency_p95_ms = 312.5, needs < 100");
 }
 
 TEST_CASE("diagnose snapshot and compare: growth beyond the tolerance exits 1",
