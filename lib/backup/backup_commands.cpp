@@ -11,7 +11,9 @@
 #include "backup/backup_operations.h"
 #include "backup/backup_repository.h"
 #include "core/output.h"
+#include "util/duration.h"
 #include "util/progress_meter.h"
+#include "util/strings.h"
 
 namespace launchkit::backup {
 namespace {
@@ -70,12 +72,13 @@ Result<ExitCode> run_backup_create(Context& context, const BackupCreateOptions& 
         print_json(*context.out, json);
         return ExitCode::ok;
     }
-    *context.out << fmt::format("backup {} of {}: {} → {} in {:.1f} s{}\n", manifest.id,
-                                source.name, util::format_bytes(manifest.source_bytes),
-                                util::format_bytes(manifest.stored_bytes()), manifest.seconds,
-                                manifest.kind == BackupKind::directory
-                                    ? fmt::format(" ({} entries)", manifest.entries)
-                                    : "");
+    *context.out << fmt::format(
+        "backup {} of {}: {} → {} in {}{}\n", manifest.id, source.name,
+        util::format_bytes(manifest.source_bytes), util::format_bytes(manifest.stored_bytes()),
+        util::format_seconds(manifest.seconds),
+        manifest.kind == BackupKind::directory
+            ? fmt::format(" ({})", util::count_of(manifest.entries, "entry", "entries"))
+            : "");
     return ExitCode::ok;
 }
 
@@ -207,8 +210,8 @@ Result<ExitCode> run_backup_restore(Context& context, const BackupRestoreOptions
                                   {"seconds", outcome.seconds}});
         return ExitCode::ok;
     }
-    *context.out << fmt::format("restored backup {} to {} in {:.1f} s\n", outcome.id,
-                                outcome.target, outcome.seconds);
+    *context.out << fmt::format("restored backup {} to {} in {}\n", outcome.id, outcome.target,
+                                util::format_seconds(outcome.seconds));
     if (outcome.safety_backup_id)
         *context.out << fmt::format("the previous state is backup {} (tag pre-restore)\n",
                                     *outcome.safety_backup_id);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "util/duration.h"
+#include "util/strings.h"
 
 namespace launchkit::decide {
 
@@ -77,21 +78,23 @@ void RuleAnalysis::record(RuleMeasurement measurement, util::TimePoint at) {
 void RuleAnalysis::decide_phase() {
     if (failures_ > limits_.failure_limit) {
         phase_ = AnalysisPhase::failed;
-        reason_ = fmt::format("{} failed measurement{} (limit {}): {}", failures_,
-                              failures_ == 1 ? "" : "s", limits_.failure_limit, last_->detail);
+        reason_ = fmt::format("{} (limit {}): {}", util::count_of(failures_, "failed measurement"),
+                              limits_.failure_limit, last_->detail);
     } else if (consecutive_errors_ > limits_.consecutive_error_limit) {
         phase_ = AnalysisPhase::error;
-        reason_ = fmt::format("{} measurements in a row without data (limit {}): {}",
-                              consecutive_errors_, limits_.consecutive_error_limit, last_->detail);
+        reason_ = fmt::format("{} in a row without data (limit {}): {}",
+                              util::count_of(consecutive_errors_, "measurement"),
+                              limits_.consecutive_error_limit, last_->detail);
     } else if (inconclusives_ > limits_.inconclusive_limit) {
         phase_ = AnalysisPhase::inconclusive;
-        reason_ =
-            fmt::format("{} inconclusive measurement{} (limit {}): {}", inconclusives_,
-                        inconclusives_ == 1 ? "" : "s", limits_.inconclusive_limit, last_->detail);
+        reason_ = fmt::format("{} (limit {}): {}",
+                              util::count_of(inconclusives_, "inconclusive measurement"),
+                              limits_.inconclusive_limit, last_->detail);
     } else if (limits_.consecutive_successes > 0 &&
                consecutive_successes_ >= limits_.consecutive_successes) {
         phase_ = AnalysisPhase::successful;
-        reason_ = fmt::format("{} successful measurements in a row", consecutive_successes_);
+        reason_ = fmt::format("{} in a row",
+                              util::count_of(consecutive_successes_, "successful measurement"));
     } else if (measurements_ >= limits_.count) {
         finish();
     }
@@ -112,7 +115,8 @@ void RuleAnalysis::finish() {
                   : std::string("no measurement was taken");
     } else {
         phase_ = AnalysisPhase::successful;
-        reason_ = fmt::format("{} of {} measurements successful", successes_, measurements_);
+        reason_ = fmt::format("{} of {} successful", successes_,
+                              util::count_of(measurements_, "measurement"));
     }
 }
 
@@ -126,7 +130,7 @@ nlohmann::json to_json(const RuleAnalysis& analysis) {
             {"metric", rule.metric},
             {"fail_when", rule.fail_when ? nlohmann::json(rule.fail_when->text) : nullptr},
             {"pass_when", rule.pass_when ? nlohmann::json(rule.pass_when->text) : nullptr},
-            {"for", util::format_duration(rule.for_duration)},
+            {"for", util::format_duration_spec(rule.for_duration)},
             {"severity", to_string(rule.severity)},
             {"phase", to_string(analysis.phase())},
             {"reason", analysis.reason()},

@@ -194,12 +194,12 @@ nlohmann::json to_json(const Decision& decision) {
     for (const auto& analysis : decision.thresholds) thresholds.push_back(to_json(analysis));
     nlohmann::json matrix = nullptr;
     if (decision.matrix_row)
-        matrix = {
-            {"severity", to_string(decision.matrix_row->severity)},
-            {"action", to_string(decision.matrix_row->action)},
-            {"within", decision.matrix_row->within
-                           ? nlohmann::json(util::format_duration(*decision.matrix_row->within))
-                           : nlohmann::json(nullptr)}};
+        matrix = {{"severity", to_string(decision.matrix_row->severity)},
+                  {"action", to_string(decision.matrix_row->action)},
+                  {"within",
+                   decision.matrix_row->within
+                       ? nlohmann::json(util::format_duration_spec(*decision.matrix_row->within))
+                       : nlohmann::json(nullptr)}};
     return {
         {"verdict", to_string(decision.verdict)},
         {"reason", decision.reason},

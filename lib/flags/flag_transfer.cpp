@@ -10,6 +10,7 @@
 #include "flags/names.h"
 #include "store/open_store.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 #include "util/time.h"
 
 namespace launchkit::flags {
@@ -217,7 +218,8 @@ Result<ExitCode> run_export(Context& context, const ExportOptions& options) {
         return ExitCode::ok;
     }
     LAUNCHKIT_TRY(util::write_file_atomically(options.output, text));
-    *context.err << fmt::format("exported {} flags to {}\n", flags.size(), options.output.string());
+    *context.err << fmt::format("exported {} to {}\n", util::count_of(flags.size(), "flag"),
+                                options.output.string());
     return ExitCode::ok;
 }
 
@@ -253,10 +255,10 @@ Result<ExitCode> run_import(Context& context, const ImportOptions& options) {
         return ExitCode::ok;
     }
     for (const auto& line : plan.details) *context.out << line << '\n';
-    *context.out << fmt::format("{}{} flags: {} created, {} updated, {} unchanged, {} deleted\n",
-                                options.dry_run ? "would import " : "imported ", imported.size(),
-                                plan.created.size(), plan.updated.size(), plan.unchanged.size(),
-                                plan.deleted.size());
+    *context.out << fmt::format("{}{}: {} created, {} updated, {} unchanged, {} deleted\n",
+                                options.dry_run ? "would import " : "imported ",
+                                util::count_of(imported.size(), "flag"), plan.created.size(),
+                                plan.updated.size(), plan.unchanged.size(), plan.deleted.size());
     return ExitCode::ok;
 }
 

@@ -192,7 +192,7 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
     bool passed = true;
     for (const auto& phase : phases) passed = passed && phase.passed;
     version::LedgerEntry entry;
-    entry.time = util::format_rfc3339(context.now());
+    entry.time = util::format_rfc3339_ms(context.now());
     entry.event = version::LedgerEvent::drilled;
     entry.version = version;
     entry.tag_prefix = prefix;
@@ -200,7 +200,7 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
     entry.actor = context.actor;
     entry.run_id = upgrade_run;
     entry.rollback_run_id = rollback_run;
-    entry.started_at = util::format_rfc3339(started);
+    entry.started_at = util::format_rfc3339_ms(started);
     entry.outcome = passed ? "passed" : "failed";
     entry.rollback_seconds = rollback_seconds;
     entry.recovery_seconds = recovery_seconds;
@@ -233,13 +233,13 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
             table.add_row({phase.name,
                            colorize(phase.passed ? "ok" : "FAILED",
                                     phase.passed ? Color::green : Color::red, context.color),
-                           fmt::format("{:.1f}s", phase.seconds), phase.detail});
+                           util::format_seconds(phase.seconds), phase.detail});
         table.render(*context.out, context.color);
         *context.out << fmt::format(
             "drill {}: rollback time {}, recovery time {} (recorded in the ledger; see stats)\n",
             passed ? "passed" : "FAILED",
-            rollback_seconds ? fmt::format("{:.1f}s", *rollback_seconds) : "-",
-            recovery_seconds ? fmt::format("{:.1f}s", *recovery_seconds) : "-");
+            rollback_seconds ? util::format_seconds(*rollback_seconds) : "-",
+            recovery_seconds ? util::format_seconds(*recovery_seconds) : "-");
     }
     return passed ? ExitCode::ok : ExitCode::said_no;
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/output.h"
+#include "util/duration.h"
 #include "util/time.h"
 
 namespace launchkit::playbook {
@@ -49,7 +50,7 @@ PlaybookRunner::PlaybookRunner(Context& context, const Playbook& playbook,
 Result<void> PlaybookRunner::record(RunEvent event) {
     std::visit(
         [this](auto& typed) {
-            if (typed.time.empty()) typed.time = util::format_rfc3339(context_.now());
+            if (typed.time.empty()) typed.time = util::format_rfc3339_ms(context_.now());
         },
         event);
     LAUNCHKIT_TRY(journal_.append(event));
@@ -167,10 +168,10 @@ Result<StepOutcome> PlaybookRunner::attempt(
                             outcome.message,
                             seconds}));
     *context_.err << fmt::format(
-                         "{} {} {:.1f}s {}\n",
+                         "{} {} {} {}\n",
                          colorize(outcome.succeeded ? "✓" : "✗",
                                   outcome.succeeded ? Color::green : Color::red, context_.color),
-                         step.name, seconds, outcome.message)
+                         step.name, util::format_seconds(seconds), outcome.message)
                   << std::flush;
     return outcome;
 }

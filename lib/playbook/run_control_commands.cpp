@@ -60,7 +60,8 @@ Result<ExitCode> act_on_dead_run(Context& context, const ControlOptions& options
         auto reason = fmt::format("abandoned by {}{}", context.actor,
                                   options.reason.empty() ? "" : ": " + options.reason);
         RunJournal journal(context.state_dir, state.run_id);
-        RunFinished finished{util::format_rfc3339(context.now()), RunStatus::abandoned, reason, {}};
+        RunFinished finished{
+            util::format_rfc3339_ms(context.now()), RunStatus::abandoned, reason, {}};
         LAUNCHKIT_TRY(journal.append(finished));
         playbook::apply(state, finished);
         *context.err << fmt::format("run {} marked abandoned; nothing was changed\n", state.run_id);
@@ -111,7 +112,7 @@ Result<ExitCode> run_control(Context& context, const ControlOptions& options) {
                     state.run_id, state.started.env);
 
     RunJournal journal(context.state_dir, state.run_id);
-    LAUNCHKIT_TRY(journal.append(ControlRequested{util::format_rfc3339(context.now()),
+    LAUNCHKIT_TRY(journal.append(ControlRequested{util::format_rfc3339_ms(context.now()),
                                                   options.control, context.actor, options.reason}));
     *context.err << fmt::format(
                         "asked run {} to {}; waiting for it to act at its next safe point "

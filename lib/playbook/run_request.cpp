@@ -67,7 +67,7 @@ RunOptions options_from(const RunStarted& started, const std::vector<std::string
 Result<void> record_outcome(Context& context, const RunState& state, bool rollback_playbook) {
     const auto& started = state.started;
     version::LedgerEntry entry;
-    entry.time = util::format_rfc3339(context.now());
+    entry.time = util::format_rfc3339_ms(context.now());
     entry.tag_prefix =
         started.tag_prefix.empty() ? context.config.release.tag_prefix : started.tag_prefix;
     entry.environment = started.env;
@@ -208,7 +208,7 @@ Result<RunOutcome> deploy(Context& context, const DeployOptions& options, bool s
     RunJournal journal(context.state_dir, new_run_id());
     LAUNCHKIT_TRY(audit_forced_promotion(context, promotion, promoted, journal.run_id()));
     RunStarted started;
-    started.time = util::format_rfc3339(context.now());
+    started.time = util::format_rfc3339_ms(context.now());
     started.run_id = journal.run_id();
     started.playbook_file = playbook.source.string();
     started.playbook_digest = playbook.digest;
@@ -295,7 +295,8 @@ Result<RunOutcome> record_rollback(Context& context, const RollbackOptions& opti
     version::ReleaseLedger ledger(context.state_dir);
     auto note = options.force ? fmt::format("{} (forced)", reason) : reason;
     LAUNCHKIT_TRY(ledger.record_rollback(options.version, prefix, options.environment,
-                                         context.actor, util::format_rfc3339(context.now()), note));
+                                         context.actor, util::format_rfc3339_ms(context.now()),
+                                         note));
     RunOutcome outcome;
     outcome.environment = options.environment;
     outcome.version = options.version;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "playbook/step_executor.h"
+#include "util/strings.h"
 
 namespace launchkit::playbook {
 namespace {
@@ -84,8 +85,8 @@ Result<StepOutcome> canary(const Step& step, const nlohmann::json& body, StepCon
         previous = weight;
     }
     outcome.succeeded = true;
-    outcome.message =
-        fmt::format("canary promoted through {}% ({} steps)", previous, weights.size());
+    outcome.message = fmt::format("canary promoted through {}% ({})", previous,
+                                  util::count_of(weights.size(), "step"));
     return outcome;
 }
 

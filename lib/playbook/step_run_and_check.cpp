@@ -37,10 +37,22 @@ Result<StepOutcome> run_checks(probe::Checklist checklist, const std::vector<std
     }
     outcome.outputs["passed"] = passed;
     outcome.outputs["failed"] = static_cast<int>(report.results.size()) - passed;
-    outcome.message =
-        failures.empty() ? fmt::format("{} checks passed", passed)
-                         : fmt::format("{} of {} checks failed: {}", report.results.size() - passed,
-                                       report.results.size(), failures);
+    // Failed warnings do not fail the step: say which kind failed, so a succeeded step never
+    // reads "3 of 9 checks failed".
+    if (failures.empty())
+        outcome.message = fmt::format("{} passed", util::count_of(passed, "check"));
+    else if (report.failed_critical == 0)
+        outcome.message = fmt::format("{} passed, {} failed (warnings do not fail the step): {}",
+                                      util::count_of(passed, "check"),
+                                      util::count_of(report.failed_warning, "warning"), failures);
+    else
+        outcome.message = fmt::format(
+            "{} of {} failed{}: {}", util::count_of(report.failed_critical, "critical check"),
+            report.results.size(),
+            report.failed_warning > 0
+                ? fmt::format(" (and {})", util::count_of(report.failed_warning, "warning"))
+                : "",
+            failures);
     return outcome;
 }
 

@@ -31,14 +31,13 @@ void print_report(Context& context, const ChecklistReport& report) {
         auto detail = result.detail;
         if (!result.passed && result.severity == Severity::warning) detail += " (warning)";
         table.add_row({mark(result, context.color), result.name, result.kind,
-                       fmt::format("{}ms", result.latency.count()), detail});
+                       util::format_duration(result.latency), detail});
     }
     table.render(*context.out, context.color);
-    auto summary =
-        fmt::format("{} check{}: {} passed, {} critical failed, {} warning{} failed in {}ms",
-                    report.results.size(), report.results.size() == 1 ? "" : "s", passed,
-                    report.failed_critical, report.failed_warning,
-                    report.failed_warning == 1 ? "" : "s", report.duration.count());
+    auto summary = fmt::format(
+        "{}: {} passed, {} critical failed, {} failed in {}",
+        util::count_of(report.results.size(), "check"), passed, report.failed_critical,
+        util::count_of(report.failed_warning, "warning"), util::format_duration(report.duration));
     *context.out << colorize(summary, report.passed() ? Color::green : Color::red, context.color)
                  << '\n';
 }
@@ -50,8 +49,8 @@ std::function<void(const WaitProgress&)> progress_printer(Context& context) {
     auto last_time = std::make_shared<std::chrono::steady_clock::time_point>();
     return [&context, last_line, last_time](const WaitProgress& progress) {
         auto line =
-            fmt::format("waiting for {} critical check{} ({} left): {}", progress.failing.size(),
-                        progress.failing.size() == 1 ? "" : "s",
+            fmt::format("waiting for {} ({} left): {}",
+                        util::count_of(progress.failing.size(), "critical check"),
                         util::format_duration(
                             std::chrono::duration_cast<std::chrono::seconds>(progress.remaining)),
                         progress.failing.empty() ? "" : progress.failing.front());
@@ -113,7 +112,7 @@ Result<ExitCode> run_wait(Context& context, const DiagnoseWaitOptions& options) 
     print_report(context, scheduled.report);
     if (scheduled.timed_out && !context.json)
         *context.out << fmt::format("gave up after {}: critical checks still failing\n",
-                                    options.run.timeout);
+                                    util::format_duration(*schedule.timeout));
     return scheduled.report.passed() ? ExitCode::ok : ExitCode::said_no;
 }
 

@@ -115,8 +115,9 @@ std::optional<std::string> find_http_failure(const HttpExpectation& expect,
                                found->second, header.contains);
     }
     if (expect.max_latency && response.latency > *expect.max_latency)
-        return fmt::format("latency {}ms, expected at most {}ms", response.latency.count(),
-                           expect.max_latency->count());
+        return fmt::format("latency {}, expected at most {}",
+                           util::format_duration(response.latency),
+                           util::format_duration(*expect.max_latency));
     return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 #include "probe/metric_snapshot.h"
 #include "probe/slo.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 #include "util/time.h"
 
 namespace launchkit::probe {
@@ -51,8 +52,9 @@ Result<ExitCode> run_snapshot(Context& context, const DiagnoseSnapshotOptions& o
         *context.out << text;
     } else {
         LAUNCHKIT_TRY(util::write_file_atomically(options.output, text));
-        *context.err << fmt::format("baseline of {} metrics written to {}\n",
-                                    snapshot.values.size(), options.output.string());
+        *context.err << fmt::format("baseline of {} written to {}\n",
+                                    util::count_of(snapshot.values.size(), "metric"),
+                                    options.output.string());
     }
     return ExitCode::ok;
 }

@@ -1,5 +1,7 @@
 #include "util/duration.h"
 
+#include <cmath>
+
 #include <charconv>
 
 namespace launchkit::util {
@@ -45,6 +47,37 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
 }
 
 std::string format_duration(std::chrono::milliseconds duration) {
+    long long ms = duration.count();
+    std::string sign = ms < 0 ? "-" : "";
+    if (ms < 0) ms = -ms;
+    if (ms < 1000) return fmt::format("{}{} ms", sign, ms);
+    if (ms < 59'950) {
+        // Tenths, rounded; "12 s" rather than "12.0 s".
+        long long tenths = (ms + 50) / 100;
+        if (tenths % 10 == 0) return fmt::format("{}{} s", sign, tenths / 10);
+        return fmt::format("{}{}.{} s", sign, tenths / 10, tenths % 10);
+    }
+    struct Unit {
+        long long ms;
+        std::string_view name;
+    };
+    constexpr Unit units[] = {{86'400'000, "d"}, {3'600'000, "h"}, {60'000, "min"}, {1000, "s"}};
+    long long seconds_rounded = (ms + 500) / 1000 * 1000;
+    for (size_t i = 0; i + 1 < std::size(units); ++i) {
+        if (seconds_rounded < units[i].ms) continue;
+        long long major = seconds_rounded / units[i].ms;
+        long long minor = seconds_rounded % units[i].ms / units[i + 1].ms;
+        if (minor == 0) return fmt::format("{}{} {}", sign, major, units[i].name);
+        return fmt::format("{}{} {} {} {}", sign, major, units[i].name, minor, units[i + 1].name);
+    }
+    return fmt::format("{}{} s", sign, seconds_rounded / 1000);
+}
+
+std::string format_seconds(double seconds) {
+    return format_duration(std::chrono::milliseconds(std::llround(seconds * 1000)));
+}
+
+std::string format_duration_spec(std::chrono::milliseconds duration) {
     long long ms = duration.count();
     if (ms == 0) return "0s";
     std::string text;

@@ -14,7 +14,13 @@ namespace launchkit::util {
 // Errors (exit code 2) quote the text and the expected form.
 Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 
-// The shortest exact spelling parse_duration accepts: "1h30m", "250ms", "0s".
+// How long something took or may take, for people, in one format everywhere: "116 ms", "9.5 s",
+// "2 min 5 s", "1 h 30 min", "2 d 3 h" (the two largest units; tenths of a second below a minute).
 std::string format_duration(std::chrono::milliseconds duration);
+std::string format_seconds(double seconds);
+
+// The shortest exact spelling parse_duration accepts ("1h30m", "250ms", "0s"): for JSON fields
+// and anything a person may paste back into a file.
+std::string format_duration_spec(std::chrono::milliseconds duration);
 
 }  // namespace launchkit::util

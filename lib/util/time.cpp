@@ -46,6 +46,15 @@ std::string format_rfc3339(TimePoint time) {
                        t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec);
 }
 
+std::string format_rfc3339_ms(TimePoint time) {
+    std::tm t = to_utc(time);
+    auto since_epoch =
+        std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch());
+    auto millis = ((since_epoch.count() % 1000) + 1000) % 1000;
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", t.tm_year + 1900, t.tm_mon + 1,
+                       t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, millis);
+}
+
 std::string format_date(TimePoint time) {
     std::tm t = to_utc(time);
     return fmt::format("{:04}-{:02}-{:02}", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday);

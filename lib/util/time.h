@@ -13,6 +13,9 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 // "2026-11-25T13:50:51Z" (second precision, always UTC).
 std::string format_rfc3339(TimePoint time);
+// "2026-11-25T13:50:51.302Z": for records whose differences are measured (a run's start and
+// end, a 0.3 s rollback), where whole seconds would round it to nothing.
+std::string format_rfc3339_ms(TimePoint time);
 
 // "2026-11-25" (UTC).
 std::string format_date(TimePoint time);

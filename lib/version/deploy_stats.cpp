@@ -1,5 +1,6 @@
 #include "version/deploy_stats.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -8,6 +9,7 @@
 
 #include "core/output.h"
 #include "util/duration.h"
+#include "util/strings.h"
 
 namespace launchkit::version {
 namespace {
@@ -38,8 +40,7 @@ nlohmann::json optional_number(const std::optional<double>& value) {
 
 std::string duration_text(const std::optional<double>& seconds) {
     if (!seconds) return "-";
-    return util::format_duration(
-        std::chrono::milliseconds(static_cast<long long>(*seconds * 1000)));
+    return util::format_seconds(*seconds);
 }
 
 std::string percent_text(const std::optional<double>& ratio) {
@@ -74,8 +75,13 @@ DeployStats compute_deploy_stats(const std::vector<LedgerEntry>& entries,
         drill_runs.insert(entry.run_id);
         drill_runs.insert(entry.rollback_run_id);
     }
+    std::optional<util::TimePoint> first_record;
+    std::set<std::string> attempted;
     for (const auto& entry : entries) {
         if (entry.tag_prefix != tag_prefix) continue;
+        if (auto time = util::parse_rfc3339(entry.time);
+            time && (!first_record || *time < *first_record))
+            first_record = *time;
         if (entry.event == LedgerEvent::drilled) {
             auto time = util::parse_rfc3339(entry.time);
             if (!time || *time < since) continue;
@@ -98,8 +104,14 @@ DeployStats compute_deploy_stats(const std::vector<LedgerEntry>& entries,
             ++stats.deployments;
             deploy_time.add(seconds_between(entry.started_at, entry.time));
         }
-        if (entry.outcome == "rolled_back")
-            restore_time.add(seconds_between(entry.started_at, entry.time));
+        if (entry.outcome == "rolled_back") {
+            auto restore = seconds_between(entry.started_at, entry.time);
+            restore_time.add(restore);
+            stats.downtime_seconds += restore.value_or(0);
+        }
+        if (!entry.run_id.empty() &&
+            (entry.event == LedgerEvent::deployed || entry.event == LedgerEvent::deploy_failed))
+            attempted.insert(entry.version);
         if (entry.event == LedgerEvent::deployed &&
             (lead_environment.empty() || entry.environment == lead_environment)) {
             auto release = created.find(entry.version);
@@ -127,13 +139,50 @@ DeployStats compute_deploy_stats(const std::vector<LedgerEntry>& entries,
     stats.lead_time_samples = lead_time.count;
     stats.drill_rollback_seconds = drill_rollback.value();
     stats.drill_recovery_seconds = drill_recovery.value();
-    if (stats.window_days > 0) stats.deployments_per_day = stats.deployments / stats.window_days;
+    auto span_start = first_record ? std::max(since, *first_record) : since;
+    stats.span_days =
+        std::max(1.0, std::chrono::duration<double>(now - span_start).count() / 86'400);
+    stats.span_days = std::min(stats.span_days, std::max(1.0, stats.window_days));
+    stats.deployments_per_day = stats.deployments / stats.span_days;
+    stats.incidents = stats.rolled_back + stats.failed;
+    stats.releases = static_cast<int>(attempted.size());
+    if (stats.runs > 0)
+        stats.incidents_per_release =
+            static_cast<double>(stats.incidents) / std::max(1, stats.releases);
     return stats;
 }
 
+std::vector<MetricTarget> success_targets(const DeployStats& stats) {
+    auto below = [](const std::optional<double>& value, double limit) -> std::optional<bool> {
+        if (!value) return std::nullopt;
+        return *value < limit;
+    };
+    std::optional<bool> success;
+    if (stats.success_rate) success = *stats.success_rate > 0.95;
+    std::optional<bool> downtime;
+    if (stats.runs > 0) downtime = stats.downtime_seconds == 0;
+    return {
+        {"success_rate", "> 95%", success},
+        {"mean_time_to_deploy_seconds", "< 60 min", below(stats.mean_time_to_deploy_seconds, 3600)},
+        {"rollback_rate", "< 5%", below(stats.rollback_rate, 0.05)},
+        {"incidents_per_release", "< 2", below(stats.incidents_per_release, 2)},
+        {"downtime_seconds", "0 min", downtime}};
+}
+
 nlohmann::json to_json(const DeployStats& stats) {
+    nlohmann::json targets = nlohmann::json::object();
+    for (const auto& target : success_targets(stats))
+        targets[target.metric] = {
+            {"target", target.target},
+            {"met", target.met ? nlohmann::json(*target.met) : nlohmann::json(nullptr)}};
     return {{"environment", string_or_null(stats.environment)},
             {"window_days", stats.window_days},
+            {"span_days", stats.span_days},
+            {"releases", stats.releases},
+            {"incidents", stats.incidents},
+            {"incidents_per_release", optional_number(stats.incidents_per_release)},
+            {"downtime_seconds", stats.downtime_seconds},
+            {"targets", targets},
             {"runs", stats.runs},
             {"succeeded", stats.succeeded},
             {"rolled_back", stats.rolled_back},
@@ -164,27 +213,49 @@ Result<ExitCode> run_stats(Context& context, const StatsOptions& options) {
         print_json(*context.out, to_json(stats));
         return ExitCode::ok;
     }
-    Table table({"METRIC", "VALUE", "FROM"});
+    std::map<std::string, std::string> target_text;
+    for (const auto& target : success_targets(stats)) {
+        auto mark = !target.met   ? std::string("-")
+                    : *target.met ? colorize("✓", Color::green, context.color)
+                                  : colorize("✗", Color::red, context.color);
+        target_text[target.metric] = target.target + " " + mark;
+    }
+    Table table({"METRIC", "VALUE", "TARGET", "FROM"});
     table.add_row({"deployment success rate", percent_text(stats.success_rate),
-                   fmt::format("{} of {} runs", stats.succeeded, stats.runs)});
+                   target_text["success_rate"],
+                   fmt::format("{} of {}", stats.succeeded, util::count_of(stats.runs, "run"))});
     table.add_row({"rollback rate (change failure rate)", percent_text(stats.rollback_rate),
+                   target_text["rollback_rate"],
                    fmt::format("{} rolled back, {} failed", stats.rolled_back, stats.failed)});
     table.add_row({"mean time to deploy", duration_text(stats.mean_time_to_deploy_seconds),
-                   "run start → deployed"});
-    table.add_row({"mean time to restore", duration_text(stats.mean_time_to_restore_seconds),
+                   target_text["mean_time_to_deploy_seconds"], "run start → deployed"});
+    table.add_row({"mean time to restore", duration_text(stats.mean_time_to_restore_seconds), "",
                    "rollback start → rolled back"});
-    table.add_row({"deployment frequency", fmt::format("{:.2f}/day", stats.deployments_per_day),
-                   fmt::format("{} deploys over {} days", stats.deployments,
-                               std::lround(stats.window_days))});
+    table.add_row({"post-release incidents",
+                   stats.incidents_per_release
+                       ? fmt::format("{:.1f} per release", *stats.incidents_per_release)
+                       : "-",
+                   target_text["incidents_per_release"],
+                   fmt::format("{} over {}",
+                               util::count_of(stats.incidents, "rollback or failure",
+                                              "rollbacks and failures"),
+                               util::count_of(stats.releases, "release"))});
+    table.add_row({"deployment downtime",
+                   stats.runs > 0 ? duration_text(stats.downtime_seconds) : "-",
+                   target_text["downtime_seconds"], "failed health gate → rolled back (total)"});
     table.add_row(
-        {"lead time", duration_text(stats.lead_time_seconds),
-         fmt::format("release created → deployed ({} releases)", stats.lead_time_samples)});
+        {"deployment frequency", fmt::format("{:.2f}/day", stats.deployments_per_day), "",
+         fmt::format("{} over {}", util::count_of(stats.deployments, "deploy"),
+                     util::count_of(static_cast<size_t>(std::lround(stats.span_days)), "day"))});
+    table.add_row({"lead time", duration_text(stats.lead_time_seconds), "",
+                   fmt::format("release created → deployed ({})",
+                               util::count_of(stats.lead_time_samples, "release"))});
     table.add_row({"rollback drills",
-                   fmt::format("{} of {} passed", stats.drills_passed, stats.drills),
+                   fmt::format("{} of {} passed", stats.drills_passed, stats.drills), "",
                    "release-manager drill"});
-    table.add_row({"drill rollback time", duration_text(stats.drill_rollback_seconds),
+    table.add_row({"drill rollback time", duration_text(stats.drill_rollback_seconds), "",
                    "rollback start → rolled back (mean)"});
-    table.add_row({"drill recovery time", duration_text(stats.drill_recovery_seconds),
+    table.add_row({"drill recovery time", duration_text(stats.drill_recovery_seconds), "",
                    "rollback start → healthy (mean)"});
     table.render(*context.out, context.color);
     return ExitCode::ok;

@@ -109,7 +109,7 @@ Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
     // Only a release commit makes a release: it is what the next bump finds (tagged or not), so
     // the ledger records exactly the releases git has.
     if (outcome.committed)
-        LAUNCHKIT_TRY(ledger.append(LedgerEntry{.time = util::format_rfc3339(context.now()),
+        LAUNCHKIT_TRY(ledger.append(LedgerEntry{.time = util::format_rfc3339_ms(context.now()),
                                                 .event = LedgerEvent::created,
                                                 .version = plan.version.to_string(),
                                                 .tag_prefix = request.tag_prefix,

@@ -207,7 +207,7 @@ thresholds:
     CHECK(json["verdict"] == "inconclusive");
     CHECK_THAT(json["reason"].get<std::string>(),
                Catch::Contains("pending: still failing when the data ended") &&
-                   Catch::Contains("failing for 1m of 2m"));
+                   Catch::Contains("failing for 1 min of 2 min"));
     CHECK(json["thresholds"][0]["phase"] == "inconclusive");
 
     // Past its window, the same failure is a rollback.

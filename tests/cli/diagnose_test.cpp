@@ -198,7 +198,7 @@ TEST_CASE("diagnose wait returns once critical checks pass, or exits 1 at the ti
                             {"wait", failing.string(), "--interval", "50ms", "--timeout", "400ms"});
     CHECK(gave_up.exit_code == 1);
     CHECK_THAT(gave_up.stdout_text,
-               Catch::Contains("status 503") && Catch::Contains("gave up after 400ms"));
+               Catch::Contains("status 503") && Catch::Contains("gave up after 400 ms"));
 }
 
 TEST_CASE("diagnose run honours a check's thresholds and --timeout", "[cli][diagnose]") {
@@ -386,7 +386,7 @@ TEST_CASE("every expectation and probe kind through the real binary", "[cli][dia
     CHECK(checks["regex-and-header"]["passed"] == true);
     CHECK(checks["too-slow"]["passed"] == false);
     CHECK_THAT(checks["too-slow"]["detail"].get<std::string>(),
-               Catch::Contains("expected at most 50ms"));
+               Catch::Contains("expected at most 50 ms"));
     CHECK(checks["echo-post"]["passed"] == true);
     CHECK(checks["retried"]["passed"] == true);
     CHECK(checks["retried"]["attempts"] == 3);
@@ -398,7 +398,7 @@ TEST_CASE("every expectation and probe kind through the real binary", "[cli][dia
     CHECK(checks["twice-after-delay"]["passed"] == true);
     CHECK(checks["twice-after-delay"]["attempts"] == 2);
     CHECK(checks["token-from-file"]["passed"] == true);
-    CHECK(checks["hung-command"]["detail"] == "timed out after 200ms");
+    CHECK(checks["hung-command"]["detail"] == "timed out after 200 ms");
     CHECK_THAT(result.stdout_text, !Catch::Contains(TestHttpServer::token));
     CHECK(report["summary"]["failed_critical"] == 1);
 }

@@ -136,8 +136,8 @@ TEST_CASE_METHOD(StateFixture, "wait returns when the state is reached and exits
     auto timed_out = launchctl(
         {"wait", "redemption", "--until", "running", "--timeout", "300ms", "--interval", "50ms"});
     CHECK(timed_out.exit_code == 1);
-    CHECK_THAT(timed_out.stdout_text, Catch::Contains("still paused after 300ms"));
-    CHECK_THAT(timed_out.stderr_text, Catch::Contains("waiting up to 300ms"));
+    CHECK_THAT(timed_out.stdout_text, Catch::Contains("still paused after 300 ms"));
+    CHECK_THAT(timed_out.stderr_text, Catch::Contains("waiting up to 300 ms"));
 
     CHECK(launchctl({"wait", "redemption", "--until", "paused"}).exit_code == 0);
 

@@ -121,7 +121,7 @@ TEST_CASE("seed threshold: health checks failing for longer than 2 minutes", "[d
     just_below.record(measured(bad), at(179s));  // failing for 1m59s
     CHECK(just_below.phase() == AnalysisPhase::running);
     CHECK(just_below.last()->phase == MeasurementPhase::pending);
-    CHECK_THAT(just_below.last()->detail, Catch::Contains("failing for 1m59s of 2m"));
+    CHECK_THAT(just_below.last()->detail, Catch::Contains("failing for 1 min 59 s of 2 min"));
     just_below.record(measured(ok), at(190s));  // recovered: the clock starts again
     just_below.record(measured(bad), at(200s));
     just_below.record(measured(bad), at(319s));
@@ -136,7 +136,7 @@ TEST_CASE("seed threshold: health checks failing for longer than 2 minutes", "[d
     above.record(measured(bad), at(0s));
     above.record(measured(bad), at(121s));
     CHECK(above.phase() == AnalysisPhase::failed);
-    CHECK_THAT(above.reason(), Catch::Contains("for 2m1s"));
+    CHECK_THAT(above.reason(), Catch::Contains("for 2 min 1 s"));
 
     // Still pending when the analysis ends: not a pass.
     limits.count = 2;

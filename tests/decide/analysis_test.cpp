@@ -80,7 +80,7 @@ matrix:
     CHECK(decision->verdict == Verdict::pause);
     REQUIRE(decision->matrix_row);
     CHECK(decision->matrix_row->action == MatrixAction::assess_then_rollback);
-    CHECK_THAT(decision->reason, Catch::StartsWith("assess-then-rollback (high within 15m)"));
+    CHECK_THAT(decision->reason, Catch::StartsWith("assess-then-rollback (high within 15 min)"));
     inputs.impact = 0.6;  // no high row covers 60 %: fail safe
     CHECK(run_analysis(rules, inputs)->verdict == Verdict::rollback);
     // A critical failure alongside: rollback wins.

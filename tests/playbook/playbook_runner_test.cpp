@@ -127,8 +127,8 @@ TEST_CASE("a canary with three gates runs on a fake clock", "[playbook][runner]"
     // Three gates of four intervals each, all on the fake clock.
     CHECK(deploy.slept >= std::chrono::minutes(12));
     CHECK(deploy.metrics.requests("/metrics") == 15);
-    CHECK(outcome.run->steps.at("canary").started_at == "2026-11-29T00:00:00Z");
-    CHECK(outcome.run->finished_at == "2026-11-29T00:12:00Z");
+    CHECK(outcome.run->steps.at("canary").started_at == "2026-11-29T00:00:00.000Z");
+    CHECK(outcome.run->finished_at == "2026-11-29T00:12:00.000Z");
 }
 
 TEST_CASE("a gate that sees errors rolls back on a fake clock", "[playbook][runner]") {

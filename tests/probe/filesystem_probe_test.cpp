@@ -70,7 +70,7 @@ TEST_CASE("file-age checks look at a file, or a directory's newest entry", "[pro
     age_file(backups / "old.dump", 48h);
     auto stale = run_file_age_probe(age_check(backups, 24h));
     CHECK_FALSE(stale.passed);
-    CHECK_THAT(stale.detail, Catch::Contains("old.dump is 2d old, expected at most 1d"));
+    CHECK_THAT(stale.detail, Catch::Contains("old.dump is 2 d old, expected at most 1 d"));
 
     std::ofstream(backups / "new.dump") << "new";
     auto fresh = run_file_age_probe(age_check(backups, 24h));

@@ -93,13 +93,13 @@ TEST_CASE("latency bounds and timeouts", "[probe][http]") {
     fast.max_latency = std::chrono::milliseconds(50);
     auto slow = probe_one(http_check(server.url("/slow"), fast));
     CHECK_FALSE(slow.passed);
-    CHECK_THAT(slow.detail, Catch::Contains("expected at most 50ms"));
+    CHECK_THAT(slow.detail, Catch::Contains("expected at most 50 ms"));
 
     auto check = http_check(server.url("/slow"));
     check.timeout = std::chrono::milliseconds(100);
     auto timed_out = probe_one(check);
     CHECK_FALSE(timed_out.passed);
-    CHECK(timed_out.detail == "timed out after 100ms");
+    CHECK(timed_out.detail == "timed out after 100 ms");
 }
 
 TEST_CASE("redirects are not followed unless asked", "[probe][http]") {

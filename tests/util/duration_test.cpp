@@ -5,6 +5,8 @@
 using namespace std::chrono_literals;
 using launchkit::ExitCode;
 using launchkit::util::format_duration;
+using launchkit::util::format_duration_spec;
+using launchkit::util::format_seconds;
 using launchkit::util::parse_duration;
 
 TEST_CASE("parse_duration reads the units operators type", "[duration]") {
@@ -27,10 +29,27 @@ TEST_CASE("parse_duration rejects what it cannot read, quoting it", "[duration]"
     }
 }
 
-TEST_CASE("format_duration writes what parse_duration reads", "[duration]") {
-    CHECK(format_duration(90min) == "1h30m");
-    CHECK(format_duration(250ms) == "250ms");
-    CHECK(format_duration(0ms) == "0s");
+TEST_CASE("format_duration_spec writes what parse_duration reads", "[duration]") {
+    CHECK(format_duration_spec(90min) == "1h30m");
+    CHECK(format_duration_spec(250ms) == "250ms");
+    CHECK(format_duration_spec(0ms) == "0s");
     for (std::chrono::milliseconds value : {1ms, 61000ms, 90000000ms, 3723004ms})
-        CHECK(*parse_duration(format_duration(value)) == value);
+        CHECK(*parse_duration(format_duration_spec(value)) == value);
+}
+
+TEST_CASE("format_duration is one human format for every duration", "[duration]") {
+    CHECK(format_duration(0ms) == "0 ms");
+    CHECK(format_duration(116ms) == "116 ms");
+    CHECK(format_duration(300ms) == "300 ms");
+    CHECK(format_duration(1000ms) == "1 s");
+    CHECK(format_duration(9500ms) == "9.5 s");
+    CHECK(format_duration(9549ms) == "9.5 s");
+    CHECK(format_duration(59'949ms) == "59.9 s");
+    CHECK(format_duration(59'950ms) == "1 min");
+    CHECK(format_duration(125s) == "2 min 5 s");
+    CHECK(format_duration(90min) == "1 h 30 min");
+    CHECK(format_duration(3h) == "3 h");
+    CHECK(format_duration(51h) == "2 d 3 h");
+    CHECK(format_seconds(0.3) == "300 ms");
+    CHECK(format_seconds(9.5) == "9.5 s");
 }

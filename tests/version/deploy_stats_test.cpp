@@ -24,7 +24,8 @@ LedgerEntry entry(LedgerEvent event, std::string time, std::string version, std:
 
 }  // namespace
 
-TEST_CASE("seed 002's success metrics from a ledger worked out by hand", "[version]") {
+TEST_CASE("the Release Management Playbook's success metrics from a ledger worked out by hand",
+          "[version]") {
     using E = LedgerEvent;
     std::vector<LedgerEntry> ledger{
         entry(E::created, "2026-11-01T09:00:00Z", "5.0.0"),
@@ -61,6 +62,18 @@ TEST_CASE("seed 002's success metrics from a ledger worked out by hand", "[versi
     CHECK(*production.mean_time_to_deploy_seconds == Approx((20 + 30) * 60 / 2.0));
     CHECK(*production.mean_time_to_restore_seconds == Approx((4 + 6) * 60 / 2.0));
     CHECK(production.deployments_per_day == Approx(2 / 30.0));
+    // Post-release incidents: r3, r4 rolled back and r5 failed, over 5.0.0 and 5.1.0.
+    CHECK(production.incidents == 3);
+    CHECK(production.releases == 2);
+    CHECK(*production.incidents_per_release == Approx(1.5));
+    CHECK(production.downtime_seconds == Approx((4 + 6) * 60));
+    auto json = to_json(production);
+    CHECK(json["targets"]["success_rate"]["target"] == "> 95%");
+    CHECK(json["targets"]["success_rate"]["met"] == false);
+    CHECK(json["targets"]["mean_time_to_deploy_seconds"]["met"] == true);
+    CHECK(json["targets"]["rollback_rate"]["met"] == false);
+    CHECK(json["targets"]["incidents_per_release"]["met"] == true);
+    CHECK(json["targets"]["downtime_seconds"]["met"] == false);
     // Lead time to production: 5.0.0 created Nov 1 09:00 → Nov 3 10:20; 5.1.0 Nov 10 09:00 → Nov 12
     // 10:30.
     CHECK(production.lead_time_samples == 2);
@@ -72,4 +85,30 @@ TEST_CASE("seed 002's success metrics from a ledger worked out by hand", "[versi
     CHECK(empty.runs == 0);
     CHECK_FALSE(empty.success_rate);
     CHECK(to_json(empty)["success_rate"].is_null());
+    CHECK(to_json(empty)["targets"]["downtime_seconds"]["met"].is_null());
+}
+
+TEST_CASE("deployment frequency is over the span the ledger covers", "[version]") {
+    using E = LedgerEvent;
+    // A ledger begun two days ago: 4 deploys are 2 a day, not 4 in 30 days.
+    std::vector<LedgerEntry> ledger{
+        entry(E::deployed, "2026-11-28T00:10:00Z", "1.0.0", "production", "a",
+              "2026-11-28T00:00:00Z", "succeeded"),
+        entry(E::deployed, "2026-11-28T12:10:00Z", "1.0.1", "production", "b",
+              "2026-11-28T12:00:00Z", "succeeded"),
+        entry(E::deployed, "2026-11-29T00:10:00Z", "1.0.2", "production", "c",
+              "2026-11-29T00:00:00Z", "succeeded"),
+        entry(E::deployed, "2026-11-29T12:10:00Z", "1.0.3", "production", "d",
+              "2026-11-29T12:00:00Z", "succeeded")};
+    auto now = *launchkit::util::parse_rfc3339("2026-11-30T00:10:00Z");
+    auto stats = compute_deploy_stats(ledger, "v", "", now - std::chrono::hours(24 * 30), now);
+    CHECK(stats.span_days == Approx(2.0));
+    CHECK(stats.deployments_per_day == Approx(2.0));
+    // A sub-second rollback is measured in milliseconds, not rounded to nothing.
+    std::vector<LedgerEntry> quick{entry(E::rolled_back, "2026-11-29T12:00:00.300Z", "1.0.0",
+                                         "production", "q", "2026-11-29T12:00:00.000Z",
+                                         "rolled_back")};
+    auto restored = compute_deploy_stats(quick, "v", "", now - std::chrono::hours(24), now);
+    CHECK(*restored.mean_time_to_restore_seconds == Approx(0.3));
+    CHECK(restored.span_days == Approx(1.0));  // at least a day
 }
