@@ -210,7 +210,7 @@ Result<ExitCode> run_backup_restore(Context& context, const BackupRestoreOptions
                                   {"seconds", outcome.seconds}});
         return ExitCode::ok;
     }
-    *context.out << fmt::format("restored backup {} to {} in {}\n", outcome.id, outcome.target,
+    *context.out << fmt::format("restored backup {} {} in {}\n", outcome.id, outcome.how,
                                 util::format_seconds(outcome.seconds));
     if (outcome.safety_backup_id)
         *context.out << fmt::format("the previous state is backup {} (tag pre-restore)\n",

@@ -327,7 +327,9 @@ Result<RestoreOutcome> restore_backup(Context& context, const BackupManifest& ma
 
     RestoreOutcome outcome;
     outcome.id = manifest.id;
-    outcome.target = target.source.describe();
+    outcome.target =
+        target.source.kind == BackupKind::command ? target.source.name : target.source.describe();
+    outcome.how = target.source.describe_restore();
     if (options.safety_backup && target.replaces) {
         CreateOptions safety{.tag = std::string(safety_backup_tag),
                              .labels = {{"restoring", manifest.id}}};

@@ -56,7 +56,8 @@ Result<RestoreTarget> restore_target(const Context& context, const BackupManifes
 
 struct RestoreOutcome {
     std::string id;
-    std::string target;
+    std::string target;  // the path or database; a command source's name
+    std::string how;     // BackupSource::describe_restore
     std::optional<std::string> safety_backup_id;
     double seconds = 0;
 };

@@ -27,6 +27,13 @@ std::optional<BackupKind> parse_kind(std::string_view name) {
     return std::nullopt;
 }
 
+std::string BackupSource::describe_restore() const {
+    if (kind != BackupKind::command) return "to " + describe();
+    std::string text;
+    for (const auto& word : restore_argv) text += (text.empty() ? "" : " ") + word;
+    return "by running " + text;
+}
+
 std::string BackupSource::describe() const {
     switch (kind) {
         case BackupKind::directory:

@@ -29,6 +29,9 @@ struct BackupSource {
 
     // What a human reads in tables: the path, the database, or the command.
     std::string describe() const;
+    // How a restore puts a backup back, to follow "restored backup ID": "to /srv/app/config",
+    // "to database app", "by running make db-restore" (a command source's restore command).
+    std::string describe_restore() const;
 };
 
 // Resolves a spec as typed on the command line or stored in a manifest.

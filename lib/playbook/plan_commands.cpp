@@ -11,6 +11,7 @@
 #include "playbook/run_report.h"
 #include "playbook/step_executor.h"
 #include "playbook/variables.h"
+#include "util/strings.h"
 #include "version/release_ledger.h"
 
 namespace launchkit::playbook {
@@ -34,12 +35,25 @@ nlohmann::json resolved_body(const Step& step, const Variables& known) {
     return fill(step.body);
 }
 
+std::string text_of(const nlohmann::json& body, const char* key) {
+    auto found = body.find(key);
+    return found != body.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
+// Cut long texts so the table stays one line per step.
+std::string shorten(std::string text, size_t limit = 80) {
+    if (text.size() > limit) text = text.substr(0, limit - 3) + "...";
+    return text;
+}
+
+// What the step does, in a few words a person reads at a glance.
 std::string summary(const Step& step, const nlohmann::json& body, const PlanOptions& options) {
     switch (step.kind) {
         case StepKind::run:
             if (body.contains("http"))
-                return fmt::format("{} {}", body.value("method", "GET"), body.value("http", ""));
-            return fmt::format("{}", fmt::join(body["argv"].get<std::vector<std::string>>(), " "));
+                return fmt::format("{} {}", body.value("method", "GET"), text_of(body, "http"));
+            return shorten(
+                fmt::format("{}", fmt::join(body["argv"].get<std::vector<std::string>>(), " ")));
         case StepKind::deploy: {
             auto strategy =
                 options.strategy.empty() ? body.value("strategy", "") : options.strategy;
@@ -52,11 +66,60 @@ std::string summary(const Step& step, const nlohmann::json& body, const PlanOpti
         }
         case StepKind::gate:
             return step.gate->rules.filename().string();
-        default: {
-            auto text = body.dump();
-            return text.size() > 80 ? text.substr(0, 77) + "..." : text;
+        case StepKind::probe: {
+            if (body.contains("url")) return "GET " + text_of(body, "url");
+            std::vector<std::string> names;
+            for (const auto& check : body.value("checks", nlohmann::json::array()))
+                names.push_back(check.value("name", "?"));
+            return shorten(fmt::format("{}: {}", util::count_of(names.size(), "check"),
+                                       fmt::join(names, ", ")));
+        }
+        case StepKind::checklist: {
+            auto file = std::filesystem::path(text_of(body, "file")).filename().string();
+            auto tags = body.value("tags", std::vector<std::string>{});
+            return tags.empty() ? file : fmt::format("{} (tags {})", file, fmt::join(tags, ", "));
+        }
+        case StepKind::backup: {
+            auto tag = text_of(body, "tag");
+            return fmt::format("back up {}{}", text_of(body, "source"),
+                               tag.empty() ? "" : " as " + tag);
+        }
+        case StepKind::restore: {
+            auto to = text_of(body, "to");
+            return fmt::format("restore {}{}{}", text_of(body, "backup"),
+                               to.empty() ? "" : " to " + to,
+                               body.value("safety_backup", true) ? "" : " (no safety backup)");
+        }
+        case StepKind::flag: {
+            std::string text = fmt::format("{} {}", text_of(body, "name"), text_of(body, "state"));
+            if (body.contains("rollout"))
+                text += fmt::format(" at {}%", body["rollout"].get<int>());
+            if (auto env = text_of(body, "env"); !env.empty()) text += " in " + env;
+            return text;
+        }
+        case StepKind::pause:
+        case StepKind::resume: {
+            auto reason = text_of(body, "reason");
+            return shorten(fmt::format("{} {}{}", to_string(step.kind), text_of(body, "control"),
+                                       reason.empty() ? "" : ": " + reason));
+        }
+        case StepKind::wait:
+            return "wait " + text_of(body, "duration");
+        case StepKind::approve: {
+            auto message = text_of(body, "message");
+            return shorten(message.empty() ? "a person approves" : message);
+        }
+        case StepKind::notify: {
+            auto what = text_of(body, "template");
+            if (what.empty()) what = shorten(text_of(body, "message"), 40);
+            const auto& to = body.value("to", nlohmann::json::object());
+            std::string where = to.value("stdout", false)         ? "stdout"
+                                : !text_of(to, "webhook").empty() ? text_of(to, "webhook")
+                                                                  : text_of(to, "file");
+            return shorten(fmt::format("{} → {}", what, where));
         }
     }
+    return "";
 }
 
 }  // namespace
@@ -75,7 +138,7 @@ Result<ExitCode> run_plan(Context& context, const PlanOptions& options) {
                     {"previous_version", previous},
                     {"playbook", playbook.name},
                     {"actor", context.actor},
-                    {"strategy", options.strategy},
+                    {"strategy", playbook.strategy(options.strategy)},
                     {"run_id", "(new)"},
                     {"run_dir", (context.state_dir / "runs" / "(new).d").string()}};
     for (const auto& [name, value] : playbook.vars)

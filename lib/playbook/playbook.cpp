@@ -1,5 +1,6 @@
 #include "playbook/playbook.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <utility>
@@ -68,6 +69,21 @@ std::string_view to_string(OnFailure on_failure) {
             return "abort";
     }
     return "abort";
+}
+
+std::string Playbook::strategy(const std::string& requested) const {
+    if (!requested.empty()) return requested;
+    std::vector<std::string> strategies;
+    for (const auto& step : steps) {
+        if (step.kind != StepKind::deploy) continue;
+        auto strategy = step.body.value("strategy", "");
+        if (!strategy.empty() && std::ranges::find(strategies, strategy) == strategies.end())
+            strategies.push_back(strategy);
+    }
+    if (strategies.empty()) return "none";
+    std::string text;
+    for (const auto& strategy : strategies) text += (text.empty() ? "" : ", ") + strategy;
+    return text;
 }
 
 const Step* Playbook::find_step(std::string_view name) const {

@@ -81,6 +81,9 @@ struct Playbook {
     std::vector<Step> rollback{};  // as listed
 
     const Step* find_step(std::string_view name) const;
+    // The strategy a run uses: `requested` (--strategy), else what its deploy steps say
+    // ("canary", "rolling, blue-green"), else "none" when it deploys nothing itself.
+    std::string strategy(const std::string& requested) const;
 };
 
 // Variables every run defines.

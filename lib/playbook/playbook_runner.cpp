@@ -307,7 +307,7 @@ Result<void> PlaybookRunner::rollback_actions() {
         }));
     }
     return finish(all_ok ? RunStatus::rolled_back : RunStatus::rollback_failed,
-                  state_.failure_reason);
+                  state_.failure_reason, state_.failed_step);
 }
 
 Result<RunState> PlaybookRunner::run() {

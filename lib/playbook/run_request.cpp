@@ -44,7 +44,7 @@ Variables run_variables(const Context& context, const Playbook& playbook,
                         {"previous_version", started.previous_version},
                         {"run_id", started.run_id},
                         {"actor", started.actor},
-                        {"strategy", started.strategy}};
+                        {"strategy", playbook.strategy(started.strategy)}};
     variables["run_dir"] = run_directory(context, started.run_id).string();
     variables["playbook"] = playbook.name;
     for (const auto& [name, value] : playbook.vars)
@@ -159,9 +159,12 @@ Result<Playbook> playbook_of(const RunState& state) {
 // The variables a run will have that are known before it starts (not its id or directory).
 Variables known_variables(const Context& context, const Playbook& playbook,
                           const DeployOptions& options, const std::string& previous) {
-    Variables known{{"version", options.version},   {"env", options.environment},
-                    {"previous_version", previous}, {"actor", context.actor},
-                    {"strategy", options.strategy}, {"playbook", playbook.name}};
+    Variables known{{"version", options.version},
+                    {"env", options.environment},
+                    {"previous_version", previous},
+                    {"actor", context.actor},
+                    {"strategy", playbook.strategy(options.strategy)},
+                    {"playbook", playbook.name}};
     for (const auto& [name, value] : playbook.vars)
         known[name] = expand(value, known).value_or(value);
     return known;

@@ -72,7 +72,13 @@ struct Applier {
         state.failure_reason = event.reason;
         state.failed_step = event.failed_step;
     }
-    void operator()(const RunContinued&) { state.status = RunStatus::running; }
+    // A resumed run is no longer stopped by what paused it: that stays in the journal, not in
+    // the run's state (its last line must not name a step that has since succeeded).
+    void operator()(const RunContinued&) {
+        state.status = RunStatus::running;
+        state.failure_reason.clear();
+        state.failed_step.clear();
+    }
     void operator()(const ControlRequested& event) { state.pending_control = event; }
     void operator()(const ControlHandled& event) {
         state.pending_control.reset();

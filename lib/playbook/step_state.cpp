@@ -134,7 +134,7 @@ Result<StepOutcome> execute_state_step(const Step& step, const nlohmann::json& b
             outcome.succeeded = true;
             outcome.outputs = {{"id", restored.id},
                                {"safety_backup", restored.safety_backup_id.value_or("")}};
-            outcome.message = fmt::format("restored {} to {}", restored.id, restored.target);
+            outcome.message = fmt::format("restored {} {}", restored.id, restored.how);
             return outcome;
         }
         default:

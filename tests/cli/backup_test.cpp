@@ -159,6 +159,14 @@ TEST_CASE_METHOD(BackupFixture, "named sources come from the configuration", "[c
     // The safety backup ran the user's backup command against the migrated data.
     auto safety_id = restored["safety_backup"].get<std::string>();
     CHECK(read(backups_dir() / safety_id / "dump.sql") == "migrated v2\n");
+    CHECK(restored["target"] == "db");
+    // It says how it was put back: by the restore command, not "to" the backup command.
+    auto said = backup(with_config(
+        {"backup", "restore", db_backup["id"].get<std::string>(), "--yes", "--no-safety-backup"}));
+    REQUIRE(said.exit_code == 0);
+    CHECK_THAT(said.stdout_text,
+               Catch::Contains("by running sh -c cp \"$RESTORE_PATH\" data.txt") &&
+                   !Catch::Contains("to sh -c"));
 
     auto listed = backup_json(with_config({"backup", "list", "--source", "db"}));
     CHECK(listed.size() == 2);

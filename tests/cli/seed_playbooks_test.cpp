@@ -97,6 +97,19 @@ TEST_CASE("every shipped playbook plans with every strategy it offers", "[cli][s
             for (const auto& step : expected.steps) CHECK(contains(names, step));
         }
     }
+    // The WHAT column says what each step does in words, never raw JSON; the announcement names
+    // the playbook's strategy when --strategy is not given.
+    auto table =
+        fixture.run("release-manager",
+                    {"plan", playbook("mycelia-upgrade"), "--version", "1.3.0", "--env", "staging"},
+                    DemoService::environment());
+    INFO(table.stdout_text);
+    CHECK_THAT(table.stdout_text, Catch::Contains("3 checks: live, ready, ops-status") &&
+                                      Catch::Contains("btc-mainnet-redemption enabled at 10%") &&
+                                      Catch::Contains("back up dir:") &&
+                                      Catch::Contains("pre-upgrade → stdout") &&
+                                      !Catch::Contains("{\""));
+    CHECK_THAT(table.stdout_text, !Catch::Contains("Strategy: -"));
     // Without the token, plan says what deploy would refuse, and exits 2.
     auto missing = fixture.run("release-manager", {"plan", playbook("mycelia-upgrade"), "--json"});
     CHECK(missing.exit_code == 2);

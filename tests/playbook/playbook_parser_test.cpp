@@ -99,3 +99,21 @@ TEST_CASE("variables expand, and $${ stays literal", "[playbook]") {
     CHECK(expand("${nope}", variables).error().message == "'${nope}': ${nope} is not defined");
     CHECK(references(std::string_view("${a} ${b} $${c}")) == std::set<std::string>{"a", "b"});
 }
+
+TEST_CASE("a run's strategy is --strategy, else its deploy steps', else none", "[playbook]") {
+    auto parsed = parse_playbook(R"(apiVersion: launchkit/v1
+name: two-tiers
+steps:
+  - {name: api, deploy: {strategy: canary, steps: [10, 100], set_weight: [x]}}
+  - {name: web, deploy: {strategy: rolling, batches: 2, run_batch: [x]}}
+  - {name: api-again, deploy: {strategy: canary, steps: [10, 100], set_weight: [x]}}
+)",
+                                 "/tmp/p.yaml");
+    REQUIRE(parsed);
+    CHECK(parsed->strategy("") == "canary, rolling");
+    CHECK(parsed->strategy("blue-green") == "blue-green");
+    auto none = parse_playbook(
+        "apiVersion: launchkit/v1\nname: n\nsteps:\n  - {name: a, run: [x]}\n", "/tmp/p.yaml");
+    REQUIRE(none);
+    CHECK(none->strategy("") == "none");
+}

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "playbook/run_journal.h"
+#include "playbook/run_report.h"
 #include "playbook/run_request.h"
 #include "support/metrics_server.h"
 #include "support/temp_dir.h"
@@ -152,6 +153,7 @@ TEST_CASE("a paused run resumes where it stopped, on a fake clock", "[playbook][
     auto paused = deploy.run({deploy.deploy({})});
     CHECK(paused.exit_code == ExitCode::said_no);
     REQUIRE(paused.run->status == RunStatus::paused);
+    CHECK(paused.run->failed_step == "sign-off");
     CHECK(deploy.file("weights").empty());
 
     ResumeOptions resume;
@@ -161,6 +163,12 @@ TEST_CASE("a paused run resumes where it stopped, on a fake clock", "[playbook][
     CHECK(Clock::now() - began < std::chrono::seconds(1));
     CHECK(resumed.exit_code == ExitCode::ok);
     CHECK(resumed.run->status == RunStatus::succeeded);
+    // What paused it is history now: the run's last line and its JSON no longer name it.
+    CHECK(resumed.run->failure_reason.empty());
+    CHECK(resumed.run->failed_step.empty());
+    auto json = to_json(*resumed.run);
+    CHECK(json["reason"].is_null());
+    CHECK(json["failed_step"].is_null());
     // The step that finished before the pause did not run again.
     CHECK(deploy.file("log") == "announce\n");
     CHECK(deploy.file("weights") == "10\n50\n100\n");
