@@ -28,7 +28,8 @@ namespace launchkit::backup {
     X(archive_entry_copy_pathname) X(archive_entry_copy_sourcepath) X(archive_entry_hardlink)   \
     X(archive_entry_copy_hardlink) X(archive_entry_symlink) X(archive_entry_filetype)           \
     X(archive_entry_linkresolver_new) X(archive_entry_linkresolver_set_strategy)                \
-    X(archive_entry_linkresolver_free) X(archive_entry_linkify)
+    X(archive_entry_linkresolver_free) X(archive_entry_linkify) X(archive_entry_perm)            \
+    X(archive_entry_set_perm) X(archive_entry_size) X(archive_entry_set_size)
 // clang-format on
 
 struct ArchiveLibrary {

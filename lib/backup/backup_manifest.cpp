@@ -1,5 +1,9 @@
 #include "backup/backup_manifest.h"
 
+#include <set>
+
+#include "util/bounded_json.h"
+
 namespace launchkit::backup {
 
 std::uint64_t BackupManifest::stored_bytes() const {
@@ -31,8 +35,10 @@ nlohmann::json manifest_json(const BackupManifest& manifest) {
 }
 
 Result<BackupManifest> parse_manifest(std::string_view text, const std::string& where) {
+    auto parsed = util::parse_json(text);
+    if (!parsed) return fail(ExitCode::environment, "{}: {}", where, parsed.error().message);
     try {
-        auto json = nlohmann::json::parse(text);
+        auto& json = *parsed;
         BackupManifest manifest;
         if (json.value("format", 0) != 1)
             return fail(ExitCode::environment, "{}: unsupported manifest format (expected 1)",
@@ -51,6 +57,12 @@ Result<BackupManifest> parse_manifest(std::string_view text, const std::string& 
         manifest.host = json.value("host", "");
         manifest.actor = json.value("actor", "");
         manifest.tools = json.value("tools", std::map<std::string, std::string>{});
+        // Every kind writes one data file; a long list is damage (and would be verified, file by
+        // file, without end).
+        if (!json.at("files").is_array() || json.at("files").size() > max_manifest_files)
+            return fail(ExitCode::environment,
+                        "{}: damaged manifest: 'files' must list at most {} files", where,
+                        max_manifest_files);
         for (const auto& file : json.at("files"))
             manifest.files.push_back({file.at("path").get<std::string>(),
                                       file.at("size").get<std::uint64_t>(),
@@ -58,7 +70,11 @@ Result<BackupManifest> parse_manifest(std::string_view text, const std::string& 
         manifest.source_bytes = json.value("source_bytes", std::uint64_t{0});
         manifest.entries = json.value("entries", std::uint64_t{0});
         manifest.seconds = json.value("seconds", 0.0);
+        std::set<std::string> names;
         for (const auto& file : manifest.files) {
+            if (!names.insert(file.path).second)
+                return fail(ExitCode::environment, "{}: damaged manifest: '{}' is listed twice",
+                            where, file.path);
             std::filesystem::path path = file.path;
             if (path.is_absolute() || path.empty() || file.path.find("..") != std::string::npos ||
                 path.has_parent_path())

@@ -42,6 +42,9 @@ struct BackupManifest {
 
 nlohmann::json manifest_json(const BackupManifest& manifest);
 // `where` names the file in errors.
+// Every backup kind stores one data file; a manifest listing more than this is damaged.
+inline constexpr size_t max_manifest_files = 16;
+
 Result<BackupManifest> parse_manifest(std::string_view text, const std::string& where);
 
 }  // namespace launchkit::backup

@@ -157,6 +157,12 @@ Result<BackupManifest> BackupRepository::find(const std::string& id,
         if (manifest.id.starts_with(id)) matches.push_back(&manifest);
     }
     if (matches.size() == 1) return *matches.front();
+    // The backup is there but its manifest is damaged: say that, not "no backup".
+    if (auto manifest_path = root_ / id / "manifest.json";
+        matches.empty() && std::filesystem::exists(manifest_path)) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(manifest_path));
+        LAUNCHKIT_TRY(parse_manifest(text, manifest_path.string()));
+    }
     if (matches.empty())
         return fail(ExitCode::invalid_input, "no backup '{}' in {} (see `backup list`)", id,
                     root_.string());

@@ -259,6 +259,21 @@ la_ssize_t read_callback(archive*, void* client, const void** data) {
     return static_cast<HashedInput*>(client)->next(data);
 }
 
+std::string_view describe_type(unsigned type) {
+    switch (type) {
+        case AE_IFCHR:
+            return "character device";
+        case AE_IFBLK:
+            return "block device";
+        case AE_IFIFO:
+            return "FIFO";
+        case AE_IFSOCK:
+            return "socket";
+        default:
+            return "file of unknown type";
+    }
+}
+
 bool passes_through(const std::set<std::string>& symlinks, const std::string& path,
                     bool include_self) {
     for (std::size_t slash = path.find('/'); slash != std::string::npos;
@@ -284,6 +299,22 @@ class Extractor {
     Result<void> begin(archive_entry* entry) {
         LAUNCHKIT_TRY_ASSIGN(auto relative,
                              safe_entry_path(libarchive_.archive_entry_pathname(entry)));
+        // Only what a backup of a directory holds comes back: files, directories and links. A
+        // device node, FIFO or socket in an archive is refused, not recreated (as root, a
+        // world-readable /dev/mem); set-id bits are dropped.
+        auto type = libarchive_.archive_entry_filetype(entry);
+        bool hard_link = libarchive_.archive_entry_hardlink(entry) != nullptr;
+        if (!hard_link && type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
+            return fail(ExitCode::environment,
+                        "archive entry '{}' refused: a {} is not restored (only files, "
+                        "directories and links)",
+                        libarchive_.archive_entry_pathname(entry), describe_type(type));
+        libarchive_.archive_entry_set_perm(
+            entry, libarchive_.archive_entry_perm(entry) & ~static_cast<mode_t>(S_ISUID | S_ISGID));
+        // A directory or link carries no data: a size on one is a crafted archive's, and its
+        // bytes are read past, not written.
+        takes_data_ = type == AE_IFREG && !hard_link;
+        if (!takes_data_) libarchive_.archive_entry_set_size(entry, 0);
         if (passes_through(symlinks_, relative, true))
             return fail(ExitCode::environment,
                         "archive entry '{}' refused: it would be written through a symlink "
@@ -317,6 +348,7 @@ class Extractor {
     }
 
     Result<void> write(const void* data, std::size_t size, la_int64_t offset) {
+        if (!takes_data_) return {};
         if (libarchive_.archive_write_data_block(disk_.get(), data, size, offset) < ARCHIVE_WARN)
             return fail(ExitCode::environment, "cannot restore into {}: {}", root_.string(),
                         libarchive_.archive_error_string(disk_.get()));
@@ -349,6 +381,7 @@ class Extractor {
     const ExtractOptions& options_;
     std::unique_ptr<archive, ArchiveDeleter> disk_;
     std::set<std::string> symlinks_;
+    bool takes_data_ = false;  // the current entry is a regular file
 };
 
 }  // namespace

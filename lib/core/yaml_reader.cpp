@@ -1,7 +1,9 @@
 #include "core/yaml_reader.h"
 
 #include <algorithm>
+#include <unordered_map>
 
+#include "util/bounded_json.h"
 #include "util/duration.h"
 
 namespace launchkit {
@@ -23,29 +25,34 @@ YAML::Node YamlMap::operator[](std::string_view key) const {
 namespace {
 
 // yaml-cpp keeps both entries of a repeated key and answers the first: a second `rollback:`
-// section, or a threshold given twice, would be dropped without a word.
-Result<void> check_node(const YAML::Node& node, std::string_view source, int depth) {
+// section, or a threshold given twice, would be dropped without a word. Aliases share one node
+// but every reader walks each use: `budget` counts the nodes as read, so that a few aliases of
+// aliases ("billion laughs") are refused instead of expanded.
+Result<void> check_node(const YAML::Node& node, std::string_view source, int depth,
+                        size_t& budget) {
     if (depth > max_yaml_depth)
         return fail(ExitCode::invalid_input, "{}:{}: nested deeper than {} levels", source,
                     node.Mark().line + 1, max_yaml_depth);
+    if (budget == 0)
+        return fail(ExitCode::invalid_input,
+                    "{}:{}: more than {} values once its aliases are expanded", source,
+                    node.Mark().line + 1, max_yaml_nodes);
+    --budget;
     if (node.IsSequence()) {
-        for (const auto& item : node) LAUNCHKIT_TRY(check_node(item, source, depth + 1));
+        for (const auto& item : node) LAUNCHKIT_TRY(check_node(item, source, depth + 1, budget));
     } else if (node.IsMap()) {
-        std::vector<std::pair<std::string, int>> seen;
+        std::unordered_map<std::string, int> seen;
         seen.reserve(node.size());
         for (const auto& entry : node) {
             if (entry.first.IsScalar()) {
-                const auto& key = entry.first.Scalar();
                 int line = entry.first.Mark().line + 1;
-                auto earlier = std::find_if(seen.begin(), seen.end(),
-                                            [&](const auto& item) { return item.first == key; });
-                if (earlier != seen.end())
+                auto [earlier, inserted] = seen.emplace(entry.first.Scalar(), line);
+                if (!inserted)
                     return fail(ExitCode::invalid_input,
                                 "{}:{}: key '{}' appears twice (first at line {}); keep one",
-                                source, line, key, earlier->second);
-                seen.emplace_back(key, line);
+                                source, line, entry.first.Scalar(), earlier->second);
             }
-            LAUNCHKIT_TRY(check_node(entry.second, source, depth + 1));
+            LAUNCHKIT_TRY(check_node(entry.second, source, depth + 1, budget));
         }
     }
     return {};
@@ -54,6 +61,22 @@ Result<void> check_node(const YAML::Node& node, std::string_view source, int dep
 }  // namespace
 
 Result<YAML::Node> load_yaml(std::string_view text, std::string_view source) {
+    // yaml-cpp parses recursively: deep nesting must be refused before it sees the text, in flow
+    // style ([[[...) and in block style (each level indented further).
+    if (auto line = util::line_nested_deeper_than(text, max_yaml_depth, true))
+        return fail(ExitCode::invalid_input, "{}:{}: nested deeper than {} levels", source, *line,
+                    max_yaml_depth);
+    size_t line_number = 1;
+    for (size_t start = 0; start < text.size(); ++line_number) {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        auto indent = text.substr(start, end - start).find_first_not_of(" \t");
+        if (indent != std::string_view::npos && indent > max_yaml_indent)
+            return fail(ExitCode::invalid_input,
+                        "{}:{}: indented {} columns, more than {}: nested too deep", source,
+                        line_number, indent, max_yaml_indent);
+        start = end + 1;
+    }
     YAML::Node root;
     try {
         root = YAML::Load(std::string(text));
@@ -61,7 +84,8 @@ Result<YAML::Node> load_yaml(std::string_view text, std::string_view source) {
         return fail(ExitCode::invalid_input, "{}:{}: invalid YAML: {}", source, error.mark.line + 1,
                     error.msg);
     }
-    LAUNCHKIT_TRY(check_node(root, source, 0));
+    size_t budget = max_yaml_nodes;
+    LAUNCHKIT_TRY(check_node(root, source, 0, budget));
     return root;
 }
 

@@ -33,9 +33,14 @@ class YamlMap {
 // How deep a document may nest: launchkit's files need a handful of levels; a deeper one is a
 // mistake or an attack on the parser's stack.
 inline constexpr int max_yaml_depth = 64;
+// Block-style nesting shows as indentation: 64 levels at up to 8 columns each.
+inline constexpr size_t max_yaml_indent = 512;
+// Values in one document, aliases counted at each use: far above a 10,000-check checklist.
+inline constexpr size_t max_yaml_nodes = 2'000'000;
 
 // Parses `text` (`source` names it in errors): invalid YAML, a key repeated in one mapping (both
-// lines named) or nesting deeper than max_yaml_depth is exit 2.
+// lines named), nesting deeper than max_yaml_depth (flow or block) or more than max_yaml_nodes
+// values with aliases expanded is exit 2.
 Result<YAML::Node> load_yaml(std::string_view text, std::string_view source);
 
 class YamlReader {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "decide/sample_statistics.h"
+#include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/strings.h"
 
@@ -126,8 +127,9 @@ Result<MeasurementSeries> parse_series_csv(std::string_view text, std::string_vi
 }
 
 Result<MeasurementSeries> parse_series_json(std::string_view text, std::string_view source) {
-    auto json = nlohmann::json::parse(text, nullptr, false);
-    if (json.is_discarded()) return fail(ExitCode::invalid_input, "{}: not valid JSON", source);
+    auto parsed = util::parse_json(text, ExitCode::invalid_input);
+    if (!parsed) return fail(ExitCode::invalid_input, "{}: {}", source, parsed.error().message);
+    auto& json = *parsed;
     MeasurementSeries series;
     if (json.is_object() && json.value("format", "").starts_with("launchkit-snapshot/")) {
         // A `diagnose snapshot`: one measurement at its time, {metrics: {NAME: value|null}}.

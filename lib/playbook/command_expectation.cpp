@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/bounded_json.h"
 #include "util/process.h"
 #include "util/strings.h"
 
@@ -29,7 +30,7 @@ std::optional<AuditFindings> from_counts(const nlohmann::json& counts) {
 }
 
 std::optional<AuditFindings> from_json(std::string_view output) {
-    auto json = nlohmann::json::parse(output, nullptr, false);
+    auto json = util::parse_json(output).value_or(nlohmann::json());
     if (json.is_object()) {
         if (json.contains("error")) return std::nullopt;  // npm audit --json when it could not run
         if (json.contains("metadata") && json["metadata"].is_object())
@@ -39,7 +40,7 @@ std::optional<AuditFindings> from_json(std::string_view output) {
     // yarn audit --json: one JSON object per line, the last an auditSummary.
     for (auto line : util::split(output, '\n')) {
         if (!util::trim(line).starts_with("{")) continue;
-        auto event = nlohmann::json::parse(line, nullptr, false);
+        auto event = util::parse_json(line).value_or(nlohmann::json());
         if (event.is_object() && event.value("type", "") == "auditSummary" &&
             event.contains("data") && event["data"].is_object())
             return from_counts(event["data"].value("vulnerabilities", nlohmann::json()));

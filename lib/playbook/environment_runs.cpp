@@ -27,7 +27,7 @@ Result<std::vector<RunState>> runs_of(const Context& context, const std::string&
 Result<std::optional<util::FileLock>> try_lock_environment(const Context& context,
                                                            const std::string& environment) {
     auto path = lock_path(context, environment);
-    LAUNCHKIT_TRY(util::create_directories(path.parent_path()));
+    LAUNCHKIT_TRY(util::create_directories(path.parent_path(), 0700));
     return util::FileLock::try_acquire(path);
 }
 

@@ -73,7 +73,7 @@ Result<void> send_notification(const nlohmann::json& body, StepContext& run) {
     if (auto file = to.value("file", ""); !file.empty()) {
         std::filesystem::path path(file);
         if (path.has_parent_path()) LAUNCHKIT_TRY(util::create_directories(path.parent_path()));
-        return util::append_durably(path, rendered + "\n");
+        return util::append_durably(path, rendered + "\n", 0644);  // the user's own file
     }
     probe::HttpRequest request;
     request.method = "POST";

@@ -232,7 +232,12 @@ Result<ExitCode> run_runs(Context& context, const RunsOptions& options) {
     Table table({"RUN", "PLAYBOOK", "VERSION", "ENV", "STATUS", "STARTED", "ACTOR"});
     for (const auto& id : list_run_ids(context.state_dir)) {
         auto state = RunJournal(context.state_dir, id).replay();
-        if (!state) continue;
+        if (!state) {
+            // Listed past, never hidden: a damaged journal is news to whoever reads the list.
+            *context.err << fmt::format("warning: run {} cannot be read: {}\n", id,
+                                        state.error().message);
+            continue;
+        }
         if (!options.environment.empty() && state->started.env != options.environment) continue;
         auto json = to_json(*state);
         json.erase("steps");

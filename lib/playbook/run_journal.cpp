@@ -6,6 +6,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/time.h"
 
@@ -28,12 +29,16 @@ Result<void> parse_lines(std::string_view text, const std::filesystem::path& pat
         ++line_number;
         if (line.empty()) continue;
         auto where = fmt::format("{}:{}", path.string(), line_number);
-        auto object = nlohmann::json::parse(line, nullptr, false);
-        if (object.is_discarded() || !object.is_object()) {
-            if (last && last_line_may_be_torn) break;
-            return fail(ExitCode::environment, "{}: not a journal event", where);
+        auto object = util::parse_json(line);
+        if (!object || !object->is_object()) {
+            // Only a last line cut short by a crash is skipped; a nested one is damage.
+            if (last && last_line_may_be_torn &&
+                !(object || object.error().message.starts_with("nested")))
+                break;
+            return fail(ExitCode::environment, "{}: not a journal event{}", where,
+                        object ? "" : ": " + object.error().message);
         }
-        LAUNCHKIT_TRY_ASSIGN(auto event, parse_run_event(object, where));
+        LAUNCHKIT_TRY_ASSIGN(auto event, parse_run_event(*object, where));
         events.push_back(std::move(event));
     }
     return {};
@@ -45,7 +50,7 @@ RunJournal::RunJournal(const std::filesystem::path& state_dir, std::string run_i
     : run_id_(std::move(run_id)), path_(state_dir / "runs" / (run_id_ + ".jsonl")) {}
 
 Result<void> RunJournal::append(const RunEvent& event) const {
-    LAUNCHKIT_TRY(util::create_directories(path_.parent_path()));
+    LAUNCHKIT_TRY(util::create_directories(path_.parent_path(), 0700));
     return util::append_durably(path_, to_json(event).dump() + "\n");
 }
 

@@ -129,7 +129,7 @@ Result<RunOutcome> drive(Context& context, Playbook playbook, RunState state,
     RunJournal journal(context.state_dir, state.run_id);
     auto options = options_from(state.started, approvals, stdout_reserved);
     auto variables = run_variables(context, playbook, state.started);
-    LAUNCHKIT_TRY(util::create_directories(variables["run_dir"]));
+    LAUNCHKIT_TRY(util::create_directories(variables["run_dir"], 0700));
     PlaybookRunner runner(context, playbook, journal, options, variables, std::move(state));
     Result<RunState> finished = rollback_reason ? runner.roll_back(*rollback_reason) : runner.run();
     if (!finished) return std::unexpected(finished.error());

@@ -7,16 +7,10 @@
 
 #include "util/duration.h"
 #include "util/file_io.h"
+#include "util/progress_meter.h"
 #include "util/strings.h"
 
 namespace launchkit::probe {
-namespace {
-
-// Health endpoints, metrics pages and webhook answers are small; a probe must not buffer a
-// runaway download.
-constexpr size_t max_body_bytes = 4 * 1024 * 1024;
-
-}  // namespace
 
 Result<std::string> read_token(const TokenSource& source) {
     if (!source.env.empty()) {
@@ -45,9 +39,15 @@ HttpTransfer::~HttpTransfer() {
 }
 
 size_t HttpTransfer::on_body(char* data, size_t size, size_t count, void* user) {
-    auto& body = static_cast<HttpTransfer*>(user)->response_.body;
+    auto& transfer = *static_cast<HttpTransfer*>(user);
+    auto& body = transfer.response_.body;
     size_t bytes = size * count;
-    body.append(data, std::min(bytes, max_body_bytes - std::min(max_body_bytes, body.size())));
+    size_t limit = transfer.request_.max_body_bytes;
+    if (body.size() + bytes > limit && !transfer.request_.cut_oversize_body) {
+        transfer.body_too_large_ = true;
+        return 0;  // curl stops the transfer with CURLE_WRITE_ERROR
+    }
+    body.append(data, std::min(bytes, limit - std::min(limit, body.size())));
     return bytes;
 }
 
@@ -68,6 +68,7 @@ void HttpTransfer::prepare(HttpRequest request) {
     curl.curl_slist_free_all(request_headers_);
     request_headers_ = nullptr;
     response_ = HttpResponse{};
+    body_too_large_ = false;
     latency_ = std::chrono::milliseconds(0);
     error_buffer_[0] = '\0';
     request_ = std::move(request);
@@ -113,6 +114,9 @@ Result<HttpResponse> HttpTransfer::complete(CURLcode code) {
     if (code == CURLE_OPERATION_TIMEDOUT)
         return fail(ExitCode::environment, "timed out after {}",
                     util::format_duration(request_.timeout));
+    if (body_too_large_)
+        return fail(ExitCode::environment, "the answer is larger than {} (the most read)",
+                    util::format_bytes(request_.max_body_bytes));
     if (code != CURLE_OK)
         return fail(ExitCode::environment, "request failed: {}",
                     error_buffer_[0] ? error_buffer_ : curl_->curl_easy_strerror(code));

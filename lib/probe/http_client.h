@@ -25,6 +25,8 @@ struct TokenSource {
 // file is an error (exit code 3) naming the variable or file, never the value.
 Result<std::string> read_token(const TokenSource& source);
 
+inline constexpr size_t default_max_body_bytes = 8 * 1024 * 1024;
+
 struct HttpRequest {
     std::string method = "GET";
     std::string url{};
@@ -37,12 +39,16 @@ struct HttpRequest {
     bool verify_tls = true;
     std::filesystem::path ca_file{};  // extra trust anchor for self-signed servers
     std::string user_agent = "launchkit";
+    // The most of a body kept. A larger answer fails the request (a metrics endpoint streaming
+    // gigabytes), unless `cut_oversize_body`: a probe judging status and the body's start.
+    size_t max_body_bytes = default_max_body_bytes;
+    bool cut_oversize_body = false;
 };
 
 struct HttpResponse {
     int status = 0;
     std::vector<std::pair<std::string, std::string>> headers{};
-    std::string body{};  // at most 4 MiB are kept: a runaway download is cut
+    std::string body{};  // at most the request's max_body_bytes
     std::chrono::milliseconds latency{0};
 };
 
@@ -75,6 +81,7 @@ class HttpTransfer {
     HttpRequest request_{};  // curl reads the body from here while the transfer runs
     curl_slist* request_headers_ = nullptr;
     HttpResponse response_{};
+    bool body_too_large_ = false;  // the answer passed max_body_bytes and the transfer stopped
     std::chrono::milliseconds latency_{0};
     char error_buffer_[CURL_ERROR_SIZE] = {};
 };

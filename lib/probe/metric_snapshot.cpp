@@ -1,4 +1,5 @@
 #include "probe/metric_snapshot.h"
+#include "util/bounded_json.h"
 
 #include <cmath>
 
@@ -31,11 +32,13 @@ nlohmann::json to_json(const MetricSnapshot& snapshot) {
 }
 
 Result<MetricSnapshot> parse_snapshot(std::string_view text, std::string_view source) {
-    auto json = nlohmann::json::parse(text, nullptr, false);
     auto invalid = [&](std::string_view what) {
         return fail(ExitCode::invalid_input, "{}: not a launchkit snapshot: {}", source, what);
     };
-    if (json.is_discarded() || !json.is_object()) return invalid("not a JSON object");
+    auto parsed = util::parse_json(text, ExitCode::invalid_input);
+    if (!parsed) return invalid(parsed.error().message);
+    auto& json = *parsed;
+    if (!json.is_object()) return invalid("not a JSON object");
     if (json.value("format", "") != snapshot_format)
         return invalid(fmt::format("format is not '{}'", snapshot_format));
     MetricSnapshot snapshot;

@@ -8,6 +8,7 @@
 
 #include "probe/curl_library.h"
 #include "probe/http_client.h"
+#include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/strings.h"
 
@@ -129,6 +130,7 @@ Result<std::string> fetch_text(const MetricSource& source, const std::string& ur
     HttpRequest request;
     request.url = url;
     request.timeout = source.timeout;
+    request.max_body_bytes = source.max_body_bytes;
     auto token = read_token({source.token_env, source.token_file});
     if (!token) return in_source(token.error());
     request.bearer_token = std::move(*token);
@@ -154,8 +156,8 @@ Result<nlohmann::json> prometheus_api(const MetricSource& source, std::string_vi
     url += extra;
     curl.curl_free(escaped);
     LAUNCHKIT_TRY_ASSIGN(auto body, fetch_text(source, url));
-    auto json = nlohmann::json::parse(body, nullptr, false);
-    if (json.is_discarded() || json.value("status", "") != "success")
+    auto json = util::parse_json(body).value_or(nlohmann::json());
+    if (!json.is_object() || json.value("status", "") != "success")
         return fail(ExitCode::environment, "source '{}': {} did not answer a successful query",
                     source.name, source.url);
     return json;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -21,8 +23,11 @@ struct MetricSource {
     std::string url{};  // the endpoint; for prometheus_api the server's base URL
     std::string token_env{};
     std::filesystem::path token_file{};
-    std::chrono::milliseconds timeout{5000};
+    std::chrono::milliseconds timeout{5000};  // the whole answer, not only the connection
+    size_t max_body_bytes = 8 * 1024 * 1024;  // a larger answer is no data (`max_body: 16MiB`)
 };
+
+inline constexpr std::uint64_t max_source_body_bytes = 1024ULL * 1024 * 1024;
 
 // One series in a text exposition: `http_requests_total{code="500",method="GET"} 42`.
 struct Sample {

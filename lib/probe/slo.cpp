@@ -3,6 +3,8 @@
 #include <cmath>
 
 #include "core/yaml_reader.h"
+#include "probe/filesystem_probe.h"
+#include "util/bounded_json.h"
 #include "util/duration.h"
 #include "util/strings.h"
 
@@ -14,9 +16,9 @@ Result<MetricSource> read_source(const YamlReader& reader, const std::string& na
     if (!node.IsMap())
         return reader.invalid(node, field,
                               "expected {prometheus_text: URL}, {json: URL} or {prometheus: URL}");
-    LAUNCHKIT_TRY(reader.only_keys(
-        node, field + ".",
-        {"prometheus_text", "json", "prometheus", "token_env", "token_file", "timeout"}));
+    LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
+                                   {"prometheus_text", "json", "prometheus", "token_env",
+                                    "token_file", "timeout", "max_body"}));
     MetricSource source;
     source.name = name;
     int kinds = 0;
@@ -38,6 +40,14 @@ Result<MetricSource> read_source(const YamlReader& reader, const std::string& na
     LAUNCHKIT_TRY_ASSIGN(auto token_file, reader.text(node["token_file"], field + ".token_file"));
     if (!token_file.empty())
         source.token_file = std::filesystem::absolute(reader.source()).parent_path() / token_file;
+    if (node["max_body"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node["max_body"], field + ".max_body"));
+        auto bytes = parse_size(text);
+        if (!bytes || *bytes == 0 || *bytes > max_source_body_bytes)
+            return reader.invalid(node["max_body"], field + ".max_body",
+                                  "expected a size such as 16MiB, at most 1GiB");
+        source.max_body_bytes = static_cast<size_t>(*bytes);
+    }
     if (node["timeout"]) {
         LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node["timeout"], field + ".timeout"));
         auto timeout = util::parse_duration(text);
@@ -189,9 +199,12 @@ std::map<std::string, MetricReading> read_metrics(const SloRules& rules) {
             continue;
         }
         if (source.kind == MetricSourceKind::json) {
-            fetched.json = nlohmann::json::parse(*body, nullptr, false);
-            if (fetched.json.is_discarded())
-                fetched.error = fmt::format("{} did not answer valid JSON", source.url);
+            auto json = util::parse_json(*body);
+            if (json)
+                fetched.json = std::move(*json);
+            else
+                fetched.error = fmt::format("{} did not answer usable JSON: {}", source.url,
+                                            json.error().message);
         } else {
             auto samples = parse_prometheus_text(*body);
             if (samples)

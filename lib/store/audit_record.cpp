@@ -1,5 +1,6 @@
 #include "store/audit_record.h"
 
+#include "util/bounded_json.h"
 #include "util/sha256.h"
 
 namespace launchkit::store {
@@ -57,8 +58,10 @@ Result<AuditRecord> parse_audit_record(std::string_view line, std::string_view w
     auto damaged = [&](std::string_view what) {
         return fail(ExitCode::environment, "{}: damaged audit record: {}", where, what);
     };
-    auto json = nlohmann::json::parse(line, nullptr, false);
-    if (json.is_discarded() || !json.is_object()) return damaged("not a JSON object");
+    auto parsed = util::parse_json(line);
+    if (!parsed) return damaged(parsed.error().message);
+    auto& json = *parsed;
+    if (!json.is_object()) return damaged("not a JSON object");
     AuditRecord record;
     try {
         record.sequence = json.at("sequence").get<std::int64_t>();

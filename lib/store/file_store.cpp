@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "store/audit_record.h"
+#include "util/bounded_json.h"
 #include "util/crash_point.h"
 #include "util/file_io.h"
 #include "util/file_lock.h"
@@ -96,8 +97,9 @@ Result<FileStore::Snapshot> FileStore::read_snapshot() const {
                     "check the audit log with 'feature-flags audit --verify'",
                     state_path_.string(), what);
     };
-    auto json = nlohmann::json::parse(text, nullptr, false);
-    if (json.is_discarded()) return corrupt("not valid JSON");
+    auto parsed = util::parse_json(text);
+    if (!parsed) return corrupt(parsed.error().message);
+    auto& json = *parsed;
     try {
         if (json.at("format").get<std::string>() != snapshot_format)
             return corrupt(fmt::format("unknown format '{}', expected '{}'",
@@ -191,7 +193,7 @@ Result<void> FileStore::write_snapshot(Snapshot& snapshot) const {
                              {"bytes", snapshot.audit_bytes},
                              {"head", snapshot.head_hash}}},
                            {"keys", std::move(keys)}};
-    LAUNCHKIT_TRY(util::write_file_atomically(state_path_, dump_json(json, 1) + "\n"));
+    LAUNCHKIT_TRY(util::write_file_atomically(state_path_, dump_json(json, 1) + "\n", 0600));
     snapshot.stored_records = snapshot.records;
     snapshot.stored_bytes = snapshot.audit_bytes;
     LAUNCHKIT_TRY_ASSIGN(snapshot.stored_identity, identify(state_path_));
@@ -226,8 +228,11 @@ Result<std::vector<StoreEntry>> FileStore::list(std::string_view prefix) {
 
 Result<CommitOutcome> FileStore::commit(const std::vector<Mutation>& mutations,
                                         const ChangeNote& note) {
-    LAUNCHKIT_TRY(util::create_directories(directory_));
+    LAUNCHKIT_TRY(util::create_directories(directory_, 0700));
     LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::acquire(lock_path_));
+    // Holding the lock, no other writer is between its temporary file and its rename: what is
+    // there was left by a writer that was killed.
+    util::remove_leftover_temporaries(state_path_);
     LAUNCHKIT_TRY(load());
     Snapshot& snapshot = *cache_;
 

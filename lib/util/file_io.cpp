@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -106,10 +107,14 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
     return fsync_directory(directory);
 }
 
-Result<void> append_durably(const std::filesystem::path& path, std::string_view content) {
+Result<void> append_durably(const std::filesystem::path& path, std::string_view content,
+                            mode_t mode_for_new_file) {
     bool existed = std::filesystem::exists(path);
-    FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
+    FileDescriptor fd(
+        ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode_for_new_file));
     if (!fd) return io_error("open for appending", path, errno);
+    if (!existed && ::fchmod(fd.get(), mode_for_new_file) != 0)
+        return io_error("set the mode of", path, errno);
     LAUNCHKIT_TRY(write_all(fd.get(), content, path));
     if (::fsync(fd.get()) != 0) return io_error("fsync", path, errno);
     if (!existed) return fsync_directory(path.parent_path());
@@ -119,12 +124,32 @@ Result<void> append_durably(const std::filesystem::path& path, std::string_view 
 Result<void> create_directories(const std::filesystem::path& directory, mode_t mode) {
     std::error_code error;
     if (std::filesystem::is_directory(directory, error)) return {};
-    std::filesystem::create_directories(directory, error);
-    if (error)
-        return fail(ExitCode::environment, "cannot create directory '{}': {}", directory.string(),
-                    error.message());
-    ::chmod(directory.c_str(), mode);
+    // The missing ancestors, outermost first: each is created with `mode`, not the umask's.
+    std::vector<std::filesystem::path> missing;
+    for (auto path = directory.lexically_normal(); !path.empty() && path != path.parent_path();
+         path = path.parent_path()) {
+        if (path.filename().empty()) continue;  // a trailing separator
+        if (std::filesystem::exists(path, error)) break;
+        missing.push_back(path);
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (::mkdir(it->c_str(), mode) != 0 && errno != EEXIST)
+            return fail(ExitCode::environment, "cannot create directory '{}': {}", it->string(),
+                        std::strerror(errno));
+        ::chmod(it->c_str(), mode);
+    }
+    if (!std::filesystem::is_directory(directory, error))
+        return fail(ExitCode::environment, "cannot create directory '{}': not a directory",
+                    directory.string());
     return {};
+}
+
+void remove_leftover_temporaries(const std::filesystem::path& path) {
+    auto prefix = fmt::format(".{}.tmp-", path.filename().string());
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(path.parent_path(), error))
+        if (entry.path().filename().string().starts_with(prefix))
+            std::filesystem::remove(entry.path(), error);
 }
 
 }  // namespace launchkit::util

@@ -24,13 +24,20 @@ Result<std::string> read_file_from(const std::filesystem::path& path, std::int64
 Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
                                    mode_t mode_for_new_file = 0644);
 
-// Appends `content` with O_APPEND in one write and fsyncs it (journals and ledgers).
-Result<void> append_durably(const std::filesystem::path& path, std::string_view content);
+// Appends `content` with O_APPEND in one write and fsyncs it (journals and ledgers). A new file
+// gets `mode_for_new_file`: launchkit's own records are private.
+Result<void> append_durably(const std::filesystem::path& path, std::string_view content,
+                            mode_t mode_for_new_file = 0600);
 
 // Flushes a directory's entries, so a rename or a new file inside it survives a crash.
 Result<void> fsync_directory(const std::filesystem::path& directory);
 
-// mkdir -p, naming the directory that could not be created.
+// mkdir -p, naming the directory that could not be created. Every directory it creates gets
+// `mode` exactly, whatever the umask (the state directory is 0700 even under umask 000).
 Result<void> create_directories(const std::filesystem::path& directory, mode_t mode = 0755);
+
+// Removes the temporary files write_file_atomically left in `directory` for `path` when the
+// process writing them was killed; call it holding the lock that serialises those writes.
+void remove_leftover_temporaries(const std::filesystem::path& path);
 
 }  // namespace launchkit::util

@@ -11,7 +11,7 @@
 namespace launchkit::util {
 
 Result<FileLock> FileLock::acquire(const std::filesystem::path& path) {
-    FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     if (!fd)
         return fail(ExitCode::environment, "cannot open lock file '{}': {}", path.string(),
                     std::strerror(errno));
@@ -24,7 +24,7 @@ Result<FileLock> FileLock::acquire(const std::filesystem::path& path) {
 }
 
 Result<std::optional<FileLock>> FileLock::try_acquire(const std::filesystem::path& path) {
-    FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
     if (!fd)
         return fail(ExitCode::environment, "cannot open lock file '{}': {}", path.string(),
                     std::strerror(errno));

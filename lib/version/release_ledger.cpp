@@ -3,6 +3,7 @@
 #include <fstream>
 #include <map>
 
+#include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/file_lock.h"
 #include "version/semver.h"
@@ -126,11 +127,11 @@ Result<std::vector<LedgerEntry>> ReleaseLedger::read() const {
         std::string_view line(text.data() + start, end - start);
         start = end + 1;
         if (line.empty()) continue;
-        auto json = nlohmann::json::parse(line, nullptr, false);
-        if (json.is_discarded())
-            return fail(ExitCode::environment, "{}:{}: corrupt ledger entry (not valid JSON)",
-                        path_.string(), line_number);
-        auto entry = entry_from_json(json);
+        auto json = util::parse_json(line);
+        if (!json)
+            return fail(ExitCode::environment, "{}:{}: corrupt ledger entry ({})", path_.string(),
+                        line_number, json.error().message);
+        auto entry = entry_from_json(*json);
         if (!entry)
             return fail(ExitCode::environment, "{}:{}: corrupt ledger entry: {}", path_.string(),
                         line_number, entry.error().message);

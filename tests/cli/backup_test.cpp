@@ -268,6 +268,44 @@ TEST_CASE_METHOD(BackupFixture, "a malicious archive in the repository is refuse
     CHECK(hidden_leftovers(work.path()).empty());
 }
 
+TEST_CASE_METHOD(BackupFixture, "restore recreates only files, directories and links",
+                 "[cli][backup][tar-slip]") {
+    using Type = launchkit::testing::CraftedEntry::Type;
+    write(config_dir() / "app.yaml", "good\n");
+    std::string id = backup_json({"backup", "create", "dir:" + config_dir().string()})["id"];
+    struct Case {
+        std::vector<launchkit::testing::CraftedEntry> entries;
+        const char* refused;
+    };
+    auto test =
+        GENERATE(Case{{{Type::character_device, "mem"}}, "'mem' refused: a character device"},
+                 Case{{{Type::fifo, "pipe"}}, "'pipe' refused: a FIFO"});
+    replace_archive(id, test.entries);
+    auto restore = backup({"backup", "restore", id, "--yes"});
+    CHECK(restore.exit_code == 3);
+    CHECK_THAT(restore.stderr_text, Catch::Contains(test.refused));
+    CHECK(read(config_dir() / "app.yaml") == "good\n");
+    CHECK(hidden_leftovers(work.path()).empty());
+}
+
+TEST_CASE_METHOD(BackupFixture, "restore drops set-id bits and the data of a directory entry",
+                 "[cli][backup][tar-slip]") {
+    using Type = launchkit::testing::CraftedEntry::Type;
+    write(config_dir() / "app.yaml", "good\n");
+    std::string id = backup_json({"backup", "create", "dir:" + config_dir().string()})["id"];
+    replace_archive(id, {{Type::directory, "a/", "data a directory never has"},
+                         {Type::file, "a/tool", "#!/bin/sh\n", "", 06755},
+                         {Type::file, "app.yaml", "restored\n"}});
+    auto restore = backup({"backup", "restore", id, "--yes"});
+    INFO(restore.stderr_text);
+    REQUIRE(restore.exit_code == 0);
+    CHECK(read(config_dir() / "app.yaml") == "restored\n");
+    auto mode = fs::status(config_dir() / "a" / "tool").permissions();
+    CHECK((mode & (fs::perms::set_uid | fs::perms::set_gid)) == fs::perms::none);
+    CHECK((mode & fs::perms::owner_exec) != fs::perms::none);
+    CHECK(hidden_leftovers(work.path()).empty());
+}
+
 TEST_CASE_METHOD(BackupFixture, "a full disk fails the backup and leaves nothing behind",
                  "[cli][backup]") {
     std::string noise;

@@ -25,6 +25,17 @@ void write_crafted_archive(const std::filesystem::path& path,
             case CraftedEntry::Type::directory:
                 archive_entry_set_filetype(entry, AE_IFDIR);
                 archive_entry_set_perm(entry, 0755);
+                archive_entry_set_size(entry, static_cast<la_int64_t>(crafted.content.size()));
+                break;
+            case CraftedEntry::Type::character_device:
+                archive_entry_set_filetype(entry, AE_IFCHR);
+                archive_entry_set_perm(entry, 0666);
+                archive_entry_set_rdevmajor(entry, 1);
+                archive_entry_set_rdevminor(entry, 1);  // /dev/mem
+                break;
+            case CraftedEntry::Type::fifo:
+                archive_entry_set_filetype(entry, AE_IFIFO);
+                archive_entry_set_perm(entry, 0644);
                 break;
             case CraftedEntry::Type::symlink:
                 archive_entry_set_filetype(entry, AE_IFLNK);
@@ -37,6 +48,7 @@ void write_crafted_archive(const std::filesystem::path& path,
                 archive_entry_set_hardlink(entry, crafted.link.c_str());
                 break;
         }
+        if (crafted.permissions != 0) archive_entry_set_perm(entry, crafted.permissions);
         REQUIRE(archive_write_header(writer, entry) == ARCHIVE_OK);
         if (!crafted.content.empty())
             archive_write_data(writer, crafted.content.data(), crafted.content.size());

@@ -9,10 +9,18 @@
 namespace launchkit::testing {
 
 struct CraftedEntry {
-    enum class Type { file, directory, symlink, hardlink } type = Type::file;
+    enum class Type {
+        file,
+        directory,
+        symlink,
+        hardlink,
+        character_device,
+        fifo
+    } type = Type::file;
     std::string path;
-    std::string content{};  // file
-    std::string link{};     // symlink or hard-link target
+    std::string content{};     // file; for a directory, data a real archive never carries
+    std::string link{};        // symlink or hard-link target
+    unsigned permissions = 0;  // 0: the type's usual (0644, 0755, 0777)
 };
 
 void write_crafted_archive(const std::filesystem::path& path,

@@ -100,6 +100,24 @@ broken_gauge NaN
         }
         response.set_content(R"({"failed_jobs": 0, "outbox_age_seconds": 12})", "application/json");
     });
+    // 64 MiB of a valid exposition, streamed: a metrics source that does not stop.
+    server.Get("/huge", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content_provider("text/plain",
+                                      [sent = size_t{0}](size_t, httplib::DataSink& sink) mutable {
+                                          static const std::string chunk = [] {
+                                              std::string text;
+                                              while (text.size() < 64 * 1024)
+                                                  text += "padding_metric 1\n";
+                                              return text;
+                                          }();
+                                          if (sent >= 64u * 1024 * 1024) {
+                                              sink.done();
+                                              return true;
+                                          }
+                                          sent += chunk.size();
+                                          return sink.write(chunk.data(), chunk.size());
+                                      });
+    });
     server.Post("/echo", [](const httplib::Request& request, httplib::Response& response) {
         response.set_content(
             request.method + " " + request.body + " " + request.get_header_value("X-Probe"),

@@ -1,0 +1,40 @@
+#include "util/bounded_json.h"
+
+namespace launchkit::util {
+
+std::optional<size_t> line_nested_deeper_than(std::string_view text, int limit, bool yaml) {
+    int depth = 0;
+    size_t line = 1;
+    char quote = 0;  // the quote a string opened with, or 0 outside strings
+    bool escaped = false;
+    for (char c : text) {
+        if (c == '\n') ++line;
+        if (quote != 0) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\' && quote == '"')
+                escaped = true;
+            else if (c == quote)
+                quote = 0;
+            continue;
+        }
+        if (c == '"' && !yaml) {
+            quote = c;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return line;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
+
+Result<nlohmann::json> parse_json(std::string_view text, ExitCode code) {
+    if (auto line = line_nested_deeper_than(text, max_json_depth))
+        return fail(code, "nested deeper than {} levels (line {})", max_json_depth, *line);
+    auto json = nlohmann::json::parse(text, nullptr, false);
+    if (json.is_discarded()) return fail(code, "not valid JSON");
+    return json;
+}
+
+}  // namespace launchkit::util

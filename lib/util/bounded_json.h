@@ -1,0 +1,28 @@
+// JSON launchkit reads from its own files (which a disk or a person may have damaged) and from
+// servers it does not control, with its nesting bounded: code that walks a value (dump, compare,
+// copy) recurses once per level, and 100,000 levels overflow the stack.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.h"
+
+namespace launchkit::util {
+
+// Deeper than any document launchkit writes or reads (a playbook step's body inside a journal
+// event inside a run adds a few levels to YAML's 64).
+inline constexpr int max_json_depth = 128;
+
+// Where `text` first opens its `limit`+1-th nested [ or {, as a 1-based line; none when it stays
+// within `limit`. JSON strings are skipped; in YAML, where a quote may be an apostrophe, every
+// bracket counts (closing ones too), which can only err towards refusing.
+std::optional<size_t> line_nested_deeper_than(std::string_view text, int limit, bool yaml = false);
+
+// Parses `text`; exit code `code` with "not valid JSON" or "nested deeper than 128 levels (line
+// N)" for the caller to put after its file:line.
+Result<nlohmann::json> parse_json(std::string_view text, ExitCode code = ExitCode::environment);
+
+}  // namespace launchkit::util
