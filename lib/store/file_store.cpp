@@ -12,6 +12,7 @@
 #include "util/crash_point.h"
 #include "util/file_io.h"
 #include "util/file_lock.h"
+#include "util/sha256.h"
 
 namespace launchkit::store {
 namespace {
@@ -59,6 +60,31 @@ nlohmann::json entry_to_json(const StoreEntry& entry) {
             {"version", entry.version}};
 }
 
+// state.json opens with the SHA-256 of the rest of its text, so an edit to any field (a revision,
+// a key's version) is found when it is read, before a writer builds on it. The digest is of the
+// text as written: checking it costs one hash, not a second serialisation.
+constexpr std::string_view digest_lead = "{\"digest\":\"";
+
+std::string seal_state(const std::string& body) {
+    return fmt::format("{}{}\",{}", digest_lead, util::sha256_hex(body), body.substr(1));
+}
+
+// The state file's body without its digest line, or why its digest does not match. A file
+// written before digests existed has none: it is taken as it is, and gets one when next written.
+Result<std::string> check_state_digest(std::string_view text) {
+    constexpr size_t hex = 64;
+    if (!text.starts_with(digest_lead)) return std::string(text);
+    if (text.size() < digest_lead.size() + hex + 2 || text[digest_lead.size() + hex] != '"' ||
+        text[digest_lead.size() + hex + 1] != ',')
+        return fail(ExitCode::environment, "its digest is malformed");
+    auto digest = text.substr(digest_lead.size(), hex);
+    auto body = "{" + std::string(text.substr(digest_lead.size() + hex + 2));
+    if (util::sha256_hex(body) != digest)
+        return fail(ExitCode::environment,
+                    "its content does not match its digest (edited or damaged)");
+    return body;
+}
+
 }  // namespace
 
 FileStore::FileStore(std::filesystem::path directory, SnapshotPolicy policy)
@@ -97,7 +123,9 @@ Result<FileStore::Snapshot> FileStore::read_snapshot() const {
                     "check the audit log with 'feature-flags audit --verify'",
                     state_path_.string(), what);
     };
-    auto parsed = util::parse_json(text);
+    auto body = check_state_digest(text);
+    if (!body) return corrupt(body.error().message);
+    auto parsed = util::parse_json(*body);
     if (!parsed) return corrupt(parsed.error().message);
     auto& json = *parsed;
     try {
@@ -168,6 +196,7 @@ Result<void> FileStore::catch_up(Snapshot& snapshot) const {
         LAUNCHKIT_TRY_ASSIGN(AuditRecord record,
                              parse_audit_record(tail.substr(0, newline), where));
         if (record.sequence != snapshot.records + 1 || record.previous_hash != snapshot.head_hash ||
+            record.revision != snapshot.revision + 1 ||
             !record_hash_matches(tail.substr(0, newline), record))
             return fail(ExitCode::environment,
                         "{}: does not continue the hash chain; left untouched — run "
@@ -193,7 +222,8 @@ Result<void> FileStore::write_snapshot(Snapshot& snapshot) const {
                              {"bytes", snapshot.audit_bytes},
                              {"head", snapshot.head_hash}}},
                            {"keys", std::move(keys)}};
-    LAUNCHKIT_TRY(util::write_file_atomically(state_path_, dump_json(json, 1) + "\n", 0600));
+    LAUNCHKIT_TRY(
+        util::write_file_atomically(state_path_, seal_state(dump_json(json, 1) + "\n"), 0600));
     snapshot.stored_records = snapshot.records;
     snapshot.stored_bytes = snapshot.audit_bytes;
     LAUNCHKIT_TRY_ASSIGN(snapshot.stored_identity, identify(state_path_));
@@ -329,19 +359,22 @@ Result<std::vector<AuditRecord>> FileStore::audit(std::string_view prefix) {
 
 Result<AuditVerification> FileStore::verify_audit() {
     AuditVerification verification;
-    LAUNCHKIT_TRY_ASSIGN(Snapshot snapshot, read_snapshot());
-    std::string log;
-    std::error_code missing;
-    if (std::filesystem::exists(audit_path_, missing)) {
-        LAUNCHKIT_TRY_ASSIGN(log, util::read_file(audit_path_));
-    }
     auto broken = [&](std::string problem) {
         verification.intact = false;
         verification.problem = std::move(problem);
         return verification;
     };
+    auto read = read_snapshot();
+    if (!read) return broken(read.error().message);
+    Snapshot snapshot = std::move(*read);
+    std::string log;
+    std::error_code missing;
+    if (std::filesystem::exists(audit_path_, missing)) {
+        LAUNCHKIT_TRY_ASSIGN(log, util::read_file(audit_path_));
+    }
 
     KeyMap replayed;
+    std::int64_t revision = 0;
     std::optional<KeyMap> at_snapshot;
     if (snapshot.records == 0) at_snapshot = replayed;
     std::string head = std::string(genesis_hash);
@@ -373,6 +406,12 @@ Result<AuditVerification> FileStore::verify_audit() {
                 fmt::format("{}: record {} was edited (its hash does not match its "
                             "content)",
                             where, record->sequence));
+        if (record->revision != revision + 1)
+            return broken(
+                fmt::format("{}: revision {} where {} was expected (a revision was "
+                            "forged)",
+                            where, record->revision, revision + 1));
+        revision = record->revision;
         if (auto applied = apply_record(replayed, *record, true, where); !applied)
             return broken(applied.error().message);
         head = record->hash;
@@ -380,7 +419,8 @@ Result<AuditVerification> FileStore::verify_audit() {
         offset += static_cast<std::int64_t>(newline + 1);
         rest.remove_prefix(newline + 1);
         if (record->sequence == snapshot.records) {
-            if (record->hash != snapshot.head_hash || offset != snapshot.audit_bytes)
+            if (record->hash != snapshot.head_hash || offset != snapshot.audit_bytes ||
+                record->revision != snapshot.revision)
                 return broken(fmt::format("{}: record {} is not the one {} was written after",
                                           where, record->sequence, state_path_.string()));
             at_snapshot = replayed;
@@ -393,7 +433,9 @@ Result<AuditVerification> FileStore::verify_audit() {
     for (const auto& [key, entry] : snapshot.keys) {
         auto found = at_snapshot->find(key);
         if (found == at_snapshot->end() || found->second.value != entry.value ||
-            found->second.mod_revision != entry.mod_revision)
+            found->second.mod_revision != entry.mod_revision ||
+            found->second.create_revision != entry.create_revision ||
+            found->second.version != entry.version)
             return broken(
                 fmt::format("{}: key '{}' is not what the audit log records (changed "
                             "without an audit record)",

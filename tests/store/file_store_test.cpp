@@ -9,6 +9,7 @@
 #include "store/file_store.h"
 #include "support/temp_dir.h"
 #include "util/file_io.h"
+#include "util/sha256.h"
 
 using namespace launchkit;
 using namespace launchkit::store;
@@ -212,7 +213,27 @@ TEST_CASE("audit verify detects an edited, deleted or reordered record", "[store
         REQUIRE(util::write_file_atomically(store.state_path(), text));
         auto verification = *store.verify_audit();
         CHECK_FALSE(verification.intact);
-        CHECK_THAT(verification.problem, Catch::Contains("flags/x"));
+        CHECK_THAT(verification.problem, Catch::Contains("does not match its digest"));
+        // ...and no writer builds on it.
+        auto refused = store.commit({put("flags/y", 1)}, note("on top"));
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().code == ExitCode::environment);
+    }
+    SECTION("any field edited, even with the digest recomputed") {
+        auto [field, from, to] = GENERATE(table<std::string, std::string, std::string>(
+            {{"version", "\"version\": 4", "\"version\": 7"},
+             {"create_revision", "\"create_revision\": 1", "\"create_revision\": 2"},
+             {"revision", "\"revision\": 4", "\"revision\": 40"}}));
+        INFO(field);
+        auto text = *util::read_file(store.state_path());
+        auto body = "{" + text.substr(text.find(",\n") + 2);
+        auto at = body.find(from);
+        REQUIRE(at != std::string::npos);
+        body.replace(at, from.size(), to);
+        auto resealed = "{\"digest\":\"" + util::sha256_hex(body) + "\"," + body.substr(1);
+        REQUIRE(util::write_file_atomically(store.state_path(), resealed));
+        auto verification = *store.verify_audit();
+        CHECK_FALSE(verification.intact);
     }
 }
 
