@@ -1,0 +1,55 @@
+// A whole deploy with the admin token in the environment: the token reaches the service and
+// nothing else — not the state directory (journals, ledger, store, backups), not stdout or stderr.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/demo_service.h"
+#include "support/state_fixture.h"
+
+using launchkit::testing::DemoService;
+using launchkit::testing::StateFixture;
+
+namespace {
+
+std::vector<std::string> files_containing(const std::filesystem::path& root,
+                                          const std::string& secret) {
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+        if (!entry.is_regular_file()) continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (content.find(secret) != std::string::npos) found.push_back(entry.path().string());
+    }
+    return found;
+}
+
+}  // namespace
+
+TEST_CASE("a deploy never writes or prints the tokens it uses", "[cli][secrets]") {
+    StateFixture fixture;
+    DemoService service(R"(releases:
+  "1.5.0": {error_rate: 0.09, latency_ms: 480}
+)");
+    REQUIRE(fixture.flags({"create", "btc-mainnet-redemption"}).exit_code == 0);
+    auto playbook = std::string(LAUNCHKIT_SOURCE_DIR) + "/playbooks/mycelia-upgrade.yaml";
+    std::vector<std::string> outputs;
+    for (const char* version : {"1.4.0", "1.5.0"}) {  // a good release, then one rolled back
+        auto result = fixture.run("release-manager",
+                                  {"deploy", version, "production", "--playbook", playbook, "--var",
+                                   "service_url=" + service.url(), "--var",
+                                   "data_dir=" + service.data_dir().string()},
+                                  DemoService::environment());
+        INFO(result.stderr_text);
+        CHECK((result.exit_code == 0 || result.exit_code == 1));
+        outputs.push_back(result.stdout_text + result.stderr_text);
+    }
+    CHECK(service.status()["version"] == "1.4.0");  // the token did reach the service
+    for (const auto& text : outputs)
+        CHECK(text.find(DemoService::admin_token) == std::string::npos);
+    CHECK(files_containing(fixture.state.path(), DemoService::admin_token).empty());
+    auto runs = fixture.run("release-manager", {"runs", "--json"});
+    CHECK(runs.stdout_text.find(DemoService::admin_token) == std::string::npos);
+}
