@@ -2,6 +2,7 @@
 // log, a run journal), deep and alias-exploded YAML, and a metrics source that never stops.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <fstream>
 
 #include <sys/stat.h>
@@ -193,4 +194,28 @@ TEST_CASE("a manifest whose file list was exploded is damaged, not verified with
     auto verify = fixture.run("release-manager", {"backup", "verify", id});
     CHECK(verify.exit_code == 3);
     CHECK_THAT(verify.stderr_text + verify.stdout_text, Catch::Contains("at most 16 files"));
+}
+
+TEST_CASE("a source that trickles or redirects for ever ends at its limit, saying why",
+          "[cli][hostile]") {
+    TestHttpServer server;
+    TempDir dir;
+    auto rules = dir.write("rules.yaml", fmt::format(R"(sources:
+  app: {{prometheus_text: '{}', timeout: 1500ms}}
+metrics:
+  m: {{source: app, select: m}}
+rules:
+  - m < 1
+)",
+                                                     server.url("/trickle")));
+    auto began = std::chrono::steady_clock::now();
+    auto trickled = launchkit::testing::run_tool("diagnose", {"slo", rules.string()});
+    CHECK(std::chrono::steady_clock::now() - began < std::chrono::seconds(10));
+    CHECK(trickled.exit_code == 3);
+    CHECK_THAT(trickled.stdout_text, Catch::Contains("timed out after 1.5 s"));
+
+    auto looped = launchkit::testing::run_tool(
+        "diagnose", {"probe", server.url("/redirect-loop"), "-L", "--timeout", "5s"});
+    CHECK(looped.exit_code == 3);
+    CHECK_THAT(looped.stdout_text, Catch::Contains("redirect"));
 }

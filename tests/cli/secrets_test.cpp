@@ -37,11 +37,11 @@ TEST_CASE("a deploy never writes or prints the tokens it uses", "[cli][secrets]"
     auto playbook = std::string(LAUNCHKIT_SOURCE_DIR) + "/playbooks/mycelia-upgrade.yaml";
     std::vector<std::string> outputs;
     for (const char* version : {"1.4.0", "1.5.0"}) {  // a good release, then one rolled back
-        auto result = fixture.run("release-manager",
-                                  {"deploy", version, "production", "--playbook", playbook, "--var",
-                                   "service_url=" + service.url(), "--var",
-                                   "data_dir=" + service.data_dir().string()},
-                                  DemoService::environment());
+        auto result = fixture.run(
+            "release-manager",
+            {"deploy", version, "production", "--playbook", playbook, "--var",
+             "service_url=" + service.url(), "--var", "data_dir=" + service.data_dir().string()},
+            DemoService::environment());
         INFO(result.stderr_text);
         CHECK((result.exit_code == 0 || result.exit_code == 1));
         outputs.push_back(result.stdout_text + result.stderr_text);

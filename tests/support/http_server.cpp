@@ -1,6 +1,7 @@
 #include "support/http_server.h"
 
 #include <chrono>
+#include <thread>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -91,6 +92,16 @@ broken_gauge NaN
     });
     server.Get("/redirect", [](const httplib::Request&, httplib::Response& response) {
         response.set_redirect("/health");
+    });
+    server.Get("/redirect-loop", [](const httplib::Request&, httplib::Response& response) {
+        response.set_redirect("/redirect-loop");
+    });
+    // One byte a second, for ever (until the client gives up).
+    server.Get("/trickle", [](const httplib::Request&, httplib::Response& response) {
+        response.set_chunked_content_provider("text/plain", [](size_t, httplib::DataSink& sink) {
+            std::this_thread::sleep_for(std::chrono::seconds(1));
+            return sink.write("#", 1);
+        });
     });
     server.Get("/protected", [](const httplib::Request& request, httplib::Response& response) {
         if (request.get_header_value("Authorization") != std::string("Bearer ") + token) {
