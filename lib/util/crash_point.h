@@ -8,7 +8,8 @@
 namespace launchkit::util {
 
 #ifdef LAUNCHKIT_TEST_HOOKS
-// True when $LAUNCHKIT_TEST_CRASH_AT names `name`: the caller does partial work, then crash_now().
+// True when $LAUNCHKIT_TEST_CRASH_AT names `name` ("NAME", or "NAME#N" for its Nth passing): the
+// caller does partial work, then crash_now().
 bool crash_requested(std::string_view name);
 [[noreturn]] void crash_now();
 #else

@@ -1,5 +1,6 @@
 #include "util/file_io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/bounded_json.h"
 #include "util/crash_point.h"
 #include "util/file_descriptor.h"
 
@@ -115,10 +117,54 @@ Result<void> append_durably(const std::filesystem::path& path, std::string_view 
     if (!fd) return io_error("open for appending", path, errno);
     if (!existed && ::fchmod(fd.get(), mode_for_new_file) != 0)
         return io_error("set the mode of", path, errno);
+    // Test builds: half the write reaches the disk, then the process dies (kill -9 mid-write).
+    if (crash_requested("append-torn:" + path.filename().string()) ||
+        crash_requested("append-torn:" + path.parent_path().filename().string())) {
+        (void)write_all(fd.get(), content.substr(0, content.size() / 2), path);
+        ::fsync(fd.get());
+        crash_now();
+    }
     LAUNCHKIT_TRY(write_all(fd.get(), content, path));
     if (::fsync(fd.get()) != 0) return io_error("fsync", path, errno);
     if (!existed) return fsync_directory(path.parent_path());
     return {};
+}
+
+Result<void> append_line_durably(const std::filesystem::path& path, std::string_view line,
+                                 mode_t mode_for_new_file) {
+    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd) {
+        struct stat info {};
+        if (::fstat(fd.get(), &info) != 0) return io_error("stat", path, errno);
+        // Usually one byte is read: the last, a newline. After a crash, the torn line is found
+        // reading backwards a block at a time.
+        off_t keep = info.st_size;
+        std::vector<char> block(64 * 1024);
+        bool torn = false;
+        while (keep > 0) {
+            auto length = static_cast<off_t>(
+                torn ? std::min<off_t>(keep, static_cast<off_t>(block.size())) : 1);
+            auto got = ::pread(fd.get(), block.data(), static_cast<size_t>(length), keep - length);
+            if (got != length) return io_error("read", path, got < 0 ? errno : EIO);
+            auto* newline = static_cast<char*>(::memrchr(block.data(), '\n', length));
+            if (newline != nullptr) {
+                keep -= length - (newline - block.data() + 1);
+                break;
+            }
+            torn = true;
+            keep -= length;
+        }
+        if (keep != info.st_size) {
+            // Cut just before its newline, the last line may be whole: it is kept, terminated.
+            std::string tail(static_cast<size_t>(info.st_size - keep), '\0');
+            if (::pread(fd.get(), tail.data(), tail.size(), keep) ==
+                    static_cast<ssize_t>(tail.size()) &&
+                parse_json(tail).value_or(nlohmann::json()).is_object())
+                return append_durably(path, "\n" + std::string(line), mode_for_new_file);
+            if (::truncate(path.c_str(), keep) != 0) return io_error("truncate", path, errno);
+        }
+    }
+    return append_durably(path, line, mode_for_new_file);
 }
 
 Result<void> create_directories(const std::filesystem::path& directory, mode_t mode) {

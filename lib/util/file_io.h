@@ -29,6 +29,13 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
 Result<void> append_durably(const std::filesystem::path& path, std::string_view content,
                             mode_t mode_for_new_file = 0600);
 
+// Appends one line ending in '\n' after cutting a torn last line (no newline, not a whole JSON
+// object) that a killed writer left: that line was never acknowledged, and the new one must not
+// be glued to it. A whole object missing only its newline is kept. The caller serialises writers
+// of `path` (a lock, or a single owner).
+Result<void> append_line_durably(const std::filesystem::path& path, std::string_view line,
+                                 mode_t mode_for_new_file = 0600);
+
 // Flushes a directory's entries, so a rename or a new file inside it survives a crash.
 Result<void> fsync_directory(const std::filesystem::path& directory);
 

@@ -1,6 +1,5 @@
 #include "version/release_ledger.h"
 
-#include <fstream>
 #include <map>
 
 #include "util/bounded_json.h"
@@ -102,16 +101,7 @@ Result<void> ReleaseLedger::append(const LedgerEntry& entry) const {
     if (auto valid = parse_semver(entry.version); !valid) return std::unexpected(valid.error());
     LAUNCHKIT_TRY(util::create_directories(state_dir_, 0700));
     LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::acquire(state_dir_ / "releases.lock"));
-    // A crash mid-append can leave a line without its newline; start on a fresh line after it.
-    std::string prefix;
-    if (std::ifstream existing(path_, std::ios::binary | std::ios::ate);
-        existing && existing.tellg() > 0) {
-        char last = '\n';
-        existing.seekg(-1, std::ios::end);
-        existing.get(last);
-        if (last != '\n') prefix = "\n";
-    }
-    return util::append_durably(path_, prefix + to_json(entry).dump() + "\n");
+    return util::append_line_durably(path_, to_json(entry).dump() + "\n");
 }
 
 Result<std::vector<LedgerEntry>> ReleaseLedger::read() const {
@@ -122,12 +112,16 @@ Result<std::vector<LedgerEntry>> ReleaseLedger::read() const {
     size_t start = 0;
     while (start < text.size()) {
         size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
+        bool unterminated = end == std::string::npos;
+        if (unterminated) end = text.size();
         ++line_number;
         std::string_view line(text.data() + start, end - start);
         start = end + 1;
         if (line.empty()) continue;
         auto json = util::parse_json(line);
+        // A last line without its newline that is not whole was cut short by a crash: never
+        // acknowledged, it is not an entry.
+        if (!json && unterminated) break;
         if (!json)
             return fail(ExitCode::environment, "{}:{}: corrupt ledger entry ({})", path_.string(),
                         line_number, json.error().message);
