@@ -1,5 +1,7 @@
 #include "probe/curl_library.h"
 
+#include <system_error>
+
 #include "util/shared_library.h"
 
 namespace launchkit::probe {
@@ -17,6 +19,14 @@ Result<const CurlLibrary*> load_curl() {
                             curl.curl_easy_strerror(code));
             return {};
         });
+}
+
+std::jthread preload_curl() {
+    try {
+        return std::jthread([] { (void)load_curl(); });
+    } catch (const std::system_error&) {
+        return {};
+    }
 }
 
 }  // namespace launchkit::probe

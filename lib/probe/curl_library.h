@@ -7,6 +7,8 @@
 #define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 
+#include <thread>
+
 #include "base/error.h"
 
 namespace launchkit::probe {
@@ -31,5 +33,11 @@ struct CurlLibrary {
 // Loads libcurl and runs its process-wide initialisation, once; later calls return the same
 // table. An environment error (exit 3) when libcurl cannot be loaded.
 Result<const CurlLibrary*> load_curl();
+
+// Starts load_curl() on another thread and returns it (joined when it goes out of scope), for a
+// command that reads its input before it probes: loading libcurl and its forty libraries (about
+// 10 ms) then overlaps the reading instead of following it. Errors are left for the probe's own
+// load_curl() to report. An empty thread if none could be started.
+std::jthread preload_curl();
 
 }  // namespace launchkit::probe

@@ -7,6 +7,7 @@
 #include "probe/check_schedule.h"
 #include "probe/checklist_parser.h"
 #include "probe/checklist_runner.h"
+#include "probe/curl_library.h"
 #include "util/duration.h"
 #include "util/strings.h"
 
@@ -83,6 +84,7 @@ Result<Checklist> load_selected(const Context& context, const DiagnoseRunOptions
 }  // namespace
 
 Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& options) {
+    auto curl_loading = preload_curl();
     LAUNCHKIT_TRY_ASSIGN(auto checklist, load_selected(context, options));
     ScheduleOptions schedule;
     schedule.run = RunOptions{options.tags, options.parallel};
@@ -95,6 +97,7 @@ Result<ExitCode> run_diagnose(Context& context, const DiagnoseRunOptions& option
 }
 
 Result<ExitCode> run_wait(Context& context, const DiagnoseWaitOptions& options) {
+    auto curl_loading = preload_curl();
     LAUNCHKIT_TRY_ASSIGN(auto checklist, load_selected(context, options.run));
     ScheduleOptions schedule;
     schedule.run = RunOptions{options.run.tags, options.run.parallel};
