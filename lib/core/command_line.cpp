@@ -10,6 +10,7 @@
 
 #include "core/manual_page.h"
 #include "launchkit_version.h"
+#include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/strings.h"
 
@@ -260,7 +261,8 @@ int CommandLine::report_error(ExitCode code, std::string_view message, bool json
     auto text = util::printable(util::trim(message));
     std::cerr << tool_name_ << ": error: " << text << '\n' << std::flush;
     if (json)
-        std::cout << nlohmann::json{{"error", {{"code", to_int(code)}, {"message", text}}}}.dump()
+        std::cout << util::dump_json(
+                         nlohmann::json{{"error", {{"code", to_int(code)}, {"message", text}}}})
                   << '\n'
                   << std::flush;
     return to_int(code);

@@ -44,14 +44,21 @@ Result<void> check_node(const YAML::Node& node, std::string_view source, int dep
         std::unordered_map<std::string, int> seen;
         seen.reserve(node.size());
         for (const auto& entry : node) {
-            if (entry.first.IsScalar()) {
-                int line = entry.first.Mark().line + 1;
-                auto [earlier, inserted] = seen.emplace(entry.first.Scalar(), line);
-                if (!inserted)
-                    return fail(ExitCode::invalid_input,
-                                "{}:{}: key '{}' appears twice (first at line {}); keep one",
-                                source, line, entry.first.Scalar(), earlier->second);
-            }
+            int line = entry.first.Mark().line + 1;
+            // Every launchkit file names things by its keys: a list, a map or null as a key
+            // (`? [a, b]`, `~:`) is a mistake, and no reader could convert it to a name.
+            if (!entry.first.IsScalar())
+                return fail(ExitCode::invalid_input,
+                            "{}:{}: a key must be a name, not {} (quote it if it is one)", source,
+                            std::max(line, 1),
+                            entry.first.IsNull()       ? "null"
+                            : entry.first.IsSequence() ? "a list"
+                                                       : "a map");
+            auto [earlier, inserted] = seen.emplace(entry.first.Scalar(), line);
+            if (!inserted)
+                return fail(ExitCode::invalid_input,
+                            "{}:{}: key '{}' appears twice (first at line {}); keep one", source,
+                            line, entry.first.Scalar(), earlier->second);
             LAUNCHKIT_TRY(check_node(entry.second, source, depth + 1, budget));
         }
     }

@@ -1,5 +1,6 @@
 #include "decide/metric_series.h"
 
+#include <charconv>
 #include <cmath>
 #include <set>
 
@@ -21,12 +22,13 @@ bool is_time_column(std::string_view name) {
 // RFC 3339, or Unix seconds (fractions allowed).
 std::optional<util::TimePoint> parse_time(std::string_view text) {
     if (auto time = util::parse_rfc3339(text)) return time;
-    auto number = nlohmann::json::parse(text, nullptr, false);
-    if (number.is_number()) {
-        auto milliseconds = static_cast<long long>(std::llround(number.get<double>() * 1000));
-        return util::TimePoint(std::chrono::milliseconds(milliseconds));
-    }
-    return std::nullopt;
+    double seconds = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    // Within the years TimePoint holds (about ±9.2e9 s around 1970): beyond, it would overflow.
+    if (error != std::errc() || end != text.data() + text.size() || !(std::abs(seconds) < 9e9))
+        return std::nullopt;
+    auto milliseconds = static_cast<long long>(std::llround(seconds * 1000));
+    return util::TimePoint(std::chrono::milliseconds(milliseconds));
 }
 
 std::optional<double> parse_cell(std::string_view cell, bool& ok) {
@@ -62,7 +64,7 @@ Result<std::optional<double>> json_value(const nlohmann::json& value, std::strin
     if (value.is_string() && (value == "NaN" || value == "nan"))
         return std::optional<double>{std::nan("")};
     return fail(ExitCode::invalid_input, "{}: expected a number, null or \"NaN\", got {}", where,
-                value.dump());
+                util::dump_json(value));
 }
 
 }  // namespace
@@ -166,7 +168,7 @@ Result<MeasurementSeries> parse_series_json(std::string_view text, std::string_v
                             length);
             for (size_t i = 0; i < length; ++i) {
                 auto text_time =
-                    times[i].is_string() ? times[i].get<std::string>() : times[i].dump();
+                    times[i].is_string() ? times[i].get<std::string>() : util::dump_json(times[i]);
                 series[i].at = parse_time(text_time);
                 if (!series[i].at)
                     return fail(ExitCode::invalid_input, "{}: times[{}]: not a time", source, i);
@@ -189,7 +191,8 @@ Result<MeasurementSeries> parse_series_json(std::string_view text, std::string_v
             Measurement measurement;
             for (const auto& [name, value] : row.items()) {
                 if (is_time_column(name)) {
-                    auto text_time = value.is_string() ? value.get<std::string>() : value.dump();
+                    auto text_time =
+                        value.is_string() ? value.get<std::string>() : util::dump_json(value);
                     measurement.at = parse_time(text_time);
                     if (!measurement.at)
                         return fail(ExitCode::invalid_input, "{}: [{}].{}: not a time", source, i,

@@ -17,8 +17,9 @@ namespace {
 Result<void> validate_expiry(const std::string& expires) {
     if (expires.empty() || util::parse_date(expires)) return {};
     return fail(ExitCode::invalid_input,
-                "invalid --expires '{}' (expected a calendar date YYYY-MM-DD, e.g. 2027-03-31)",
-                expires);
+                "invalid --expires '{}' (expected a calendar date YYYY-MM-DD from year {} to {}, "
+                "e.g. 2027-03-31)",
+                expires, util::min_year, util::max_year);
 }
 
 // "25" sets the rollout; "+10" and "-5" move it, clamped to 0..100 so ramps can overshoot.

@@ -9,6 +9,7 @@
 #include "flags/flag_repository.h"
 #include "flags/names.h"
 #include "store/open_store.h"
+#include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/strings.h"
 #include "util/time.h"
@@ -33,7 +34,8 @@ Result<Flag> parse_flag(const YamlReader& reader, const YAML::Node& node,
     LAUNCHKIT_TRY_ASSIGN(flag.expires, reader.text(node["expires"], field + ".expires"));
     if (!flag.expires.empty() && !util::parse_date(flag.expires))
         return reader.invalid(node["expires"], field + ".expires",
-                              fmt::format("'{}' is not a date YYYY-MM-DD", flag.expires));
+                              fmt::format("'{}' is not a date YYYY-MM-DD (years {} to {})",
+                                          flag.expires, util::min_year, util::max_year));
     LAUNCHKIT_TRY_ASSIGN(flag.group_id, reader.text(node["group_id"], field + ".group_id"));
     if (!flag.group_id.empty()) {
         if (auto valid = validate_group_id(flag.group_id); !valid)
@@ -88,7 +90,7 @@ void emit_yaml(YAML::Emitter& out, const nlohmann::ordered_json& value) {
     } else if (value.is_null()) {
         out << YAML::Null;
     } else {
-        out << value.dump();
+        out << util::dump_json(value);
     }
 }
 

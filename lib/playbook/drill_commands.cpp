@@ -7,6 +7,7 @@
 #include "playbook/run_request.h"
 #include "probe/checklist_parser.h"
 #include "probe/checklist_runner.h"
+#include "util/bounded_json.h"
 #include "util/duration.h"
 #include "util/time.h"
 #include "version/release_ledger.h"
@@ -33,7 +34,7 @@ Result<probe::Checklist> health_checklist(const DrillOptions& options) {
         checklist["checks"].push_back({{"name", fmt::format("check-{}", i + 1)},
                                        {"http", {{"url", options.checks[i]}}},
                                        {"timeout", "5s"}});
-    return probe::parse_checklist(checklist.dump(), "--check");
+    return probe::parse_checklist(util::dump_json(checklist), "--check");
 }
 
 // One pass of every check: "" when healthy, else what failed.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "probe/http_client.h"
+#include "util/bounded_json.h"
 #include "util/file_io.h"
 
 namespace launchkit::playbook {
@@ -87,7 +88,7 @@ Result<void> send_notification(const nlohmann::json& body, StepContext& run) {
                            {"playbook", value_of(run.variables, "playbook")},
                            {"version", value_of(run.variables, "version")},
                            {"env", value_of(run.variables, "env")}};
-    request.body = payload.dump();
+    request.body = util::dump_json(payload);
     LAUNCHKIT_TRY(probe::fetch_ok(request));
     return {};
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/output.h"
+#include "util/bounded_json.h"
 #include "util/duration.h"
 #include "util/time.h"
 
@@ -115,7 +116,7 @@ void PlaybookRunner::remember_outputs(const Step& step, const nlohmann::json& ou
     variables_["steps." + step.name + ".status"] = "succeeded";
     for (const auto& [key, value] : outputs.items())
         variables_["steps." + step.name + "." + key] =
-            value.is_string() ? value.get<std::string>() : value.dump();
+            value.is_string() ? value.get<std::string>() : util::dump_json(value);
 }
 
 Result<StepOutcome> PlaybookRunner::attempt(

@@ -13,6 +13,7 @@
 #include "probe/checklist_parser.h"
 #include "probe/http_client.h"
 #include "store/open_store.h"
+#include "util/bounded_json.h"
 
 namespace launchkit::playbook {
 namespace {
@@ -146,10 +147,10 @@ class Preflight {
     void check_probe(const Step& step) {
         if (!step.body.contains("checks")) return;
         // Checks whose settings use a run's outputs are parsed when the step runs.
-        auto text = step.body["checks"].dump();
+        auto text = util::dump_json(step.body["checks"]);
         if (text.find("${") != std::string::npos) return;
         nlohmann::json checklist{{"checks", step.body["checks"]}};
-        if (auto parsed = probe::parse_checklist(checklist.dump(), step.where); !parsed)
+        if (auto parsed = probe::parse_checklist(util::dump_json(checklist), step.where); !parsed)
             add("{}: step '{}': {}", step.where, step.name, parsed.error().message);
     }
 

@@ -51,7 +51,7 @@ RunJournal::RunJournal(const std::filesystem::path& state_dir, std::string run_i
 
 Result<void> RunJournal::append(const RunEvent& event) const {
     LAUNCHKIT_TRY(util::create_directories(path_.parent_path(), 0700));
-    return util::append_line_durably(path_, to_json(event).dump() + "\n");
+    return util::append_line_durably(path_, util::dump_json(to_json(event)) + "\n");
 }
 
 Result<RunState> RunJournal::replay() const {

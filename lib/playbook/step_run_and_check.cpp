@@ -11,6 +11,7 @@
 #include "playbook/step_executor.h"
 #include "probe/checklist_parser.h"
 #include "probe/checklist_runner.h"
+#include "util/bounded_json.h"
 #include "util/duration.h"
 #include "util/process.h"
 #include "util/strings.h"
@@ -97,7 +98,8 @@ Result<StepOutcome> execute_command_step(const Step& step, const nlohmann::json&
             else
                 checklist["checks"] = body["checks"];
             // JSON is YAML: the checklist parser validates the expanded checks.
-            LAUNCHKIT_TRY_ASSIGN(auto parsed, probe::parse_checklist(checklist.dump(), step.where));
+            LAUNCHKIT_TRY_ASSIGN(auto parsed,
+                                 probe::parse_checklist(util::dump_json(checklist), step.where));
             return run_checks(std::move(parsed), {});
         }
         case StepKind::checklist: {

@@ -9,6 +9,7 @@
 #include "flags/launch_control.h"
 #include "playbook/step_executor.h"
 #include "store/open_store.h"
+#include "util/bounded_json.h"
 
 namespace launchkit::playbook {
 namespace {
@@ -107,7 +108,8 @@ Result<StepOutcome> execute_state_step(const Step& step, const nlohmann::json& b
             options.tag = body.value("tag", "");
             auto labels = body.value("labels", nlohmann::json::object());
             for (const auto& [key, value] : labels.items())
-                options.labels[key] = value.is_string() ? value.get<std::string>() : value.dump();
+                options.labels[key] =
+                    value.is_string() ? value.get<std::string>() : util::dump_json(value);
             // A run's backups belong to its environment: latest:TAG in a rollback of production
             // never finds a staging drill's backup.
             options.labels["run"] = run.variables.at("run_id");

@@ -105,8 +105,9 @@ std::optional<std::string> find_http_failure(const HttpExpectation& expect,
                 return fmt::format("{} is missing from the JSON body", expectation.pointer);
             const auto& actual = json.at(pointer);
             if (!compare_json(actual, expectation.comparison, expectation.value))
-                return fmt::format("{} is {}, expected {} {}", expectation.pointer, actual.dump(),
-                                   to_string(expectation.comparison), expectation.value.dump());
+                return fmt::format("{} is {}, expected {} {}", expectation.pointer,
+                                   util::dump_json(actual), to_string(expectation.comparison),
+                                   util::dump_json(expectation.value));
         }
     }
     for (const auto& header : expect.headers) {

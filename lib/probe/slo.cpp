@@ -76,7 +76,7 @@ std::pair<std::optional<double>, std::string> metric_value(const MetricDefinitio
         const auto& value = data.json.at(pointer);
         if (!value.is_number())
             return {std::nullopt,
-                    fmt::format("{} is {}, not a number", metric.pointer, value.dump())};
+                    fmt::format("{} is {}, not a number", metric.pointer, util::dump_json(value))};
         return {value.get<double>(), ""};
     }
     auto selector = parse_selector(metric.select);

@@ -3,6 +3,7 @@
 #include "probe/diagnose_commands.h"
 #include "probe/metric_snapshot.h"
 #include "probe/slo.h"
+#include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/strings.h"
 #include "util/time.h"
@@ -44,7 +45,7 @@ Result<ExitCode> run_snapshot(Context& context, const DiagnoseSnapshotOptions& o
     LAUNCHKIT_TRY_ASSIGN(auto rules, load_rules(context, options.rules, options.sources));
     auto readings = read_metrics(rules);
     auto snapshot = take_snapshot(rules, readings, util::format_rfc3339(context.now()));
-    auto text = to_json(snapshot).dump(2) + "\n";
+    auto text = util::dump_json(to_json(snapshot), 2) + "\n";
     for (const auto& [name, reading] : readings)
         if (!reading.value)
             *context.err << fmt::format("warning: {}: no data: {}\n", name, reading.problem);

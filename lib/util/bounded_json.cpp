@@ -37,4 +37,8 @@ Result<nlohmann::json> parse_json(std::string_view text, ExitCode code) {
     return json;
 }
 
+std::string dump_json(const nlohmann::json& value, int indent) {
+    return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace launchkit::util

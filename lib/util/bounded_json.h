@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -24,5 +25,10 @@ std::optional<size_t> line_nested_deeper_than(std::string_view text, int limit, 
 // Parses `text`; exit code `code` with "not valid JSON" or "nested deeper than 128 levels (line
 // N)" for the caller to put after its file:line.
 Result<nlohmann::json> parse_json(std::string_view text, ExitCode code = ExitCode::environment);
+
+// JSON text that never throws: a string holding invalid UTF-8 (a --reason, a file name, a value
+// typed in a playbook) is written with U+FFFD in its place, where nlohmann's dump() would throw
+// in the middle of a write or an error message.
+std::string dump_json(const nlohmann::json& value, int indent = -1);
 
 }  // namespace launchkit::util

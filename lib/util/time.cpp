@@ -31,6 +31,9 @@ std::optional<std::chrono::sys_days> read_date(std::string_view text) {
     auto month = read_number(text, 5, 2);
     auto day = read_number(text, 8, 2);
     if (!year || !month || !day) return std::nullopt;
+    // TimePoint counts nanoseconds in 64 bits: it holds 1678 to 2262, and a year outside would
+    // overflow rather than fail.
+    if (*year < min_year || *year > max_year) return std::nullopt;
     std::chrono::year_month_day date{std::chrono::year(*year),
                                      std::chrono::month(static_cast<unsigned>(*month)),
                                      std::chrono::day(static_cast<unsigned>(*day))};

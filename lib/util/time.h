@@ -22,7 +22,12 @@ std::string format_date(TimePoint time);
 
 TimePoint from_unix_seconds(long long seconds);
 
-// Parses a calendar date "YYYY-MM-DD" (a real day: no February 30th) as midnight UTC.
+// The years a parsed date may have: what TimePoint's 64-bit nanoseconds can hold.
+inline constexpr int min_year = 1678;
+inline constexpr int max_year = 2261;
+
+// Parses a calendar date "YYYY-MM-DD" (a real day: no February 30th, a year from min_year to
+// max_year) as midnight UTC.
 std::optional<TimePoint> parse_date(std::string_view text);
 
 // Parses what format_rfc3339 writes ("2026-11-25T13:50:51Z"); also accepts fractional seconds

@@ -75,6 +75,11 @@ const MatrixComponent* CompatibilityMatrix::find(const std::string& name) const 
 
 Result<CompatibilityMatrix> load_compatibility_matrix(const std::filesystem::path& path) {
     LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(path));
+    return parse_compatibility_matrix(text, path);
+}
+
+Result<CompatibilityMatrix> parse_compatibility_matrix(std::string_view text,
+                                                       const std::filesystem::path& path) {
     YamlReader reader(path.string());
     LAUNCHKIT_TRY_ASSIGN(auto root, reader.load(text));
     if (!root.IsMap()) return reader.invalid(root, "", "expected a map with components:");

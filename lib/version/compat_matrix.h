@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/error.h"
@@ -44,6 +45,9 @@ struct CompatibilityMatrix {
 };
 
 Result<CompatibilityMatrix> load_compatibility_matrix(const std::filesystem::path& path);
+// `path` names the document in errors.
+Result<CompatibilityMatrix> parse_compatibility_matrix(std::string_view text,
+                                                       const std::filesystem::path& path);
 
 // A pair that may not run together: `component` at `version` needs `needs` in `range`.
 struct CompatibilityViolation {

@@ -101,7 +101,7 @@ Result<void> ReleaseLedger::append(const LedgerEntry& entry) const {
     if (auto valid = parse_semver(entry.version); !valid) return std::unexpected(valid.error());
     LAUNCHKIT_TRY(util::create_directories(state_dir_, 0700));
     LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::acquire(state_dir_ / "releases.lock"));
-    return util::append_line_durably(path_, to_json(entry).dump() + "\n");
+    return util::append_line_durably(path_, util::dump_json(to_json(entry)) + "\n");
 }
 
 Result<std::vector<LedgerEntry>> ReleaseLedger::read() const {

@@ -32,3 +32,27 @@ TEST_CASE("a document nested deeper than 64 levels is refused", "[core][yaml]") 
     CHECK(refused.error().code == ExitCode::invalid_input);
     CHECK_THAT(refused.error().message, Catch::Contains("nested deeper than 64 levels"));
 }
+
+// Found by fuzz/config and fuzz/compat_matrix: a key that is a map, a list or null made every
+// reader that converts keys to names throw instead of answering an error.
+TEST_CASE("a key that is a list, a map or null is refused naming its line", "[core][yaml]") {
+    struct Case {
+        const char* text;
+        const char* message;
+    };
+    for (auto [text, message] : {
+             Case{"environments:\n  staging: {}\n{ }: production\n",
+                  "launchkit.yaml:3: a key must be a name, not a map (quote it if it is one)"},
+             Case{"components:\n  ? [a, b]\n  : {version: v2}\n",
+                  "launchkit.yaml:2: a key must be a name, not a list (quote it if it is one)"},
+             Case{"flags:\n  ~: on\n",
+                  "launchkit.yaml:2: a key must be a name, not null (quote it if it is one)"},
+         }) {
+        INFO(text);
+        auto refused = load_yaml(text, "launchkit.yaml");
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().code == ExitCode::invalid_input);
+        CHECK(refused.error().message == message);
+    }
+    CHECK(load_yaml("'~': quoted\n\"null\": also\n", "ok.yaml"));
+}

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "decide/metric_series.h"
 
 using namespace launchkit::decide;
@@ -123,6 +125,15 @@ TEST_CASE("series files: CSV with times, JSON lists, tables and snapshots", "[de
     CHECK(bad.error().message == "canary.csv:3: column 'error_rate': 'lots' is not a number");
     CHECK(parse_series_csv("a,b\n1\n", "x.csv").error().message ==
           "x.csv:2: 1 values, expected 2 (one per column)");
+
+    // Found by fuzz/metric_answer: a time beyond 2262 overflowed instead of being refused.
+    for (auto time : {"4052-12-03T11:01:00Z", "1e300", "[[[[1]]]]", "-9.3e9"}) {
+        INFO(time);
+        auto far = parse_series_csv(fmt::format("time,a\n{},1\n", time), "far.csv");
+        REQUIRE_FALSE(far);
+        CHECK(far.error().message ==
+              fmt::format("far.csv:2: time '{}' is neither RFC 3339 nor Unix seconds", time));
+    }
 
     auto list = parse_series_json(R"([{"time": 0, "errors": 1}, {"time": 60, "errors": null}])",
                                   "list.json");

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "probe/checklist_parser.h"
+#include "probe/http_probe.h"
 
 using namespace launchkit;
 using namespace launchkit::probe;
@@ -129,4 +130,20 @@ TEST_CASE("probe timing uses Kubernetes' names", "[probe][checklist]") {
         "c.yaml");
     REQUIRE_FALSE(bad);
     CHECK_THAT(bad.error().message, Catch::Contains("c.yaml:4: checks[0].failure_threshold"));
+}
+
+// Found by fuzz/metric_answer: an expectation holding invalid UTF-8 made the failure message
+// throw (nlohmann's dump) instead of saying what did not match.
+TEST_CASE("a JSON expectation with invalid UTF-8 fails with a message, not an exception",
+          "[probe][checklist]") {
+    auto expectation = parse_json_expectation("/status == \"r\xf2\xf2\"");
+    REQUIRE(expectation);
+    launchkit::probe::HttpExpectation expect;
+    expect.json.push_back(*expectation);
+    launchkit::probe::HttpResponse response;
+    response.status = 200;
+    response.body = R"({"status": "ready"})";
+    auto failure = launchkit::probe::find_http_failure(expect, response);
+    REQUIRE(failure);
+    CHECK_THAT(*failure, Catch::StartsWith("/status is \"ready\", expected == "));
 }

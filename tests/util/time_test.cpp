@@ -27,3 +27,17 @@ TEST_CASE("parse_rfc3339 reads what format_rfc3339 writes, and offsets", "[time]
         CHECK_FALSE(parse_rfc3339(text));
     }
 }
+
+// Found by fuzz/values, fuzz/flag_import, fuzz/metric_answer and fuzz/release_ledger: a year
+// outside what 64-bit nanoseconds hold overflowed (undefined behaviour) instead of failing.
+TEST_CASE("dates outside the years a TimePoint holds are refused, not overflowed", "[time]") {
+    CHECK(parse_date("1678-01-01"));
+    CHECK(parse_date("2261-12-31"));
+    for (const char* text :
+         {"0026-12-03", "1677-12-31", "2262-01-01", "6351-01-31", "9999-12-31"}) {
+        INFO(text);
+        CHECK_FALSE(parse_date(text));
+        CHECK_FALSE(parse_rfc3339(std::string(text) + "T11:01:00Z"));
+    }
+    CHECK(parse_rfc3339("2261-12-31T23:59:59-23:59"));
+}
