@@ -10,8 +10,10 @@
 
 #include "backup/backup_operations.h"
 #include "backup/backup_repository.h"
+#include "backup/manifest_record.h"
 #include "core/output.h"
 #include "util/duration.h"
+#include "util/file_io.h"
 #include "util/progress_meter.h"
 #include "util/strings.h"
 
@@ -42,7 +44,8 @@ void print_warnings(Context& context, const std::vector<std::string>& warnings) 
 Result<BackupListing> listing_with_warnings(Context& context) {
     auto repository = BackupRepository::in_state_dir(context.state_dir);
     LAUNCHKIT_TRY_ASSIGN(auto listing, repository.list());
-    print_warnings(context, listing.problems);
+    for (const auto& damaged : listing.damaged)
+        *context.err << "warning: " << damaged.problem << '\n';
     return listing;
 }
 
@@ -83,27 +86,51 @@ Result<ExitCode> run_backup_create(Context& context, const BackupCreateOptions& 
 }
 
 Result<ExitCode> run_backup_list(Context& context, const BackupListOptions& options) {
-    LAUNCHKIT_TRY_ASSIGN(auto listing, listing_with_warnings(context));
+    auto repository = BackupRepository::in_state_dir(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto listing, repository.list());
     std::optional<std::string> source_name;
     if (!options.source.empty()) {
         LAUNCHKIT_TRY_ASSIGN(auto source, resolve_backup_source(options.source, context.config));
         source_name = source.name;
     }
+    // A manifest edited since its backup was made is listed as damaged, as one that no longer
+    // parses is: a list that left them out would hide exactly the backups to worry about.
+    auto records = recorded_manifests(context);
+    if (!records)
+        *context.err << "warning: manifests not checked against their records: "
+                     << records.error().message << '\n';
+    auto damage_of = [&](const BackupManifest& manifest) -> std::string {
+        if (!records) return "";
+        auto path = repository.folder(manifest.id) / "manifest.json";
+        auto text = util::read_file(path);
+        if (!text) return text.error().message;
+        auto checked = check_manifest(*records, manifest.id, *text, path.string());
+        return checked ? "" : checked.error().message;
+    };
     auto json = nlohmann::json::array();
-    Table table({"ID", "CREATED", "SOURCE", "KIND", "TAG", "SIZE", "LABELS"});
+    Table table({"ID", "CREATED", "SOURCE", "KIND", "TAG", "SIZE", "LABELS", "STATUS"});
+    for (const auto& damaged : listing.damaged) {
+        json.push_back({{"id", damaged.id}, {"damaged", damaged.problem}});
+        table.add_row({damaged.id, "", "", "", "", "", "",
+                       colorize("DAMAGED: " + damaged.problem, Color::red, context.color)});
+    }
     for (const auto& manifest : listing.backups) {
         if (source_name && manifest.source != *source_name) continue;
         if (!options.tag.empty() && manifest.tag != options.tag) continue;
-        json.push_back(manifest_json(manifest));
+        auto damage = damage_of(manifest);
+        auto entry = manifest_json(manifest);
+        entry["damaged"] = string_or_null(damage);
+        json.push_back(std::move(entry));
         table.add_row({manifest.id, manifest.created_at, manifest.source,
                        std::string(kind_name(manifest.kind)), manifest.tag,
-                       util::format_bytes(manifest.stored_bytes()), labels_text(manifest.labels)});
+                       util::format_bytes(manifest.stored_bytes()), labels_text(manifest.labels),
+                       damage.empty() ? std::string(records ? "ok" : "?")
+                                      : colorize("DAMAGED: " + damage, Color::red, context.color)});
     }
     if (context.json)
         print_json(*context.out, json);
     else if (table.empty())
-        *context.out << "no backups in "
-                     << BackupRepository::in_state_dir(context.state_dir).root().string() << '\n';
+        *context.out << "no backups in " << repository.root().string() << '\n';
     else
         table.render(*context.out, context.color);
     return ExitCode::ok;
@@ -150,8 +177,9 @@ Result<ExitCode> run_backup_verify(Context& context, const BackupVerifyOptions& 
     if (options.all) {
         LAUNCHKIT_TRY_ASSIGN(auto listing, repository.list());
         // A folder without a readable manifest fails verification; it is not just a warning.
-        for (const auto& problem : listing.problems)
-            reports.push_back({.id = "?", .ok = false, .check = "", .problems = {problem}});
+        for (const auto& damaged : listing.damaged)
+            reports.push_back(
+                {.id = damaged.id, .ok = false, .check = "", .problems = {damaged.problem}});
         targets = std::move(listing.backups);
         if (targets.empty() && reports.empty())
             return fail(ExitCode::invalid_input, "no backups to verify in {}",
@@ -266,7 +294,11 @@ Result<ExitCode> run_backup_prune(Context& context, const BackupPruneOptions& op
             std::string reasons;
             for (const auto& reason : decision.reasons)
                 reasons += (reasons.empty() ? "" : ", ") + reason;
-            if (!decision.keep && !options.dry_run) LAUNCHKIT_TRY(repository.remove(manifest.id));
+            if (!decision.keep && !options.dry_run) {
+                LAUNCHKIT_TRY(repository.remove(manifest.id));
+                LAUNCHKIT_TRY(
+                    forget_manifest(context, manifest.id, "pruned: outside the retention policy"));
+            }
             (decision.keep ? kept : removed).push_back(entry);
             std::string action = decision.keep     ? "keep"
                                  : options.dry_run ? "would remove"

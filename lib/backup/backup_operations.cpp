@@ -10,9 +10,11 @@
 
 #include "backup/command_backup.h"
 #include "backup/directory_archive.h"
+#include "backup/manifest_record.h"
 #include "backup/postgres_backup.h"
 #include "backup/sqlite_backup.h"
 #include "launchkit_version.h"
+#include "util/bounded_json.h"
 #include "util/crash_point.h"
 #include "util/file_io.h"
 
@@ -146,6 +148,15 @@ Result<void> restore_directory(const BackupManifest& manifest, const std::filesy
     return {};
 }
 
+// Whether backup `id`'s manifest, as it is on disk now, is the one recorded when it was made.
+Result<void> check_recorded_manifest(const Context& context, const BackupRepository& repository,
+                                     const std::string& id) {
+    auto path = repository.folder(id) / "manifest.json";
+    LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(path));
+    LAUNCHKIT_TRY_ASSIGN(auto records, recorded_manifests(context));
+    return check_manifest(records, id, text, path.string());
+}
+
 }  // namespace
 
 Result<CreateOutcome> create_backup(Context& context, const BackupSource& source,
@@ -198,12 +209,13 @@ Result<CreateOutcome> create_backup(Context& context, const BackupSource& source
             break;
     }
     progress.finish();
-    LAUNCHKIT_TRY(repository.publish(staged, manifest));
+    LAUNCHKIT_TRY(repository.seal_files(staged, manifest));
     if (manifest.source_bytes == 0) manifest.source_bytes = manifest.stored_bytes();
     manifest.seconds = seconds_since(started);
-    // The timing is worth keeping; rewriting the manifest in place is atomic.
-    LAUNCHKIT_TRY(util::write_file_atomically(repository.folder(manifest.id) / "manifest.json",
-                                              manifest_json(manifest).dump(2) + "\n", 0600));
+    LAUNCHKIT_TRY(repository.publish(staged, manifest, [&](std::string_view text) {
+        return record_manifest(context, manifest.id, text,
+                               fmt::format("backup {} of {}", manifest.id, manifest.source));
+    }));
     return outcome;
 }
 
@@ -218,6 +230,8 @@ VerifyReport verify_backup(Context& context, const BackupRepository& repository,
         report.ok = false;
         report.problems.push_back(std::move(text));
     };
+    if (auto trusted = check_recorded_manifest(context, repository, manifest.id); !trusted)
+        problem(trusted.error().message);
     if (manifest.files.empty())
         problem(fmt::format("{}: the manifest lists no files", folder.string()));
     for (const auto& file : manifest.files) {
@@ -317,6 +331,9 @@ Result<RestoreOutcome> restore_backup(Context& context, const BackupManifest& ma
     auto started = Clock::now();
     auto repository = BackupRepository::in_state_dir(context.state_dir);
     auto folder = repository.folder(manifest.id);
+    // The manifest says where to restore to: one edited since the backup was made is refused
+    // before its target is even looked at.
+    LAUNCHKIT_TRY(check_recorded_manifest(context, repository, manifest.id));
     LAUNCHKIT_TRY_ASSIGN(auto target, restore_target(context, manifest, options));
     if (manifest.files.empty())
         return fail(ExitCode::environment, "backup {} lists no files", manifest.id);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/bounded_json.h"
 #include "util/crash_point.h"
 #include "util/file_descriptor.h"
 #include "util/file_io.h"
@@ -87,13 +88,14 @@ Result<BackupListing> BackupRepository::list() const {
         auto manifest_path = folder / "manifest.json";
         auto text = util::read_file(manifest_path);
         if (!text) {
-            listing.problems.push_back(fmt::format("{}: no readable manifest.json: {}",
-                                                   folder.string(), text.error().message));
+            listing.damaged.push_back(
+                {folder.filename().string(), fmt::format("{}: no readable manifest.json: {}",
+                                                         folder.string(), text.error().message)});
             continue;
         }
         auto manifest = parse_manifest(*text, manifest_path.string());
         if (!manifest) {
-            listing.problems.push_back(manifest.error().message);
+            listing.damaged.push_back({folder.filename().string(), manifest.error().message});
             continue;
         }
         listing.backups.push_back(std::move(*manifest));
@@ -213,7 +215,7 @@ Result<int> BackupRepository::remove_abandoned() {
     return removed;
 }
 
-Result<void> BackupRepository::publish(StagedBackup& staged, BackupManifest& manifest) {
+Result<void> BackupRepository::seal_files(StagedBackup& staged, BackupManifest& manifest) const {
     for (auto& file : manifest.files) {
         auto path = staged.folder() / file.path;
         if (file.sha256.empty()) {
@@ -221,9 +223,17 @@ Result<void> BackupRepository::publish(StagedBackup& staged, BackupManifest& man
         }
         LAUNCHKIT_TRY(fsync_path(path));
     }
-    LAUNCHKIT_TRY(util::write_file_atomically(staged.folder() / "manifest.json",
-                                              manifest_json(manifest).dump(2) + "\n", 0600));
+    return {};
+}
+
+Result<void> BackupRepository::publish(StagedBackup& staged, const BackupManifest& manifest,
+                                       const ManifestRecorder& record) {
+    auto text = util::dump_json(manifest_json(manifest), 2) + "\n";
+    LAUNCHKIT_TRY(util::write_file_atomically(staged.folder() / "manifest.json", text, 0600));
     LAUNCHKIT_TRY(util::fsync_directory(staged.folder()));
+    // Recorded before the backup appears: a published backup always has its record. A crash in
+    // between leaves a record of a backup that never appeared, which nothing restores from.
+    LAUNCHKIT_TRY(record(text));
     util::crash_point("backup-before-publish");
     auto final_folder = folder(staged.id());
     if (::rename(staged.folder().c_str(), final_folder.c_str()) != 0)

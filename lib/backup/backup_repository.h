@@ -4,7 +4,9 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backup/backup_manifest.h"
@@ -45,9 +47,15 @@ class StagedBackup {
     bool published_ = false;
 };
 
+// A backup folder whose manifest is missing or unreadable: listed as damaged, never left out.
+struct DamagedBackup {
+    std::string id;  // the folder's name
+    std::string problem;
+};
+
 struct BackupListing {
     std::vector<BackupManifest> backups;  // oldest first
-    std::vector<std::string> problems;    // folders whose manifest is missing or unreadable
+    std::vector<DamagedBackup> damaged;
 };
 
 class BackupRepository {
@@ -68,9 +76,13 @@ class BackupRepository {
     Result<BackupManifest> find(const std::string& id, const std::string& environment = {}) const;
 
     Result<StagedBackup> stage(util::TimePoint now);
-    // Fills in every file's size and SHA-256 unless already set, fsyncs the data files, writes the
-    // manifest and renames the folder into place.
-    Result<void> publish(StagedBackup& staged, BackupManifest& manifest);
+    // Fills in the size and SHA-256 of every file of `manifest` still without one, and makes
+    // each durable.
+    Result<void> seal_files(StagedBackup& staged, BackupManifest& manifest) const;
+    // Writes manifest.json, has `record` keep its text's digest, then makes the backup visible.
+    using ManifestRecorder = std::function<Result<void>(std::string_view manifest_text)>;
+    Result<void> publish(StagedBackup& staged, const BackupManifest& manifest,
+                         const ManifestRecorder& record);
     Result<void> remove(const std::string& id);
     // Deletes staging folders whose writer is gone (killed mid-backup) and half-deleted backups.
     // Returns how many it removed.

@@ -119,8 +119,8 @@ Result<FileStore::Snapshot> FileStore::read_snapshot() const {
     LAUNCHKIT_TRY_ASSIGN(std::string text, util::read_file(state_path_));
     auto corrupt = [&](std::string_view what) {
         return fail(ExitCode::environment,
-                    "{}: corrupt state file ({}); left untouched — inspect or restore it, then "
-                    "check the audit log with 'feature-flags audit --verify'",
+                    "{}: corrupt state file ({}); left untouched — 'release-manager doctor' "
+                    "examines the store and its audit log",
                     state_path_.string(), what);
     };
     auto body = check_state_digest(text);
@@ -178,7 +178,7 @@ Result<void> FileStore::catch_up(Snapshot& snapshot) const {
     if (log_size < snapshot.audit_bytes)
         return fail(ExitCode::environment,
                     "{}: the audit log is shorter than {} records ({} < {} bytes): records were "
-                    "removed; left untouched — run 'feature-flags audit --verify'",
+                    "removed; left untouched — run 'release-manager doctor'",
                     audit_path_.string(), state_path_.filename().string(), log_size,
                     snapshot.audit_bytes);
     if (log_size == snapshot.audit_bytes) return {};
@@ -200,7 +200,7 @@ Result<void> FileStore::catch_up(Snapshot& snapshot) const {
             !record_hash_matches(tail.substr(0, newline), record))
             return fail(ExitCode::environment,
                         "{}: does not continue the hash chain; left untouched — run "
-                        "'feature-flags audit --verify'",
+                        "'release-manager doctor'",
                         where);
         LAUNCHKIT_TRY(apply_record(snapshot.keys, record, false, where));
         snapshot.revision = record.revision;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/file_store.h"
 #include "support/crafted_archive.h"
 #include "support/state_fixture.h"
 #include "util/file_io.h"
@@ -60,7 +61,21 @@ struct BackupFixture : StateFixture {
         manifest["files"][0]["size"] = content.size();
         manifest["files"][0]["sha256"] = launchkit::util::sha256_hex(content);
         manifest["entries"] = entries.size();
-        write(folder / "manifest.json", manifest.dump(2));
+        auto text = manifest.dump(2);
+        write(folder / "manifest.json", text);
+        // ...and records the new manifest's digest in the store, which leaves a record of that in
+        // the audit chain but is within such an attacker's reach: the archive's content is what
+        // must still be refused.
+        launchkit::store::FileStore store(store_dir());
+        auto key = "backups/" + id;
+        auto entry = store.get(key).value();
+        REQUIRE(entry);
+        launchkit::store::Mutation put{
+            .kind = launchkit::store::MutationKind::put,
+            .key = key,
+            .value = {{"manifest_sha256", launchkit::util::sha256_hex(text)}},
+            .expected_revision = entry->mod_revision};
+        REQUIRE(store.commit({put}, {"2026-12-03T12:00:00Z", "mallory", "edit", ""}));
     }
 };
 
@@ -421,5 +436,63 @@ TEST_CASE_METHOD(BackupFixture, "backing up a directory that holds the repositor
     CHECK_THAT(second.stderr_text, Catch::Contains("the backup repository itself is left out"));
     auto manifest = nlohmann::json::parse(second.stdout_text);
     CHECK(manifest["warnings"].size() == 1);
-    CHECK(manifest["entries"] == 2);  // the root and app.conf
+    // The root, app.conf and the store holding the first backup's record (store/, its audit log
+    // and lock file); nothing of backups/.
+    CHECK(manifest["entries"] == 5);
+}
+
+TEST_CASE_METHOD(BackupFixture, "a manifest edited after its backup was made is damaged",
+                 "[cli][backup][hostile]") {
+    write(config_dir() / "app.yaml", "good\n");
+    auto elsewhere = work.path() / "elsewhere";
+    fs::create_directories(elsewhere);
+    std::string id = backup_json({"backup", "create", "dir:" + config_dir().string()})["id"];
+    auto manifest_path = backups_dir() / id / "manifest.json";
+    auto original = read(manifest_path);
+    CHECK(backup_json({"backup", "list"})[0]["damaged"].is_null());
+
+    SECTION("its target redirected: verify and list say so, restore refuses it") {
+        auto manifest = nlohmann::json::parse(original);
+        manifest["target"] = elsewhere.string();
+        write(manifest_path, manifest.dump(2) + "\n");
+        auto verified = backup_json({"backup", "verify", id}, 1);
+        CHECK_THAT(verified["backups"][0]["problems"][0].get<std::string>(),
+                   Catch::Contains(manifest_path.string() + ": changed since the backup was made"));
+        auto listed = backup_json({"backup", "list"});
+        REQUIRE(listed.size() == 1);
+        CHECK_THAT(listed[0]["damaged"].get<std::string>(), Catch::Contains("do not restore it"));
+        auto human = backup({"backup", "list"});
+        CHECK_THAT(human.stdout_text, Catch::Contains("DAMAGED: "));
+        auto restore = backup({"backup", "restore", id, "--yes", "--no-safety-backup"});
+        CHECK(restore.exit_code == 3);
+        CHECK_THAT(restore.stderr_text, Catch::Contains("changed since the backup was made"));
+        CHECK(fs::is_empty(elsewhere));
+        CHECK(read(config_dir() / "app.yaml") == "good\n");
+    }
+    SECTION("pruned: its record goes with it") {
+        std::string newer = backup_json({"backup", "create", "dir:" + config_dir().string()})["id"];
+        REQUIRE(backup({"backup", "prune", "--keep-last", "1"}).exit_code == 0);
+        CHECK_FALSE(fs::exists(backups_dir() / id));
+        launchkit::store::FileStore store(store_dir());
+        CHECK_FALSE(store.get("backups/" + id).value());
+        CHECK(store.get("backups/" + newer).value());
+    }
+}
+
+TEST_CASE_METHOD(BackupFixture, "a manifest with a flipped byte is listed as damaged, not hidden",
+                 "[cli][backup][hostile]") {
+    write(config_dir() / "app.yaml", "good\n");
+    std::string id = backup_json({"backup", "create", "dir:" + config_dir().string()})["id"];
+    auto manifest_path = backups_dir() / id / "manifest.json";
+    auto flipped = read(manifest_path);
+    auto position = GENERATE(as<std::string>{}, "\"created_at\": \"2", "\"files\"");
+    auto at = flipped.find(position);
+    REQUIRE(at != std::string::npos);
+    flipped[at + position.size() - 1] ^= 0x01;  // a digit one off, or a broken key
+    write(manifest_path, flipped);
+    auto listed = backup_json({"backup", "list"});
+    REQUIRE(listed.size() == 1);  // never hidden
+    CHECK(listed[0]["id"] == id);
+    CHECK(listed[0]["damaged"].is_string());
+    CHECK(backup_json({"backup", "verify", "--all"}, 1)["backups"][0]["id"] == id);
 }

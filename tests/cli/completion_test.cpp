@@ -44,7 +44,7 @@ using Words = std::vector<std::string>;
 TEST_CASE("bash completes subcommands, options and their values from the command tree",
           "[cli][completion]") {
     StateFixture fixture;
-    CHECK(complete(fixture, {"release-manager", "d"}) == Words{"deploy", "drill"});
+    CHECK(complete(fixture, {"release-manager", "d"}) == Words{"deploy", "doctor", "drill"});
     CHECK(complete(fixture, {"release-manager", "backup", "ver"}) == Words{"verify"});
     CHECK(complete(fixture, {"release-manager", "deploy", "--stra"}) == Words{"--strategy"});
     CHECK(complete(fixture, {"release-manager", "deploy", "1.2.0", "staging", "--strategy", ""}) ==
