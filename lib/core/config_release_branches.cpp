@@ -57,7 +57,8 @@ Result<ReleaseBranchConfig> parse_branch(const YamlReader& reader, const YAML::N
 }  // namespace
 
 bool is_maintenance_range(std::string_view text) {
-    static const std::regex pattern(R"(^[0-9]+\.(x|x\.x|[0-9]+\.x)$)");
+    // Up to 18 digits: a version number that fits, with room for the next one above it.
+    static const std::regex pattern(R"(^[0-9]{1,18}\.(x|x\.x|[0-9]{1,18}\.x)$)");
     return std::regex_match(text.begin(), text.end(), pattern);
 }
 

@@ -1,5 +1,7 @@
 #include "decide/threshold_rule.h"
 
+#include <charconv>
+
 #include <cmath>
 #include <regex>
 
@@ -82,7 +84,12 @@ Result<Condition> parse_condition(std::string_view text) {
     Condition condition;
     condition.text = std::string(util::trim(text));
     condition.comparison = *parse_comparison(match[2].str());
-    condition.number = std::stod(match[3].str());
+    auto number_text = match[3].str();
+    auto [number_end, number_error] = std::from_chars(
+        number_text.data(), number_text.data() + number_text.size(), condition.number);
+    if (number_error != std::errc() || number_end != number_text.data() + number_text.size())
+        return fail(ExitCode::invalid_input,
+                    "'{}' is not a condition: {} is not a number it can use", text, number_text);
     condition.percent = match[4].matched;
     bool factor = owned.find("baseline") != std::string::npos;
     if (match[1].matched) {
@@ -192,9 +199,9 @@ RuleMeasurement measure_rule(const ThresholdRule& rule, const MetricValues& valu
         // Only pass_when: not passing is failing. Both: neither holding is inconclusive.
         measurement.phase =
             rule.fail_when ? MeasurementPhase::inconclusive : MeasurementPhase::failed;
-        measurement.detail = fmt::format("{} = {:g}, needs {}{}", rule.metric, *measurement.value,
-                                         rule.pass_when->text,
-                                         resolved(*rule.pass_when, *measurement.threshold));
+        measurement.detail =
+            fmt::format("{} = {:g}, needs {}{}", rule.metric, *measurement.value,
+                        rule.pass_when->text, resolved(*rule.pass_when, *measurement.threshold));
         return measurement;
     }
     measurement.phase = MeasurementPhase::successful;

@@ -1,5 +1,8 @@
 #include "playbook/command_expectation.h"
 
+#include <charconv>
+#include <limits>
+
 #include <regex>
 #include <string>
 
@@ -48,8 +51,17 @@ std::optional<AuditFindings> from_json(std::string_view output) {
     return std::nullopt;
 }
 
+// A count a tool printed; one too large for an int is as many as an int holds (it is "at least
+// that many" to every threshold), never an exception.
+int count_in(const std::string& digits) {
+    int value = 0;
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error == std::errc::result_out_of_range) return std::numeric_limits<int>::max();
+    return end == digits.data() ? 0 : value;
+}
+
 int number(const std::smatch& match) {
-    return std::stoi(match[1].str());
+    return count_in(match[1].str());
 }
 
 }  // namespace
@@ -90,7 +102,7 @@ std::optional<AuditFindings> read_audit_report(std::string_view output) {
     static const std::regex critical(R"((\d+)\s+critical\b)", std::regex::icase);
     for (auto it = std::sregex_iterator(text.begin(), text.end(), critical);
          it != std::sregex_iterator(); ++it)
-        findings.critical = std::max(findings.critical, std::stoi((*it)[1].str()));
+        findings.critical = std::max(findings.critical, count_in((*it)[1].str()));
     if (findings.total == 0 && findings.critical > 0) findings.total = findings.critical;
     return findings;
 }

@@ -119,3 +119,12 @@ TEST_CASE("conditions that are not conditions are refused", "[decide]") {
         CHECK(parsed.error().code == launchkit::ExitCode::invalid_input);
     }
 }
+
+// Found by fuzz/values: std::stod threw on an exponent out of a double's range.
+TEST_CASE("a condition's number beyond a double is refused, not thrown", "[decide]") {
+    auto refused = parse_condition("> 33333333333E3333");
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message ==
+          "'> 33333333333E3333' is not a condition: 33333333333E3333 is not a number it can use");
+    CHECK(parse_condition("> 1e-3"));
+}

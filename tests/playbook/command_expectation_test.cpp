@@ -2,6 +2,8 @@
 // that holds no report is the tool failing, never a pass.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "playbook/command_expectation.h"
 
 using namespace launchkit::playbook;
@@ -11,8 +13,8 @@ namespace {
 StepOutcome audited(int exit_code, const std::string& stdout_text) {
     StepOutcome outcome;
     outcome.succeeded = exit_code == 0;
-    outcome.outputs = {{"exit_code", exit_code}, {"stdout", stdout_text},
-                       {"stderr_first_line", ""}};
+    outcome.outputs = {
+        {"exit_code", exit_code}, {"stdout", stdout_text}, {"stderr_first_line", ""}};
     judge_expectation("no_critical", outcome);
     return outcome;
 }
@@ -23,8 +25,9 @@ TEST_CASE("audit reports are read from npm, pnpm and yarn, text and JSON", "[pla
     auto findings = [](const std::string& text) { return read_audit_report(text); };
     CHECK(findings("found 0 vulnerabilities")->total == 0);
     CHECK(findings("No known vulnerabilities found\n")->total == 0);
-    auto npm = findings("# npm audit report\n\nlodash  <4.17.21\nSeverity: critical\n\n"
-                        "3 vulnerabilities (2 moderate, 1 critical)\n");
+    auto npm = findings(
+        "# npm audit report\n\nlodash  <4.17.21\nSeverity: critical\n\n"
+        "3 vulnerabilities (2 moderate, 1 critical)\n");
     REQUIRE(npm);
     CHECK(npm->total == 3);
     CHECK(npm->critical == 1);
@@ -32,8 +35,9 @@ TEST_CASE("audit reports are read from npm, pnpm and yarn, text and JSON", "[pla
     REQUIRE(one);
     CHECK(one->total == 1);
     CHECK(one->critical == 0);
-    auto yarn_text = findings("4 vulnerabilities found - Packages audited: 912\n"
-                              "Severity: 2 Low | 2 Critical\n");
+    auto yarn_text = findings(
+        "4 vulnerabilities found - Packages audited: 912\n"
+        "Severity: 2 Low | 2 Critical\n");
     REQUIRE(yarn_text);
     CHECK(yarn_text->critical == 2);
     auto npm_json = findings(R"({"auditReportVersion": 2, "vulnerabilities": {},
@@ -49,7 +53,8 @@ TEST_CASE("audit reports are read from npm, pnpm and yarn, text and JSON", "[pla
     REQUIRE(yarn_json);
     CHECK(yarn_json->critical == 5);
     // A --json report cut at its start (a step keeps the last 64 KiB) still has its counts.
-    auto cut = findings(R"({"x": 1}, "metadata": {"vulnerabilities": {"critical": 2, "total": 7}}})");
+    auto cut =
+        findings(R"({"x": 1}, "metadata": {"vulnerabilities": {"critical": 2, "total": 7}}})");
     REQUIRE(cut);
     CHECK(cut->critical == 2);
     CHECK(cut->total == 7);
@@ -79,4 +84,14 @@ TEST_CASE("no_critical: findings below critical pass, a tool that did not audit 
     CHECK(odd.message.starts_with("the audit did not run: it exited non-zero"));
     // Killed or timed out: never a pass, whatever it printed.
     CHECK_FALSE(audited(-1, "found 0 vulnerabilities").succeeded);
+}
+
+// A count too large for an int (a tool's output is not launchkit's to trust) is as many as an int
+// holds, and still a critical finding, where std::stoi threw.
+TEST_CASE("an audit count beyond an int is read as the most there can be", "[playbook]") {
+    auto report =
+        read_audit_report("99999999999999999999 vulnerabilities (99999999999999999999 critical)\n");
+    REQUIRE(report);
+    CHECK(report->total == std::numeric_limits<int>::max());
+    CHECK(report->critical == std::numeric_limits<int>::max());
 }
