@@ -5,6 +5,7 @@
 
 #include "util/bounded_json.h"
 #include "util/duration.h"
+#include "util/progress_meter.h"
 
 namespace launchkit {
 
@@ -68,6 +69,9 @@ Result<void> check_node(const YAML::Node& node, std::string_view source, int dep
 }  // namespace
 
 Result<YAML::Node> load_yaml(std::string_view text, std::string_view source) {
+    if (text.size() > max_yaml_bytes)
+        return fail(ExitCode::invalid_input, "{}: {}, more than the {} a launchkit file may hold",
+                    source, util::format_bytes(text.size()), util::format_bytes(max_yaml_bytes));
     // yaml-cpp parses recursively: deep nesting must be refused before it sees the text, in flow
     // style ([[[...) and in block style (each level indented further).
     if (auto line = util::line_nested_deeper_than(text, max_yaml_depth, true))

@@ -37,10 +37,14 @@ inline constexpr int max_yaml_depth = 64;
 inline constexpr size_t max_yaml_indent = 512;
 // Values in one document, aliases counted at each use: far above a 10,000-check checklist.
 inline constexpr size_t max_yaml_nodes = 2'000'000;
+// A document's size: a 10,000-check checklist is about 1 MiB, 10,000 exported flags about 3 MiB.
+// yaml-cpp's tree takes some 50 times the text, so a larger one would cost gigabytes to refuse.
+inline constexpr size_t max_yaml_bytes = 16 * 1024 * 1024;
 
-// Parses `text` (`source` names it in errors): invalid YAML, a key repeated in one mapping (both
-// lines named), nesting deeper than max_yaml_depth (flow or block) or more than max_yaml_nodes
-// values with aliases expanded is exit 2.
+// Parses `text` (`source` names it in errors): a text over max_yaml_bytes, invalid YAML, a key
+// repeated in one mapping (both lines named), a key that is not a name, nesting deeper than
+// max_yaml_depth (flow or block) or more than max_yaml_nodes values with aliases expanded is
+// exit 2.
 Result<YAML::Node> load_yaml(std::string_view text, std::string_view source);
 
 class YamlReader {

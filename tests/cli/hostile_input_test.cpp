@@ -106,6 +106,27 @@ TEST_CASE("deep or alias-exploded YAML is refused before it is walked", "[cli][h
     CHECK_THAT(result.stderr_text, Catch::Contains("once its aliases are expanded"));
 }
 
+TEST_CASE("a flag import or playbook larger than any launchkit file is refused unread",
+          "[cli][hostile]") {
+    TempDir dir;
+    // 17 MiB of flags: yaml-cpp's tree of it took 970 MB and 8 s before being refused.
+    std::string flags = "flags:\n";
+    for (int i = 0; flags.size() < 17 * 1024 * 1024; ++i)
+        flags +=
+            fmt::format("  - {{name: flag-{}, description: a flag imported from far away}}\n", i);
+    auto import = dir.write("huge.yaml", flags);
+    StateFixture fixture;
+    auto result = fixture.flags({"import", import.string(), "--dry-run"});
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(
+        result.stderr_text,
+        Catch::Contains("huge.yaml: 17.0 MiB, more than the 16.0 MiB a launchkit file may hold"));
+    auto playbook = dir.write("huge-playbook.yaml", "apiVersion: launchkit/v1\nname: x\n" + flags);
+    result = fixture.run("release-manager", {"plan", playbook.string()});
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.stderr_text, Catch::Contains("more than the 16.0 MiB"));
+}
+
 TEST_CASE("a metrics source that never stops is cut at its size limit", "[cli][hostile]") {
     TestHttpServer server;
     TempDir dir;

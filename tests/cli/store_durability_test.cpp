@@ -7,10 +7,6 @@
 #include <random>
 #include <thread>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <nlohmann/json.hpp>
 
 #include "support/state_fixture.h"
@@ -18,8 +14,6 @@
 
 using launchkit::testing::run_concurrently;
 using launchkit::testing::StateFixture;
-
-extern char** environ;
 
 namespace {
 
@@ -118,28 +112,10 @@ TEST_CASE_METHOD(StateFixture, "writers SIGKILLed at random moments never leave 
     std::uniform_int_distribution<int> delay_us(0, 4000);
     for (int round = 0; round < 30; ++round) {
         // Every other commit rewrites the snapshot, so kills land in both kinds of write.
-        auto command = spec("feature-flags", {round % 2 ? "disable" : "enable", "f"},
-                            {{"LAUNCHKIT_TEST_SNAPSHOT_EVERY", "2"}});
-        std::vector<char*> argv;
-        for (auto& word : command.argv) argv.push_back(word.data());
-        argv.push_back(nullptr);
-        std::vector<std::string> variables;
-        for (char** entry = environ; *entry; ++entry) variables.emplace_back(*entry);
-        for (auto& [name, value] : command.environment) variables.push_back(name + "=" + value);
-        std::vector<char*> envp;
-        for (auto& variable : variables) envp.push_back(variable.data());
-        envp.push_back(nullptr);
-
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-        pid_t pid = 0;
-        REQUIRE(::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) == 0);
-        posix_spawn_file_actions_destroy(&actions);
-        std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
-        ::kill(pid, SIGKILL);
-        int status = 0;
-        ::waitpid(pid, &status, 0);
+        launchkit::testing::run_and_kill_after(
+            spec("feature-flags", {round % 2 ? "disable" : "enable", "f"},
+                 {{"LAUNCHKIT_TEST_SNAPSHOT_EVERY", "2"}}),
+            std::chrono::microseconds(delay_us(random)));
 
         auto read = flags({"get", "f"});
         INFO("round " << round << ": " << read.stderr_text);

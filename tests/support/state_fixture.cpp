@@ -2,7 +2,15 @@
 
 #include <thread>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+
+extern char** environ;
 
 namespace launchkit::testing {
 
@@ -29,6 +37,34 @@ nlohmann::json StateFixture::run_json(const std::string& tool, std::vector<std::
     INFO(result.stderr_text);
     REQUIRE(result.exit_code == expected_exit);
     return nlohmann::json::parse(result.stdout_text);
+}
+
+void run_and_kill_after(const util::ProcessSpec& spec, std::chrono::microseconds delay) {
+    auto command = spec;
+    std::vector<char*> argv;
+    for (auto& word : command.argv) argv.push_back(word.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> variables;
+    for (char** entry = environ; *entry; ++entry) variables.emplace_back(*entry);
+    for (auto& [name, value] : command.environment) variables.push_back(name + "=" + value);
+    std::vector<char*> envp;
+    for (auto& variable : variables) envp.push_back(variable.data());
+    envp.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    if (!command.working_directory.empty())
+        posix_spawn_file_actions_addchdir_np(&actions, command.working_directory.c_str());
+    pid_t pid = 0;
+    int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE(spawned == 0);
+    std::this_thread::sleep_for(delay);
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
 }
 
 std::vector<util::ProcessResult> run_concurrently(const std::vector<util::ProcessSpec>& specs) {

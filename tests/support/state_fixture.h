@@ -2,6 +2,8 @@
 // one at a time or many at once.
 #pragma once
 
+#include <chrono>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +39,10 @@ struct StateFixture {
         return run("launchctl", std::move(arguments), std::move(environment));
     }
 };
+
+// Starts `spec` with stdout to /dev/null, waits `delay`, SIGKILLs it and reaps it: a writer killed
+// at a random moment. Whether it was still running is not told; it may have finished first.
+void run_and_kill_after(const util::ProcessSpec& spec, std::chrono::microseconds delay);
 
 // Runs every spec at the same time (one thread each) and returns the results in order.
 std::vector<util::ProcessResult> run_concurrently(const std::vector<util::ProcessSpec>& specs);
