@@ -143,12 +143,14 @@ DoctorCheck check_runs(const Context& context, const std::map<ino_t, long>& held
     auto ids = playbook::list_run_ids(context.state_dir);
     size_t damaged = 0, dead = 0, live = 0;
     for (const auto& id : ids) {
-        auto state = playbook::RunJournal(context.state_dir, id).replay();
-        if (!state) {
+        auto started = playbook::RunJournal(context.state_dir, id).replay_if_started();
+        if (!started) {
             ++damaged;
-            add_problem(check, state.error().message);
+            add_problem(check, started.error().message);
             continue;
         }
+        if (!*started) continue;  // killed before its first event: it did nothing
+        auto& state = *started;
         if (state->status != playbook::RunStatus::running) continue;
         const auto& environment = state->started.env;
         auto lock = context.state_dir / "locks" / ("deploy-" + environment + ".lock");

@@ -18,8 +18,8 @@ std::filesystem::path lock_path(const Context& context, const std::string& envir
 Result<std::vector<RunState>> runs_of(const Context& context, const std::string& environment) {
     std::vector<RunState> runs;
     for (const auto& id : list_run_ids(context.state_dir)) {
-        LAUNCHKIT_TRY_ASSIGN(auto state, RunJournal(context.state_dir, id).replay());
-        if (state.started.env == environment) runs.push_back(std::move(state));
+        LAUNCHKIT_TRY_ASSIGN(auto state, RunJournal(context.state_dir, id).replay_if_started());
+        if (state && state->started.env == environment) runs.push_back(std::move(*state));
     }
     return runs;
 }

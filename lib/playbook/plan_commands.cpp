@@ -231,13 +231,15 @@ Result<ExitCode> run_runs(Context& context, const RunsOptions& options) {
     nlohmann::json runs = nlohmann::json::array();
     Table table({"RUN", "PLAYBOOK", "VERSION", "ENV", "STATUS", "STARTED", "ACTOR"});
     for (const auto& id : list_run_ids(context.state_dir)) {
-        auto state = RunJournal(context.state_dir, id).replay();
-        if (!state) {
+        auto started = RunJournal(context.state_dir, id).replay_if_started();
+        if (!started) {
             // Listed past, never hidden: a damaged journal is news to whoever reads the list.
             *context.err << fmt::format("warning: run {} cannot be read: {}\n", id,
-                                        state.error().message);
+                                        started.error().message);
             continue;
         }
+        if (!*started) continue;  // killed before its first event: it did nothing
+        auto& state = *started;
         if (!options.environment.empty() && state->started.env != options.environment) continue;
         auto json = to_json(*state);
         json.erase("steps");

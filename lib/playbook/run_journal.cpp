@@ -54,20 +54,31 @@ Result<void> RunJournal::append(const RunEvent& event) const {
     return util::append_line_durably(path_, util::dump_json(to_json(event)) + "\n");
 }
 
-Result<RunState> RunJournal::replay() const {
+Result<std::optional<RunState>> RunJournal::replay_if_started() const {
     if (!std::filesystem::exists(path_))
         return fail(ExitCode::invalid_input, "no run '{}' (no journal at {})", run_id_,
                     path_.string());
     LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(path_));
     std::vector<RunEvent> events;
     LAUNCHKIT_TRY(parse_lines(text, path_, 0, true, events));
-    if (events.empty() || !std::holds_alternative<RunStarted>(events.front()))
+    if (events.empty()) return std::nullopt;
+    if (!std::holds_alternative<RunStarted>(events.front()))
         return fail(ExitCode::environment, "{}: does not begin with a run_started event",
                     path_.string());
     RunState state;
     state.run_id = run_id_;
     for (const auto& event : events) playbook::apply(state, event);
     return state;
+}
+
+Result<RunState> RunJournal::replay() const {
+    LAUNCHKIT_TRY_ASSIGN(auto state, replay_if_started());
+    if (!state)
+        return fail(ExitCode::environment,
+                    "{}: run {} never started: it was killed before its first event reached the "
+                    "disk, and did nothing",
+                    path_.string(), run_id_);
+    return std::move(*state);
 }
 
 Result<std::vector<RunEvent>> RunJournal::read_from(size_t& offset) const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ class RunJournal {
     // The run as its events say, from the first line on. A torn last line is a write a kill
     // interrupted and is left out; any other line that is not an event is an error naming it.
     Result<RunState> replay() const;
+    // As replay(), but nullopt for a journal without one whole event: its process was killed
+    // between creating the file and writing run_started, before the run did anything. Lists of
+    // runs pass over it; deciding about an environment must not stop at it.
+    Result<std::optional<RunState>> replay_if_started() const;
     // The events after byte `offset`, which moves past them: a live runner's way of seeing what
     // other processes appended. Only whole lines are read.
     Result<std::vector<RunEvent>> read_from(size_t& offset) const;

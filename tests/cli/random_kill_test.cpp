@@ -1,8 +1,8 @@
 // More than a thousand writers SIGKILLed at random moments: flag toggles (the store's log and
 // snapshot) and whole deploys (the journal, the ledger, the store). After each kill the state
-// reads, the audit chain verifies and the environment's last run can be rolled back. Hidden (a few
-// minutes): `launchkit_tests "[long]"`; the default suite kills at every named crash point and at
-// thirty random moments.
+// reads, the audit chain verifies and the environment's last run can be rolled back. Hidden (about
+// half a minute): `launchkit_tests "[long]"`; the default suite kills at every named crash point
+// and at thirty random moments.
 #include <catch2/catch.hpp>
 
 #include <random>

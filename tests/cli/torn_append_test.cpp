@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "playbook/run_journal.h"
 #include "support/state_fixture.h"
 #include "util/file_io.h"
 
@@ -79,4 +80,29 @@ TEST_CASE("a run killed mid-way through a journal append is read and resumed",
     auto replayed = fixture.run("release-manager", {"runs", run_id, "--json"});
     CHECK(replayed.exit_code == 0);
     CHECK(nlohmann::json::parse(replayed.stdout_text)["status"] == "succeeded");
+}
+
+// Found by the [long] random-kill test: a deploy killed while writing its journal's first event
+// left a journal with no whole event, and every later deploy and rollback of the environment
+// stopped at it ("does not begin with a run_started event").
+TEST_CASE("a run killed before its first event is passed over, not a wall", "[cli][durability]") {
+    StateFixture fixture;
+    TempDir dir;
+    auto playbook = dir.write("three.yaml", three_steps);
+    auto killed = fixture.run("release-manager",
+                              {"deploy", "1.0.0", "staging", "--playbook", playbook.string()},
+                              {{"LAUNCHKIT_TEST_CRASH_AT", "append-torn:runs#1"}});
+    REQUIRE(killed.signal == SIGKILL);
+    auto ids = launchkit::playbook::list_run_ids(fixture.state.path());
+    REQUIRE(ids.size() == 1);
+    CHECK(fixture.run("release-manager", {"runs", "--json"}).stdout_text == "[]\n");
+    auto shown = fixture.run("release-manager", {"runs", ids[0]});
+    CHECK(shown.exit_code == 3);
+    CHECK_THAT(shown.stderr_text, Catch::Contains("never started"));
+    CHECK(fixture.run("release-manager", {"doctor"}).exit_code == 0);
+    auto deployed = fixture.run("release-manager",
+                                {"deploy", "1.0.1", "staging", "--playbook", playbook.string()});
+    INFO(deployed.stderr_text);
+    CHECK(deployed.exit_code == 0);
+    CHECK(fixture.run("release-manager", {"rollback", "staging"}).exit_code == 0);
 }
