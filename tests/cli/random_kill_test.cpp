@@ -12,19 +12,10 @@
 #include "support/state_fixture.h"
 #include "support/temp_dir.h"
 
+using launchkit::testing::require_intact;
 using launchkit::testing::run_and_kill_after;
 using launchkit::testing::StateFixture;
 using launchkit::testing::TempDir;
-
-namespace {
-
-void require_intact(const StateFixture& fixture) {
-    auto verify = fixture.flags({"audit", "--verify"});
-    INFO(verify.stdout_text << verify.stderr_text);
-    REQUIRE(verify.exit_code == 0);
-}
-
-}  // namespace
 
 TEST_CASE_METHOD(StateFixture, "a thousand flag writers killed at random leave old or new state",
                  "[.][long][crash]") {

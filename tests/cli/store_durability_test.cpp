@@ -12,6 +12,7 @@
 #include "support/state_fixture.h"
 #include "util/file_io.h"
 
+using launchkit::testing::require_intact;
 using launchkit::testing::run_concurrently;
 using launchkit::testing::StateFixture;
 
@@ -22,12 +23,6 @@ nlohmann::json get_json(const StateFixture& fixture, const std::string& name) {
     INFO(result.stderr_text);
     REQUIRE((result.exit_code == 0 || result.exit_code == 1));
     return nlohmann::json::parse(result.stdout_text);
-}
-
-void require_intact(const StateFixture& fixture) {
-    auto verify = fixture.flags({"audit", "--verify"});
-    INFO(verify.stdout_text << verify.stderr_text);
-    REQUIRE(verify.exit_code == 0);
 }
 
 }  // namespace

@@ -39,6 +39,12 @@ nlohmann::json StateFixture::run_json(const std::string& tool, std::vector<std::
     return nlohmann::json::parse(result.stdout_text);
 }
 
+void require_intact(const StateFixture& fixture) {
+    auto verify = fixture.flags({"audit", "--verify"});
+    INFO(verify.stdout_text << verify.stderr_text);
+    REQUIRE(verify.exit_code == 0);
+}
+
 void run_and_kill_after(const util::ProcessSpec& spec, std::chrono::microseconds delay) {
     auto command = spec;
     std::vector<char*> argv;

@@ -40,6 +40,10 @@ struct StateFixture {
     }
 };
 
+// Requires `feature-flags audit --verify` to pass on `fixture`'s store: the chain and the
+// snapshot agree, whatever a test did to them.
+void require_intact(const StateFixture& fixture);
+
 // Starts `spec` with stdout to /dev/null, waits `delay`, SIGKILLs it and reaps it: a writer killed
 // at a random moment. Whether it was still running is not told; it may have finished first.
 void run_and_kill_after(const util::ProcessSpec& spec, std::chrono::microseconds delay);
