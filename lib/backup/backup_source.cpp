@@ -1,7 +1,6 @@
 #include "backup/backup_source.h"
 
-#include <regex>
-
+#include "util/pattern.h"
 #include "util/strings.h"
 
 namespace launchkit::backup {
@@ -54,11 +53,16 @@ std::string BackupSource::describe() const {
 
 Result<void> check_conninfo_has_no_password(const std::string& conninfo, std::string_view where) {
     // keyword=value form: a password keyword; URI form: user:password@host.
-    static const std::regex keyword(R"((^|\s)password\s*=)", std::regex::icase);
-    static const std::regex uri_password(R"(^postgres(ql)?://[^/@]*:[^/@]*@)");
-    static const std::regex uri_parameter(R"([?&]password=)", std::regex::icase);
-    if (std::regex_search(conninfo, keyword) || std::regex_search(conninfo, uri_password) ||
-        std::regex_search(conninfo, uri_parameter))
+    static const auto keyword =
+        util::builtin_pattern(R"((^|\s)password\s*=)", {.ignore_case = true});
+    static const auto uri_password = util::builtin_pattern(R"(^postgres(ql)?://[^/@]*:[^/@]*@)");
+    static const auto uri_parameter =
+        util::builtin_pattern(R"([?&]password=)", {.ignore_case = true});
+    // A search that gave up counts as a password found: refused, never passed on.
+    auto carries = [&](const util::Pattern& pattern) {
+        return pattern.search(conninfo).value_or(true);
+    };
+    if (carries(keyword) || carries(uri_password) || carries(uri_parameter))
         return fail(ExitCode::invalid_input,
                     "{}: the PostgreSQL connection carries a password; set $PGPASSWORD or use "
                     "~/.pgpass (or passfile=) instead, so it never appears in argv or files",
@@ -67,11 +71,11 @@ Result<void> check_conninfo_has_no_password(const std::string& conninfo, std::st
 }
 
 std::string conninfo_database(const std::string& conninfo) {
-    static const std::regex keyword(R"((?:^|\s)dbname\s*=\s*'?([^'\s]+))");
-    static const std::regex uri(R"(^postgres(?:ql)?://[^/]*/([^?]+))");
-    std::smatch match;
-    if (std::regex_search(conninfo, match, keyword)) return match[1];
-    if (std::regex_search(conninfo, match, uri)) return match[1];
+    static const auto keyword = util::builtin_pattern(R"((?:^|\s)dbname\s*=\s*'?([^'\s]+))");
+    static const auto uri = util::builtin_pattern(R"(^postgres(?:ql)?://[^/]*/([^?]+))");
+    for (const auto* pattern : {&keyword, &uri})
+        if (auto found = pattern->find(conninfo); found && *found)
+            return std::string(*(**found)[1]);
     return "";
 }
 

@@ -1,7 +1,6 @@
 #include "backup/postgres_backup.h"
 
-#include <regex>
-
+#include "util/pattern.h"
 #include "util/process.h"
 
 namespace launchkit::backup {
@@ -23,10 +22,10 @@ Result<util::ProcessResult> run_tool(std::vector<std::string> argv) {
 std::string pg_dump_version() {
     auto result = util::run_process({.argv = {"pg_dump", "--version"}});
     if (!result || !result->succeeded()) return "";
-    std::smatch match;
-    static const std::regex version(R"((\d+(\.\d+)*))");
-    if (std::regex_search(result->stdout_text, match, version)) return match[1];
-    return "";
+    static const auto version = util::builtin_pattern(R"((\d+(\.\d+)*))");
+    auto found = version.find(result->stdout_text);
+    if (!found || !*found) return "";
+    return std::string(*(**found)[1]);
 }
 
 Result<void> dump_postgres(const std::string& conninfo, const std::filesystem::path& destination) {

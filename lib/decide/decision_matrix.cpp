@@ -1,7 +1,6 @@
 #include "decide/decision_matrix.h"
 
-#include <regex>
-
+#include "util/pattern.h"
 #include "util/strings.h"
 
 namespace launchkit::decide {
@@ -55,15 +54,15 @@ std::optional<MatrixRow> look_up(const DecisionMatrix& matrix, RuleSeverity seve
 Result<std::pair<double, double>> parse_impact_range(std::string_view text) {
     auto trimmed = std::string(util::trim(text));
     if (trimmed == "any" || trimmed.empty()) return std::pair{0.0, 1.0};
-    static const std::regex range(R"(^([0-9.]+)\s*%?\s*-\s*([0-9.]+)\s*%$)");
-    static const std::regex bound(R"(^(>|<|>=|<=)\s*([0-9.]+)\s*%$)");
-    std::smatch match;
+    static const auto range = util::builtin_pattern(R"(([0-9.]+)\s*%?\s*-\s*([0-9.]+)\s*%)");
+    static const auto bound = util::builtin_pattern(R"((>|<|>=|<=)\s*([0-9.]+)\s*%)");
     try {
-        if (std::regex_match(trimmed, match, range))
-            return std::pair{std::stod(match[1]) / 100, std::stod(match[2]) / 100};
-        if (std::regex_match(trimmed, match, bound)) {
-            double value = std::stod(match[2]) / 100;
-            return match[1].str().front() == '>' ? std::pair{value, 1.0} : std::pair{0.0, value};
+        if (auto match = range.match_whole(trimmed); match && *match)
+            return std::pair{std::stod(std::string(*(**match)[1])) / 100,
+                             std::stod(std::string(*(**match)[2])) / 100};
+        if (auto match = bound.match_whole(trimmed); match && *match) {
+            double value = std::stod(std::string(*(**match)[2])) / 100;
+            return (**match)[1]->front() == '>' ? std::pair{value, 1.0} : std::pair{0.0, value};
         }
     } catch (const std::exception&) {
     }

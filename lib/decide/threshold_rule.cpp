@@ -3,10 +3,10 @@
 #include <charconv>
 
 #include <cmath>
-#include <regex>
 
 #include <fmt/format.h>
 
+#include "util/pattern.h"
 #include "util/strings.h"
 
 namespace launchkit::decide {
@@ -71,29 +71,29 @@ std::string_view to_string(MeasurementPhase phase) {
 }
 
 Result<Condition> parse_condition(std::string_view text) {
-    static const std::regex grammar(
-        R"(^\s*(grows\s+)?(>=|<=|==|!=|>|<)\s*(-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\s*(%)?)"
-        R"((?:\s*(?:x|×)\s*baseline|\s+of\s+([A-Za-z_][A-Za-z0-9_.:-]*))?\s*$)");
-    std::string owned(text);
-    std::smatch match;
-    if (!std::regex_match(owned, match, grammar))
+    static const auto grammar = util::builtin_pattern(
+        R"(\s*(grows\s+)?(>=|<=|==|!=|>|<)\s*(-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)\s*(%)?)"
+        R"((?:\s*(?:x|×)\s*baseline|\s+of\s+([A-Za-z_][A-Za-z0-9_.:-]*))?\s*)");
+    auto matched = grammar.match_whole(text);
+    if (!matched || !*matched)
         return fail(ExitCode::invalid_input,
                     "'{}' is not a condition: expected 'OP NUMBER' ('> 0.05', '> 5%'), "
                     "'OP Nx baseline', 'OP N% of METRIC' or 'grows OP N[%]'",
                     text);
+    const auto& match = **matched;
     Condition condition;
     condition.text = std::string(util::trim(text));
-    condition.comparison = *parse_comparison(match[2].str());
-    auto number_text = match[3].str();
+    condition.comparison = *parse_comparison(*match[2]);
+    std::string number_text(*match[3]);
     auto [number_end, number_error] = std::from_chars(
         number_text.data(), number_text.data() + number_text.size(), condition.number);
     if (number_error != std::errc() || number_end != number_text.data() + number_text.size())
         return fail(ExitCode::invalid_input,
                     "'{}' is not a condition: {} is not a number it can use", text, number_text);
-    condition.percent = match[4].matched;
-    bool factor = owned.find("baseline") != std::string::npos;
-    if (match[1].matched) {
-        if (factor || match[5].matched)
+    condition.percent = match[4].has_value();
+    bool factor = text.find("baseline") != std::string_view::npos;
+    if (match[1]) {
+        if (factor || match[5])
             return fail(ExitCode::invalid_input,
                         "'{}': 'grows' is already relative to the baseline", text);
         condition.reference = ThresholdReference::baseline_growth;
@@ -102,9 +102,9 @@ Result<Condition> parse_condition(std::string_view text) {
             return fail(ExitCode::invalid_input,
                         "'{}': write a factor such as '2x baseline', not a %", text);
         condition.reference = ThresholdReference::baseline_factor;
-    } else if (match[5].matched) {
+    } else if (match[5]) {
         condition.reference = ThresholdReference::other_metric;
-        condition.other_metric = match[5].str();
+        condition.other_metric = std::string(*match[5]);
     }
     return condition;
 }

@@ -2,14 +2,13 @@
 
 #include <charconv>
 #include <limits>
-
-#include <regex>
 #include <string>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "util/bounded_json.h"
+#include "util/pattern.h"
 #include "util/process.h"
 #include "util/strings.h"
 
@@ -53,15 +52,19 @@ std::optional<AuditFindings> from_json(std::string_view output) {
 
 // A count a tool printed; one too large for an int is as many as an int holds (it is "at least
 // that many" to every threshold), never an exception.
-int count_in(const std::string& digits) {
+int count_in(std::string_view digits) {
     int value = 0;
     auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
     if (error == std::errc::result_out_of_range) return std::numeric_limits<int>::max();
     return end == digits.data() ? 0 : value;
 }
 
-int number(const std::smatch& match) {
-    return count_in(match[1].str());
+// The first group of `pattern`'s first match in `text`; nullopt when there is none or the search
+// gave up (a report it cannot read is not a clean one).
+std::optional<int> first_count(const util::Pattern& pattern, std::string_view text) {
+    auto found = pattern.find(text);
+    if (!found || !*found || !(**found)[1]) return std::nullopt;
+    return count_in(*(**found)[1]);
 }
 
 }  // namespace
@@ -76,33 +79,41 @@ std::optional<AuditFindings> read_audit_report(std::string_view output) {
         std::string text(trimmed);
         auto metadata = text.rfind("\"metadata\"");
         if (metadata == std::string::npos) return std::nullopt;
-        auto tail = text.substr(metadata);
-        static const std::regex critical_count(R"re("critical"\s*:\s*(\d+))re");
-        static const std::regex total_count(R"re("total"\s*:\s*(\d+))re");
-        std::smatch critical, total;
-        if (!std::regex_search(tail, critical, critical_count) ||
-            !std::regex_search(tail, total, total_count))
-            return std::nullopt;
-        return AuditFindings{number(total), number(critical)};
+        auto tail = std::string_view(text).substr(metadata);
+        static const auto critical_count = util::builtin_pattern(R"re("critical"\s*:\s*(\d+))re");
+        static const auto total_count = util::builtin_pattern(R"re("total"\s*:\s*(\d+))re");
+        auto critical = first_count(critical_count, tail);
+        auto total = first_count(total_count, tail);
+        if (!critical || !total) return std::nullopt;
+        return AuditFindings{*total, *critical};
     }
-    std::string text(trimmed);
-    std::smatch match;
+    std::string_view text = trimmed;
     // "found 0 vulnerabilities" (npm), "No known vulnerabilities found" (pnpm), "0
     // vulnerabilities found" (yarn).
-    static const std::regex none(R"(found 0 vulnerabilities|no known vulnerabilities found)",
-                                 std::regex::icase);
-    if (std::regex_search(text, none)) return AuditFindings{};
+    static const auto none = util::builtin_pattern(
+        R"(found 0 vulnerabilities|no known vulnerabilities found)", {.ignore_case = true});
+    auto clean = none.search(text);
+    if (!clean) return std::nullopt;
+    if (*clean) return AuditFindings{};
     // "3 vulnerabilities (2 moderate, 1 critical)", "1 critical severity vulnerability",
     // "Severity: 2 Low | 1 Critical".
-    static const std::regex any(R"((\d+)\s+(?:\w+\s+severity\s+)?vulnerabilit(?:y|ies))",
-                                std::regex::icase);
-    if (!std::regex_search(text, match, any)) return std::nullopt;
+    static const auto any = util::builtin_pattern(
+        R"((\d+)\s+(?:\w+\s+severity\s+)?vulnerabilit(?:y|ies))", {.ignore_case = true});
+    auto total = first_count(any, text);
+    if (!total) return std::nullopt;
     AuditFindings findings;
-    findings.total = number(match);
-    static const std::regex critical(R"((\d+)\s+critical\b)", std::regex::icase);
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), critical);
-         it != std::sregex_iterator(); ++it)
-        findings.critical = std::max(findings.critical, count_in((*it)[1].str()));
+    findings.total = *total;
+    static const auto critical =
+        util::builtin_pattern(R"((\d+)\s+critical\b)", {.ignore_case = true});
+    for (size_t offset = 0;;) {
+        auto found = critical.find_from(text, offset);
+        if (!found) return std::nullopt;
+        if (!*found) break;
+        const auto& groups = **found;
+        findings.critical = std::max(findings.critical, count_in(*groups[1]));
+        // Past this match; an empty match cannot happen (the pattern needs a digit).
+        offset = static_cast<size_t>(groups[0]->data() + groups[0]->size() - text.data());
+    }
     if (findings.total == 0 && findings.critical > 0) findings.total = findings.critical;
     return findings;
 }

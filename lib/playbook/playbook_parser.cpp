@@ -1,7 +1,5 @@
 #include "playbook/playbook_parser.h"
 
-#include <regex>
-
 #include <fmt/ranges.h>
 
 #include "core/yaml_reader.h"
@@ -9,6 +7,7 @@
 #include "playbook/step_schema.h"
 #include "playbook/variables.h"
 #include "util/file_io.h"
+#include "util/pattern.h"
 #include "util/sha256.h"
 
 namespace launchkit::playbook {
@@ -44,19 +43,20 @@ Result<void> check_references(const Step& step, const std::set<std::string>& kno
             return fail(ExitCode::invalid_input, "{}: steps.{}: '${{' without a closing '}}'",
                         step.where, step.name);
         std::string hint;
-        static const std::regex output(R"(^steps\.([^.]+)\.(.+)$)");
-        std::smatch match;
-        if (std::regex_match(name, match, output)) {
+        static const auto output = util::builtin_pattern(R"(steps\.([^.]+)\.(.+))");
+        if (auto found = output.match_whole(name); found && *found) {
+            std::string target_name(*(**found)[1]);
+            std::string output_name(*(**found)[2]);
             auto target = std::find_if(all_steps.begin(), all_steps.end(),
-                                       [&](const Step& s) { return s.name == match[1].str(); });
+                                       [&](const Step& s) { return s.name == target_name; });
             if (target == all_steps.end())
-                hint = fmt::format(" (there is no step '{}')", match[1].str());
-            else if (!step_outputs(target->kind).contains(match[2].str()))
+                hint = fmt::format(" (there is no step '{}')", target_name);
+            else if (!step_outputs(target->kind).contains(output_name))
                 hint = fmt::format(" ({} steps leave: {})", to_string(target->kind),
                                    fmt::join(step_outputs(target->kind), ", "));
             else
                 hint = fmt::format(" (step '{}' does not run before this one; add it to needs:)",
-                                   match[1].str());
+                                   target_name);
         }
         return fail(ExitCode::invalid_input, "{}: steps.{}: ${{{}}} is not defined{}", step.where,
                     step.name, name, hint);
@@ -70,8 +70,8 @@ Result<Step> read_step(const YamlReader& reader, const YAML::Node& node, const s
     Step step;
     step.where = fmt::format("{}:{}", reader.source(), node.Mark().line + 1);
     LAUNCHKIT_TRY_ASSIGN(step.name, reader.text(node["name"], field + ".name"));
-    static const std::regex name_pattern(R"(^[A-Za-z0-9][A-Za-z0-9_.-]*$)");
-    if (!std::regex_match(step.name, name_pattern))
+    static const auto name_pattern = util::builtin_pattern(R"([A-Za-z0-9][A-Za-z0-9_.-]*)");
+    if (auto named = name_pattern.match_whole(step.name); !named || !*named)
         return reader.invalid(node["name"] ? node["name"] : node, field + ".name",
                               "expected a name of letters, digits, '-', '_' and '.'");
     std::optional<StepKind> kind;

@@ -1,6 +1,5 @@
 // run, probe, checklist, wait, approve and notify steps.
 #include <iostream>
-#include <regex>
 #include <thread>
 
 #include <fmt/format.h>

@@ -1,12 +1,12 @@
 #include "probe/checklist_parser.h"
 
-#include <regex>
 #include <set>
 
 #include "core/yaml_reader.h"
 #include "probe/filesystem_probe.h"
 #include "util/duration.h"
 #include "util/file_io.h"
+#include "util/pattern.h"
 
 namespace launchkit::probe {
 namespace {
@@ -96,12 +96,9 @@ Result<HttpExpectation> read_http_expectation(const YamlReader& reader, const YA
     LAUNCHKIT_TRY_ASSIGN(expect.body_regex,
                          reader.text(fields["body_regex"], field + ".body_regex"));
     if (!expect.body_regex.empty()) {
-        try {
-            std::regex check(expect.body_regex);
-        } catch (const std::regex_error& error) {
+        if (auto compiled = util::Pattern::compile(expect.body_regex); !compiled)
             return reader.invalid(fields["body_regex"], field + ".body_regex",
-                                  fmt::format("invalid regular expression: {}", error.what()));
-        }
+                                  fmt::format("invalid regular expression: {}", compiled.error()));
     }
     if (const auto& json = fields["json"]) {
         if (!json.IsMap())

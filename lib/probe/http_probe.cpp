@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
-#include <regex>
 
 #include <strings.h>
 #include <sys/epoll.h>
@@ -18,6 +17,7 @@
 #include "util/duration.h"
 #include "util/file_descriptor.h"
 #include "util/file_io.h"
+#include "util/pattern.h"
 #include "util/strings.h"
 
 namespace launchkit::probe {
@@ -92,9 +92,13 @@ std::optional<std::string> find_http_failure(const HttpExpectation& expect,
     for (const auto& text : expect.body_contains)
         if (response.body.find(text) == std::string::npos)
             return fmt::format("body does not contain '{}'", text);
-    if (!expect.body_regex.empty() &&
-        !std::regex_search(response.body, std::regex(expect.body_regex)))
-        return fmt::format("body does not match /{}/", expect.body_regex);
+    if (!expect.body_regex.empty()) {
+        auto pattern = util::Pattern::compile(expect.body_regex);
+        if (!pattern) return fmt::format("body_regex /{}/: {}", expect.body_regex, pattern.error());
+        auto found = pattern->search(response.body);
+        if (!found) return fmt::format("body not judged: {}", found.error());
+        if (!*found) return fmt::format("body does not match /{}/", expect.body_regex);
+    }
     if (!expect.json.empty()) {
         auto parsed = util::parse_json(response.body);
         if (!parsed) return fmt::format("body is {}", parsed.error().message);

@@ -1,5 +1,6 @@
 // Hostile input through the real executables: deep nesting in files launchkit wrote (the audit
-// log, a run journal), deep and alias-exploded YAML, and a metrics source that never stops.
+// log, a run journal), deep and alias-exploded YAML, a metrics source that never stops, and
+// patterns over long texts.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -153,6 +154,42 @@ rules:
     auto refused = launchkit::testing::run_tool("diagnose", {"slo", bigger.string()});
     CHECK(refused.exit_code == 2);
     CHECK_THAT(refused.stderr_text, Catch::Contains("at most 1GiB"));
+}
+
+// std::regex recursed once per character of the text: `.*healthy` against a 100 KB body, or a
+// step name of 200,000 letters, overflowed the stack.
+TEST_CASE("patterns run over megabytes of a body or a field without crashing", "[cli][hostile]") {
+    TestHttpServer server;
+    TempDir dir;
+    auto checklist = dir.write("checks.yaml", fmt::format(R"(checks:
+  - name: long-body
+    http: {{url: '{0}', expect: {{body_regex: '.*healthy'}}}}
+  - name: character-class
+    http: {{url: '{0}', expect: {{body_regex: '[xy]+ healthy'}}}}
+)",
+                                                          server.url("/long-line")));
+    auto passed = launchkit::testing::run_tool("diagnose", {"run", checklist.string()});
+    INFO(passed.stdout_text << passed.stderr_text);
+    CHECK(passed.exit_code == 0);
+
+    // A pattern that backtracks without end fails its check, saying so; it never passes.
+    auto catastrophic = dir.write("catastrophic.yaml", fmt::format(R"(checks:
+  - name: catastrophic
+    http: {{url: '{}', expect: {{body_regex: '(x+x+)+[yz]'}}}}
+)",
+                                                                   server.url("/long-line")));
+    auto gave_up =
+        launchkit::testing::run_tool("diagnose", {"run", catastrophic.string(), "--json"});
+    CHECK(gave_up.exit_code == 1);
+    CHECK_THAT(gave_up.stdout_text, Catch::Contains("gave up"));
+
+    StateFixture fixture;
+    auto playbook =
+        dir.write("long-name.yaml", "apiVersion: launchkit/v1\nname: long\nsteps:\n  - name: " +
+                                        std::string(200'000, 'a') + "!\n    run: [\"true\"]\n");
+    auto refused = fixture.run("release-manager", {"plan", playbook.string()});
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.stderr_text, Catch::Contains("expected a name of letters"));
 }
 
 TEST_CASE("state is private whatever the umask, and killed writers' leftovers go",

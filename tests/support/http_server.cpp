@@ -111,6 +111,10 @@ broken_gauge NaN
         }
         response.set_content(R"({"failed_jobs": 0, "outbox_age_seconds": 12})", "application/json");
     });
+    // 2 MiB of one line ending in "healthy": a long body for patterns that backtrack.
+    server.Get("/long-line", [](const httplib::Request&, httplib::Response& response) {
+        response.set_content(std::string(2 * 1024 * 1024, 'x') + " healthy", "text/plain");
+    });
     // 64 MiB of a valid exposition, streamed: a metrics source that does not stop.
     server.Get("/huge", [](const httplib::Request&, httplib::Response& response) {
         response.set_content_provider("text/plain",

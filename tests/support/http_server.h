@@ -1,6 +1,6 @@
 // A real HTTP(S) server on 127.0.0.1 for probe tests (cpp-httplib, in a background thread), serving
-// healthy, failing, slow, flapping, recovering (503 twice, then 200), malformed, redirecting and
-// token-protected endpoints.
+// healthy, failing, slow, flapping, recovering (503 twice, then 200), malformed, redirecting,
+// token-protected, endless and long-line endpoints.
 #pragma once
 
 #include <atomic>

@@ -1,0 +1,87 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "util/pattern.h"
+
+using namespace launchkit::util;
+
+TEST_CASE("Pattern finds, captures and matches whole texts", "[pattern]") {
+    auto pattern = Pattern::compile(R"((\d+)\s+critical\b)", {.ignore_case = true});
+    REQUIRE(pattern);
+    auto found = pattern->find("3 vulnerabilities (2 moderate, 1 CRITICAL)");
+    REQUIRE(found);
+    REQUIRE(*found);
+    CHECK((**found)[0] == "1 CRITICAL");
+    CHECK((**found)[1] == "1");
+    CHECK(pattern->search("no findings") == false);
+
+    auto whole = Pattern::compile(R"([a-z]+(-(\d+))?)");
+    REQUIRE(whole);
+    CHECK(*whole->match_whole("deploy") != std::nullopt);
+    CHECK(*whole->match_whole("deploy!") == std::nullopt);
+    auto groups = **whole->match_whole("deploy");
+    REQUIRE(groups.size() == 3);
+    CHECK_FALSE(groups[1]);  // an optional group that did not take part
+    CHECK(*(**whole->match_whole("step-12"))[2] == "12");
+}
+
+TEST_CASE("Pattern walks every match with find_from", "[pattern]") {
+    auto digits = Pattern::compile(R"(\d+)");
+    REQUIRE(digits);
+    std::string text = "a1 b22 c333";
+    std::vector<std::string> seen;
+    for (size_t offset = 0;;) {
+        auto found = digits->find_from(text, offset);
+        REQUIRE(found);
+        if (!*found) break;
+        auto match = *(**found)[0];
+        seen.emplace_back(match);
+        offset = static_cast<size_t>(match.data() + match.size() - text.data());
+    }
+    CHECK(seen == std::vector<std::string>{"1", "22", "333"});
+    CHECK(*digits->find_from(text, text.size() + 5) == std::nullopt);
+}
+
+TEST_CASE("Pattern names what is wrong with an invalid expression", "[pattern]") {
+    auto broken = Pattern::compile("(unclosed");
+    REQUIRE_FALSE(broken);
+    CHECK(broken.error().find("offset 9") != std::string::npos);
+    CHECK_FALSE(Pattern::compile(std::string(max_pattern_bytes + 1, 'a')));
+}
+
+// std::regex recursed once per character: `.*healthy` over a 100 KB body overflowed the stack.
+TEST_CASE("Pattern searches megabytes without recursion", "[pattern]") {
+    std::string body(4 * 1024 * 1024, 'x');
+    body += " healthy";
+    auto dot_star = Pattern::compile(".*healthy");
+    REQUIRE(dot_star);
+    CHECK(dot_star->search(body) == true);
+    auto character_class = Pattern::compile("[xy]+ healthy");
+    REQUIRE(character_class);
+    CHECK(character_class->search(body) == true);
+    // A repeated group keeps a backtracking frame per repetition: four million of them are over
+    // the heap limit, an error rather than a verdict.
+    auto repeated_group = Pattern::compile("(x|y)+ healthy");
+    REQUIRE(repeated_group);
+    auto gave_up = repeated_group->search(body);
+    REQUIRE_FALSE(gave_up);
+    CHECK(gave_up.error().find("heap limit") != std::string::npos);
+    CHECK(Pattern::compile("[a-z]*")->match_whole(std::string(1'000'000, 'a'))->has_value());
+}
+
+TEST_CASE("Pattern gives up on catastrophic backtracking with an error, never a verdict",
+          "[pattern]") {
+    auto catastrophic = Pattern::compile("(a+)+[bc]");
+    REQUIRE(catastrophic);
+    auto result = catastrophic->search(std::string(40, 'a') + "x");
+    REQUIRE_FALSE(result);
+    CHECK(result.error().find("gave up") != std::string::npos);
+}
+
+TEST_CASE("Pattern reads invalid UTF-8 as bytes instead of failing", "[pattern]") {
+    auto pattern = Pattern::compile("ok");
+    REQUIRE(pattern);
+    CHECK(pattern->search(std::string("\xff\xfe ok \xc3")) == true);
+    CHECK(pattern->search(std::string("\xff\xfe no \xc3")) == false);
+}
