@@ -1,0 +1,337 @@
+#include "store/etcd_client.h"
+
+#include <charconv>
+#include <thread>
+#include <utility>
+
+#include <nettle/base64.h>
+
+#include <fmt/format.h>
+
+#include "probe/http_client.h"
+#include "util/bounded_json.h"
+
+namespace launchkit::store {
+
+// One reusable libcurl handle: its connection to the endpoint stays open between requests.
+struct EtcdClient::Connection {
+    explicit Connection(const probe::CurlLibrary& curl) : transfer(curl) {}
+    probe::HttpTransfer transfer;
+};
+
+namespace {
+
+// Values launchkit keeps in etcd are small documents; a range over a whole prefix may hold many.
+constexpr size_t max_answer_bytes = 64 * 1024 * 1024;
+
+std::string encode_base64(std::string_view bytes) {
+    std::string text(BASE64_ENCODE_RAW_LENGTH(bytes.size()), '\0');
+    base64_encode_raw(text.data(), bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()));
+    return text;
+}
+
+Result<std::string> decode_base64(std::string_view text, std::string_view field) {
+    std::string bytes(BASE64_DECODE_LENGTH(text.size()), '\0');
+    base64_decode_ctx context;
+    base64_decode_init(&context);
+    size_t length = bytes.size();
+    if (!base64_decode_update(&context, &length, reinterpret_cast<uint8_t*>(bytes.data()),
+                              text.size(), text.data()) ||
+        !base64_decode_final(&context))
+        return fail(ExitCode::environment, "etcd answered a {} that is not base64", field);
+    bytes.resize(length);
+    return bytes;
+}
+
+// etcd's gateway writes 64-bit numbers as strings and leaves out fields that are zero or false.
+Result<std::int64_t> number_field(const nlohmann::json& object, std::string_view name) {
+    auto found = object.find(name);
+    if (found == object.end() || found->is_null()) return std::int64_t{0};
+    if (found->is_number_integer()) return found->get<std::int64_t>();
+    if (found->is_string()) {
+        const auto& text = found->get_ref<const std::string&>();
+        std::int64_t value = 0;
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc() && end == text.data() + text.size()) return value;
+    }
+    return fail(ExitCode::environment, "etcd answered {} = {}, expected a 64-bit integer", name,
+                util::dump_json(*found));
+}
+
+Result<EtcdKeyValue> read_key_value(const nlohmann::json& object) {
+    if (!object.is_object())
+        return fail(ExitCode::environment, "etcd answered a key-value that is not an object");
+    EtcdKeyValue kv;
+    LAUNCHKIT_TRY_ASSIGN(kv.key, decode_base64(object.value("key", ""), "key"));
+    LAUNCHKIT_TRY_ASSIGN(kv.value, decode_base64(object.value("value", ""), "value"));
+    LAUNCHKIT_TRY_ASSIGN(kv.create_revision, number_field(object, "create_revision"));
+    LAUNCHKIT_TRY_ASSIGN(kv.mod_revision, number_field(object, "mod_revision"));
+    LAUNCHKIT_TRY_ASSIGN(kv.version, number_field(object, "version"));
+    LAUNCHKIT_TRY_ASSIGN(kv.lease, number_field(object, "lease"));
+    return kv;
+}
+
+Result<std::vector<EtcdKeyValue>> read_key_values(const nlohmann::json& answer) {
+    std::vector<EtcdKeyValue> kvs;
+    auto found = answer.find("kvs");
+    if (found == answer.end()) return kvs;
+    if (!found->is_array())
+        return fail(ExitCode::environment, "etcd answered kvs that is not a list");
+    kvs.reserve(found->size());
+    for (const auto& item : *found) {
+        LAUNCHKIT_TRY_ASSIGN(auto kv, read_key_value(item));
+        kvs.push_back(std::move(kv));
+    }
+    return kvs;
+}
+
+Result<std::int64_t> header_revision(const nlohmann::json& answer) {
+    auto header = answer.find("header");
+    if (header == answer.end() || !header->is_object())
+        return fail(ExitCode::environment, "etcd answered without a header");
+    return number_field(*header, "revision");
+}
+
+nlohmann::json to_json(const EtcdOperation& operation) {
+    nlohmann::json request{{"key", encode_base64(operation.key)}};
+    switch (operation.kind) {
+        case EtcdOperation::Kind::put:
+            request["value"] = encode_base64(operation.value);
+            if (operation.lease != 0) request["lease"] = std::to_string(operation.lease);
+            return {{"request_put", request}};
+        case EtcdOperation::Kind::remove:
+            if (!operation.range_end.empty())
+                request["range_end"] = encode_base64(operation.range_end);
+            return {{"request_delete_range", request}};
+        case EtcdOperation::Kind::range:
+            if (!operation.range_end.empty())
+                request["range_end"] = encode_base64(operation.range_end);
+            return {{"request_range", request}};
+    }
+    return {};
+}
+
+nlohmann::json to_json(const EtcdCompare& compare) {
+    static constexpr const char* targets[] = {"MOD", "CREATE", "VERSION", "VALUE"};
+    static constexpr const char* results[] = {"EQUAL", "NOT_EQUAL", "LESS", "GREATER"};
+    nlohmann::json json{{"key", encode_base64(compare.key)},
+                        {"target", targets[static_cast<int>(compare.target)]},
+                        {"result", results[static_cast<int>(compare.result)]}};
+    switch (compare.target) {
+        case EtcdCompare::Target::mod_revision:
+            json["mod_revision"] = std::to_string(compare.number);
+            break;
+        case EtcdCompare::Target::create_revision:
+            json["create_revision"] = std::to_string(compare.number);
+            break;
+        case EtcdCompare::Target::version:
+            json["version"] = std::to_string(compare.number);
+            break;
+        case EtcdCompare::Target::value:
+            json["value"] = encode_base64(compare.value);
+            break;
+    }
+    return json;
+}
+
+}  // namespace
+
+std::string prefix_range_end(std::string_view prefix) {
+    std::string end(prefix);
+    while (!end.empty()) {
+        auto last = static_cast<unsigned char>(end.back());
+        if (last < 0xff) {
+            end.back() = static_cast<char>(last + 1);
+            return end;
+        }
+        end.pop_back();
+    }
+    return std::string(1, '\0');  // every key: etcd's "\0" range end
+}
+
+EtcdClient::EtcdClient(EtcdSettings settings) : settings_(std::move(settings)) {}
+EtcdClient::~EtcdClient() = default;
+EtcdClient::EtcdClient(EtcdClient&&) noexcept = default;
+EtcdClient& EtcdClient::operator=(EtcdClient&&) noexcept = default;
+
+Result<EtcdClient> EtcdClient::create(EtcdSettings settings) {
+    if (settings.endpoints.empty()) return fail(ExitCode::invalid_input, "etcd: no endpoint given");
+    for (auto& endpoint : settings.endpoints) {
+        if (!endpoint.starts_with("http://") && !endpoint.starts_with("https://"))
+            return fail(ExitCode::invalid_input,
+                        "etcd endpoint '{}': expected http://HOST:PORT or https://HOST:PORT",
+                        endpoint);
+        while (endpoint.ends_with('/')) endpoint.pop_back();
+    }
+    return EtcdClient(std::move(settings));
+}
+
+std::string EtcdClient::location() const {
+    return fmt::format("etcd {}", fmt::join(settings_.endpoints, ","));
+}
+
+Result<nlohmann::json> EtcdClient::call(std::string_view path, const nlohmann::json& body) {
+    if (!connection_) {
+        LAUNCHKIT_TRY_ASSIGN(const probe::CurlLibrary* curl, probe::load_curl());
+        connection_ = std::make_unique<Connection>(*curl);
+        if (!connection_->transfer.valid())
+            return fail(ExitCode::environment, "cannot create a curl handle");
+    }
+    auto& transfer = connection_->transfer;
+    const probe::CurlLibrary* curl = probe::load_curl().value();
+    std::string payload = body.dump();
+    const size_t count = settings_.endpoints.size();
+    const auto deadline = std::chrono::steady_clock::now() + settings_.timeout;
+    std::vector<std::string> failures;
+    // Rounds over the endpoints while a reachable member says the cluster has no leader (an
+    // election after a member stopped takes about a second); an unreachable cluster fails at once.
+    while (true) {
+        failures.clear();
+        bool electing = false;
+        for (size_t attempt = 0; attempt < count; ++attempt) {
+            size_t index = (preferred_ + attempt) % count;
+            const auto& endpoint = settings_.endpoints[index];
+            probe::HttpRequest request;
+            request.method = "POST";
+            request.url = endpoint + std::string(path);
+            request.body = payload;
+            request.content_type = "application/json";
+            request.timeout = settings_.timeout;
+            request.ca_file = settings_.ca_file;
+            request.max_body_bytes = max_answer_bytes;
+            transfer.prepare(std::move(request));
+            auto response = transfer.complete(curl->curl_easy_perform(transfer.handle()));
+            if (!response) {
+                // Not reached, or no answer in time: the next member may be up. Every change is
+                // one transaction comparing revisions, so sending it again cannot apply it twice.
+                failures.push_back(fmt::format("{}: {}", endpoint, response.error().message));
+                continue;
+            }
+            auto answer = util::parse_json(response->body);
+            if (!answer || !answer->is_object())
+                return fail(ExitCode::environment,
+                            "{}{} answered HTTP {} with a body that is not a JSON object", endpoint,
+                            path, response->status);
+            if (response->status >= 200 && response->status <= 299) {
+                preferred_ = index;
+                return std::move(*answer);
+            }
+            auto message = answer->value("message", answer->value("error", std::string()));
+            // gRPC's UNAVAILABLE (14): this member cannot serve now ("no leader", "leader
+            // changed"); another may.
+            if (answer->value("code", 0) == 14 || response->status == 503) {
+                electing = true;
+                failures.push_back(
+                    fmt::format("{}: HTTP {} {}", endpoint, response->status, message));
+                continue;
+            }
+            return fail(ExitCode::environment, "{}{}: HTTP {}: {}", endpoint, path,
+                        response->status, message.empty() ? "no message" : message);
+        }
+        if (!electing || std::chrono::steady_clock::now() >= deadline) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return fail(ExitCode::environment, "etcd unreachable: {}", fmt::join(failures, "; "));
+}
+
+Result<std::optional<EtcdKeyValue>> EtcdClient::get(std::string_view key) {
+    LAUNCHKIT_TRY_ASSIGN(auto found, range(key, {}, 1));
+    if (found.kvs.empty()) return std::optional<EtcdKeyValue>{};
+    return std::optional<EtcdKeyValue>(std::move(found.kvs.front()));
+}
+
+Result<EtcdRange> EtcdClient::range(std::string_view key, std::string_view range_end,
+                                    std::int64_t limit) {
+    nlohmann::json request{{"key", encode_base64(key)}};
+    if (!range_end.empty()) request["range_end"] = encode_base64(range_end);
+    if (limit > 0) request["limit"] = std::to_string(limit);
+    LAUNCHKIT_TRY_ASSIGN(auto answer, call("/v3/kv/range", request));
+    EtcdRange result;
+    LAUNCHKIT_TRY_ASSIGN(result.kvs, read_key_values(answer));
+    LAUNCHKIT_TRY_ASSIGN(result.revision, header_revision(answer));
+    result.more = answer.value("more", false);
+    return result;
+}
+
+Result<std::int64_t> EtcdClient::put(std::string_view key, std::string_view value,
+                                     std::int64_t lease) {
+    nlohmann::json request{{"key", encode_base64(key)}, {"value", encode_base64(value)}};
+    if (lease != 0) request["lease"] = std::to_string(lease);
+    LAUNCHKIT_TRY_ASSIGN(auto answer, call("/v3/kv/put", request));
+    return header_revision(answer);
+}
+
+Result<std::int64_t> EtcdClient::remove(std::string_view key, std::string_view range_end) {
+    nlohmann::json request{{"key", encode_base64(key)}};
+    if (!range_end.empty()) request["range_end"] = encode_base64(range_end);
+    LAUNCHKIT_TRY_ASSIGN(auto answer, call("/v3/kv/deleterange", request));
+    return number_field(answer, "deleted");
+}
+
+Result<EtcdTransactionResult> EtcdClient::transact(const EtcdTransaction& transaction) {
+    nlohmann::json request{{"compare", nlohmann::json::array()},
+                           {"success", nlohmann::json::array()},
+                           {"failure", nlohmann::json::array()}};
+    for (const auto& compare : transaction.compare) request["compare"].push_back(to_json(compare));
+    for (const auto& operation : transaction.success)
+        request["success"].push_back(to_json(operation));
+    for (const auto& operation : transaction.failure)
+        request["failure"].push_back(to_json(operation));
+    LAUNCHKIT_TRY_ASSIGN(auto answer, call("/v3/kv/txn", request));
+    EtcdTransactionResult result;
+    result.succeeded = answer.value("succeeded", false);
+    LAUNCHKIT_TRY_ASSIGN(result.revision, header_revision(answer));
+    const auto& branch = result.succeeded ? transaction.success : transaction.failure;
+    auto responses = answer.find("responses");
+    size_t index = 0;
+    for (const auto& operation : branch) {
+        if (operation.kind == EtcdOperation::Kind::range) {
+            if (responses == answer.end() || !responses->is_array() || index >= responses->size() ||
+                !(*responses)[index].is_object())
+                return fail(ExitCode::environment,
+                            "etcd answered a transaction without the "
+                            "result of its range {}",
+                            index);
+            auto range = (*responses)[index].find("response_range");
+            if (range == (*responses)[index].end())
+                return fail(ExitCode::environment,
+                            "etcd answered a transaction whose operation {} is not a range", index);
+            LAUNCHKIT_TRY_ASSIGN(auto kvs, read_key_values(*range));
+            result.ranges.push_back(std::move(kvs));
+        }
+        ++index;
+    }
+    return result;
+}
+
+Result<EtcdLease> EtcdClient::grant_lease(std::int64_t ttl_seconds) {
+    LAUNCHKIT_TRY_ASSIGN(auto answer,
+                         call("/v3/lease/grant", {{"TTL", std::to_string(ttl_seconds)}}));
+    EtcdLease lease;
+    LAUNCHKIT_TRY_ASSIGN(lease.id, number_field(answer, "ID"));
+    LAUNCHKIT_TRY_ASSIGN(lease.ttl_seconds, number_field(answer, "TTL"));
+    if (lease.id == 0)
+        return fail(ExitCode::environment, "etcd granted no lease: {}",
+                    answer.value("error", std::string("no ID in the answer")));
+    return lease;
+}
+
+Result<EtcdLease> EtcdClient::keep_alive(std::int64_t lease) {
+    // The gateway answers one keep-alive as {"result": {"ID", "TTL"}}; a TTL of 0 or none means
+    // the lease is gone.
+    LAUNCHKIT_TRY_ASSIGN(auto answer, call("/v3/lease/keepalive", {{"ID", std::to_string(lease)}}));
+    const auto& result = answer.contains("result") ? answer["result"] : answer;
+    EtcdLease renewed;
+    renewed.id = lease;
+    LAUNCHKIT_TRY_ASSIGN(renewed.ttl_seconds, number_field(result, "TTL"));
+    if (renewed.ttl_seconds <= 0)
+        return fail(ExitCode::environment, "etcd lease {:x} has expired", lease);
+    return renewed;
+}
+
+Result<void> EtcdClient::revoke_lease(std::int64_t lease) {
+    LAUNCHKIT_TRY(call("/v3/lease/revoke", {{"ID", std::to_string(lease)}}));
+    return {};
+}
+
+}  // namespace launchkit::store

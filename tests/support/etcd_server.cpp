@@ -1,0 +1,130 @@
+#include "support/etcd_server.h"
+
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <catch2/catch.hpp>
+
+#include "probe/http_client.h"
+#include "support/prometheus_server.h"
+#include "util/file_io.h"
+
+extern char** environ;
+
+namespace launchkit::testing {
+
+EtcdCluster::EtcdCluster(size_t members) {
+    for (size_t i = 0; i < members; ++i) {
+        Member member;
+        member.name = fmt::format("member{}", i);
+        member.client_port = free_port();
+        member.peer_port = free_port();
+        if (!initial_cluster_.empty()) initial_cluster_ += ",";
+        initial_cluster_ += fmt::format("{}=http://127.0.0.1:{}", member.name, member.peer_port);
+        members_.push_back(member);
+    }
+    for (auto& member : members_) spawn(member, true);
+    for (const auto& member : members_) wait_ready(member);
+}
+
+EtcdCluster::~EtcdCluster() {
+    for (auto& member : members_) {
+        if (member.pid <= 0) continue;
+        ::kill(member.pid, SIGKILL);
+        int status = 0;
+        ::waitpid(member.pid, &status, 0);
+    }
+}
+
+std::vector<std::string> EtcdCluster::endpoints() const {
+    std::vector<std::string> urls;
+    for (const auto& member : members_)
+        urls.push_back(fmt::format("http://127.0.0.1:{}", member.client_port));
+    return urls;
+}
+
+std::string EtcdCluster::store_url(const std::string& prefix) const {
+    std::vector<std::string> hosts;
+    for (const auto& member : members_)
+        hosts.push_back(fmt::format("127.0.0.1:{}", member.client_port));
+    return fmt::format("etcd://{}/{}", fmt::join(hosts, ","), prefix);
+}
+
+void EtcdCluster::spawn(Member& member, bool fresh) {
+    auto data = dir_.path() / member.name;
+    auto log = dir_.path() / (member.name + ".log");
+    auto client = fmt::format("http://127.0.0.1:{}", member.client_port);
+    auto peer = fmt::format("http://127.0.0.1:{}", member.peer_port);
+    // Short heartbeats and elections: a stopped leader is replaced within a second.
+    std::vector<std::string> arguments{
+        "etcd",
+        "--name=" + member.name,
+        "--data-dir=" + data.string(),
+        "--listen-client-urls=" + client,
+        "--advertise-client-urls=" + client,
+        "--listen-peer-urls=" + peer,
+        "--initial-advertise-peer-urls=" + peer,
+        "--initial-cluster=" + initial_cluster_,
+        "--initial-cluster-state=" + std::string(fresh ? "new" : "existing"),
+        "--initial-cluster-token=launchkit-tests",
+        "--heartbeat-interval=50",
+        "--election-timeout=500",
+        "--logger=zap",
+        "--log-level=warn"};
+    std::vector<char*> argv;
+    for (auto& argument : arguments) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    int spawned = ::posix_spawnp(&member.pid, "etcd", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    INFO("is Debian's etcd-server package installed? (scripts/install-deps installs it)");
+    REQUIRE(spawned == 0);
+}
+
+void EtcdCluster::wait_ready(const Member& member) const {
+    // Ready once a linearizable read succeeds: the member is up and the cluster has a leader.
+    probe::HttpRequest request;
+    request.method = "POST";
+    request.url = fmt::format("http://127.0.0.1:{}/v3/kv/range", member.client_port);
+    request.body = R"({"key": "AA=="})";
+    request.timeout = std::chrono::seconds(2);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (true) {
+        auto answer = probe::send_http(request);
+        if (answer && answer->status == 200) return;
+        if (std::chrono::steady_clock::now() > deadline) {
+            INFO("etcd log:\n"
+                 << util::read_file(dir_.path() / (member.name + ".log")).value_or(""));
+            FAIL("etcd " << member.name << " did not answer within 60 s");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+void EtcdCluster::stop(size_t index) {
+    auto& member = members_.at(index);
+    if (member.pid <= 0) return;
+    ::kill(member.pid, SIGKILL);
+    int status = 0;
+    ::waitpid(member.pid, &status, 0);
+    member.pid = -1;
+}
+
+void EtcdCluster::start(size_t index) {
+    auto& member = members_.at(index);
+    if (member.pid > 0) return;
+    spawn(member, false);
+    wait_ready(member);
+}
+
+}  // namespace launchkit::testing

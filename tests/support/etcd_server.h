@@ -1,0 +1,47 @@
+// Real etcd members (Debian's `etcd-server`) on 127.0.0.1 for the etcd backend's tests: one member
+// or a cluster of several, each on free ports with a private data directory, stopped and started
+// again on demand (a member down mid-test) and killed with the fixture.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+#include "support/temp_dir.h"
+
+namespace launchkit::testing {
+
+class EtcdCluster {
+  public:
+    // Starts `members` members and waits until the cluster has a leader.
+    explicit EtcdCluster(size_t members = 1);
+    ~EtcdCluster();
+    EtcdCluster(const EtcdCluster&) = delete;
+    EtcdCluster& operator=(const EtcdCluster&) = delete;
+
+    // "http://127.0.0.1:PORT" of each member, in order.
+    std::vector<std::string> endpoints() const;
+    // "etcd://127.0.0.1:P1,127.0.0.1:P2/PREFIX", the way users name a store.
+    std::string store_url(const std::string& prefix) const;
+
+    // SIGKILLs member `index` (its data stays); start() brings it back with the same data.
+    void stop(size_t index);
+    void start(size_t index);
+
+  private:
+    struct Member {
+        std::string name;
+        int client_port = 0;
+        int peer_port = 0;
+        pid_t pid = -1;
+    };
+    void spawn(Member& member, bool fresh);
+    void wait_ready(const Member& member) const;
+
+    TempDir dir_;
+    std::vector<Member> members_;
+    std::string initial_cluster_;
+};
+
+}  // namespace launchkit::testing
