@@ -35,11 +35,12 @@ const CLI::Option* find_option(const CLI::App& command, const std::string& word)
     return nullptr;
 }
 
-// The state the completed command would read: --state-dir and --config as typed so far.
+// The state the completed command would read: --state-dir, --store and --config as typed so far.
 std::optional<Context> completion_context(const std::vector<std::string>& words) {
     GlobalOptions globals;
     for (size_t i = 0; i + 1 < words.size(); ++i) {
         if (words[i] == "--state-dir") globals.state_dir = words[i + 1];
+        if (words[i] == "--store") globals.store = words[i + 1];
         if (words[i] == "--config") globals.config_path = words[i + 1];
     }
     auto context = make_context(globals);

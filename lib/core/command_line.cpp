@@ -74,6 +74,9 @@ CommandLine::CommandLine(std::string tool_name, std::string description)
     app_.add_option("--state-dir", globals_.state_dir,
                     "State directory (default: $LAUNCHKIT_STATE_DIR, then the config's state_dir, "
                     "then $XDG_STATE_HOME/launchkit)");
+    app_.add_option("--store", globals_.store,
+                    "Shared state for a fleet: etcd://HOST:PORT[,HOST:PORT...]/PREFIX (default: "
+                    "$LAUNCHKIT_STORE, then the config's store:, then the state directory)");
     app_.add_option("--actor", globals_.actor,
                     "Who is acting, for ledgers and audit logs (default: $LAUNCHKIT_ACTOR, then "
                     "the login name)");
@@ -83,7 +86,8 @@ CommandLine::CommandLine(std::string tool_name, std::string description)
 
 std::string CommandLine::common_footer() const {
     return fmt::format(
-        "Global options (--json, --state-dir, --config, --actor, --no-color) work here too; see "
+        "Global options (--json, --state-dir, --store, --config, --actor, --no-color) work here "
+        "too; see "
         "'{} --help'.\n{}",
         tool_name_, exit_code_help);
 }
@@ -140,12 +144,13 @@ void CommandLine::build_commands(int argc, const char* const* argv) {
             wanted = word;
             break;
         }
-        if (word == "--config" || word == "--state-dir" || word == "--actor") {
+        if (word == "--config" || word == "--state-dir" || word == "--store" || word == "--actor") {
             ++i;
             continue;
         }
         if (word.starts_with("--config=") || word.starts_with("--state-dir=") ||
-            word.starts_with("--actor=") || word == "--json" || word == "--no-color")
+            word.starts_with("--store=") || word.starts_with("--actor=") || word == "--json" ||
+            word == "--no-color")
             continue;
         only_version = word == "--version";  // answered before any command is looked at
         break;

@@ -141,13 +141,17 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
         return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",
                     source.string());
     LAUNCHKIT_TRY(reject_unknown_keys(root, source, "",
-                                      {"state_dir", "checklist", "slo_rules", "release", "flags",
-                                       "backups", "environments", "launch_controls"}));
+                                      {"state_dir", "store", "checklist", "slo_rules", "release",
+                                       "flags", "backups", "environments", "launch_controls"}));
 
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
                              read_string(root["state_dir"], source, "state_dir"));
         config.state_dir = path_beside_config(source, state_dir);
+    }
+    if (root["store"]) {
+        LAUNCHKIT_TRY_ASSIGN(std::string store, read_string(root["store"], source, "store"));
+        config.store = store;
     }
     for (auto [key, target] :
          {std::pair{"checklist", &config.checklist}, std::pair{"slo_rules", &config.slo_rules}}) {
@@ -202,6 +206,12 @@ std::filesystem::path resolve_state_dir(const std::optional<std::filesystem::pat
         return std::filesystem::path(*xdg) / "launchkit";
     auto home = environment_variable("HOME").value_or("/tmp");
     return std::filesystem::path(home) / ".local" / "state" / "launchkit";
+}
+
+std::string resolve_store(const std::optional<std::string>& flag, const Config& config) {
+    if (flag) return *flag;
+    if (auto from_env = environment_variable("LAUNCHKIT_STORE")) return *from_env;
+    return config.store.value_or("");
 }
 
 }  // namespace launchkit

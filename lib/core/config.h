@@ -67,6 +67,7 @@ struct LaunchControlConfig {
 struct Config {
     std::filesystem::path source;  // the file it was read from; empty when none was found
     std::optional<std::filesystem::path> state_dir;  // absolute (resolved against the file's dir)
+    std::optional<std::string> store;  // a shared store's URL (etcd://HOST:PORT/PREFIX)
     std::optional<std::filesystem::path> checklist;  // `diagnose run`'s default; absolute
     std::optional<std::filesystem::path> slo_rules;  // `diagnose slo`'s default; absolute
     ReleaseConfig release;
@@ -94,5 +95,9 @@ Result<Config> discover_config(const std::optional<std::filesystem::path>& expli
 // then $XDG_STATE_HOME/launchkit, then ~/.local/state/launchkit.
 std::filesystem::path resolve_state_dir(const std::optional<std::filesystem::path>& flag,
                                         const Config& config);
+
+// The shared store's URL: `flag` (--store), then $LAUNCHKIT_STORE, then the configuration's
+// `store:`; empty for the embedded store in the state directory.
+std::string resolve_store(const std::optional<std::string>& flag, const Config& config);
 
 }  // namespace launchkit

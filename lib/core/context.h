@@ -20,6 +20,7 @@ namespace launchkit {
 struct GlobalOptions {
     std::optional<std::filesystem::path> config_path;  // --config
     std::optional<std::filesystem::path> state_dir;    // --state-dir
+    std::optional<std::string> store;                  // --store
     std::optional<std::string> actor;                  // --actor
     bool json = false;                                 // --json
     bool no_color = false;                             // --no-color
@@ -28,6 +29,8 @@ struct GlobalOptions {
 struct Context {
     Config config;
     std::filesystem::path state_dir;
+    // Where shared state lives: empty for the embedded store under state_dir, or an etcd URL.
+    std::string store;
     std::string actor;               // recorded in ledgers and audit logs
     std::string command;             // the command line as typed, for audit records
     bool json = false;               // machine-readable output on stdout

@@ -241,10 +241,11 @@ Result<std::optional<EtcdKeyValue>> EtcdClient::get(std::string_view key) {
 }
 
 Result<EtcdRange> EtcdClient::range(std::string_view key, std::string_view range_end,
-                                    std::int64_t limit) {
+                                    std::int64_t limit, std::int64_t revision) {
     nlohmann::json request{{"key", encode_base64(key)}};
     if (!range_end.empty()) request["range_end"] = encode_base64(range_end);
     if (limit > 0) request["limit"] = std::to_string(limit);
+    if (revision > 0) request["revision"] = std::to_string(revision);
     LAUNCHKIT_TRY_ASSIGN(auto answer, call("/v3/kv/range", request));
     EtcdRange result;
     LAUNCHKIT_TRY_ASSIGN(result.kvs, read_key_values(answer));

@@ -101,9 +101,10 @@ class EtcdClient {
     // One key; nullopt when it does not exist.
     Result<std::optional<EtcdKeyValue>> get(std::string_view key);
     // Keys from `key` up to `range_end` (every key with the prefix: prefix_range_end), sorted;
-    // `limit` 0 for all of them.
+    // `limit` 0 for all of them; as of the cluster's `revision` when not 0, so that several reads
+    // see one moment.
     Result<EtcdRange> range(std::string_view key, std::string_view range_end,
-                            std::int64_t limit = 0);
+                            std::int64_t limit = 0, std::int64_t revision = 0);
     // The cluster's revision after the write.
     Result<std::int64_t> put(std::string_view key, std::string_view value, std::int64_t lease = 0);
     // How many keys were deleted.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "store/audit_record.h"
+#include "store/key_history.h"
 #include "util/bounded_json.h"
 #include "util/crash_point.h"
 #include "util/file_io.h"
@@ -18,47 +19,6 @@ namespace launchkit::store {
 namespace {
 
 constexpr std::string_view snapshot_format = "launchkit-store/1";
-
-using KeyMap = std::map<std::string, StoreEntry, std::less<>>;
-
-// Applies a record's changes to `keys`. With `check_old`, each change's old value must match the
-// current one: the log is then proven to describe one consistent history.
-Result<void> apply_record(KeyMap& keys, const AuditRecord& record, bool check_old,
-                          std::string_view where) {
-    for (const auto& change : record.changes) {
-        auto found = keys.find(change.key);
-        if (check_old) {
-            const nlohmann::json current =
-                found == keys.end() ? nlohmann::json(nullptr) : found->second.value;
-            if (current != change.old_value)
-                return fail(ExitCode::said_no,
-                            "{}: record {} says '{}' was {} but the records before it leave {}",
-                            where, record.sequence, change.key, dump_json(change.old_value),
-                            dump_json(current));
-        }
-        if (change.kind == MutationKind::remove) {
-            if (found != keys.end()) keys.erase(found);
-            continue;
-        }
-        if (found == keys.end()) {
-            StoreEntry entry;
-            entry.key = change.key;
-            entry.create_revision = record.revision;
-            found = keys.emplace(change.key, std::move(entry)).first;
-        }
-        found->second.value = change.new_value;
-        found->second.mod_revision = record.revision;
-        found->second.version += 1;
-    }
-    return {};
-}
-
-nlohmann::json entry_to_json(const StoreEntry& entry) {
-    return {{"value", entry.value},
-            {"create_revision", entry.create_revision},
-            {"mod_revision", entry.mod_revision},
-            {"version", entry.version}};
-}
 
 // state.json opens with the SHA-256 of the rest of its text, so an edit to any field (a revision,
 // a key's version) is found when it is read, before a writer builds on it. The digest is of the
@@ -268,40 +228,17 @@ Result<CommitOutcome> FileStore::commit(const std::vector<Mutation>& mutations,
 
     CommitOutcome outcome;
     outcome.revision = snapshot.revision;
-    for (const auto& mutation : mutations) {
-        if (!mutation.expected_revision) continue;
-        auto found = snapshot.keys.find(mutation.key);
-        std::int64_t current = found == snapshot.keys.end() ? 0 : found->second.mod_revision;
-        if (current != *mutation.expected_revision) {
-            outcome.conflict_key = mutation.key;
-            return outcome;
-        }
+    if (auto conflict = find_conflict(snapshot.keys, mutations)) {
+        outcome.conflict_key = *conflict;
+        return outcome;
     }
 
     AuditRecord record;
     record.sequence = snapshot.records + 1;
     record.revision = snapshot.revision + 1;
     record.note = note;
-    KeyMap working = snapshot.keys;  // later mutations of one transaction see earlier ones
-    for (const auto& mutation : mutations) {
-        auto found = working.find(mutation.key);
-        bool exists = found != working.end();
-        AuditChange change;
-        change.kind = mutation.kind;
-        change.key = mutation.key;
-        change.old_value = exists ? found->second.value : nlohmann::json(nullptr);
-        if (mutation.kind == MutationKind::remove) {
-            if (!exists) continue;
-        } else {
-            if (exists && found->second.value == mutation.value) continue;
-            change.new_value = mutation.value;
-        }
-        AuditRecord single;
-        single.revision = record.revision;
-        single.changes.push_back(change);
-        LAUNCHKIT_TRY(apply_record(working, single, false, ""));
-        record.changes.push_back(std::move(change));
-    }
+    KeyMap working = snapshot.keys;
+    LAUNCHKIT_TRY_ASSIGN(record.changes, apply_mutations(working, mutations, record.revision));
     outcome.committed = true;
     if (record.changes.empty()) return outcome;
 

@@ -3,11 +3,19 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "store/etcd_store.h"
 #include "store/file_store.h"
 
 namespace launchkit::store {
 
 Result<std::unique_ptr<Store>> open_store(const Context& context) {
+    if (!context.store.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(auto location, parse_etcd_location(context.store));
+        EtcdSettings settings;
+        settings.endpoints = std::move(location.endpoints);
+        LAUNCHKIT_TRY_ASSIGN(auto client, EtcdClient::create(std::move(settings)));
+        return std::make_unique<EtcdStore>(std::move(client), std::move(location.prefix));
+    }
     SnapshotPolicy policy;
 #ifdef LAUNCHKIT_TEST_HOOKS
     // Durability tests make every commit rewrite the snapshot, to kill a writer in the middle.

@@ -1,5 +1,6 @@
-// Chooses the store a command works against. Today that is the embedded file store in the state
-// directory; a fleet-shared backend (etcd) plugs in here without changing any command.
+// Chooses the store a command works against: the embedded file store in the state directory, or
+// etcd when --store, $LAUNCHKIT_STORE or the configuration's `store:` names one, without any
+// command knowing which.
 #pragma once
 
 #include <memory>

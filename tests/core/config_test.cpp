@@ -37,7 +37,7 @@ TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
              Case{"release:\n  tag_prefx: v\n", "x.yaml:2: unknown key 'release.tag_prefx'"},
              Case{"stat_dir: /tmp\n",
                   "x.yaml:1: unknown key 'stat_dir' (expected one of: backups, checklist, "
-                  "environments, flags, launch_controls, release, slo_rules, state_dir)"},
+                  "environments, flags, launch_controls, release, slo_rules, state_dir, store)"},
              Case{"launch_controls: redemption\n", "x.yaml:1: 'launch_controls' must be a list"},
              Case{"launch_controls: [a, a]\n", "launch control 'a' is listed twice"},
              Case{"release: [1, 2]\n", "'release' must be a mapping"},
@@ -62,6 +62,20 @@ TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
         CHECK(config.error().code == ExitCode::invalid_input);
         CHECK_THAT(config.error().message, Catch::Contains(expected));
     }
+}
+
+TEST_CASE("store: names a shared store; --store and $LAUNCHKIT_STORE come first", "[config]") {
+    auto config = parse_config("store: etcd://127.0.0.1:2379/lk\n", "x.yaml");
+    REQUIRE(config);
+    CHECK(config->store == "etcd://127.0.0.1:2379/lk");
+    ::unsetenv("LAUNCHKIT_STORE");
+    CHECK(resolve_store(std::nullopt, *config) == "etcd://127.0.0.1:2379/lk");
+    CHECK(resolve_store(std::string("etcd://h:1/flag"), *config) == "etcd://h:1/flag");
+    ::setenv("LAUNCHKIT_STORE", "etcd://h:2/env", 1);
+    CHECK(resolve_store(std::nullopt, *config) == "etcd://h:2/env");
+    ::unsetenv("LAUNCHKIT_STORE");
+    CHECK(resolve_store(std::nullopt, Config{}).empty());
+    CHECK_FALSE(parse_config("store: [a]\n", "x.yaml"));
 }
 
 TEST_CASE("release.branches reads semantic-release's three kinds of branch", "[config]") {

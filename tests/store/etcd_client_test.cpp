@@ -21,12 +21,6 @@ EtcdClient client_for(const std::vector<std::string>& endpoints) {
     return std::move(*client);
 }
 
-// One single-member cluster for the tests that need no failures: starting etcd takes a second.
-EtcdCluster& shared_cluster() {
-    static EtcdCluster cluster(1);
-    return cluster;
-}
-
 std::string unused_endpoint() {
     return "http://127.0.0.1:" + std::to_string(launchkit::testing::free_port());
 }
@@ -40,7 +34,7 @@ TEST_CASE("prefix_range_end covers exactly the keys with the prefix", "[store][e
 }
 
 TEST_CASE("etcd: put, get and range keep bytes and revisions", "[store][etcd]") {
-    auto client = client_for(shared_cluster().endpoints());
+    auto client = client_for(EtcdCluster::shared().endpoints());
     std::string binary("v\0\xff\n", 4);
     auto first = client.put("test-kv/b", binary);
     REQUIRE(first);
@@ -79,7 +73,7 @@ TEST_CASE("etcd: put, get and range keep bytes and revisions", "[store][etcd]") 
 
 TEST_CASE("etcd: a transaction applies only when the revision it read is current",
           "[store][etcd]") {
-    auto client = client_for(shared_cluster().endpoints());
+    auto client = client_for(EtcdCluster::shared().endpoints());
     auto created = client.put("test-txn/flag", "off");
     REQUIRE(created);
 
@@ -135,7 +129,7 @@ TEST_CASE("etcd: a transaction applies only when the revision it read is current
 }
 
 TEST_CASE("etcd: a key on a lease lives while it is kept alive and goes with it", "[store][etcd]") {
-    auto client = client_for(shared_cluster().endpoints());
+    auto client = client_for(EtcdCluster::shared().endpoints());
     auto lease = client.grant_lease(30);
     REQUIRE(lease);
     CHECK(lease->ttl_seconds == 30);
@@ -158,7 +152,7 @@ TEST_CASE("etcd: a key on a lease lives while it is kept alive and goes with it"
 TEST_CASE("etcd: an endpoint that is down is skipped; none up is exit 3 naming each",
           "[store][etcd]") {
     auto dead = unused_endpoint();
-    auto endpoints = shared_cluster().endpoints();
+    auto endpoints = EtcdCluster::shared().endpoints();
     endpoints.insert(endpoints.begin(), dead);
     auto client = client_for(endpoints);
     CHECK(client.put("test-failover/key", "value"));

@@ -33,6 +33,11 @@ EtcdCluster::EtcdCluster(size_t members) {
     for (const auto& member : members_) wait_ready(member);
 }
 
+EtcdCluster& EtcdCluster::shared() {
+    static EtcdCluster cluster(1);
+    return cluster;
+}
+
 EtcdCluster::~EtcdCluster() {
     for (auto& member : members_) {
         if (member.pid <= 0) continue;

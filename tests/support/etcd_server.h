@@ -17,6 +17,9 @@ class EtcdCluster {
     // Starts `members` members and waits until the cluster has a leader.
     explicit EtcdCluster(size_t members = 1);
     ~EtcdCluster();
+    // One single-member cluster for the whole test run, for tests that stop no member: each test
+    // works under its own key prefix.
+    static EtcdCluster& shared();
     EtcdCluster(const EtcdCluster&) = delete;
     EtcdCluster& operator=(const EtcdCluster&) = delete;
 

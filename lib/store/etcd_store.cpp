@@ -1,0 +1,375 @@
+#include "store/etcd_store.h"
+
+#include <chrono>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "store/audit_record.h"
+#include "store/key_history.h"
+#include "util/bounded_json.h"
+#include "util/strings.h"
+
+namespace launchkit::store {
+namespace {
+
+// Keys read per range request: a page stays far below the gateway's answer limit.
+constexpr std::int64_t etcd_page_keys = 1000;
+// Losing the race means another writer committed: progress overall, so the bound only stops a
+// livelock from hanging a script.
+constexpr int etcd_commit_attempts = 200;
+
+struct ChainHead {
+    std::int64_t sequence = 0;
+    std::int64_t revision = 0;
+    std::string hash = std::string(genesis_hash);
+    std::int64_t etcd_mod_revision = 0;  // 0: no head yet (an empty store)
+};
+
+std::string sequence_key(std::int64_t sequence) {
+    return fmt::format("{:020d}", sequence);
+}
+
+Result<ChainHead> read_head(const std::optional<EtcdKeyValue>& kv, std::string_view where) {
+    ChainHead head;
+    if (!kv) return head;
+    auto json = util::parse_json(kv->value);
+    auto damaged = [&](std::string_view what) {
+        return fail(ExitCode::environment,
+                    "{}: the audit chain's head is damaged ({}); 'release-manager doctor' "
+                    "examines the store",
+                    where, what);
+    };
+    if (!json || !json->is_object()) return damaged("not a JSON object");
+    auto sequence = json->find("sequence");
+    auto revision = json->find("revision");
+    auto hash = json->find("hash");
+    if (sequence == json->end() || !sequence->is_number_integer() || revision == json->end() ||
+        !revision->is_number_integer() || hash == json->end() || !hash->is_string())
+        return damaged("expected sequence, revision and hash");
+    head.sequence = sequence->get<std::int64_t>();
+    head.revision = revision->get<std::int64_t>();
+    head.hash = hash->get<std::string>();
+    head.etcd_mod_revision = kv->mod_revision;
+    return head;
+}
+
+EtcdCompare unchanged_since(std::string key, std::int64_t etcd_mod_revision) {
+    EtcdCompare compare;
+    compare.key = std::move(key);
+    compare.target = EtcdCompare::Target::mod_revision;
+    compare.result = EtcdCompare::Result::equal;
+    compare.number = etcd_mod_revision;
+    return compare;
+}
+
+EtcdOperation etcd_put(std::string key, std::string value) {
+    EtcdOperation operation;
+    operation.kind = EtcdOperation::Kind::put;
+    operation.key = std::move(key);
+    operation.value = std::move(value);
+    return operation;
+}
+
+EtcdOperation etcd_read(std::string key) {
+    EtcdOperation operation;
+    operation.kind = EtcdOperation::Kind::range;
+    operation.key = std::move(key);
+    return operation;
+}
+
+// Every key from `from` up to `end`, in pages, all as of one cluster revision (the first page's,
+// or `revision` when given); `revision` is set to it.
+Result<std::vector<EtcdKeyValue>> range_all(EtcdClient& client, const std::string& from,
+                                            const std::string& end, std::int64_t& revision) {
+    std::vector<EtcdKeyValue> all;
+    std::string next = from;
+    while (true) {
+        LAUNCHKIT_TRY_ASSIGN(auto page, client.range(next, end, etcd_page_keys, revision));
+        if (revision == 0) revision = page.revision;
+        for (auto& kv : page.kvs) all.push_back(std::move(kv));
+        if (!page.more || all.empty()) return all;
+        next = all.back().key + std::string(1, '\0');
+    }
+}
+
+}  // namespace
+
+Result<EtcdLocation> parse_etcd_location(std::string_view url) {
+    EtcdLocation location;
+    std::string scheme;
+    std::string_view rest;
+    if (url.starts_with("etcd://")) {
+        scheme = "http://";
+        rest = url.substr(7);
+    } else if (url.starts_with("etcd+https://")) {
+        scheme = "https://";
+        rest = url.substr(13);
+    } else {
+        return fail(ExitCode::invalid_input,
+                    "store '{}': expected etcd://HOST:PORT[,HOST:PORT...]/PREFIX or "
+                    "etcd+https://...",
+                    url);
+    }
+    auto slash = rest.find('/');
+    if (slash == std::string_view::npos || slash + 1 >= rest.size())
+        return fail(ExitCode::invalid_input,
+                    "store '{}': name a key prefix after the hosts (etcd://HOST:PORT/launchkit)",
+                    url);
+    for (auto host : util::split(rest.substr(0, slash), ',')) {
+        auto colon = host.rfind(':');
+        if (host.empty() || colon == std::string_view::npos || colon == 0 ||
+            colon + 1 == host.size() ||
+            host.substr(colon + 1).find_first_not_of("0123456789") != std::string_view::npos)
+            return fail(ExitCode::invalid_input, "store '{}': '{}' is not HOST:PORT", url, host);
+        location.endpoints.push_back(scheme + std::string(host));
+    }
+    location.prefix = std::string(rest.substr(slash + 1));
+    if (!location.prefix.ends_with('/')) location.prefix += '/';
+    return location;
+}
+
+EtcdStore::EtcdStore(EtcdClient client, std::string prefix)
+    : client_(std::move(client)), prefix_(std::move(prefix)) {
+    if (!prefix_.ends_with('/')) prefix_ += '/';
+}
+
+std::string EtcdStore::location() const {
+    return fmt::format("{}/{}", client_.location(), prefix_);
+}
+
+std::string EtcdStore::key_path(std::string_view key) const {
+    return prefix_ + "keys/" + std::string(key);
+}
+
+Result<StoreEntry> EtcdStore::read_entry(const EtcdKeyValue& kv) const {
+    auto key = kv.key.substr(prefix_.size() + 5);  // after "keys/"
+    auto where = fmt::format("{} key {}", location(), kv.key);
+    auto json = util::parse_json(kv.value);
+    if (!json) return fail(ExitCode::environment, "{}: {}", where, json.error().message);
+    return entry_from_json(*json, std::move(key), where);
+}
+
+Result<std::optional<StoreEntry>> EtcdStore::get(std::string_view key) {
+    LAUNCHKIT_TRY_ASSIGN(auto kv, client_.get(key_path(key)));
+    if (!kv) return std::optional<StoreEntry>{};
+    LAUNCHKIT_TRY_ASSIGN(auto entry, read_entry(*kv));
+    return std::optional<StoreEntry>(std::move(entry));
+}
+
+Result<std::vector<StoreEntry>> EtcdStore::list(std::string_view prefix) {
+    auto from = key_path(prefix);
+    std::int64_t revision = 0;
+    LAUNCHKIT_TRY_ASSIGN(auto kvs, range_all(client_, from, prefix_range_end(from), revision));
+    std::vector<StoreEntry> entries;
+    entries.reserve(kvs.size());
+    for (const auto& kv : kvs) {
+        LAUNCHKIT_TRY_ASSIGN(auto entry, read_entry(kv));
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+Result<CommitOutcome> EtcdStore::commit(const std::vector<Mutation>& mutations,
+                                        const ChangeNote& note) {
+    if (mutations.size() > max_mutations)
+        return fail(ExitCode::invalid_input,
+                    "{}: one change of {} keys; an etcd transaction takes at most {}", location(),
+                    mutations.size(), max_mutations);
+    std::set<std::string> keys;
+    for (const auto& mutation : mutations) keys.insert(mutation.key);
+    const std::string head_key = prefix_ + "head";
+    std::minstd_rand jitter(std::random_device{}());
+
+    for (int attempt = 0; attempt < etcd_commit_attempts; ++attempt) {
+        // One consistent read of the head and every key the change touches.
+        EtcdTransaction read;
+        read.success.push_back(etcd_read(head_key));
+        for (const auto& key : keys) read.success.push_back(etcd_read(key_path(key)));
+        LAUNCHKIT_TRY_ASSIGN(auto current, client_.transact(read));
+        if (current.ranges.size() != keys.size() + 1)
+            return fail(ExitCode::environment, "{}: etcd answered {} reads for {}", location(),
+                        current.ranges.size(), keys.size() + 1);
+        std::optional<EtcdKeyValue> head_kv;
+        if (!current.ranges[0].empty()) head_kv = current.ranges[0][0];
+        LAUNCHKIT_TRY_ASSIGN(auto head, read_head(head_kv, location()));
+
+        KeyMap before;
+        std::map<std::string, std::int64_t> etcd_revisions;
+        size_t index = 1;
+        for (const auto& key : keys) {
+            const auto& found = current.ranges[index++];
+            etcd_revisions[key] = found.empty() ? 0 : found[0].mod_revision;
+            if (found.empty()) continue;
+            LAUNCHKIT_TRY_ASSIGN(auto entry, read_entry(found[0]));
+            before.emplace(key, std::move(entry));
+        }
+
+        CommitOutcome outcome;
+        outcome.revision = head.revision;
+        if (auto conflict = find_conflict(before, mutations)) {
+            outcome.conflict_key = *conflict;
+            return outcome;
+        }
+        AuditRecord record;
+        record.sequence = head.sequence + 1;
+        record.revision = head.revision + 1;
+        record.note = note;
+        KeyMap after = before;
+        LAUNCHKIT_TRY_ASSIGN(record.changes, apply_mutations(after, mutations, record.revision));
+        outcome.committed = true;
+        if (record.changes.empty()) return outcome;
+        std::string line = seal_record(record, head.hash);
+        if (line.ends_with('\n')) line.pop_back();
+
+        EtcdTransaction write;
+        write.compare.push_back(unchanged_since(head_key, head.etcd_mod_revision));
+        for (const auto& [key, etcd_revision] : etcd_revisions)
+            write.compare.push_back(unchanged_since(key_path(key), etcd_revision));
+        write.success.push_back(
+            etcd_put(prefix_ + "audit/" + sequence_key(record.sequence), std::move(line)));
+        write.success.push_back(etcd_put(head_key, dump_json({{"sequence", record.sequence},
+                                                              {"revision", record.revision},
+                                                              {"hash", record.hash}})));
+        for (const auto& key : keys) {
+            auto found = after.find(key);
+            auto was = before.find(key);
+            if (found == after.end()) {
+                if (was == before.end()) continue;
+                EtcdOperation remove;
+                remove.kind = EtcdOperation::Kind::remove;
+                remove.key = key_path(key);
+                write.success.push_back(std::move(remove));
+            } else if (was == before.end() ||
+                       was->second.mod_revision != found->second.mod_revision) {
+                write.success.push_back(
+                    etcd_put(key_path(key), dump_json(entry_to_json(found->second))));
+            }
+        }
+        LAUNCHKIT_TRY_ASSIGN(auto written, client_.transact(write));
+        if (written.succeeded) {
+            outcome.revision = record.revision;
+            outcome.applied = record.changes.size();
+            return outcome;
+        }
+        // Another writer committed between the read and the write: read again, after a short,
+        // random pause so that writers on many machines do not collide in step.
+        auto pause = std::uniform_int_distribution<int>(0, 200 * std::min(attempt + 1, 20))(jitter);
+        std::this_thread::sleep_for(std::chrono::microseconds(pause));
+    }
+    return fail(ExitCode::environment, "{}: gave up committing after {} conflicting writers",
+                location(), etcd_commit_attempts);
+}
+
+Result<std::vector<AuditRecord>> EtcdStore::audit(std::string_view prefix) {
+    const std::string from = prefix_ + "audit/";
+    std::int64_t revision = 0;
+    LAUNCHKIT_TRY_ASSIGN(auto kvs, range_all(client_, from, prefix_range_end(from), revision));
+    std::vector<AuditRecord> records;
+    for (const auto& kv : kvs) {
+        LAUNCHKIT_TRY_ASSIGN(
+            AuditRecord record,
+            parse_audit_record(kv.value, fmt::format("{} key {}", location(), kv.key)));
+        std::erase_if(record.changes, [&](const AuditChange& change) {
+            return !std::string_view(change.key).starts_with(prefix);
+        });
+        if (!record.changes.empty()) records.push_back(std::move(record));
+    }
+    return records;
+}
+
+Result<AuditVerification> EtcdStore::verify_audit() {
+    AuditVerification verification;
+    auto broken = [&](std::string problem) {
+        verification.intact = false;
+        verification.problem = std::move(problem);
+        return verification;
+    };
+    // The log, the keys and the head as of one cluster revision.
+    const std::string audit_from = prefix_ + "audit/";
+    const std::string keys_from = prefix_ + "keys/";
+    std::int64_t revision = 0;
+    LAUNCHKIT_TRY_ASSIGN(auto log,
+                         range_all(client_, audit_from, prefix_range_end(audit_from), revision));
+    LAUNCHKIT_TRY_ASSIGN(auto stored,
+                         range_all(client_, keys_from, prefix_range_end(keys_from), revision));
+    LAUNCHKIT_TRY_ASSIGN(auto head_range, client_.range(prefix_ + "head", {}, 1, revision));
+    std::optional<EtcdKeyValue> head_kv;
+    if (!head_range.kvs.empty()) head_kv = head_range.kvs[0];
+    auto head = read_head(head_kv, location());
+    if (!head) return broken(head.error().message);
+
+    KeyMap replayed;
+    std::string previous = std::string(genesis_hash);
+    std::int64_t last_revision = 0;
+    std::int64_t expected_sequence = 1;
+    for (const auto& kv : log) {
+        auto where = fmt::format("{} key {}", location(), kv.key);
+        auto record = parse_audit_record(kv.value, where);
+        if (!record) return broken(record.error().message);
+        if (kv.key != audit_from + sequence_key(expected_sequence) ||
+            record->sequence != expected_sequence)
+            return broken(
+                fmt::format("{}: sequence {} where {} was expected (a record was "
+                            "removed or reordered)",
+                            where, record->sequence, expected_sequence));
+        if (record->previous_hash != previous)
+            return broken(
+                fmt::format("{}: previous hash does not match record {} (a record was "
+                            "removed, inserted or edited)",
+                            where, expected_sequence - 1));
+        if (compute_record_hash(*record) != record->hash)
+            return broken(
+                fmt::format("{}: record {} was edited (its hash does not match its content)", where,
+                            record->sequence));
+        if (record->revision != last_revision + 1)
+            return broken(
+                fmt::format("{}: revision {} where {} was expected (a revision was "
+                            "forged)",
+                            where, record->revision, last_revision + 1));
+        if (auto applied = apply_record(replayed, *record, true, where); !applied)
+            return broken(applied.error().message);
+        last_revision = record->revision;
+        previous = record->hash;
+        verification.records = record->sequence;
+        ++expected_sequence;
+    }
+    if (head->sequence != verification.records || head->hash != previous ||
+        head->revision != last_revision)
+        return broken(
+            fmt::format("{}: the chain's head names record {} but the log ends at "
+                        "record {} (records were removed or the head was edited)",
+                        location(), head->sequence, verification.records));
+    size_t matched = 0;
+    for (const auto& kv : stored) {
+        auto entry = read_entry(kv);
+        if (!entry) return broken(entry.error().message);
+        auto found = replayed.find(entry->key);
+        if (found == replayed.end() || found->second.value != entry->value ||
+            found->second.mod_revision != entry->mod_revision ||
+            found->second.create_revision != entry->create_revision ||
+            found->second.version != entry->version)
+            return broken(
+                fmt::format("{}: key '{}' is not what the audit log records (changed "
+                            "without an audit record)",
+                            location(), entry->key));
+        ++matched;
+    }
+    if (matched != replayed.size()) {
+        std::set<std::string> present;
+        for (const auto& kv : stored) present.insert(kv.key.substr(keys_from.size()));
+        for (const auto& [key, entry] : replayed)
+            if (!present.contains(key))
+                return broken(
+                    fmt::format("{}: key '{}' is missing (removed without an audit "
+                                "record)",
+                                location(), key));
+    }
+    verification.intact = true;
+    verification.head_hash = previous;
+    return verification;
+}
+
+}  // namespace launchkit::store

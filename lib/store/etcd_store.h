@@ -1,0 +1,57 @@
+// The fleet backend: the store kept in etcd, so every machine and operator sees one truth.
+//
+//   PREFIX/keys/KEY          {"value", "create_revision", "mod_revision", "version"}
+//   PREFIX/audit/SEQUENCE    one audit record, the same JSON line the embedded store appends
+//                            (SEQUENCE zero-padded to 20 digits, so keys sort in order)
+//   PREFIX/head              {"sequence", "revision", "hash"}: the chain's newest record
+//
+// Revisions are launchkit's own (1, 2, 3 ... per commit, as in the embedded store), not etcd's,
+// which other users of the cluster advance too. A commit is one etcd transaction that writes
+// the keys, the audit record and the head together, on condition that the head and every key it
+// read are unchanged: the audit record can never be missing from a change, and a writer that
+// lost the race reads again and retries. No change is ever half applied.
+#pragma once
+
+#include <string>
+
+#include "store/etcd_client.h"
+#include "store/store.h"
+
+namespace launchkit::store {
+
+// "etcd://HOST:PORT[,HOST:PORT...]/PREFIX" (plain HTTP) or "etcd+https://..." (TLS).
+struct EtcdLocation {
+    std::vector<std::string> endpoints{};  // http(s)://HOST:PORT
+    std::string prefix{};                  // ends with '/'
+};
+
+// Exit 2 naming what is wrong with `url`.
+Result<EtcdLocation> parse_etcd_location(std::string_view url);
+
+class EtcdStore final : public Store {
+  public:
+    // The most keys one commit may change: etcd allows 128 operations per transaction, and the
+    // audit record and head take two.
+    static constexpr size_t max_mutations = 126;
+
+    EtcdStore(EtcdClient client, std::string prefix);
+
+    std::string location() const override;
+    Result<std::optional<StoreEntry>> get(std::string_view key) override;
+    Result<std::vector<StoreEntry>> list(std::string_view prefix) override;
+    Result<CommitOutcome> commit(const std::vector<Mutation>& mutations,
+                                 const ChangeNote& note) override;
+    Result<std::vector<AuditRecord>> audit(std::string_view prefix) override;
+    Result<AuditVerification> verify_audit() override;
+
+    EtcdClient& client() { return client_; }
+
+  private:
+    std::string key_path(std::string_view key) const;
+    Result<StoreEntry> read_entry(const EtcdKeyValue& kv) const;
+
+    EtcdClient client_;
+    std::string prefix_;
+};
+
+}  // namespace launchkit::store

@@ -1,0 +1,102 @@
+#include "store/key_history.h"
+
+#include <fmt/format.h>
+
+#include "store/audit_record.h"
+
+namespace launchkit::store {
+
+Result<void> apply_record(KeyMap& keys, const AuditRecord& record, bool check_old,
+                          std::string_view where) {
+    for (const auto& change : record.changes) {
+        auto found = keys.find(change.key);
+        if (check_old) {
+            const nlohmann::json current =
+                found == keys.end() ? nlohmann::json(nullptr) : found->second.value;
+            if (current != change.old_value)
+                return fail(ExitCode::said_no,
+                            "{}: record {} says '{}' was {} but the records before it leave {}",
+                            where, record.sequence, change.key, dump_json(change.old_value),
+                            dump_json(current));
+        }
+        if (change.kind == MutationKind::remove) {
+            if (found != keys.end()) keys.erase(found);
+            continue;
+        }
+        if (found == keys.end()) {
+            StoreEntry entry;
+            entry.key = change.key;
+            entry.create_revision = record.revision;
+            found = keys.emplace(change.key, std::move(entry)).first;
+        }
+        found->second.value = change.new_value;
+        found->second.mod_revision = record.revision;
+        found->second.version += 1;
+    }
+    return {};
+}
+
+std::optional<std::string> find_conflict(const KeyMap& keys,
+                                         const std::vector<Mutation>& mutations) {
+    for (const auto& mutation : mutations) {
+        if (!mutation.expected_revision) continue;
+        auto found = keys.find(mutation.key);
+        std::int64_t current = found == keys.end() ? 0 : found->second.mod_revision;
+        if (current != *mutation.expected_revision) return mutation.key;
+    }
+    return std::nullopt;
+}
+
+Result<std::vector<AuditChange>> apply_mutations(KeyMap& keys,
+                                                 const std::vector<Mutation>& mutations,
+                                                 std::int64_t revision) {
+    std::vector<AuditChange> changes;
+    for (const auto& mutation : mutations) {
+        auto found = keys.find(mutation.key);
+        bool exists = found != keys.end();
+        AuditChange change;
+        change.kind = mutation.kind;
+        change.key = mutation.key;
+        change.old_value = exists ? found->second.value : nlohmann::json(nullptr);
+        if (mutation.kind == MutationKind::remove) {
+            if (!exists) continue;
+        } else {
+            if (exists && found->second.value == mutation.value) continue;
+            change.new_value = mutation.value;
+        }
+        AuditRecord single;
+        single.revision = revision;
+        single.changes.push_back(change);
+        LAUNCHKIT_TRY(apply_record(keys, single, false, ""));
+        changes.push_back(std::move(change));
+    }
+    return changes;
+}
+
+nlohmann::json entry_to_json(const StoreEntry& entry) {
+    return {{"value", entry.value},
+            {"create_revision", entry.create_revision},
+            {"mod_revision", entry.mod_revision},
+            {"version", entry.version}};
+}
+
+Result<StoreEntry> entry_from_json(const nlohmann::json& json, std::string key,
+                                   std::string_view where) {
+    auto revision = [&](const char* name) -> Result<std::int64_t> {
+        auto found = json.find(name);
+        if (found == json.end() || !found->is_number_integer() || found->get<std::int64_t>() < 0)
+            return fail(ExitCode::environment, "{}: '{}' has no valid {}", where, key, name);
+        return found->get<std::int64_t>();
+    };
+    if (!json.is_object() || !json.contains("value"))
+        return fail(ExitCode::environment, "{}: '{}' is not a store entry", where, key);
+    StoreEntry entry;
+    entry.value = json.at("value");
+    LAUNCHKIT_TRY_ASSIGN(entry.create_revision, revision("create_revision"));
+    LAUNCHKIT_TRY_ASSIGN(entry.mod_revision, revision("mod_revision"));
+    LAUNCHKIT_TRY_ASSIGN(entry.version, revision("version"));
+    entry.key = std::move(key);
+    return entry;
+}
+
+}  // namespace launchkit::store
