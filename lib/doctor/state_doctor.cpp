@@ -14,6 +14,7 @@
 #include "core/output.h"
 #include "playbook/run_journal.h"
 #include "store/file_store.h"
+#include "store/open_store.h"
 #include "util/strings.h"
 #include "version/release_ledger.h"
 
@@ -106,15 +107,29 @@ DoctorCheck check_permissions(const fs::path& root, const std::vector<fs::path>&
     return check;
 }
 
-DoctorCheck check_store(const fs::path& state_dir) {
+DoctorCheck check_store(const Context& context) {
     DoctorCheck check;
     check.name = "store";
-    auto directory = state_dir / "store";
-    if (!fs::exists(directory)) {
-        check.detail = "no store yet (no flag or launch control was ever set)";
-        return check;
+    std::unique_ptr<store::Store> opened;
+    if (context.store.empty()) {
+        auto directory = context.state_dir / "store";
+        if (!fs::exists(directory)) {
+            check.detail = "no store yet (no flag or launch control was ever set)";
+            return check;
+        }
+        opened = std::make_unique<store::FileStore>(directory);
+    } else {
+        // The shared store (etcd) the commands use instead of the state directory's.
+        auto shared = store::open_store(context);
+        if (!shared) {
+            check.result = CheckResult::failed;
+            check.detail = "the shared store cannot be opened";
+            add_problem(check, shared.error().message);
+            return check;
+        }
+        opened = std::move(*shared);
     }
-    store::FileStore store(directory);
+    auto& store = *opened;
     auto entries = store.list("");
     if (!entries) {
         check.result = CheckResult::failed;
@@ -131,9 +146,10 @@ DoctorCheck check_store(const fs::path& state_dir) {
         add_problem(check, verification ? verification->problem : verification.error().message);
         return check;
     }
-    check.detail =
-        fmt::format("{}, audit chain of {} intact", util::count_of(entries->size(), "key"),
-                    util::count_of(static_cast<size_t>(verification->records), "record"));
+    check.detail = fmt::format(
+        "{}{}, audit chain of {} intact", context.store.empty() ? "" : store.location() + ": ",
+        util::count_of(entries->size(), "key"),
+        util::count_of(static_cast<size_t>(verification->records), "record"));
     return check;
 }
 
@@ -291,7 +307,7 @@ std::vector<DoctorCheck> examine_state(Context& context, const DoctorOptions& op
     if (cut)
         add_problem(checks.back(),
                     fmt::format("only the first {} entries were looked at", max_walked_entries));
-    checks.push_back(check_store(root));
+    checks.push_back(check_store(context));
     checks.push_back(check_runs(context, held));
     checks.push_back(check_ledger(root));
     checks.push_back(check_backups(context, options));

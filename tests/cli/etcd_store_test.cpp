@@ -106,3 +106,24 @@ TEST_CASE("an etcd that cannot be reached is exit 3 naming it; a bad URL is exit
     CHECK(bad.exit_code == 2);
     CHECK_THAT(bad.stderr_text, Catch::Contains("is not HOST:PORT"));
 }
+
+TEST_CASE("doctor examines the shared store when one is named", "[cli][etcd][doctor]") {
+    auto store = shared_store();
+    StateFixture fixture;
+    REQUIRE(fixture.flags({"create", "search-rewrite"}, store).exit_code == 0);
+    auto report = fixture.run_json("release-manager", {"doctor", "--no-backups"}, store);
+    nlohmann::json store_check;
+    for (const auto& check : report["checks"])
+        if (check["name"] == "store") store_check = check;
+    REQUIRE(store_check.is_object());
+    CHECK(store_check["result"] == "ok");
+    CHECK_THAT(store_check["detail"].get<std::string>(),
+               Catch::Contains("etcd http://127.0.0.1:") && Catch::Contains("1 key") &&
+                   Catch::Contains("1 record"));
+
+    auto port = std::to_string(launchkit::testing::free_port());
+    auto down = fixture.run("release-manager", {"doctor", "--no-backups", "--json"},
+                            {{"LAUNCHKIT_STORE", "etcd://127.0.0.1:" + port + "/lk"}});
+    CHECK(down.exit_code == 1);
+    CHECK_THAT(down.stdout_text, Catch::Contains("etcd unreachable"));
+}
