@@ -301,74 +301,37 @@ Result<AuditVerification> EtcdStore::verify_audit() {
     auto head = read_head(head_kv, location());
     if (!head) return broken(head.error().message);
 
-    KeyMap replayed;
-    std::string previous = std::string(genesis_hash);
-    std::int64_t last_revision = 0;
-    std::int64_t expected_sequence = 1;
+    ChainReplay replay;
     for (const auto& kv : log) {
         auto where = fmt::format("{} key {}", location(), kv.key);
         auto record = parse_audit_record(kv.value, where);
         if (!record) return broken(record.error().message);
-        if (kv.key != audit_from + sequence_key(expected_sequence) ||
-            record->sequence != expected_sequence)
+        // The key must name the record it holds: a record moved to another key is a reorder.
+        if (kv.key != audit_from + sequence_key(replay.records() + 1))
             return broken(
                 fmt::format("{}: sequence {} where {} was expected (a record was "
                             "removed or reordered)",
-                            where, record->sequence, expected_sequence));
-        if (record->previous_hash != previous)
-            return broken(
-                fmt::format("{}: previous hash does not match record {} (a record was "
-                            "removed, inserted or edited)",
-                            where, expected_sequence - 1));
-        if (compute_record_hash(*record) != record->hash)
-            return broken(
-                fmt::format("{}: record {} was edited (its hash does not match its content)", where,
-                            record->sequence));
-        if (record->revision != last_revision + 1)
-            return broken(
-                fmt::format("{}: revision {} where {} was expected (a revision was "
-                            "forged)",
-                            where, record->revision, last_revision + 1));
-        if (auto applied = apply_record(replayed, *record, true, where); !applied)
-            return broken(applied.error().message);
-        last_revision = record->revision;
-        previous = record->hash;
-        verification.records = record->sequence;
-        ++expected_sequence;
+                            where, record->sequence, replay.records() + 1));
+        if (auto problem = replay.next(*record, where)) return broken(std::move(*problem));
     }
-    if (head->sequence != verification.records || head->hash != previous ||
-        head->revision != last_revision)
+    verification.records = replay.records();
+    if (head->sequence != replay.records() || head->hash != replay.head_hash() ||
+        head->revision != replay.revision())
         return broken(
             fmt::format("{}: the chain's head names record {} but the log ends at "
                         "record {} (records were removed or the head was edited)",
-                        location(), head->sequence, verification.records));
-    size_t matched = 0;
+                        location(), head->sequence, replay.records()));
+    KeyMap present;
     for (const auto& kv : stored) {
         auto entry = read_entry(kv);
         if (!entry) return broken(entry.error().message);
-        auto found = replayed.find(entry->key);
-        if (found == replayed.end() || found->second.value != entry->value ||
-            found->second.mod_revision != entry->mod_revision ||
-            found->second.create_revision != entry->create_revision ||
-            found->second.version != entry->version)
-            return broken(
-                fmt::format("{}: key '{}' is not what the audit log records (changed "
-                            "without an audit record)",
-                            location(), entry->key));
-        ++matched;
+        auto key = entry->key;
+        present.emplace(std::move(key), std::move(*entry));
     }
-    if (matched != replayed.size()) {
-        std::set<std::string> present;
-        for (const auto& kv : stored) present.insert(kv.key.substr(keys_from.size()));
-        for (const auto& [key, entry] : replayed)
-            if (!present.contains(key))
-                return broken(
-                    fmt::format("{}: key '{}' is missing (removed without an audit "
-                                "record)",
-                                location(), key));
-    }
+    if (auto problem = find_unrecorded_change(replay.keys(), present))
+        return broken(fmt::format("{}: {}", location(), *problem));
     verification.intact = true;
-    verification.head_hash = previous;
+    verification.head_hash = replay.head_hash();
     return verification;
 }
 

@@ -310,11 +310,9 @@ Result<AuditVerification> FileStore::verify_audit() {
         LAUNCHKIT_TRY_ASSIGN(log, util::read_file(audit_path_));
     }
 
-    KeyMap replayed;
-    std::int64_t revision = 0;
+    ChainReplay replay;
     std::optional<KeyMap> at_snapshot;
-    if (snapshot.records == 0) at_snapshot = replayed;
-    std::string head = std::string(genesis_hash);
+    if (snapshot.records == 0) at_snapshot = replay.keys();
     std::string_view rest = log;
     std::int64_t offset = 0;
     for (std::int64_t line_number = 1; !rest.empty(); ++line_number) {
@@ -328,30 +326,7 @@ Result<AuditVerification> FileStore::verify_audit() {
         auto where = fmt::format("{}:{}", audit_path_.string(), line_number);
         auto record = parse_audit_record(rest.substr(0, newline), where);
         if (!record) return broken(record.error().message);
-        if (record->sequence != line_number)
-            return broken(
-                fmt::format("{}: sequence {} where {} was expected (a record was "
-                            "removed or reordered)",
-                            where, record->sequence, line_number));
-        if (record->previous_hash != head)
-            return broken(
-                fmt::format("{}: previous hash does not match record {} (a record was "
-                            "removed, inserted or edited)",
-                            where, line_number - 1));
-        if (compute_record_hash(*record) != record->hash)
-            return broken(
-                fmt::format("{}: record {} was edited (its hash does not match its "
-                            "content)",
-                            where, record->sequence));
-        if (record->revision != revision + 1)
-            return broken(
-                fmt::format("{}: revision {} where {} was expected (a revision was "
-                            "forged)",
-                            where, record->revision, revision + 1));
-        revision = record->revision;
-        if (auto applied = apply_record(replayed, *record, true, where); !applied)
-            return broken(applied.error().message);
-        head = record->hash;
+        if (auto problem = replay.next(*record, where)) return broken(std::move(*problem));
         verification.records = record->sequence;
         offset += static_cast<std::int64_t>(newline + 1);
         rest.remove_prefix(newline + 1);
@@ -360,34 +335,17 @@ Result<AuditVerification> FileStore::verify_audit() {
                 record->revision != snapshot.revision)
                 return broken(fmt::format("{}: record {} is not the one {} was written after",
                                           where, record->sequence, state_path_.string()));
-            at_snapshot = replayed;
+            at_snapshot = replay.keys();
         }
     }
     if (verification.records < snapshot.records)
         return broken(fmt::format("{}: holds {} records but {} records {}: the newest were removed",
                                   audit_path_.string(), verification.records, state_path_.string(),
                                   snapshot.records));
-    for (const auto& [key, entry] : snapshot.keys) {
-        auto found = at_snapshot->find(key);
-        if (found == at_snapshot->end() || found->second.value != entry.value ||
-            found->second.mod_revision != entry.mod_revision ||
-            found->second.create_revision != entry.create_revision ||
-            found->second.version != entry.version)
-            return broken(
-                fmt::format("{}: key '{}' is not what the audit log records (changed "
-                            "without an audit record)",
-                            state_path_.string(), key));
-    }
-    if (at_snapshot->size() != snapshot.keys.size()) {
-        for (const auto& [key, entry] : *at_snapshot)
-            if (!snapshot.keys.contains(key))
-                return broken(
-                    fmt::format("{}: key '{}' is missing (removed without an audit "
-                                "record)",
-                                state_path_.string(), key));
-    }
+    if (auto problem = find_unrecorded_change(*at_snapshot, snapshot.keys))
+        return broken(fmt::format("{}: {}", state_path_.string(), *problem));
     verification.intact = true;
-    verification.head_hash = head;
+    verification.head_hash = replay.head_hash();
     return verification;
 }
 

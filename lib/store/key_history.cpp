@@ -73,6 +73,48 @@ Result<std::vector<AuditChange>> apply_mutations(KeyMap& keys,
     return changes;
 }
 
+std::optional<std::string> ChainReplay::next(const AuditRecord& record, std::string_view where) {
+    if (record.sequence != records_ + 1)
+        return fmt::format(
+            "{}: sequence {} where {} was expected (a record was removed or "
+            "reordered)",
+            where, record.sequence, records_ + 1);
+    if (record.previous_hash != head_hash_)
+        return fmt::format(
+            "{}: previous hash does not match record {} (a record was removed, "
+            "inserted or edited)",
+            where, records_);
+    if (compute_record_hash(record) != record.hash)
+        return fmt::format("{}: record {} was edited (its hash does not match its content)", where,
+                           record.sequence);
+    if (record.revision != revision_ + 1)
+        return fmt::format("{}: revision {} where {} was expected (a revision was forged)", where,
+                           record.revision, revision_ + 1);
+    if (auto applied = apply_record(keys_, record, true, where); !applied)
+        return applied.error().message;
+    records_ = record.sequence;
+    revision_ = record.revision;
+    head_hash_ = record.hash;
+    return std::nullopt;
+}
+
+std::optional<std::string> find_unrecorded_change(const KeyMap& recorded, const KeyMap& stored) {
+    for (const auto& [key, entry] : stored) {
+        auto found = recorded.find(key);
+        if (found == recorded.end() || found->second.value != entry.value ||
+            found->second.mod_revision != entry.mod_revision ||
+            found->second.create_revision != entry.create_revision ||
+            found->second.version != entry.version)
+            return fmt::format(
+                "key '{}' is not what the audit log records (changed without an audit record)",
+                key);
+    }
+    for (const auto& [key, entry] : recorded)
+        if (!stored.contains(key))
+            return fmt::format("key '{}' is missing (removed without an audit record)", key);
+    return std::nullopt;
+}
+
 nlohmann::json entry_to_json(const StoreEntry& entry) {
     return {{"value", entry.value},
             {"create_revision", entry.create_revision},

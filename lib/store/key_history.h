@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "store/audit_record.h"
 #include "store/store.h"
 
 namespace launchkit::store {
@@ -31,6 +32,33 @@ std::optional<std::string> find_conflict(const KeyMap& keys,
 Result<std::vector<AuditChange>> apply_mutations(KeyMap& keys,
                                                  const std::vector<Mutation>& mutations,
                                                  std::int64_t revision);
+
+// The audit chain read from its first record on, with what every backend's `verify` checks of
+// each record: its sequence follows, it names the record before by hash, its own hash matches
+// its content, its revision is one past the one before, and each change's old value is what the
+// records before it left.
+class ChainReplay {
+  public:
+    // Why `record` cannot be the chain's next record (`where` names it), or nullopt once it has
+    // been applied.
+    std::optional<std::string> next(const AuditRecord& record, std::string_view where);
+
+    std::int64_t records() const { return records_; }
+    std::int64_t revision() const { return revision_; }
+    const std::string& head_hash() const { return head_hash_; }
+    const KeyMap& keys() const { return keys_; }
+
+  private:
+    KeyMap keys_;
+    std::int64_t records_ = 0;
+    std::int64_t revision_ = 0;
+    std::string head_hash_ = std::string(genesis_hash);
+};
+
+// The first key whose entry in `stored` is not what `recorded` (the replayed log) holds:
+// "key 'K' is not what the audit log records (changed without an audit record)" or "key 'K' is
+// missing (removed without an audit record)"; nullopt when they agree.
+std::optional<std::string> find_unrecorded_change(const KeyMap& recorded, const KeyMap& stored);
 
 // A key's entry as JSON ({value, create_revision, mod_revision, version}) and back; `where`
 // names it in errors, which are exit 3 (launchkit wrote it: a bad one was damaged).
