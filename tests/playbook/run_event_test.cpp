@@ -111,7 +111,7 @@ TEST_CASE("every run event survives its journal line", "[playbook][journal]") {
         auto parsed = parse_run_event(nlohmann::json::parse(line), "runs/x.jsonl:1");
         REQUIRE(parsed);
         CHECK(*parsed == event);
-        CHECK(event_name(*parsed) == to_json(event)["event"]);
+        CHECK(event_name(*parsed) == to_json(event)["event"].get<std::string>());
     }
 }
 
