@@ -12,6 +12,7 @@
 #include "backup/backup_operations.h"
 #include "backup/backup_repository.h"
 #include "core/output.h"
+#include "playbook/environment_runs.h"
 #include "playbook/run_journal.h"
 #include "store/file_store.h"
 #include "store/open_store.h"
@@ -156,10 +157,17 @@ DoctorCheck check_store(const Context& context) {
 DoctorCheck check_runs(const Context& context, const std::map<ino_t, long>& held) {
     DoctorCheck check;
     check.name = "runs";
-    auto ids = playbook::list_run_ids(context.state_dir);
+    auto listed = playbook::list_run_ids(context);
+    if (!listed) {
+        check.result = CheckResult::failed;
+        check.detail = "the runs cannot be listed";
+        add_problem(check, listed.error().message);
+        return check;
+    }
+    const auto& ids = *listed;
     size_t damaged = 0, dead = 0, live = 0;
     for (const auto& id : ids) {
-        auto started = playbook::RunJournal(context.state_dir, id).replay_if_started();
+        auto started = playbook::replay_if_started(context, id);
         if (!started) {
             ++damaged;
             add_problem(check, started.error().message);
@@ -170,7 +178,17 @@ DoctorCheck check_runs(const Context& context, const std::map<ino_t, long>& held
         if (state->status != playbook::RunStatus::running) continue;
         const auto& environment = state->started.env;
         auto lock = context.state_dir / "locks" / ("deploy-" + environment + ".lock");
-        if (holder_of(lock, held)) {
+        bool held_in_etcd = false;
+        if (!context.store.empty()) {
+            auto locked = playbook::environment_locked(context, environment);
+            if (!locked) {
+                ++damaged;
+                add_problem(check, locked.error().message);
+                continue;
+            }
+            held_in_etcd = *locked;
+        }
+        if (held_in_etcd || (context.store.empty() && holder_of(lock, held))) {
             ++live;
             continue;
         }
@@ -190,10 +208,10 @@ DoctorCheck check_runs(const Context& context, const std::map<ino_t, long>& held
     return check;
 }
 
-DoctorCheck check_ledger(const fs::path& state_dir) {
+DoctorCheck check_ledger(const Context& context) {
     DoctorCheck check;
     check.name = "ledger";
-    auto entries = version::ReleaseLedger(state_dir).read();
+    auto entries = version::read_ledger(context);
     if (!entries) {
         check.result = CheckResult::failed;
         check.detail = "the release ledger cannot be read: history and stats refuse to run";
@@ -309,7 +327,7 @@ std::vector<DoctorCheck> examine_state(Context& context, const DoctorOptions& op
                     fmt::format("only the first {} entries were looked at", max_walked_entries));
     checks.push_back(check_store(context));
     checks.push_back(check_runs(context, held));
-    checks.push_back(check_ledger(root));
+    checks.push_back(check_ledger(context));
     checks.push_back(check_backups(context, options));
     checks.push_back(check_leftovers(entries, held));
     checks.push_back(check_locks(entries, held));

@@ -57,7 +57,7 @@ Result<ExitCode> run_rollback(Context& context, const RollbackOptions& options) 
 }
 
 std::vector<std::string> run_ids(const Context& context) {
-    auto ids = list_run_ids(context.state_dir);
+    auto ids = list_run_ids(context).value_or(std::vector<std::string>{});
     std::reverse(ids.begin(), ids.end());
     return ids;
 }
@@ -65,7 +65,7 @@ std::vector<std::string> run_ids(const Context& context) {
 std::vector<std::string> environment_names(const Context& context) {
     std::set<std::string> names;
     for (const auto& [name, unused] : context.config.environments) names.insert(name);
-    if (auto entries = version::ReleaseLedger(context.state_dir).read())
+    if (auto entries = version::read_ledger(context))
         for (const auto& entry : *entries)
             if (!entry.environment.empty()) names.insert(entry.environment);
     return {names.begin(), names.end()};

@@ -99,7 +99,7 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
 
     auto prefix =
         options.tag_prefix.empty() ? context.config.release.tag_prefix : options.tag_prefix;
-    version::ReleaseLedger ledger(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto ledger, version::ReleaseLedger::open(context));
     LAUNCHKIT_TRY_ASSIGN(auto entries, ledger.read());
     auto previous = version::running_version(entries, prefix, options.environment);
     if (previous.empty())

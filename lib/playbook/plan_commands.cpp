@@ -130,7 +130,7 @@ Result<ExitCode> run_plan(Context& context, const PlanOptions& options) {
     override_vars(playbook, vars);
     // What runs there now, as deploy would see it; unknown when the ledger cannot be read.
     std::string previous;
-    if (auto entries = version::ReleaseLedger(context.state_dir).read())
+    if (auto entries = version::read_ledger(context))
         previous = version::running_version(*entries, context.config.release.tag_prefix,
                                             options.environment);
     Variables known{{"version", options.version},
@@ -205,7 +205,8 @@ Result<ExitCode> run_plan(Context& context, const PlanOptions& options) {
 
 Result<ExitCode> run_runs(Context& context, const RunsOptions& options) {
     if (!options.run_id.empty()) {
-        LAUNCHKIT_TRY_ASSIGN(auto state, RunJournal(context.state_dir, options.run_id).replay());
+        LAUNCHKIT_TRY_ASSIGN(auto journal, RunJournal::open(context, options.run_id));
+        LAUNCHKIT_TRY_ASSIGN(auto state, journal.replay());
         auto json = to_json(state);
         if (context.json) {
             print_json(*context.out, json);
@@ -230,8 +231,9 @@ Result<ExitCode> run_runs(Context& context, const RunsOptions& options) {
     }
     nlohmann::json runs = nlohmann::json::array();
     Table table({"RUN", "PLAYBOOK", "VERSION", "ENV", "STATUS", "STARTED", "ACTOR"});
-    for (const auto& id : list_run_ids(context.state_dir)) {
-        auto started = RunJournal(context.state_dir, id).replay_if_started();
+    LAUNCHKIT_TRY_ASSIGN(auto ids, list_run_ids(context));
+    for (const auto& id : ids) {
+        auto started = replay_if_started(context, id);
         if (!started) {
             // Listed past, never hidden: a damaged journal is news to whoever reads the list.
             *context.err << fmt::format("warning: run {} cannot be read: {}\n", id,

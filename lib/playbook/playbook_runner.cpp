@@ -36,9 +36,9 @@ PlaybookRunner::PlaybookRunner(Context& context, const Playbook& playbook,
       options_(options),
       variables_(std::move(variables)),
       state_(std::move(state)) {
-    std::error_code error;
-    auto size = std::filesystem::file_size(journal_.path(), error);
-    journal_read_ = error ? 0 : static_cast<size_t>(size);
+    // A journal that cannot be read now is read from its start at the first poll: the runner's
+    // own events are passed over there, and a control request is never missed.
+    journal_read_ = journal_.end_position().value_or(0);
     for (const auto& name : state_.completed)
         if (const auto* step = playbook_.find_step(name))
             remember_outputs(*step, state_.steps.at(name).outputs);

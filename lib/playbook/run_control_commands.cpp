@@ -59,7 +59,7 @@ Result<ExitCode> act_on_dead_run(Context& context, const ControlOptions& options
     if (options.abandon) {
         auto reason = fmt::format("abandoned by {}{}", context.actor,
                                   options.reason.empty() ? "" : ": " + options.reason);
-        RunJournal journal(context.state_dir, state.run_id);
+        LAUNCHKIT_TRY_ASSIGN(auto journal, RunJournal::open(context, state.run_id));
         RunFinished finished{
             util::format_rfc3339_ms(context.now()), RunStatus::abandoned, reason, {}};
         LAUNCHKIT_TRY(journal.append(finished));
@@ -111,7 +111,7 @@ Result<ExitCode> run_control(Context& context, const ControlOptions& options) {
                     "--abandon to roll it back",
                     state.run_id, state.started.env);
 
-    RunJournal journal(context.state_dir, state.run_id);
+    LAUNCHKIT_TRY_ASSIGN(auto journal, RunJournal::open(context, state.run_id));
     LAUNCHKIT_TRY(journal.append(ControlRequested{util::format_rfc3339_ms(context.now()),
                                                   options.control, context.actor, options.reason}));
     *context.err << fmt::format(

@@ -49,22 +49,65 @@ Result<void> parse_lines(std::string_view text, const std::filesystem::path& pat
 RunJournal::RunJournal(const std::filesystem::path& state_dir, std::string run_id)
     : run_id_(std::move(run_id)), path_(state_dir / "runs" / (run_id_ + ".jsonl")) {}
 
+RunJournal::RunJournal(const store::SharedCluster& cluster, std::string run_id)
+    : run_id_(std::move(run_id)),
+      shared_(std::make_shared<store::EtcdLog>(cluster.client,
+                                               cluster.prefix + "runs/" + run_id_ + "/")),
+      index_key_(cluster.prefix + "run-ids/" + run_id_) {}
+
+Result<RunJournal> RunJournal::open(const Context& context, std::string run_id) {
+    LAUNCHKIT_TRY_ASSIGN(auto cluster, store::open_shared_cluster(context));
+    if (cluster) return RunJournal(*cluster, std::move(run_id));
+    return RunJournal(context.state_dir, std::move(run_id));
+}
+
+std::string RunJournal::location() const {
+    return shared_ ? shared_->location() : path_.string();
+}
+
+Result<bool> RunJournal::exists() const {
+    if (!shared_) return std::filesystem::exists(path_);
+    LAUNCHKIT_TRY_ASSIGN(auto first, shared_->read_from(1));
+    return !first.empty();
+}
+
 Result<void> RunJournal::append(const RunEvent& event) const {
+    auto line = util::dump_json(to_json(event));
+    if (shared_) {
+        // The run's first event also enters it in the index that lists runs, in one transaction.
+        std::vector<store::EtcdOperation> with;
+        if (const auto* started = std::get_if<RunStarted>(&event))
+            with.push_back(store::EtcdOperation{
+                .kind = store::EtcdOperation::Kind::put,
+                .key = index_key_,
+                .value = util::dump_json(nlohmann::json{{"environment", started->env}})});
+        LAUNCHKIT_TRY(shared_->append(line, with));
+        return {};
+    }
     LAUNCHKIT_TRY(util::create_directories(path_.parent_path(), 0700));
-    return util::append_line_durably(path_, util::dump_json(to_json(event)) + "\n");
+    return util::append_line_durably(path_, line + "\n");
 }
 
 Result<std::optional<RunState>> RunJournal::replay_if_started() const {
-    if (!std::filesystem::exists(path_))
-        return fail(ExitCode::invalid_input, "no run '{}' (no journal at {})", run_id_,
-                    path_.string());
-    LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(path_));
     std::vector<RunEvent> events;
-    LAUNCHKIT_TRY(parse_lines(text, path_, 0, true, events));
+    if (shared_) {
+        LAUNCHKIT_TRY_ASSIGN(auto lines, shared_->read_from(1));
+        if (lines.empty())
+            return fail(ExitCode::invalid_input, "no run '{}' (no journal at {})", run_id_,
+                        location());
+        for (const auto& line : lines)
+            LAUNCHKIT_TRY(parse_lines(line.text, shared_->key(line.sequence), 0, false, events));
+    } else {
+        if (!std::filesystem::exists(path_))
+            return fail(ExitCode::invalid_input, "no run '{}' (no journal at {})", run_id_,
+                        path_.string());
+        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(path_));
+        LAUNCHKIT_TRY(parse_lines(text, path_, 0, true, events));
+    }
     if (events.empty()) return std::nullopt;
     if (!std::holds_alternative<RunStarted>(events.front()))
         return fail(ExitCode::environment, "{}: does not begin with a run_started event",
-                    path_.string());
+                    location());
     RunState state;
     state.run_id = run_id_;
     for (const auto& event : events) playbook::apply(state, event);
@@ -82,8 +125,17 @@ Result<RunState> RunJournal::replay() const {
 }
 
 Result<std::vector<RunEvent>> RunJournal::read_from(size_t& offset) const {
-    LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(path_));
     std::vector<RunEvent> events;
+    if (shared_) {
+        // The position is the number of lines read.
+        LAUNCHKIT_TRY_ASSIGN(auto lines, shared_->read_from(static_cast<std::int64_t>(offset) + 1));
+        for (const auto& line : lines) {
+            LAUNCHKIT_TRY(parse_lines(line.text, shared_->key(line.sequence), 0, false, events));
+            offset = static_cast<size_t>(line.sequence);
+        }
+        return events;
+    }
+    LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(path_));
     if (offset >= text.size()) return events;
     auto whole = text.rfind('\n');
     if (whole == std::string::npos || whole < offset) return events;  // a line still being written
@@ -92,6 +144,24 @@ Result<std::vector<RunEvent>> RunJournal::read_from(size_t& offset) const {
     LAUNCHKIT_TRY(parse_lines(fresh, path_, line, false, events));
     offset = whole + 1;
     return events;
+}
+
+Result<size_t> RunJournal::end_position() const {
+    if (shared_) {
+        LAUNCHKIT_TRY_ASSIGN(auto newest, shared_->newest());
+        return static_cast<size_t>(newest);
+    }
+    std::error_code error;
+    auto size = std::filesystem::file_size(path_, error);
+    if (error && error != std::errc::no_such_file_or_directory)
+        return fail(ExitCode::environment, "cannot read {}: {}", path_.string(), error.message());
+    return error ? size_t{0} : static_cast<size_t>(size);
+}
+
+Result<std::optional<RunState>> replay_if_started(const Context& context,
+                                                  const std::string& run_id) {
+    LAUNCHKIT_TRY_ASSIGN(auto journal, RunJournal::open(context, run_id));
+    return journal.replay_if_started();
 }
 
 std::string new_run_id() {
@@ -111,6 +181,17 @@ std::vector<std::string> list_run_ids(const std::filesystem::path& state_dir) {
         if (entry.path().extension() == ".jsonl") ids.push_back(entry.path().stem().string());
     std::sort(ids.begin(), ids.end());
     return ids;
+}
+
+Result<std::vector<std::string>> list_run_ids(const Context& context) {
+    LAUNCHKIT_TRY_ASSIGN(auto cluster, store::open_shared_cluster(context));
+    if (!cluster) return list_run_ids(context.state_dir);
+    auto prefix = cluster->prefix + "run-ids/";
+    LAUNCHKIT_TRY_ASSIGN(auto index,
+                         cluster->client->range(prefix, store::prefix_range_end(prefix)));
+    std::vector<std::string> ids;
+    for (const auto& kv : index.kvs) ids.push_back(kv.key.substr(prefix.size()));
+    return ids;  // etcd answers in key order: start order
 }
 
 }  // namespace launchkit::playbook

@@ -108,7 +108,7 @@ Result<void> record_outcome(Context& context, const RunState& state, bool rollba
         default:
             return {};  // paused or still running: not an outcome yet
     }
-    return version::ReleaseLedger(context.state_dir).append(entry);
+    return version::append_to_ledger(context, entry);
 }
 
 ExitCode exit_code_for(RunStatus status) {
@@ -126,7 +126,7 @@ ExitCode exit_code_for(RunStatus status) {
 Result<RunOutcome> drive(Context& context, Playbook playbook, RunState state,
                          const std::vector<std::string>& approvals, bool stdout_reserved,
                          std::optional<std::string> rollback_reason) {
-    RunJournal journal(context.state_dir, state.run_id);
+    LAUNCHKIT_TRY_ASSIGN(auto journal, RunJournal::open(context, state.run_id));
     auto options = options_from(state.started, approvals, stdout_reserved);
     auto variables = run_variables(context, playbook, state.started);
     LAUNCHKIT_TRY(util::create_directories(variables["run_dir"], 0700));
@@ -180,7 +180,7 @@ Result<RunOutcome> deploy(Context& context, const DeployOptions& options, bool s
     LAUNCHKIT_TRY_ASSIGN(auto vars, parse_var_assignments(playbook, options.vars));
     override_vars(playbook, vars);
     auto prefix = prefix_or_config(context, options.tag_prefix);
-    version::ReleaseLedger ledger(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto ledger, version::ReleaseLedger::open(context));
     LAUNCHKIT_TRY_ASSIGN(auto entries, ledger.read());
     auto previous = version::running_version(entries, prefix, options.environment);
     PromotionRequest promotion{options.version,
@@ -208,7 +208,7 @@ Result<RunOutcome> deploy(Context& context, const DeployOptions& options, bool s
                     "roll it back with `release-manager abort {}` first",
                     options.environment, runs.back().run_id, runs.back().run_id,
                     runs.back().run_id);
-    RunJournal journal(context.state_dir, new_run_id());
+    LAUNCHKIT_TRY_ASSIGN(auto journal, RunJournal::open(context, new_run_id()));
     LAUNCHKIT_TRY(audit_forced_promotion(context, promotion, promoted, journal.run_id()));
     RunStarted started;
     started.time = util::format_rfc3339_ms(context.now());
@@ -295,7 +295,7 @@ Result<void> check_rollback_target(const std::vector<version::LedgerEntry>& entr
 // Records in the ledger which version runs now, when no playbook run is there to undo.
 Result<RunOutcome> record_rollback(Context& context, const RollbackOptions& options,
                                    const std::string& prefix, const std::string& reason) {
-    version::ReleaseLedger ledger(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto ledger, version::ReleaseLedger::open(context));
     auto note = options.force ? fmt::format("{} (forced)", reason) : reason;
     LAUNCHKIT_TRY(ledger.record_rollback(options.version, prefix, options.environment,
                                          context.actor, util::format_rfc3339_ms(context.now()),
@@ -312,11 +312,12 @@ Result<RunOutcome> roll_back(Context& context, const RollbackOptions& options,
     LAUNCHKIT_TRY(check_environment_name(options.environment));
     if (!options.version.empty()) LAUNCHKIT_TRY(version::parse_semver(options.version));
     auto prefix = prefix_or_config(context, options.tag_prefix);
-    std::optional<util::FileLock> lock;
+    std::optional<EnvironmentLock> lock;
     if (!options.environment_locked) {
         LAUNCHKIT_TRY_ASSIGN(lock, lock_environment(context, options.environment));
     }
-    LAUNCHKIT_TRY_ASSIGN(auto entries, version::ReleaseLedger(context.state_dir).read());
+    LAUNCHKIT_TRY_ASSIGN(auto ledger, version::ReleaseLedger::open(context));
+    LAUNCHKIT_TRY_ASSIGN(auto entries, ledger.read());
     LAUNCHKIT_TRY(check_rollback_target(entries, options, prefix));
     if (!options.version.empty() &&
         version::running_version(entries, prefix, options.environment) == options.version)

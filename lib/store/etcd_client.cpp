@@ -106,6 +106,8 @@ nlohmann::json to_json(const EtcdOperation& operation) {
         case EtcdOperation::Kind::range:
             if (!operation.range_end.empty())
                 request["range_end"] = encode_base64(operation.range_end);
+            if (operation.limit > 0) request["limit"] = std::to_string(operation.limit);
+            if (operation.newest_first) request["sort_order"] = "DESCEND";
             return {{"request_range", request}};
     }
     return {};
@@ -241,10 +243,11 @@ Result<std::optional<EtcdKeyValue>> EtcdClient::get(std::string_view key) {
 }
 
 Result<EtcdRange> EtcdClient::range(std::string_view key, std::string_view range_end,
-                                    std::int64_t limit, std::int64_t revision) {
+                                    std::int64_t limit, std::int64_t revision, bool newest_first) {
     nlohmann::json request{{"key", encode_base64(key)}};
     if (!range_end.empty()) request["range_end"] = encode_base64(range_end);
     if (limit > 0) request["limit"] = std::to_string(limit);
+    if (newest_first) request["sort_order"] = "DESCEND";
     if (revision > 0) request["revision"] = std::to_string(revision);
     LAUNCHKIT_TRY_ASSIGN(auto answer, call("/v3/kv/range", request));
     EtcdRange result;

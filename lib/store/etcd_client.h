@@ -60,9 +60,11 @@ struct EtcdOperation {
     enum class Kind { put, remove, range };
     Kind kind = Kind::range;
     std::string key{};
-    std::string range_end{};  // remove/range: up to (excluding) this key; "" is the key alone
-    std::string value{};      // put
-    std::int64_t lease = 0;   // put: attach to this lease
+    std::string range_end{};    // remove/range: up to (excluding) this key; "" is the key alone
+    std::string value{};        // put
+    std::int64_t lease = 0;     // put: attach to this lease
+    std::int64_t limit = 0;     // range: at most this many keys (0: all)
+    bool newest_first = false;  // range: in descending key order
 };
 
 struct EtcdTransaction {
@@ -97,14 +99,17 @@ class EtcdClient {
 
     // "etcd http://a:2379,http://b:2379", for messages.
     std::string location() const;
+    // What this client was created with: a second client for another thread.
+    const EtcdSettings& settings() const { return settings_; }
 
     // One key; nullopt when it does not exist.
     Result<std::optional<EtcdKeyValue>> get(std::string_view key);
     // Keys from `key` up to `range_end` (every key with the prefix: prefix_range_end), sorted;
     // `limit` 0 for all of them; as of the cluster's `revision` when not 0, so that several reads
-    // see one moment.
+    // see one moment; `newest_first`: in descending key order (with limit 1, the last key).
     Result<EtcdRange> range(std::string_view key, std::string_view range_end,
-                            std::int64_t limit = 0, std::int64_t revision = 0);
+                            std::int64_t limit = 0, std::int64_t revision = 0,
+                            bool newest_first = false);
     // The cluster's revision after the write.
     Result<std::int64_t> put(std::string_view key, std::string_view value, std::int64_t lease = 0);
     // How many keys were deleted.

@@ -6,11 +6,20 @@
 #include <memory>
 
 #include "core/context.h"
+#include "store/etcd_client.h"
 #include "store/store.h"
 
 namespace launchkit::store {
 
 Result<std::unique_ptr<Store>> open_store(const Context& context);
+
+// The etcd cluster and prefix the state is shared through, for what lives beside the store's
+// keys there (the release ledger, run journals, deploy locks); nullopt for the embedded store.
+struct SharedCluster {
+    std::shared_ptr<EtcdClient> client{};
+    std::string prefix{};  // ends with '/'
+};
+Result<std::optional<SharedCluster>> open_shared_cluster(const Context& context);
 
 // The audit note for a change made by this command invocation.
 ChangeNote change_note(const Context& context, std::string reason);

@@ -75,7 +75,8 @@ Result<CurrentVersions> current_versions(const Context& context, const Compatibi
     bool needs_ledger = std::any_of(matrix.components.begin(), matrix.components.end(),
                                     [](const MatrixComponent& c) { return !c.tag_prefix.empty(); });
     if (needs_ledger) {
-        LAUNCHKIT_TRY_ASSIGN(entries, ReleaseLedger(context.state_dir).read());
+        LAUNCHKIT_TRY_ASSIGN(auto ledger, ReleaseLedger::open(context));
+        LAUNCHKIT_TRY_ASSIGN(entries, ledger.read());
     }
     CurrentVersions current;
     for (const auto& component : matrix.components) {

@@ -204,7 +204,7 @@ nlohmann::json to_json(const DeployStats& stats) {
 Result<ExitCode> run_stats(Context& context, const StatsOptions& options) {
     auto window = util::parse_duration(options.since);
     if (!window) return fail(ExitCode::invalid_input, "--since: {}", window.error().message);
-    ReleaseLedger ledger(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto ledger, ReleaseLedger::open(context));
     LAUNCHKIT_TRY_ASSIGN(auto entries, ledger.read());
     auto prefix = options.tag_prefix.value_or(context.config.release.tag_prefix);
     auto now = context.now();

@@ -40,7 +40,7 @@ Result<ExitCode> run_status(Context& context, const StatusOptions& options) {
         if (!parsed) return std::unexpected(parsed.error());
         wanted = *parsed;
     }
-    ReleaseLedger ledger(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto ledger, ReleaseLedger::open(context));
     LAUNCHKIT_TRY_ASSIGN(auto entries, ledger.read());
 
     // The release asked about, or the newest created one.
@@ -64,7 +64,7 @@ Result<ExitCode> run_status(Context& context, const StatusOptions& options) {
             });
         if (!deployed_anyway)
             return fail(ExitCode::invalid_input, "version {} is not in the release ledger {}",
-                        options.version, ledger.path().string());
+                        options.version, ledger.location());
     }
 
     auto deployments = current_deployments(entries, tag_prefix);
@@ -94,7 +94,7 @@ Result<ExitCode> run_status(Context& context, const StatusOptions& options) {
     }
     auto& out = *context.out;
     if (!release && version_text.empty()) {
-        out << fmt::format("No releases recorded yet in {}\n", ledger.path().string());
+        out << fmt::format("No releases recorded yet in {}\n", ledger.location());
         return code;
     }
     if (release) {
@@ -119,7 +119,7 @@ Result<ExitCode> run_status(Context& context, const StatusOptions& options) {
 
 Result<ExitCode> run_history(Context& context, const HistoryOptions& options) {
     std::string tag_prefix = prefix_for(context, options.tag_prefix);
-    ReleaseLedger ledger(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto ledger, ReleaseLedger::open(context));
     LAUNCHKIT_TRY_ASSIGN(auto entries, ledger.read());
     std::erase_if(entries, [&](const LedgerEntry& e) {
         return e.tag_prefix != tag_prefix ||
@@ -135,7 +135,7 @@ Result<ExitCode> run_history(Context& context, const HistoryOptions& options) {
         return ExitCode::ok;
     }
     if (entries.empty()) {
-        *context.out << fmt::format("No ledger entries in {}\n", ledger.path().string());
+        *context.out << fmt::format("No ledger entries in {}\n", ledger.location());
         return ExitCode::ok;
     }
     Table table({"TIME", "EVENT", "VERSION", "ENVIRONMENT", "ACTOR", "DETAIL"});

@@ -76,7 +76,7 @@ Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto plan, plan_release(repository, request, context.now()));
     bool commit = !options.no_commit;
     bool tag = commit && !options.no_tag;
-    ReleaseLedger ledger(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto ledger, ReleaseLedger::open(context));
 
     auto json = plan_json(plan, repository);
     json["dry_run"] = options.dry_run;
@@ -99,7 +99,7 @@ Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
                            plan.version_content);
         if (commit) out << fmt::format("Would commit: chore(release): {}\n", plan.tag);
         if (tag) out << fmt::format("Would create annotated tag: {}\n", plan.tag);
-        out << fmt::format("Would record the release in {}\n", ledger.path().string());
+        out << fmt::format("Would record the release in {}\n", ledger.location());
         return ExitCode::ok;
     }
 
@@ -151,8 +151,8 @@ Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
     table.add_row({"tag", outcome.tagged
                               ? plan.tag + " (annotated)"
                               : fmt::format("none (--no-{})", commit ? "tag" : "commit")});
-    table.add_row({"ledger", outcome.committed ? ledger.path().string()
-                                               : "not recorded: nothing was committed"});
+    table.add_row(
+        {"ledger", outcome.committed ? ledger.location() : "not recorded: nothing was committed"});
     table.render(out, context.color);
     if (!outcome.committed)
         out << fmt::format(

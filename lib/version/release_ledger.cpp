@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "store/open_store.h"
 #include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/file_lock.h"
@@ -97,8 +98,25 @@ nlohmann::json to_json(const LedgerEntry& entry) {
 ReleaseLedger::ReleaseLedger(const std::filesystem::path& state_dir)
     : state_dir_(state_dir), path_(state_dir / "releases.jsonl") {}
 
+ReleaseLedger::ReleaseLedger(store::EtcdLog log)
+    : shared_(std::make_shared<store::EtcdLog>(std::move(log))) {}
+
+Result<ReleaseLedger> ReleaseLedger::open(const Context& context) {
+    LAUNCHKIT_TRY_ASSIGN(auto cluster, store::open_shared_cluster(context));
+    if (!cluster) return ReleaseLedger(context.state_dir);
+    return ReleaseLedger(store::EtcdLog(cluster->client, cluster->prefix + "releases/"));
+}
+
+std::string ReleaseLedger::location() const {
+    return shared_ ? shared_->location() : path_.string();
+}
+
 Result<void> ReleaseLedger::append(const LedgerEntry& entry) const {
     if (auto valid = parse_semver(entry.version); !valid) return std::unexpected(valid.error());
+    if (shared_) {
+        LAUNCHKIT_TRY(shared_->append(util::dump_json(to_json(entry))));
+        return {};
+    }
     LAUNCHKIT_TRY(util::create_directories(state_dir_, 0700));
     LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::acquire(state_dir_ / "releases.lock"));
     return util::append_line_durably(path_, util::dump_json(to_json(entry)) + "\n");
@@ -106,6 +124,22 @@ Result<void> ReleaseLedger::append(const LedgerEntry& entry) const {
 
 Result<std::vector<LedgerEntry>> ReleaseLedger::read() const {
     std::vector<LedgerEntry> entries;
+    if (shared_) {
+        LAUNCHKIT_TRY_ASSIGN(auto lines, shared_->read_from(1));
+        for (const auto& line : lines) {
+            auto where = shared_->key(line.sequence);
+            auto json = util::parse_json(line.text);
+            if (!json)
+                return fail(ExitCode::environment, "{}: corrupt ledger entry ({})", where,
+                            json.error().message);
+            auto entry = entry_from_json(*json);
+            if (!entry)
+                return fail(ExitCode::environment, "{}: corrupt ledger entry: {}", where,
+                            entry.error().message);
+            entries.push_back(std::move(*entry));
+        }
+        return entries;
+    }
     if (!std::filesystem::exists(path_)) return entries;
     LAUNCHKIT_TRY_ASSIGN(std::string text, util::read_file(path_));
     size_t line_number = 0;
@@ -158,6 +192,16 @@ Result<void> ReleaseLedger::record_rollback(const std::string& version,
                               .environment = environment,
                               .actor = actor,
                               .note = reason});
+}
+
+Result<std::vector<LedgerEntry>> read_ledger(const Context& context) {
+    LAUNCHKIT_TRY_ASSIGN(auto ledger, ReleaseLedger::open(context));
+    return ledger.read();
+}
+
+Result<void> append_to_ledger(const Context& context, const LedgerEntry& entry) {
+    LAUNCHKIT_TRY_ASSIGN(auto ledger, ReleaseLedger::open(context));
+    return ledger.append(entry);
 }
 
 std::vector<LedgerEntry> current_deployments(const std::vector<LedgerEntry>& entries,

@@ -1,8 +1,10 @@
-// The release ledger: an append-only JSON-lines file in the state directory recording every release
-// created and, through the same API, deploys and rollbacks per environment.
+// The release ledger: an append-only list of JSON entries recording every release created and,
+// through the same API, deploys and rollbacks per environment. A JSON-lines file in the state
+// directory, or lines under PREFIX/releases/ in etcd when the state is shared.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "core/context.h"
+#include "store/etcd_log.h"
 
 namespace launchkit::version {
 
@@ -46,8 +50,16 @@ nlohmann::json to_json(const LedgerEntry& entry);
 
 class ReleaseLedger {
   public:
+    // The ledger in `state_dir`.
     explicit ReleaseLedger(const std::filesystem::path& state_dir);
+    // The shared ledger: lines of `log`.
+    explicit ReleaseLedger(store::EtcdLog log);
+    // The ledger the context's state lives in (exit 3 when etcd cannot be reached).
+    static Result<ReleaseLedger> open(const Context& context);
 
+    // releases.jsonl's path, or "etcd http://... PREFIX/releases/", for messages.
+    std::string location() const;
+    // releases.jsonl; empty when the ledger is in etcd.
     const std::filesystem::path& path() const { return path_; }
 
     // Appends one entry under the ledger's lock, fsync'd before returning.
@@ -67,7 +79,12 @@ class ReleaseLedger {
   private:
     std::filesystem::path state_dir_;
     std::filesystem::path path_;
+    std::shared_ptr<store::EtcdLog> shared_;  // set when the ledger is in etcd
 };
+
+// The context's ledger, opened and read / appended to in one call.
+Result<std::vector<LedgerEntry>> read_ledger(const Context& context);
+Result<void> append_to_ledger(const Context& context, const LedgerEntry& entry);
 
 // Which version each environment runs now according to `entries` (the latest deploy or rollback).
 std::vector<LedgerEntry> current_deployments(const std::vector<LedgerEntry>& entries,

@@ -132,12 +132,12 @@ TEST_CASE("a journal line that is not a known event is refused naming its file a
     TempDir dir;
     RunJournal journal(dir.path(), "r1");
     REQUIRE(journal.append(one_of_each().front()));
-    launchkit::util::append_durably(journal.path(),
+    launchkit::util::append_durably(journal.location(),
                                     "{\"event\": \"teleported\", \"time\": \"t\"}\n");
     REQUIRE(journal.append(RunContinued{"t2"}));
     auto replayed = journal.replay();
     REQUIRE_FALSE(replayed);
-    CHECK(replayed.error().message == journal.path().string() + ":2: unknown event 'teleported'");
+    CHECK(replayed.error().message == journal.location() + ":2: unknown event 'teleported'");
 }
 
 TEST_CASE("journals written before typed events replay as they did", "[playbook][journal]") {
