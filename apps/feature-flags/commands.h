@@ -18,6 +18,7 @@ void add_list_command(launchkit::CommandLine& cli);
 void add_delete_command(launchkit::CommandLine& cli);
 void add_history_command(launchkit::CommandLine& cli);
 void add_audit_command(launchkit::CommandLine& cli);
+void add_watch_command(launchkit::CommandLine& cli);
 void add_stale_command(launchkit::CommandLine& cli);
 void add_export_command(launchkit::CommandLine& cli);
 void add_import_command(launchkit::CommandLine& cli);

@@ -35,6 +35,11 @@ void add_examples(launchkit::CommandLine& cli) {
     cli.set_example("delete",
                     "Example (the Mycelia Upgrade Playbook's completion: the feature is stable):\n"
                     "  feature-flags delete old-checkout --reason \"fully rolled out in 1.5.0\"");
+    cli.set_example("watch",
+                    "Example (the Mycelia Rollback Procedures: see the redemption flag go off on "
+                    "every host):\n"
+                    "  feature-flags watch btc-mainnet-redemption --json\n"
+                    "  feature-flags watch --count 1 --timeout 10m   # wait for the next change");
     cli.set_example("history",
                     "Example (Mycelia Upgrade Playbook: document any issues):\n"
                     "  feature-flags history btc-mainnet-redemption");

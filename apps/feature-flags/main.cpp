@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     cli.add_commands({"delete"}, feature_flags::add_delete_command);
     cli.add_commands({"history"}, feature_flags::add_history_command);
     cli.add_commands({"audit"}, feature_flags::add_audit_command);
+    cli.add_commands({"watch"}, feature_flags::add_watch_command);
     cli.add_commands({"stale"}, feature_flags::add_stale_command);
     cli.add_commands({"export"}, feature_flags::add_export_command);
     cli.add_commands({"import"}, feature_flags::add_import_command);

@@ -11,7 +11,8 @@ void add_wait_command(launchkit::CommandLine& cli) {
     command->add_option("name", options->name, "Launch control name")->required();
     command->add_option("--until", options->until, "running or paused")->required();
     command->add_option("--timeout", options->timeout, "Give up after this long (default 5m)");
-    command->add_option("--interval", options->interval, "Look this often (default 1s)");
+    command->add_option("--interval", options->interval,
+                        "How often to look at the embedded store (default 1s; etcd is watched)");
     cli.set_action(command, [options](launchkit::Context& context) {
         return launchkit::flags::run_wait(context, *options);
     });

@@ -77,6 +77,12 @@ CommandLine::CommandLine(std::string tool_name, std::string description)
     app_.add_option("--store", globals_.store,
                     "Shared state for a fleet: etcd://HOST:PORT[,HOST:PORT...]/PREFIX (default: "
                     "$LAUNCHKIT_STORE, then the config's store:, then the state directory)");
+    app_.add_option("--etcd-cacert", globals_.etcd_tls.cacert,
+                    "CA certificate of an etcd store's members (PEM; default: the config's "
+                    "etcd.cacert)");
+    app_.add_option("--etcd-cert", globals_.etcd_tls.cert,
+                    "Client certificate for an etcd store that asks for one (PEM)");
+    app_.add_option("--etcd-key", globals_.etcd_tls.key, "The client certificate's key (PEM)");
     app_.add_option("--actor", globals_.actor,
                     "Who is acting, for ledgers and audit logs (default: $LAUNCHKIT_ACTOR, then "
                     "the login name)");
@@ -144,13 +150,14 @@ void CommandLine::build_commands(int argc, const char* const* argv) {
             wanted = word;
             break;
         }
-        if (word == "--config" || word == "--state-dir" || word == "--store" || word == "--actor") {
+        if (word == "--config" || word == "--state-dir" || word == "--store" || word == "--actor" ||
+            word == "--etcd-cacert" || word == "--etcd-cert" || word == "--etcd-key") {
             ++i;
             continue;
         }
         if (word.starts_with("--config=") || word.starts_with("--state-dir=") ||
-            word.starts_with("--store=") || word.starts_with("--actor=") || word == "--json" ||
-            word == "--no-color")
+            word.starts_with("--store=") || word.starts_with("--actor=") ||
+            word.starts_with("--etcd-") || word == "--json" || word == "--no-color")
             continue;
         only_version = word == "--version";  // answered before any command is looked at
         break;

@@ -140,9 +140,10 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (!root.IsMap())
         return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",
                     source.string());
-    LAUNCHKIT_TRY(reject_unknown_keys(root, source, "",
-                                      {"state_dir", "store", "checklist", "slo_rules", "release",
-                                       "flags", "backups", "environments", "launch_controls"}));
+    LAUNCHKIT_TRY(
+        reject_unknown_keys(root, source, "",
+                            {"state_dir", "store", "etcd", "checklist", "slo_rules", "release",
+                             "flags", "backups", "environments", "launch_controls"}));
 
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
@@ -152,6 +153,20 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (root["store"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string store, read_string(root["store"], source, "store"));
         config.store = store;
+    }
+    if (const auto etcd = root["etcd"]) {
+        if (!etcd.IsMap())
+            return fail(ExitCode::invalid_input,
+                        "{}: etcd: expected a mapping of cacert, cert, key", source.string());
+        LAUNCHKIT_TRY(reject_unknown_keys(etcd, source, "etcd.", {"cacert", "cert", "key"}));
+        for (auto [key, target] :
+             {std::pair{"cacert", &config.etcd.cacert}, std::pair{"cert", &config.etcd.cert},
+              std::pair{"key", &config.etcd.key}}) {
+            if (!etcd[key]) continue;
+            auto field = std::string("etcd.") + key;
+            LAUNCHKIT_TRY_ASSIGN(std::string text, read_string(etcd[key], source, field));
+            *target = path_beside_config(source, text);
+        }
     }
     for (auto [key, target] :
          {std::pair{"checklist", &config.checklist}, std::pair{"slo_rules", &config.slo_rules}}) {
@@ -206,6 +221,12 @@ std::filesystem::path resolve_state_dir(const std::optional<std::filesystem::pat
         return std::filesystem::path(*xdg) / "launchkit";
     auto home = environment_variable("HOME").value_or("/tmp");
     return std::filesystem::path(home) / ".local" / "state" / "launchkit";
+}
+
+EtcdTlsFiles resolve_etcd_tls(const EtcdTlsFiles& flags, const Config& config) {
+    return {flags.cacert.empty() ? config.etcd.cacert : flags.cacert,
+            flags.cert.empty() ? config.etcd.cert : flags.cert,
+            flags.key.empty() ? config.etcd.key : flags.key};
 }
 
 std::string resolve_store(const std::optional<std::string>& flag, const Config& config) {

@@ -64,10 +64,18 @@ struct LaunchControlConfig {
     std::string where;  // "launchkit.yaml:12"
 };
 
+// TLS with etcd: the cluster's CA, and a client certificate and key when it asks for one (PEM).
+struct EtcdTlsFiles {
+    std::filesystem::path cacert{};
+    std::filesystem::path cert{};
+    std::filesystem::path key{};
+};
+
 struct Config {
     std::filesystem::path source;  // the file it was read from; empty when none was found
     std::optional<std::filesystem::path> state_dir;  // absolute (resolved against the file's dir)
     std::optional<std::string> store;  // a shared store's URL (etcd://HOST:PORT/PREFIX)
+    EtcdTlsFiles etcd{};               // `etcd: {cacert, cert, key}`, resolved beside the file
     std::optional<std::filesystem::path> checklist;  // `diagnose run`'s default; absolute
     std::optional<std::filesystem::path> slo_rules;  // `diagnose slo`'s default; absolute
     ReleaseConfig release;
@@ -99,5 +107,9 @@ std::filesystem::path resolve_state_dir(const std::optional<std::filesystem::pat
 // The shared store's URL: `flag` (--store), then $LAUNCHKIT_STORE, then the configuration's
 // `store:`; empty for the embedded store in the state directory.
 std::string resolve_store(const std::optional<std::string>& flag, const Config& config);
+
+// The TLS files for etcd: each of `flags` (--etcd-cacert, --etcd-cert, --etcd-key), else the
+// configuration's.
+EtcdTlsFiles resolve_etcd_tls(const EtcdTlsFiles& flags, const Config& config);
 
 }  // namespace launchkit

@@ -24,6 +24,7 @@ Result<Context> make_context(const GlobalOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(context.config, discover_config(options.config_path));
     context.state_dir = resolve_state_dir(options.state_dir, context.config);
     context.store = resolve_store(options.store, context.config);
+    context.etcd_tls = resolve_etcd_tls(options.etcd_tls, context.config);
     context.actor = resolve_actor(options.actor);
     context.json = options.json;
     const char* term = std::getenv("TERM");

@@ -21,6 +21,7 @@ struct GlobalOptions {
     std::optional<std::filesystem::path> config_path;  // --config
     std::optional<std::filesystem::path> state_dir;    // --state-dir
     std::optional<std::string> store;                  // --store
+    EtcdTlsFiles etcd_tls{};                           // --etcd-cacert, --etcd-cert, --etcd-key
     std::optional<std::string> actor;                  // --actor
     bool json = false;                                 // --json
     bool no_color = false;                             // --no-color
@@ -31,6 +32,7 @@ struct Context {
     std::filesystem::path state_dir;
     // Where shared state lives: empty for the embedded store under state_dir, or an etcd URL.
     std::string store;
+    EtcdTlsFiles etcd_tls{};         // TLS files for an etcd store
     std::string actor;               // recorded in ledgers and audit logs
     std::string command;             // the command line as typed, for audit records
     bool json = false;               // machine-readable output on stdout

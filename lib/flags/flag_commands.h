@@ -52,6 +52,13 @@ struct AuditOptions {
     bool verify = false;
 };
 
+struct WatchFlagsOptions {
+    std::vector<std::string> names{};  // empty: every flag
+    std::string timeout{};             // stop after this long; empty: until interrupted
+    size_t count = 0;                  // stop after this many changes; 0: no limit
+    std::string interval = "1s";       // how often the embedded store is looked at
+};
+
 // --env, else $LAUNCHKIT_ENV, else the config's flags.environment, else "production".
 Result<std::string> resolve_environment(const Context& context, const std::string& option);
 
@@ -64,6 +71,10 @@ Result<ExitCode> run_list(Context& context, const ListFlagsOptions& options);
 Result<ExitCode> run_delete(Context& context, const FlagTarget& target);
 Result<ExitCode> run_history(Context& context, const FlagTarget& target);
 Result<ExitCode> run_audit(Context& context, const AuditOptions& options);
+// Prints each change to the flags as it is committed, one line each (--json: JSON lines): etcd's
+// watch when the store is shared, a look every --interval at the embedded store. Exit 0 at
+// --timeout or after --count changes; 1 when --timeout passes before --count changes came.
+Result<ExitCode> run_watch(Context& context, const WatchFlagsOptions& options);
 Result<ExitCode> run_stale(Context& context, const StaleFlagsOptions& options);
 
 }  // namespace launchkit::flags

@@ -1,11 +1,14 @@
 // history, audit and stale: the commands that read the audit log and the flags' ages.
 #include <algorithm>
+#include <set>
 
 #include "core/output.h"
 #include "flags/flag_commands.h"
 #include "flags/flag_repository.h"
 #include "flags/names.h"
 #include "store/open_store.h"
+#include "util/bounded_json.h"
+#include "util/duration.h"
 #include "util/time.h"
 
 namespace launchkit::flags {
@@ -100,6 +103,66 @@ Result<ExitCode> run_audit(Context& context, const AuditOptions& options) {
         table.render(*context.out, context.color);
     }
     return ExitCode::ok;
+}
+
+Result<ExitCode> run_watch(Context& context, const WatchFlagsOptions& options) {
+    for (const auto& name : options.names) LAUNCHKIT_TRY(validate_name(name, "flag name"));
+    std::optional<std::chrono::milliseconds> timeout;
+    if (!options.timeout.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(timeout, util::parse_duration(options.timeout));
+    }
+    LAUNCHKIT_TRY_ASSIGN(auto interval, util::parse_duration(options.interval));
+    LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
+    std::set<std::string> keys;
+    for (const auto& name : options.names) {
+        LAUNCHKIT_TRY(require_flag(*store, name));  // a typo is named now, not waited on
+        keys.insert(flag_key(name));
+    }
+    LAUNCHKIT_TRY_ASSIGN(std::int64_t printed_through, store->revision());
+    *context.err << fmt::format(
+                        "watching {} in {} from revision {}{}\n",
+                        options.names.empty() ? "every flag" : join(options.names, ", "),
+                        store->location(), printed_through,
+                        timeout ? " for " + util::format_duration(*timeout) : " (Ctrl-C stops)")
+                 << std::flush;
+    // Deadlines run on the steady clock: a wall-clock step must not end or stretch the watch.
+    auto deadline = std::chrono::steady_clock::now() + timeout.value_or(std::chrono::hours(0));
+    size_t printed = 0;
+    while (true) {
+        auto wait = std::chrono::milliseconds(std::chrono::minutes(1));
+        if (timeout) {
+            auto now = std::chrono::steady_clock::now();
+            if (now >= deadline) break;
+            wait = std::min(wait,
+                            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+        }
+        LAUNCHKIT_TRY_ASSIGN(bool changed, store->wait_for_commit(printed_through, wait, interval));
+        if (!changed) continue;
+        // Everything up to this revision is printed now; later records come next round.
+        LAUNCHKIT_TRY_ASSIGN(std::int64_t through, store->revision());
+        LAUNCHKIT_TRY_ASSIGN(auto records, store->audit(flag_key_prefix));
+        for (const auto& record : records) {
+            if (record.revision <= printed_through || record.revision > through) continue;
+            for (const auto& change : record.changes) {
+                if (!keys.empty() && !keys.contains(change.key)) continue;
+                auto name = change.key.substr(flag_key_prefix.size());
+                if (context.json) {
+                    auto json = change_json(record, change);
+                    json["name"] = name;
+                    *context.out << util::dump_json(json) << '\n';
+                } else {
+                    *context.out << fmt::format(
+                        "{}  {}  {}: {}{}\n", record.note.time, record.note.actor, name,
+                        join(describe_flag_change(change.old_value, change.new_value), "; "),
+                        record.note.reason.empty() ? "" : " (" + record.note.reason + ")");
+                }
+                *context.out << std::flush;
+                if (options.count > 0 && ++printed >= options.count) return ExitCode::ok;
+            }
+        }
+        printed_through = through;
+    }
+    return options.count > 0 ? ExitCode::said_no : ExitCode::ok;
 }
 
 Result<ExitCode> run_stale(Context& context, const StaleFlagsOptions& options) {

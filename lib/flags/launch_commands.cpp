@@ -141,6 +141,8 @@ Result<ExitCode> run_wait(Context& context, const WaitOptions& options) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     bool announced = false;
     while (true) {
+        // The revision before the read: a change committed after it ends the wait below at once.
+        LAUNCHKIT_TRY_ASSIGN(auto revision, store->revision());
         LAUNCHKIT_TRY_ASSIGN(auto control, find_launch_control(*store, options.name,
                                                                context.config.launch_controls));
         if (!announced) note_likely_typo(context, *store, control);
@@ -167,8 +169,10 @@ Result<ExitCode> run_wait(Context& context, const WaitOptions& options) {
                                         describe(control));
             announced = true;
         }
+        // etcd is watched: the next commit anywhere wakes this at once; the embedded store is
+        // looked at every --interval.
         auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-        std::this_thread::sleep_for(std::min(interval, remaining));
+        LAUNCHKIT_TRY(store->wait_for_commit(revision, remaining, interval));
     }
 }
 

@@ -28,7 +28,7 @@ struct WaitOptions {
     std::string name{};
     std::string until{};          // running | paused
     std::string timeout = "5m";   // duration
-    std::string interval = "1s";  // how often to look
+    std::string interval = "1s";  // how often to look at the embedded store (etcd is watched)
 };
 
 Result<ExitCode> run_pause(Context& context, const PauseOptions& options);

@@ -31,6 +31,8 @@ class RunJournal {
     const std::string& run_id() const { return run_id_; }
     // The file, or "etcd http://...: PREFIX/runs/RUN_ID/", for messages.
     std::string location() const;
+    // runs/RUN_ID.jsonl; empty when the journal is in etcd.
+    const std::filesystem::path& path() const { return path_; }
     // Whether the journal has been created (a run with this id exists).
     Result<bool> exists() const;
 

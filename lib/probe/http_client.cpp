@@ -48,6 +48,10 @@ size_t HttpTransfer::on_body(char* data, size_t size, size_t count, void* user) 
         return 0;  // curl stops the transfer with CURLE_WRITE_ERROR
     }
     body.append(data, std::min(bytes, limit - std::min(limit, body.size())));
+    if (transfer.request_.stop_when && transfer.request_.stop_when(body)) {
+        transfer.stopped_ = true;
+        return 0;
+    }
     return bytes;
 }
 
@@ -69,6 +73,7 @@ void HttpTransfer::prepare(HttpRequest request) {
     request_headers_ = nullptr;
     response_ = HttpResponse{};
     body_too_large_ = false;
+    stopped_ = false;
     latency_ = std::chrono::milliseconds(0);
     error_buffer_[0] = '\0';
     request_ = std::move(request);
@@ -83,6 +88,10 @@ void HttpTransfer::prepare(HttpRequest request) {
     curl.curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYPEER, r.verify_tls ? 1L : 0L);
     curl.curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYHOST, r.verify_tls ? 2L : 0L);
     if (!r.ca_file.empty()) curl.curl_easy_setopt(easy_, CURLOPT_CAINFO, r.ca_file.c_str());
+    if (!r.client_cert_file.empty())
+        curl.curl_easy_setopt(easy_, CURLOPT_SSLCERT, r.client_cert_file.c_str());
+    if (!r.client_key_file.empty())
+        curl.curl_easy_setopt(easy_, CURLOPT_SSLKEY, r.client_key_file.c_str());
     curl.curl_easy_setopt(easy_, CURLOPT_USERAGENT, r.user_agent.c_str());
     curl.curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, error_buffer_);
     curl.curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &HttpTransfer::on_body);
@@ -111,6 +120,12 @@ Result<HttpResponse> HttpTransfer::complete(CURLcode code) {
     curl_off_t total_us = 0;
     curl_->curl_easy_getinfo(easy_, CURLINFO_TOTAL_TIME_T, &total_us);
     latency_ = response_.latency = std::chrono::milliseconds(total_us / 1000);
+    long status = 0;
+    curl_->curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+    // A stream ends where the caller stopped it, or quietly at the timeout once it has begun.
+    bool stream_ended = request_.stop_when && ((code == CURLE_WRITE_ERROR && stopped_) ||
+                                               (code == CURLE_OPERATION_TIMEDOUT && status != 0));
+    if (stream_ended) code = CURLE_OK;
     if (code == CURLE_OPERATION_TIMEDOUT)
         return fail(ExitCode::environment, "timed out after {}",
                     util::format_duration(request_.timeout));
@@ -120,8 +135,6 @@ Result<HttpResponse> HttpTransfer::complete(CURLcode code) {
     if (code != CURLE_OK)
         return fail(ExitCode::environment, "request failed: {}",
                     error_buffer_[0] ? error_buffer_ : curl_->curl_easy_strerror(code));
-    long status = 0;
-    curl_->curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
     response_.status = static_cast<int>(status);
     return std::exchange(response_, HttpResponse{});
 }

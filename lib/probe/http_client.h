@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,11 +40,18 @@ struct HttpRequest {
     bool follow_redirects = false;
     bool verify_tls = true;
     std::filesystem::path ca_file{};  // extra trust anchor for self-signed servers
+    // A client certificate and its key (PEM) for servers that ask for one (etcd with TLS).
+    std::filesystem::path client_cert_file{};
+    std::filesystem::path client_key_file{};
     std::string user_agent = "launchkit";
     // The most of a body kept. A larger answer fails the request (a metrics endpoint streaming
     // gigabytes), unless `cut_oversize_body`: a probe judging status and the body's start.
     size_t max_body_bytes = default_max_body_bytes;
     bool cut_oversize_body = false;
+    // A stream that does not end by itself (etcd's watch): called as the body grows; true ends
+    // the transfer there, as a complete answer. With it, the timeout passing after the answer
+    // began also ends it as a complete answer (nothing more came), not as an error.
+    std::function<bool(std::string_view body)> stop_when{};
 };
 
 struct HttpResponse {
@@ -82,6 +91,7 @@ class HttpTransfer {
     curl_slist* request_headers_ = nullptr;
     HttpResponse response_{};
     bool body_too_large_ = false;  // the answer passed max_body_bytes and the transfer stopped
+    bool stopped_ = false;         // stop_when ended the stream
     std::chrono::milliseconds latency_{0};
     char error_buffer_[CURL_ERROR_SIZE] = {};
 };

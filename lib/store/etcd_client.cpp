@@ -172,14 +172,61 @@ std::string EtcdClient::location() const {
     return fmt::format("etcd {}", fmt::join(settings_.endpoints, ","));
 }
 
+probe::HttpTransfer& EtcdClient::transfer() {
+    return connection_->transfer;
+}
+
+probe::HttpRequest EtcdClient::request_to(const std::string& endpoint, std::string_view path,
+                                          std::string payload) const {
+    probe::HttpRequest request;
+    request.method = "POST";
+    request.url = endpoint + std::string(path);
+    request.body = std::move(payload);
+    request.content_type = "application/json";
+    request.timeout = settings_.timeout;
+    request.ca_file = settings_.ca_file;
+    request.client_cert_file = settings_.cert_file;
+    request.client_key_file = settings_.key_file;
+    request.max_body_bytes = max_answer_bytes;
+    // etcd's gateway takes the token as the whole Authorization header, without a scheme.
+    if (!token_.empty()) request.headers.emplace_back("Authorization", token_);
+    return request;
+}
+
+Result<void> EtcdClient::authenticate() {
+    token_.clear();
+    LAUNCHKIT_TRY_ASSIGN(auto answer,
+                         send("/v3/auth/authenticate",
+                              {{"name", settings_.username}, {"password", settings_.password}}));
+    auto token = answer.find("token");
+    if (token == answer.end() || !token->is_string() || token->get<std::string>().empty())
+        return fail(ExitCode::environment, "{} gave no token for etcd user '{}'", location(),
+                    settings_.username);
+    token_ = token->get<std::string>();
+    return {};
+}
+
 Result<nlohmann::json> EtcdClient::call(std::string_view path, const nlohmann::json& body) {
+    if (settings_.username.empty()) return send(path, body);
+    if (token_.empty()) LAUNCHKIT_TRY(authenticate());
+    auto answer = send(path, body);
+    // A token etcd no longer knows (it expired, or the member that issued it restarted): a fresh
+    // one, once. Resending is safe: every change compares revisions.
+    if (!answer && answer.error().message.find("invalid auth token") != std::string::npos) {
+        LAUNCHKIT_TRY(authenticate());
+        return send(path, body);
+    }
+    return answer;
+}
+
+Result<nlohmann::json> EtcdClient::send(std::string_view path, const nlohmann::json& body) {
     if (!connection_) {
         LAUNCHKIT_TRY_ASSIGN(const probe::CurlLibrary* curl, probe::load_curl());
         connection_ = std::make_unique<Connection>(*curl);
         if (!connection_->transfer.valid())
             return fail(ExitCode::environment, "cannot create a curl handle");
     }
-    auto& transfer = connection_->transfer;
+    auto& transfer = this->transfer();
     const probe::CurlLibrary* curl = probe::load_curl().value();
     std::string payload = body.dump();
     const size_t count = settings_.endpoints.size();
@@ -193,15 +240,7 @@ Result<nlohmann::json> EtcdClient::call(std::string_view path, const nlohmann::j
         for (size_t attempt = 0; attempt < count; ++attempt) {
             size_t index = (preferred_ + attempt) % count;
             const auto& endpoint = settings_.endpoints[index];
-            probe::HttpRequest request;
-            request.method = "POST";
-            request.url = endpoint + std::string(path);
-            request.body = payload;
-            request.content_type = "application/json";
-            request.timeout = settings_.timeout;
-            request.ca_file = settings_.ca_file;
-            request.max_body_bytes = max_answer_bytes;
-            transfer.prepare(std::move(request));
+            transfer.prepare(request_to(endpoint, path, payload));
             auto response = transfer.complete(curl->curl_easy_perform(transfer.handle()));
             if (!response) {
                 // Not reached, or no answer in time: the next member may be up. Every change is
@@ -306,6 +345,87 @@ Result<EtcdTransactionResult> EtcdClient::transact(const EtcdTransaction& transa
         ++index;
     }
     return result;
+}
+
+namespace {
+
+// What a watch stream has said so far (one JSON object per line): whether a change (or a
+// compaction, or the watch's end) has come, or an error etcd sent.
+struct WatchProgress {
+    bool changed = false;
+    std::string error{};
+};
+
+WatchProgress read_watch_stream(std::string_view body) {
+    WatchProgress progress;
+    size_t start = 0;
+    for (auto end = body.find('\n'); end != std::string_view::npos;
+         start = end + 1, end = body.find('\n', start)) {
+        auto message = util::parse_json(body.substr(start, end - start));
+        if (!message || !message->is_object()) continue;
+        if (auto error = message->find("error"); error != message->end()) {
+            progress.error =
+                error->is_object() ? error->value("message", error->dump()) : error->dump();
+            return progress;
+        }
+        auto result = message->find("result");
+        if (result == message->end() || !result->is_object()) continue;
+        auto events = result->find("events");
+        bool has_events = events != result->end() && events->is_array() && !events->empty();
+        auto compacted = result->find("compact_revision");
+        bool was_compacted = compacted != result->end() && !compacted->is_null() &&
+                             compacted->dump() != "\"0\"" && compacted->dump() != "0";
+        if (has_events || was_compacted || result->value("canceled", false)) {
+            progress.changed = true;
+            return progress;
+        }
+    }
+    return progress;
+}
+
+}  // namespace
+
+Result<bool> EtcdClient::wait_for_change(std::string_view key, std::string_view range_end,
+                                         std::int64_t start_revision,
+                                         std::chrono::milliseconds timeout) {
+    if (!connection_) {
+        // Opens the connection (and finds a member that answers) the way every request does.
+        LAUNCHKIT_TRY(range(key, range_end, 1));
+    }
+    nlohmann::json create{{"key", encode_base64(key)},
+                          {"start_revision", std::to_string(start_revision)}};
+    if (!range_end.empty()) create["range_end"] = encode_base64(range_end);
+    std::string payload = nlohmann::json{{"create_request", create}}.dump();
+    std::vector<std::string> failures;
+    const size_t count = settings_.endpoints.size();
+    for (size_t attempt = 0; attempt < count; ++attempt) {
+        size_t index = (preferred_ + attempt) % count;
+        const auto& endpoint = settings_.endpoints[index];
+        auto request = request_to(endpoint, "/v3/watch", payload);
+        request.timeout = timeout;
+        request.stop_when = [](std::string_view body) {
+            auto progress = read_watch_stream(body);
+            return progress.changed || !progress.error.empty();
+        };
+        auto& transfer = this->transfer();
+        const probe::CurlLibrary* curl = probe::load_curl().value();
+        transfer.prepare(std::move(request));
+        auto response = transfer.complete(curl->curl_easy_perform(transfer.handle()));
+        if (!response) {
+            failures.push_back(fmt::format("{}: {}", endpoint, response.error().message));
+            continue;
+        }
+        if (response->status < 200 || response->status > 299) {
+            failures.push_back(fmt::format("{}: HTTP {}", endpoint, response->status));
+            continue;
+        }
+        auto progress = read_watch_stream(response->body);
+        if (!progress.error.empty())
+            return fail(ExitCode::environment, "{}/v3/watch: {}", endpoint, progress.error);
+        preferred_ = index;
+        return progress.changed;
+    }
+    return fail(ExitCode::environment, "etcd unreachable: {}", fmt::join(failures, "; "));
 }
 
 Result<EtcdLease> EtcdClient::grant_lease(std::int64_t ttl_seconds) {

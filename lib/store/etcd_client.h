@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "probe/http_client.h"
 
 namespace launchkit::store {
 
@@ -25,6 +26,11 @@ struct EtcdSettings {
     std::vector<std::string> endpoints{};
     std::chrono::milliseconds timeout{10'000};  // per request, the whole transfer
     std::filesystem::path ca_file{};            // trust anchor for https endpoints
+    std::filesystem::path cert_file{};          // client certificate, for a cluster that asks
+    std::filesystem::path key_file{};           // its key
+    // An etcd user (etcd with authentication): from ETCD_USERNAME and ETCD_PASSWORD, never argv.
+    std::string username{};
+    std::string password{};
 };
 
 // One key as etcd holds it.
@@ -116,6 +122,12 @@ class EtcdClient {
     Result<std::int64_t> remove(std::string_view key, std::string_view range_end = {});
     Result<EtcdTransactionResult> transact(const EtcdTransaction& transaction);
 
+    // Waits until a key from `key` up to `range_end` ("" for the key alone) changes at a cluster
+    // revision of at least `start_revision` (etcd's watch), or `timeout` passes: true when one
+    // did (or etcd compacted that history away: look again), false when the time passed.
+    Result<bool> wait_for_change(std::string_view key, std::string_view range_end,
+                                 std::int64_t start_revision, std::chrono::milliseconds timeout);
+
     Result<EtcdLease> grant_lease(std::int64_t ttl_seconds);
     // The lease's remaining TTL; an error when it has expired or was revoked.
     Result<EtcdLease> keep_alive(std::int64_t lease);
@@ -127,10 +139,19 @@ class EtcdClient {
     // POSTs `body` to `path` on the first endpoint that answers; an unreachable cluster is exit
     // 3 naming every endpoint tried, an error etcd reports is exit 3 with its message.
     Result<nlohmann::json> call(std::string_view path, const nlohmann::json& body);
+    // One request, as call() without authenticating first.
+    Result<nlohmann::json> send(std::string_view path, const nlohmann::json& body);
+    // Trades the user's name and password for a token (/v3/auth/authenticate).
+    Result<void> authenticate();
+    // The request to `path` on `endpoint`, with TLS files and the token.
+    probe::HttpRequest request_to(const std::string& endpoint, std::string_view path,
+                                  std::string payload) const;
+    probe::HttpTransfer& transfer();
 
     EtcdSettings settings_;
     std::unique_ptr<Connection> connection_;
     size_t preferred_ = 0;  // the endpoint that answered last
+    std::string token_{};   // from authenticate(); sent with every request
 };
 
 }  // namespace launchkit::store

@@ -152,6 +152,64 @@ Result<StoreEntry> EtcdStore::read_entry(const EtcdKeyValue& kv) const {
     return entry_from_json(*json, std::move(key), where);
 }
 
+Result<void> EtcdStore::import_copy(const std::vector<std::string>& audit_lines,
+                                    const std::vector<StoreEntry>& entries, std::int64_t revision,
+                                    const std::string& head_hash) {
+    std::vector<EtcdOperation> puts;
+    for (size_t i = 0; i < audit_lines.size(); ++i)
+        puts.push_back(etcd_put(prefix_ + "audit/" + sequence_key(static_cast<std::int64_t>(i + 1)),
+                                audit_lines[i]));
+    for (const auto& entry : entries)
+        puts.push_back(etcd_put(key_path(entry.key), dump_json(entry_to_json(entry))));
+    constexpr size_t batch = 100;
+    for (size_t start = 0; start < puts.size(); start += batch) {
+        EtcdTransaction transaction;
+        transaction.success.assign(
+            puts.begin() + static_cast<std::ptrdiff_t>(start),
+            puts.begin() + static_cast<std::ptrdiff_t>(std::min(puts.size(), start + batch)));
+        LAUNCHKIT_TRY(client_.transact(transaction));
+    }
+    if (audit_lines.empty()) return {};
+    // The head only if no other writer has made one meanwhile.
+    EtcdTransaction head;
+    head.compare.push_back(unchanged_since(prefix_ + "head", 0));
+    head.success.push_back(etcd_put(
+        prefix_ + "head", dump_json({{"sequence", static_cast<std::int64_t>(audit_lines.size())},
+                                     {"revision", revision},
+                                     {"hash", head_hash}})));
+    LAUNCHKIT_TRY_ASSIGN(auto written, client_.transact(head));
+    if (!written.succeeded)
+        return fail(ExitCode::environment,
+                    "{}: another writer created the chain's head during the copy", location());
+    return {};
+}
+
+Result<std::int64_t> EtcdStore::revision() {
+    LAUNCHKIT_TRY_ASSIGN(auto head_kv, client_.get(prefix_ + "head"));
+    LAUNCHKIT_TRY_ASSIGN(auto head, read_head(head_kv, location()));
+    return head.revision;
+}
+
+Result<bool> EtcdStore::wait_for_commit(std::int64_t after, std::chrono::milliseconds timeout,
+                                        std::chrono::milliseconds /*poll_interval*/) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    const std::string head_key = prefix_ + "head";
+    while (true) {
+        LAUNCHKIT_TRY_ASSIGN(auto read, client_.range(head_key, {}, 1));
+        std::optional<EtcdKeyValue> head_kv;
+        if (!read.kvs.empty()) head_kv = read.kvs.front();
+        LAUNCHKIT_TRY_ASSIGN(auto head, read_head(head_kv, location()));
+        if (head.revision > after) return true;
+        auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) return false;
+        // Every commit rewrites the head: watch it from just after the moment read.
+        auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+        LAUNCHKIT_TRY_ASSIGN(auto changed,
+                             client_.wait_for_change(head_key, {}, read.revision + 1, remaining));
+        if (!changed) return false;
+    }
+}
+
 Result<std::optional<StoreEntry>> EtcdStore::get(std::string_view key) {
     LAUNCHKIT_TRY_ASSIGN(auto kv, client_.get(key_path(key)));
     if (!kv) return std::optional<StoreEntry>{};

@@ -43,6 +43,17 @@ class EtcdStore final : public Store {
                                  const ChangeNote& note) override;
     Result<std::vector<AuditRecord>> audit(std::string_view prefix) override;
     Result<AuditVerification> verify_audit() override;
+    Result<std::int64_t> revision() override;
+    Result<bool> wait_for_commit(std::int64_t after, std::chrono::milliseconds timeout,
+                                 std::chrono::milliseconds poll_interval) override;
+
+    // Writes a store copied from elsewhere into this prefix, which must be empty (`release-manager
+    // store migrate`): the audit records' lines verbatim, the keys, and the head last, in
+    // transactions of at most 128 operations. Until the head is written the copy reads as an
+    // empty store with stray records, which verify reports, never as a shorter valid chain.
+    Result<void> import_copy(const std::vector<std::string>& audit_lines,
+                             const std::vector<StoreEntry>& entries, std::int64_t revision,
+                             const std::string& head_hash);
 
     EtcdClient& client() { return client_; }
 

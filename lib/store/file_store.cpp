@@ -1,5 +1,7 @@
 #include "store/file_store.h"
 
+#include <thread>
+
 #include <cerrno>
 #include <cstring>
 
@@ -198,6 +200,26 @@ Result<void> FileStore::append_record(const std::string& line) const {
     LAUNCHKIT_TRY(util::append_durably(audit_path_, line));
     util::crash_point("store-after-audit-append");
     return {};
+}
+
+Result<std::int64_t> FileStore::revision() {
+    LAUNCHKIT_TRY_ASSIGN(const Snapshot* snapshot, load());
+    return snapshot->revision;
+}
+
+Result<bool> FileStore::wait_for_commit(std::int64_t after, std::chrono::milliseconds timeout,
+                                        std::chrono::milliseconds poll_interval) {
+    // Deadlines run on the steady clock: a wall-clock step must not end or stretch the wait.
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+        LAUNCHKIT_TRY_ASSIGN(auto now_at, revision());
+        if (now_at > after) return true;
+        auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) return false;
+        auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+        std::this_thread::sleep_for(
+            std::min(std::max(poll_interval, std::chrono::milliseconds(10)), remaining));
+    }
 }
 
 Result<std::optional<StoreEntry>> FileStore::get(std::string_view key) {

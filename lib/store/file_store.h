@@ -44,6 +44,9 @@ class FileStore final : public Store {
                                  const ChangeNote& note) override;
     Result<std::vector<AuditRecord>> audit(std::string_view prefix) override;
     Result<AuditVerification> verify_audit() override;
+    Result<std::int64_t> revision() override;
+    Result<bool> wait_for_commit(std::int64_t after, std::chrono::milliseconds timeout,
+                                 std::chrono::milliseconds poll_interval) override;
 
     const std::filesystem::path& state_path() const { return state_path_; }
     const std::filesystem::path& audit_path() const { return audit_path_; }

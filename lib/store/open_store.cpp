@@ -8,11 +8,40 @@
 
 namespace launchkit::store {
 
+Result<EtcdSettings> etcd_settings(const Context& context, std::vector<std::string> endpoints) {
+    EtcdSettings settings;
+    settings.endpoints = std::move(endpoints);
+    // Files named but missing are refused before any request: a typo must not become "etcd
+    // unreachable" or, worse, a connection without the trust anchor meant.
+    for (auto [option, file] : {std::pair{"--etcd-cacert", &context.etcd_tls.cacert},
+                                std::pair{"--etcd-cert", &context.etcd_tls.cert},
+                                std::pair{"--etcd-key", &context.etcd_tls.key}}) {
+        std::error_code error;
+        if (!file->empty() && !std::filesystem::is_regular_file(*file, error))
+            return fail(ExitCode::invalid_input, "{} {}: no such file", option, file->string());
+    }
+    if (context.etcd_tls.cert.empty() != context.etcd_tls.key.empty())
+        return fail(ExitCode::invalid_input,
+                    "--etcd-cert and --etcd-key go together (a client certificate and its key)");
+    settings.ca_file = context.etcd_tls.cacert;
+    settings.cert_file = context.etcd_tls.cert;
+    settings.key_file = context.etcd_tls.key;
+    const char* username = std::getenv("ETCD_USERNAME");
+    const char* password = std::getenv("ETCD_PASSWORD");
+    if (username && *username) {
+        if (!password || !*password)
+            return fail(ExitCode::invalid_input,
+                        "ETCD_USERNAME is set but ETCD_PASSWORD is not (etcd users need both)");
+        settings.username = username;
+        settings.password = password;
+    }
+    return settings;
+}
+
 Result<std::unique_ptr<Store>> open_store(const Context& context) {
     if (!context.store.empty()) {
         LAUNCHKIT_TRY_ASSIGN(auto location, parse_etcd_location(context.store));
-        EtcdSettings settings;
-        settings.endpoints = std::move(location.endpoints);
+        LAUNCHKIT_TRY_ASSIGN(auto settings, etcd_settings(context, std::move(location.endpoints)));
         LAUNCHKIT_TRY_ASSIGN(auto client, EtcdClient::create(std::move(settings)));
         return std::make_unique<EtcdStore>(std::move(client), std::move(location.prefix));
     }
@@ -28,8 +57,7 @@ Result<std::unique_ptr<Store>> open_store(const Context& context) {
 Result<std::optional<SharedCluster>> open_shared_cluster(const Context& context) {
     if (context.store.empty()) return std::optional<SharedCluster>{};
     LAUNCHKIT_TRY_ASSIGN(auto location, parse_etcd_location(context.store));
-    EtcdSettings settings;
-    settings.endpoints = std::move(location.endpoints);
+    LAUNCHKIT_TRY_ASSIGN(auto settings, etcd_settings(context, std::move(location.endpoints)));
     LAUNCHKIT_TRY_ASSIGN(auto client, EtcdClient::create(std::move(settings)));
     return std::optional<SharedCluster>(
         SharedCluster{std::make_shared<EtcdClient>(std::move(client)), std::move(location.prefix)});

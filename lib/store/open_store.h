@@ -13,6 +13,11 @@ namespace launchkit::store {
 
 Result<std::unique_ptr<Store>> open_store(const Context& context);
 
+// How to reach etcd: `endpoints`, the context's TLS files (each checked to exist), and an etcd
+// user from $ETCD_USERNAME and $ETCD_PASSWORD (never argv). Exit 2 for a missing file or half a
+// credential.
+Result<EtcdSettings> etcd_settings(const Context& context, std::vector<std::string> endpoints);
+
 // The etcd cluster and prefix the state is shared through, for what lives beside the store's
 // keys there (the release ledger, run journals, deploy locks); nullopt for the embedded store.
 struct SharedCluster {

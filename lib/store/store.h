@@ -4,6 +4,7 @@
 // an etcd backend can sit behind it beside the embedded file backend.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -99,6 +100,12 @@ class Store {
     virtual Result<std::vector<AuditRecord>> audit(std::string_view prefix) = 0;
     // Recomputes the whole chain and checks that the current state is what it records.
     virtual Result<AuditVerification> verify_audit() = 0;
+    // The store's revision now (0 for an empty store).
+    virtual Result<std::int64_t> revision() = 0;
+    // Blocks until the store's revision passes `after` or `timeout` runs out: true when it did.
+    // etcd watches the chain's head (no polling); the embedded store looks every `poll_interval`.
+    virtual Result<bool> wait_for_commit(std::int64_t after, std::chrono::milliseconds timeout,
+                                         std::chrono::milliseconds poll_interval) = 0;
 };
 
 // What an update function decides for one key given its current entry: nullopt leaves it as is.

@@ -29,7 +29,7 @@ using launchkit::util::ProcessResult;
 namespace {
 
 // A prefix of its own per test, with a short lease TTL so that a dead holder's lock expires soon.
-Environment shared_store(int lock_ttl_seconds) {
+Environment shared_runs_store(int lock_ttl_seconds) {
     static std::atomic<int> next{0};
     auto prefix = "runs-" + std::to_string(::getpid()) + "-" + std::to_string(next++);
     return {{"LAUNCHKIT_STORE", EtcdCluster::shared().store_url(prefix)},
@@ -80,7 +80,7 @@ TEST_CASE(
     "a deploy on one machine holds the environment for every machine, and its run and "
     "ledger entry are seen from all",
     "[cli][etcd][playbook]") {
-    auto store = shared_store(30);
+    auto store = shared_runs_store(30);
     Machine laptop(store), ci_runner(store);
     REQUIRE(laptop.fixture.flags({"create", "dark-mode"}, store).exit_code == 0);
 
@@ -143,7 +143,7 @@ TEST_CASE(
     "a runner killed holding the lock lets go after its lease's TTL, and another machine "
     "aborts its run",
     "[cli][etcd][playbook]") {
-    auto store = shared_store(3);
+    auto store = shared_runs_store(3);
     Machine crashed(store), other(store);
     REQUIRE(crashed.fixture.flags({"create", "dark-mode"}, store).exit_code == 0);
     auto killed = crashed.deploy("1.0.0", R"(apiVersion: launchkit/v1
@@ -187,7 +187,7 @@ steps:
 
 TEST_CASE("abort typed on another machine reaches a live runner through its journal in etcd",
           "[cli][etcd][playbook]") {
-    auto store = shared_store(30);
+    auto store = shared_runs_store(30);
     Machine runner_host(store), operator_host(store);
     MetricsServer metrics;
     metrics.set("/metrics", "http_error_ratio 0.01\n");
@@ -226,7 +226,7 @@ steps:
 }
 
 TEST_CASE("LAUNCHKIT_LOCK_TTL out of range is refused before anything runs", "[cli][etcd]") {
-    auto store = shared_store(30);
+    auto store = shared_runs_store(30);
     store[1].second = "1";
     Machine machine(store);
     auto refused = machine.deploy("1.0.0",

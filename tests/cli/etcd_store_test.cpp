@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 #include <unistd.h>
 
@@ -105,6 +107,51 @@ TEST_CASE("an etcd that cannot be reached is exit 3 naming it; a bad URL is exit
     auto bad = fixture.flags({"list"}, {{"LAUNCHKIT_STORE", "etcd://127.0.0.1/lk"}});
     CHECK(bad.exit_code == 2);
     CHECK_THAT(bad.stderr_text, Catch::Contains("is not HOST:PORT"));
+}
+
+TEST_CASE(
+    "etcd stopped in the middle of commands: each exits 0 or 3, and every change is whole "
+    "or absent",
+    "[cli][etcd]") {
+    EtcdCluster cluster(1);  // its own: it is killed
+    Environment store{{"LAUNCHKIT_STORE", cluster.store_url("stopped")}};
+    StateFixture fixture;
+    REQUIRE(fixture.flags({"create", "ramp"}, store).exit_code == 0);
+    REQUIRE(fixture.flags({"set", "ramp", "--rollout", "0"}, store).exit_code == 0);
+    auto before = nlohmann::json::parse(
+                      fixture.flags({"audit", "--verify", "--json"}, store).stdout_text)["records"]
+                      .get<int>();
+    constexpr int writers = 32;
+    std::vector<launchkit::util::ProcessSpec> increments;
+    for (int i = 0; i < writers; ++i)
+        increments.push_back(
+            fixture.spec("feature-flags", {"set", "ramp", "--rollout", "+1"}, store));
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        cluster.stop(0);
+    });
+    auto results = run_concurrently(increments);
+    stopper.join();
+    int succeeded = 0, failed = 0;
+    for (const auto& result : results) {
+        INFO(result.stderr_text);
+        CHECK((result.exit_code == 0 || result.exit_code == 3));
+        if (result.exit_code == 0) ++succeeded;
+        if (result.exit_code == 3) {
+            ++failed;
+            CHECK_THAT(result.stderr_text, Catch::Contains("etcd"));
+        }
+    }
+    cluster.start(0);
+    auto ramp = nlohmann::json::parse(fixture.flags({"get", "ramp", "--json"}, store).stdout_text);
+    // An acknowledged change is kept; one whose answer was lost with etcd may have been applied,
+    // but whole: the chain verifies and every record is one increment.
+    CHECK(ramp["rollout"].get<int>() >= succeeded);
+    CHECK(ramp["rollout"].get<int>() <= succeeded + failed);
+    auto verify =
+        nlohmann::json::parse(fixture.flags({"audit", "--verify", "--json"}, store).stdout_text);
+    CHECK(verify["intact"] == true);
+    CHECK(verify["records"].get<int>() == before + ramp["rollout"].get<int>());
 }
 
 TEST_CASE("doctor examines the shared store when one is named", "[cli][etcd][doctor]") {

@@ -37,7 +37,10 @@ TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
              Case{"release:\n  tag_prefx: v\n", "x.yaml:2: unknown key 'release.tag_prefx'"},
              Case{"stat_dir: /tmp\n",
                   "x.yaml:1: unknown key 'stat_dir' (expected one of: backups, checklist, "
-                  "environments, flags, launch_controls, release, slo_rules, state_dir, store)"},
+                  "environments, etcd, flags, launch_controls, release, slo_rules, state_dir, "
+                  "store)"},
+             Case{"etcd:\n  cafile: ca.pem\n", "x.yaml:2: unknown key 'etcd.cafile'"},
+             Case{"etcd: ca.pem\n", "x.yaml: etcd: expected a mapping of cacert, cert, key"},
              Case{"launch_controls: redemption\n", "x.yaml:1: 'launch_controls' must be a list"},
              Case{"launch_controls: [a, a]\n", "launch control 'a' is listed twice"},
              Case{"release: [1, 2]\n", "'release' must be a mapping"},

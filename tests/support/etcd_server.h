@@ -3,6 +3,7 @@
 // again on demand (a member down mid-test) and killed with the fixture.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,10 +13,20 @@
 
 namespace launchkit::testing {
 
+// A private CA with a server certificate for 127.0.0.1 and a client certificate (PEM files).
+struct EtcdCertificates {
+    std::filesystem::path ca{};
+    std::filesystem::path server_cert{};
+    std::filesystem::path server_key{};
+    std::filesystem::path client_cert{};
+    std::filesystem::path client_key{};
+};
+
 class EtcdCluster {
   public:
-    // Starts `members` members and waits until the cluster has a leader.
-    explicit EtcdCluster(size_t members = 1);
+    // Starts `members` members and waits until the cluster has a leader. With `tls`, clients
+    // speak HTTPS to them and must show a certificate from the cluster's CA.
+    explicit EtcdCluster(size_t members = 1, bool tls = false);
     ~EtcdCluster();
     // One single-member cluster for the whole test run, for tests that stop no member: each test
     // works under its own key prefix.
@@ -25,8 +36,11 @@ class EtcdCluster {
 
     // "http://127.0.0.1:PORT" of each member, in order.
     std::vector<std::string> endpoints() const;
-    // "etcd://127.0.0.1:P1,127.0.0.1:P2/PREFIX", the way users name a store.
+    // "etcd://127.0.0.1:P1,127.0.0.1:P2/PREFIX" (etcd+https:// with TLS), the way users name a
+    // store.
     std::string store_url(const std::string& prefix) const;
+    // The TLS files (empty paths without TLS).
+    const EtcdCertificates& certificates() const { return certificates_; }
 
     // SIGKILLs member `index` (its data stays); start() brings it back with the same data.
     void stop(size_t index);
@@ -43,6 +57,7 @@ class EtcdCluster {
     void wait_ready(const Member& member) const;
 
     TempDir dir_;
+    EtcdCertificates certificates_{};
     std::vector<Member> members_;
     std::string initial_cluster_;
 };
