@@ -4,11 +4,10 @@
 #include <thread>
 #include <utility>
 
-#include <nettle/base64.h>
-
 #include <fmt/format.h>
 
 #include "probe/http_client.h"
+#include "store/etcd_wire.h"
 #include "util/bounded_json.h"
 
 namespace launchkit::store {
@@ -20,43 +19,6 @@ struct EtcdClient::Connection {
 };
 
 namespace {
-
-// Values launchkit keeps in etcd are small documents; a range over a whole prefix may hold many.
-constexpr size_t max_answer_bytes = 64 * 1024 * 1024;
-
-std::string encode_base64(std::string_view bytes) {
-    std::string text(BASE64_ENCODE_RAW_LENGTH(bytes.size()), '\0');
-    base64_encode_raw(text.data(), bytes.size(), reinterpret_cast<const uint8_t*>(bytes.data()));
-    return text;
-}
-
-Result<std::string> decode_base64(std::string_view text, std::string_view field) {
-    std::string bytes(BASE64_DECODE_LENGTH(text.size()), '\0');
-    base64_decode_ctx context;
-    base64_decode_init(&context);
-    size_t length = bytes.size();
-    if (!base64_decode_update(&context, &length, reinterpret_cast<uint8_t*>(bytes.data()),
-                              text.size(), text.data()) ||
-        !base64_decode_final(&context))
-        return fail(ExitCode::environment, "etcd answered a {} that is not base64", field);
-    bytes.resize(length);
-    return bytes;
-}
-
-// etcd's gateway writes 64-bit numbers as strings and leaves out fields that are zero or false.
-Result<std::int64_t> number_field(const nlohmann::json& object, std::string_view name) {
-    auto found = object.find(name);
-    if (found == object.end() || found->is_null()) return std::int64_t{0};
-    if (found->is_number_integer()) return found->get<std::int64_t>();
-    if (found->is_string()) {
-        const auto& text = found->get_ref<const std::string&>();
-        std::int64_t value = 0;
-        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (error == std::errc() && end == text.data() + text.size()) return value;
-    }
-    return fail(ExitCode::environment, "etcd answered {} = {}, expected a 64-bit integer", name,
-                util::dump_json(*found));
-}
 
 Result<EtcdKeyValue> read_key_value(const nlohmann::json& object) {
     if (!object.is_object())
@@ -345,87 +307,6 @@ Result<EtcdTransactionResult> EtcdClient::transact(const EtcdTransaction& transa
         ++index;
     }
     return result;
-}
-
-namespace {
-
-// What a watch stream has said so far (one JSON object per line): whether a change (or a
-// compaction, or the watch's end) has come, or an error etcd sent.
-struct WatchProgress {
-    bool changed = false;
-    std::string error{};
-};
-
-WatchProgress read_watch_stream(std::string_view body) {
-    WatchProgress progress;
-    size_t start = 0;
-    for (auto end = body.find('\n'); end != std::string_view::npos;
-         start = end + 1, end = body.find('\n', start)) {
-        auto message = util::parse_json(body.substr(start, end - start));
-        if (!message || !message->is_object()) continue;
-        if (auto error = message->find("error"); error != message->end()) {
-            progress.error =
-                error->is_object() ? error->value("message", error->dump()) : error->dump();
-            return progress;
-        }
-        auto result = message->find("result");
-        if (result == message->end() || !result->is_object()) continue;
-        auto events = result->find("events");
-        bool has_events = events != result->end() && events->is_array() && !events->empty();
-        auto compacted = result->find("compact_revision");
-        bool was_compacted = compacted != result->end() && !compacted->is_null() &&
-                             compacted->dump() != "\"0\"" && compacted->dump() != "0";
-        if (has_events || was_compacted || result->value("canceled", false)) {
-            progress.changed = true;
-            return progress;
-        }
-    }
-    return progress;
-}
-
-}  // namespace
-
-Result<bool> EtcdClient::wait_for_change(std::string_view key, std::string_view range_end,
-                                         std::int64_t start_revision,
-                                         std::chrono::milliseconds timeout) {
-    if (!connection_) {
-        // Opens the connection (and finds a member that answers) the way every request does.
-        LAUNCHKIT_TRY(range(key, range_end, 1));
-    }
-    nlohmann::json create{{"key", encode_base64(key)},
-                          {"start_revision", std::to_string(start_revision)}};
-    if (!range_end.empty()) create["range_end"] = encode_base64(range_end);
-    std::string payload = nlohmann::json{{"create_request", create}}.dump();
-    std::vector<std::string> failures;
-    const size_t count = settings_.endpoints.size();
-    for (size_t attempt = 0; attempt < count; ++attempt) {
-        size_t index = (preferred_ + attempt) % count;
-        const auto& endpoint = settings_.endpoints[index];
-        auto request = request_to(endpoint, "/v3/watch", payload);
-        request.timeout = timeout;
-        request.stop_when = [](std::string_view body) {
-            auto progress = read_watch_stream(body);
-            return progress.changed || !progress.error.empty();
-        };
-        auto& transfer = this->transfer();
-        const probe::CurlLibrary* curl = probe::load_curl().value();
-        transfer.prepare(std::move(request));
-        auto response = transfer.complete(curl->curl_easy_perform(transfer.handle()));
-        if (!response) {
-            failures.push_back(fmt::format("{}: {}", endpoint, response.error().message));
-            continue;
-        }
-        if (response->status < 200 || response->status > 299) {
-            failures.push_back(fmt::format("{}: HTTP {}", endpoint, response->status));
-            continue;
-        }
-        auto progress = read_watch_stream(response->body);
-        if (!progress.error.empty())
-            return fail(ExitCode::environment, "{}/v3/watch: {}", endpoint, progress.error);
-        preferred_ = index;
-        return progress.changed;
-    }
-    return fail(ExitCode::environment, "etcd unreachable: {}", fmt::join(failures, "; "));
 }
 
 Result<EtcdLease> EtcdClient::grant_lease(std::int64_t ttl_seconds) {
