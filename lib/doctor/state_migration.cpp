@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/output.h"
+#include "flags/flag_commands.h"
 #include "playbook/run_journal.h"
 #include "store/etcd_log.h"
 #include "store/etcd_store.h"
@@ -164,23 +165,8 @@ Result<ExitCode> run_store_migrate(Context& context, const StoreMigrateOptions& 
 }
 
 Result<ExitCode> run_store_verify(Context& context) {
-    LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
-    LAUNCHKIT_TRY_ASSIGN(auto verification, store->verify_audit());
-    if (context.json) {
-        print_json(*context.out, {{"intact", verification.intact},
-                                  {"records", verification.records},
-                                  {"head", string_or_null(verification.head_hash)},
-                                  {"problem", string_or_null(verification.problem)},
-                                  {"store", store->location()}});
-    } else if (verification.intact) {
-        *context.out << fmt::format("{}: audit chain intact ({} records, head {})\n",
-                                    store->location(), verification.records,
-                                    verification.head_hash.substr(0, 12));
-    } else {
-        *context.out << colorize("audit chain damaged: ", Color::red, context.color)
-                     << verification.problem << '\n';
-    }
-    return verification.intact ? ExitCode::ok : ExitCode::said_no;
+    // The same check and output as `feature-flags audit --verify`: one chain, one report.
+    return flags::run_audit(context, flags::AuditOptions{.verify = true});
 }
 
 }  // namespace launchkit::doctor

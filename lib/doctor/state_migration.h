@@ -19,7 +19,8 @@ struct StoreMigrateOptions {
 // in etcd before it is reported done.
 Result<ExitCode> run_store_migrate(Context& context, const StoreMigrateOptions& options);
 
-// Recomputes the audit chain of the context's store (local or etcd): exit 1 when damaged.
+// Recomputes the audit chain of the context's store (local or etcd), as `feature-flags audit
+// --verify` does: exit 1 when damaged.
 Result<ExitCode> run_store_verify(Context& context);
 
 }  // namespace launchkit::doctor
