@@ -40,7 +40,10 @@ Result<BackupManifest> parse_manifest(std::string_view text, const std::string& 
     try {
         auto& json = *parsed;
         BackupManifest manifest;
-        if (json.value("format", 0) != 1)
+        // Compared as the integer it must be: a huge float converted to int is undefined.
+        auto format = json.find("format");
+        if (format == json.end() || !format->is_number_integer() ||
+            format->get<std::int64_t>() != 1)
             return fail(ExitCode::environment, "{}: unsupported manifest format (expected 1)",
                         where);
         manifest.id = json.at("id").get<std::string>();

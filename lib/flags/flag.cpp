@@ -62,7 +62,18 @@ Result<Flag> flag_from_json(const nlohmann::json& json, std::string_view where) 
         for (const auto& [name, state] : json.at("environments").items()) {
             FlagEnvironment environment;
             environment.enabled = state.at("enabled").get<bool>();
-            environment.rollout = state.value("rollout", 100);
+            // Read as the integer it must be: a huge float converted to int is undefined, and a
+            // huge integer would wrap.
+            auto rollout = state.find("rollout");
+            if (rollout != state.end() && !rollout->is_number_integer())
+                return fail(ExitCode::environment,
+                            "{}: damaged flag record: rollout {} is not "
+                            "an integer",
+                            where, rollout->dump());
+            environment.rollout = rollout == state.end()
+                                      ? 100
+                                      : static_cast<int>(std::clamp<std::int64_t>(
+                                            rollout->get<std::int64_t>(), -1, 101));
             environment.updated_at = state.value("updated_at", "");
             environment.updated_by = state.value("updated_by", "");
             flag.environments.emplace(name, std::move(environment));

@@ -222,7 +222,10 @@ Result<nlohmann::json> EtcdClient::send(std::string_view path, const nlohmann::j
             auto message = answer->value("message", answer->value("error", std::string()));
             // gRPC's UNAVAILABLE (14): this member cannot serve now ("no leader", "leader
             // changed"); another may.
-            if (answer->value("code", 0) == 14 || response->status == 503) {
+            auto code = answer->find("code");
+            bool unavailable = code != answer->end() && code->is_number_integer() &&
+                               code->get<std::int64_t>() == 14;
+            if (unavailable || response->status == 503) {
                 electing = true;
                 failures.push_back(
                     fmt::format("{}: HTTP {} {}", endpoint, response->status, message));
