@@ -24,21 +24,22 @@ Result<std::vector<PlannedUpgrade>> parse_upgrades(const CompatibilityMatrix& ma
     for (const auto& component : matrix.components) names.push_back(component.name);
     std::vector<PlannedUpgrade> planned;
     for (const auto& upgrade : upgrades) {
+        // What is echoed back in an error: enough to recognise, never a flood.
+        const auto shown = util::printable(upgrade, 80);
         auto equals = upgrade.find('=');
         if (equals == std::string::npos || equals == 0 || equals + 1 == upgrade.size())
             return fail(ExitCode::invalid_input,
-                        "{} '{}': expected COMPONENT=VERSION, e.g. operator=1.3.0", option,
-                        upgrade);
+                        "{} '{}': expected COMPONENT=VERSION, e.g. operator=1.3.0", option, shown);
         auto name = upgrade.substr(0, equals);
         if (!matrix.find(name)) {
             auto suggestion = util::closest_match(name, names);
-            return fail(ExitCode::invalid_input, "{} {}: {} has no component '{}'{}", option,
-                        upgrade, matrix.source.string(), name,
+            return fail(ExitCode::invalid_input, "{} {}: {} has no component '{}'{}", option, shown,
+                        matrix.source.string(), util::printable(name, 80),
                         suggestion ? " (did you mean '" + *suggestion + "'?)" : "");
         }
         auto version = parse_loose_version(upgrade.substr(equals + 1));
         if (!version)
-            return fail(ExitCode::invalid_input, "{} {}: {}", option, upgrade,
+            return fail(ExitCode::invalid_input, "{} {}: {}", option, shown,
                         version.error().message);
         planned.push_back({name, *version});
     }

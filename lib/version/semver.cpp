@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "util/strings.h"
+
 namespace launchkit::version {
 namespace {
 
@@ -16,7 +18,8 @@ bool is_all_digits(std::string_view text) {
 }
 
 std::unexpected<Error> invalid(std::string_view text, std::string_view reason) {
-    return fail(ExitCode::invalid_input, "invalid SemVer version '{}': {}", text, reason);
+    return fail(ExitCode::invalid_input, "invalid SemVer version '{}': {}",
+                util::printable(text, 80), reason);
 }
 
 Result<std::uint64_t> parse_number(std::string_view whole, std::string_view part,
@@ -89,7 +92,12 @@ std::string SemVer::to_string() const {
 
 Result<SemVer> parse_semver(std::string_view text) {
     if (text.empty()) return invalid(text, "it is empty (expected MAJOR.MINOR.PATCH)");
-    if ((text[0] == 'v' || text[0] == 'V') && parse_semver(text.substr(1)))
+    if (text.size() > max_semver_length)
+        return invalid(text, fmt::format("it is {} characters long; at most {} are accepted",
+                                         text.size(), max_semver_length));
+    // One level only: a version starts with a digit, so "vv1.0.0" is not "v" + a version.
+    if ((text[0] == 'v' || text[0] == 'V') && text.size() > 1 && text[1] >= '0' && text[1] <= '9' &&
+        parse_semver(text.substr(1)))
         return invalid(text, "a version has no 'v'; leave out the tag prefix");
     SemVer version;
     std::string_view rest = text;

@@ -27,6 +27,10 @@ struct SemVer {
     bool operator==(const SemVer&) const = default;  // exact, build metadata included
 };
 
+// The longest version accepted, as node-semver does: SemVer sets no bound, but every input here
+// has one, and no real version comes near it.
+inline constexpr size_t max_semver_length = 256;
+
 // Parses a complete SemVer string (no prefix, no surrounding spaces).
 Result<SemVer> parse_semver(std::string_view text);
 

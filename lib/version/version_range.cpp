@@ -19,8 +19,8 @@ bool is_wildcard(std::string_view part) {
 
 std::unexpected<Error> invalid_range(std::string_view range, std::string_view part,
                                      std::string_view expected) {
-    return fail(ExitCode::invalid_input, "version range '{}': '{}': expected {}", range, part,
-                expected);
+    return fail(ExitCode::invalid_input, "version range '{}': '{}': expected {}",
+                util::printable(range, 80), util::printable(part, 80), expected);
 }
 
 Result<PartialVersion> parse_partial(std::string_view range, std::string_view text) {
@@ -212,6 +212,10 @@ Result<VersionRange> parse_version_range(std::string_view text) {
     range.text = std::string(util::trim(text));
     if (range.text.empty())
         return fail(ExitCode::invalid_input, "version range is empty: expected e.g. 1.1.x - 1.2.x");
+    if (range.text.size() > max_version_range_length)
+        return fail(ExitCode::invalid_input,
+                    "version range '{}' is {} characters long; at most {} are accepted",
+                    util::printable(range.text, 80), range.text.size(), max_version_range_length);
     size_t start = 0;
     while (true) {
         auto bar = range.text.find("||", start);
@@ -232,7 +236,8 @@ Result<SemVer> parse_loose_version(std::string_view text) {
     auto partial = parse_partial(text, trimmed);
     if (!partial || !partial->major)
         return fail(ExitCode::invalid_input,
-                    "version '{}': expected a version such as 1.2.0, v1.2.0, 1.2 or 2", text);
+                    "version '{}': expected a version such as 1.2.0, v1.2.0, 1.2 or 2",
+                    util::printable(text, 80));
     return lowest(*partial);
 }
 

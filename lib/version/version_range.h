@@ -32,6 +32,9 @@ struct VersionRange {
     bool contains(const SemVer& version) const;
 };
 
+// The longest range accepted: room for dozens of alternatives, a bound on what is echoed back.
+inline constexpr size_t max_version_range_length = 1024;
+
 // Parses a range; errors name the part that is not a version or operator.
 Result<VersionRange> parse_version_range(std::string_view text);
 

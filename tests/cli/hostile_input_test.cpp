@@ -192,6 +192,17 @@ TEST_CASE("patterns run over megabytes of a body or a field without crashing", "
     CHECK_THAT(refused.stderr_text, Catch::Contains("expected a name of letters"));
 }
 
+TEST_CASE("a version of 100,000 'v's is refused in one line, not recursed on", "[cli][hostile]") {
+    // Found by the SemVer fuzzer: every leading 'v' was one more recursive call (SIGSEGV here).
+    auto matrix = std::string(LAUNCHKIT_SOURCE_DIR) + "/playbooks/zeitwork-compatibility.yaml";
+    auto refused = launchkit::testing::run_tool(
+        "release-manager",
+        {"compat", "check", matrix, "--upgrade", "operator=" + std::string(100'000, 'v')});
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.stderr_text, Catch::Contains("expected a version such as 1.2.0"));
+    CHECK(refused.stderr_text.size() < 1000);
+}
+
 TEST_CASE("state is private whatever the umask, and killed writers' leftovers go",
           "[cli][hostile][modes]") {
     TempDir dir;

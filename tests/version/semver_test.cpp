@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "version/semver.h"
+#include "version/version_range.h"
 
 using launchkit::ExitCode;
 using launchkit::version::compare_precedence;
@@ -131,4 +132,23 @@ TEST_CASE("precedence ignores build metadata and compares numeric identifiers as
                    must_parse("1.0.0-100000000000000000000")));
     CHECK(precedes(must_parse("1.9.0"), must_parse("1.10.0")));
     CHECK(precedes(must_parse("0.9.9"), must_parse("1.0.0-alpha")));
+}
+
+TEST_CASE("a long run of 'v's or an over-long version is refused without recursing on it",
+          "[semver]") {
+    // Found by the SemVer fuzzer: each leading 'v' was one more recursive call, and each level's
+    // error repeated the whole text (a stack overflow at 60,000, quadratic time long before).
+    auto many_vs = parse_semver(std::string(200'000, 'v'));
+    REQUIRE_FALSE(many_vs);
+    CHECK(many_vs.error().code == ExitCode::invalid_input);
+    CHECK_THAT(many_vs.error().message, Catch::Contains("at most 256 are accepted"));
+    CHECK(many_vs.error().message.size() < 300);
+    CHECK_FALSE(parse_semver("vv1.0.0"));
+    CHECK_THAT(parse_semver("v1.0.0").error().message, Catch::Contains("leave out the tag prefix"));
+    CHECK(parse_semver("1.0.0-" + std::string(240, 'a')));
+    CHECK_FALSE(parse_semver("1.0.0-" + std::string(260, 'a')));
+    CHECK_FALSE(parse_loose_version(std::string(100'000, 'v')));
+    auto range = parse_version_range(std::string(100'000, 'v'));
+    REQUIRE_FALSE(range);
+    CHECK(range.error().message.size() < 300);
 }
