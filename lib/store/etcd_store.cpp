@@ -4,6 +4,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -211,7 +212,19 @@ Result<bool> EtcdStore::wait_for_commit(std::int64_t after, std::chrono::millise
 }
 
 Result<std::optional<StoreEntry>> EtcdStore::get(std::string_view key) {
-    LAUNCHKIT_TRY_ASSIGN(auto kv, client_.get(key_path(key)));
+    EtcdTransaction read;
+    read.success.push_back(etcd_read(prefix_ + "head"));
+    read.success.push_back(etcd_read(key_path(key)));
+    LAUNCHKIT_TRY_ASSIGN(auto current, client_.transact(read));
+    if (current.ranges.size() != 2)
+        return fail(ExitCode::environment, "{}: etcd answered {} reads for 2", location(),
+                    current.ranges.size());
+    ReadSnapshot snapshot;
+    if (!current.ranges[0].empty()) snapshot.head = current.ranges[0][0];
+    std::optional<EtcdKeyValue> kv;
+    if (!current.ranges[1].empty()) kv = current.ranges[1][0];
+    snapshot.keys.emplace(key_path(key), kv);
+    last_read_ = std::move(snapshot);
     if (!kv) return std::optional<StoreEntry>{};
     LAUNCHKIT_TRY_ASSIGN(auto entry, read_entry(*kv));
     return std::optional<StoreEntry>(std::move(entry));
@@ -241,33 +254,53 @@ Result<CommitOutcome> EtcdStore::commit(const std::vector<Mutation>& mutations,
     const std::string head_key = prefix_ + "head";
     std::minstd_rand jitter(std::random_device{}());
 
+    // The snapshot of the last get serves the first attempt when it holds every key; it is used
+    // once, whatever the outcome.
+    std::optional<ReadSnapshot> snapshot = std::exchange(last_read_, std::nullopt);
+    if (snapshot) {
+        for (const auto& key : keys)
+            if (!snapshot->keys.contains(key_path(key))) snapshot.reset();
+    }
+
     for (int attempt = 0; attempt < etcd_commit_attempts; ++attempt) {
-        // One consistent read of the head and every key the change touches.
-        EtcdTransaction read;
-        read.success.push_back(etcd_read(head_key));
-        for (const auto& key : keys) read.success.push_back(etcd_read(key_path(key)));
-        LAUNCHKIT_TRY_ASSIGN(auto current, client_.transact(read));
-        if (current.ranges.size() != keys.size() + 1)
-            return fail(ExitCode::environment, "{}: etcd answered {} reads for {}", location(),
-                        current.ranges.size(), keys.size() + 1);
-        std::optional<EtcdKeyValue> head_kv;
-        if (!current.ranges[0].empty()) head_kv = current.ranges[0][0];
-        LAUNCHKIT_TRY_ASSIGN(auto head, read_head(head_kv, location()));
+        const bool from_snapshot = snapshot.has_value();
+        if (!snapshot) {
+            // One consistent read of the head and every key the change touches.
+            EtcdTransaction read;
+            read.success.push_back(etcd_read(head_key));
+            for (const auto& key : keys) read.success.push_back(etcd_read(key_path(key)));
+            LAUNCHKIT_TRY_ASSIGN(auto current, client_.transact(read));
+            if (current.ranges.size() != keys.size() + 1)
+                return fail(ExitCode::environment, "{}: etcd answered {} reads for {}", location(),
+                            current.ranges.size(), keys.size() + 1);
+            snapshot = ReadSnapshot{};
+            if (!current.ranges[0].empty()) snapshot->head = current.ranges[0][0];
+            size_t index = 1;
+            for (const auto& key : keys) {
+                const auto& found = current.ranges[index++];
+                snapshot->keys[key_path(key)] =
+                    found.empty() ? std::nullopt : std::optional<EtcdKeyValue>(found[0]);
+            }
+        }
+        const ReadSnapshot current = *std::exchange(snapshot, std::nullopt);
+        LAUNCHKIT_TRY_ASSIGN(auto head, read_head(current.head, location()));
 
         KeyMap before;
         std::map<std::string, std::int64_t> etcd_revisions;
-        size_t index = 1;
         for (const auto& key : keys) {
-            const auto& found = current.ranges[index++];
-            etcd_revisions[key] = found.empty() ? 0 : found[0].mod_revision;
-            if (found.empty()) continue;
-            LAUNCHKIT_TRY_ASSIGN(auto entry, read_entry(found[0]));
+            const auto& found = current.keys.at(key_path(key));
+            etcd_revisions[key] = found ? found->mod_revision : 0;
+            if (!found) continue;
+            LAUNCHKIT_TRY_ASSIGN(auto entry, read_entry(*found));
             before.emplace(key, std::move(entry));
         }
 
         CommitOutcome outcome;
         outcome.revision = head.revision;
-        if (auto conflict = find_conflict(before, mutations)) {
+        auto conflict = find_conflict(before, mutations);
+        // An earlier read may be stale: only what etcd says now decides a conflict or a no-op.
+        if (from_snapshot && conflict) continue;
+        if (conflict) {
             outcome.conflict_key = *conflict;
             return outcome;
         }
@@ -277,8 +310,12 @@ Result<CommitOutcome> EtcdStore::commit(const std::vector<Mutation>& mutations,
         record.note = note;
         KeyMap after = before;
         LAUNCHKIT_TRY_ASSIGN(record.changes, apply_mutations(after, mutations, record.revision));
+        if (record.changes.empty()) {
+            if (from_snapshot) continue;
+            outcome.committed = true;
+            return outcome;
+        }
         outcome.committed = true;
-        if (record.changes.empty()) return outcome;
         std::string line = seal_record(record, head.hash);
         if (line.ends_with('\n')) line.pop_back();
 

@@ -12,6 +12,8 @@
 // lost the race reads again and retries. No change is ever half applied.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 
 #include "store/etcd_client.h"
@@ -58,11 +60,21 @@ class EtcdStore final : public Store {
     EtcdClient& client() { return client_; }
 
   private:
+    // What `get` read, with the head read in the same round trip. A commit that follows (the
+    // read-modify-write of update_key) starts from it instead of reading again: its transaction
+    // compares every one of these revisions, so a stale read only costs a retry, never a lost
+    // update.
+    struct ReadSnapshot {
+        std::optional<EtcdKeyValue> head{};
+        std::map<std::string, std::optional<EtcdKeyValue>> keys{};  // by etcd key
+    };
+
     std::string key_path(std::string_view key) const;
     Result<StoreEntry> read_entry(const EtcdKeyValue& kv) const;
 
     EtcdClient client_;
     std::string prefix_;
+    std::optional<ReadSnapshot> last_read_{};
 };
 
 }  // namespace launchkit::store

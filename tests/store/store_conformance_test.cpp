@@ -103,6 +103,41 @@ TEMPLATE_TEST_CASE("store conformance: a transaction applies all or nothing, no-
     CHECK(records[1].changes.size() == 2);
 }
 
+TEMPLATE_TEST_CASE(
+    "store conformance: a commit after another writer's change is decided by "
+    "the store as it is now",
+    "[store][conformance]", FileBackend, EtcdBackend) {
+    TestType backend;
+    auto mine = backend.open();
+    auto theirs = backend.open();
+    REQUIRE(mine->commit({put_value("k", 1)}, conformance_note())->committed);
+
+    // Read, then another writer changes the key: the compare-and-swap based on the read fails.
+    auto read = *mine->get("k");
+    REQUIRE(read);
+    REQUIRE(theirs->commit({put_value("k", 2)}, conformance_note())->committed);
+    auto stale = *mine->commit({put_value("k", 3, read->mod_revision)}, conformance_note());
+    CHECK_FALSE(stale.committed);
+    CHECK(stale.conflict_key == "k");
+    CHECK((*theirs->get("k"))->value == 2);
+
+    // What looked like a no-op when read is a change by the time of the commit: it is made.
+    REQUIRE((*mine->get("k"))->value == 2);
+    REQUIRE(theirs->commit({put_value("k", 1)}, conformance_note())->committed);
+    auto outcome = *mine->commit({put_value("k", 2)}, conformance_note());
+    CHECK(outcome.committed);
+    CHECK(outcome.applied == 1);
+    CHECK((*theirs->get("k"))->value == 2);
+
+    // What looked like a conflict when read is not one any more.
+    REQUIRE(*mine->get("k"));
+    REQUIRE(theirs->commit({{MutationKind::remove, "k", {}, {}}}, conformance_note())->committed);
+    CHECK(mine->commit({put_value("k", 5, 0)}, conformance_note())->committed);
+    CHECK((*theirs->get("k"))->value == 5);
+    CHECK(theirs->verify_audit()->intact);
+    CHECK(theirs->audit("")->size() == 6);
+}
+
 TEMPLATE_TEST_CASE("store conformance: list returns the keys under a prefix, sorted",
                    "[store][conformance]", FileBackend, EtcdBackend) {
     TestType backend;
