@@ -59,11 +59,7 @@ steps:
     }
 
     ProcessResult run(std::vector<std::string> arguments) const {
-        auto spec = fixture.spec("release-manager", std::move(arguments));
-        spec.working_directory = dir.path();
-        auto result = launchkit::util::run_process(spec);
-        REQUIRE(result);
-        return *result;
+        return fixture.run_in(dir.path(), "release-manager", std::move(arguments));
     }
     ProcessResult deploy() const {
         return run({"deploy", "3.0.0", "production", "--playbook",
@@ -185,9 +181,7 @@ steps:
 )");
     REQUIRE(fixture.flags({"create", "dark-mode"}).exit_code == 0);
     auto in_dir = [&](std::vector<std::string> arguments) {
-        auto spec = fixture.spec("release-manager", std::move(arguments));
-        spec.working_directory = dir.path();
-        return *launchkit::util::run_process(spec);
+        return fixture.run_in(dir.path(), "release-manager", std::move(arguments));
     };
     CHECK(in_dir({"deploy", "1.0.0", "qa", "--playbook", (dir.path() / "killed.yaml").string()})
               .signal == 9);
@@ -262,10 +256,8 @@ steps:
                                            service.url()));
     REQUIRE(fixture.flags({"create", "redemption"}).exit_code == 0);
     auto run = [&](std::vector<std::string> arguments) {
-        auto spec =
-            fixture.spec("release-manager", std::move(arguments), DemoService::environment());
-        spec.working_directory = dir.path();
-        return *launchkit::util::run_process(spec);
+        return fixture.run_in(dir.path(), "release-manager", std::move(arguments),
+                              DemoService::environment());
     };
     ProcessResult deployed;
     std::thread runner([&] {

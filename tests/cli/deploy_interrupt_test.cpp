@@ -57,11 +57,7 @@ steps:
 // Runs `release-manager ARGUMENTS` in `dir`, where the playbooks' commands write their files.
 launchkit::util::ProcessResult release_manager_in(const StateFixture& fixture, const TempDir& dir,
                                                   std::vector<std::string> arguments) {
-    auto spec = fixture.spec("release-manager", std::move(arguments));
-    spec.working_directory = dir.path();
-    auto result = launchkit::util::run_process(spec);
-    REQUIRE(result);
-    return *result;
+    return fixture.run_in(dir.path(), "release-manager", std::move(arguments));
 }
 
 std::string weights(const TempDir& dir) {

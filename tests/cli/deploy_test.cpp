@@ -263,8 +263,7 @@ steps:
         first = fixture.run("release-manager",
                             {"deploy", "1.0.0", "production", "--playbook", playbook});
     });
-    for (int i = 0; i < 200 && !std::filesystem::exists(dir.path() / "started"); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(dir.wait_for("started"));
     auto second =
         fixture.run("release-manager", {"deploy", "1.0.1", "production", "--playbook", playbook});
     auto other_environment =

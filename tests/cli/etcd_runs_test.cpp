@@ -4,11 +4,8 @@
 // TTL, so that another machine can abort its run.
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <thread>
-
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -30,8 +27,7 @@ namespace {
 
 // A prefix of its own per test, with a short lease TTL so that a dead holder's lock expires soon.
 Environment shared_runs_store(int lock_ttl_seconds) {
-    static std::atomic<int> next{0};
-    auto prefix = "runs-" + std::to_string(::getpid()) + "-" + std::to_string(next++);
+    auto prefix = EtcdCluster::unique_prefix("runs");
     return {{"LAUNCHKIT_STORE", EtcdCluster::shared().store_url(prefix)},
             {"LAUNCHKIT_LOCK_TTL", std::to_string(lock_ttl_seconds)}};
 }
@@ -45,11 +41,7 @@ struct Machine {
     explicit Machine(Environment shared) : store(std::move(shared)) {}
 
     ProcessResult release_manager(std::vector<std::string> arguments) const {
-        auto spec = fixture.spec("release-manager", std::move(arguments), store);
-        spec.working_directory = dir.path();
-        auto result = launchkit::util::run_process(spec);
-        REQUIRE(result);
-        return *result;
+        return fixture.run_in(dir.path(), "release-manager", std::move(arguments), store);
     }
     nlohmann::json json(std::vector<std::string> arguments) const {
         arguments.push_back("--json");
@@ -66,13 +58,18 @@ struct Machine {
     bool flag_on() const {
         return fixture.flags({"get", "dark-mode", "--env", "qa"}, store).exit_code == 0;
     }
+    // One check of `release-manager doctor --json`, as this machine sees the shared state.
+    nlohmann::json doctor_check(const std::string& name) const {
+        auto report = release_manager({"doctor", "--no-backups", "--json"});
+        INFO(report.stdout_text << report.stderr_text);
+        REQUIRE(report.exit_code == 0);
+        auto parsed = nlohmann::json::parse(report.stdout_text);
+        for (auto& check : parsed["checks"])
+            if (check["name"] == name) return check;
+        FAIL("doctor has no check named " << name);
+        return {};
+    }
 };
-
-void wait_for_file(const TempDir& dir, const std::string& name) {
-    for (int i = 0; i < 1000 && !std::filesystem::exists(dir.path() / name); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    REQUIRE(std::filesystem::exists(dir.path() / name));
-}
 
 }  // namespace
 
@@ -95,13 +92,17 @@ steps:
     run: [sh, -c, "touch started; while [ ! -e go ]; do sleep 0.05; done"]
 )");
     });
-    wait_for_file(laptop.dir, "started");
+    REQUIRE(laptop.dir.wait_for("started"));
 
     auto runs = ci_runner.json({"runs"});
     REQUIRE(runs.size() == 1);
     auto run_id = runs[0]["run_id"].get<std::string>();
     CHECK(runs[0]["status"] == "running");
     CHECK(ci_runner.flag_on());
+    // The other machine's doctor sees the run as live: its lease is kept alive.
+    auto live = ci_runner.doctor_check("runs");
+    CHECK(live["result"] == "ok");
+    CHECK(live["detail"] == "1 journal: 1 running, 0 left by a dead runner, 0 damaged");
 
     auto second = ci_runner.deploy("1.0.1",
                                    "apiVersion: launchkit/v1\nname: second\nsteps:\n"
@@ -130,6 +131,9 @@ steps:
     INFO(next.stderr_text);
     CHECK(next.exit_code == 0);
     CHECK(laptop.json({"history", "--env", "qa"}).size() == 2);
+    CHECK(laptop.doctor_check("ledger")["detail"] == "2 entries");
+    CHECK(laptop.doctor_check("runs")["detail"] ==
+          "2 journals: 0 running, 0 left by a dead runner, 0 damaged");
     // No journal and no ledger in either machine's state directory (only a run's scratch
     // folder, runs/RUN_ID.d, on the machine that ran it).
     for (const auto* machine : {&laptop, &ci_runner}) {
@@ -174,6 +178,15 @@ steps:
                Catch::Contains("the last run in qa, " + run_id + ", is still marked running") &&
                    Catch::Contains("release-manager abort " + run_id));
 
+    // Doctor, on the other machine, names the run its dead runner left and what undoes it.
+    auto dead = other.doctor_check("runs");
+    CHECK(dead["result"] == "warning");
+    CHECK(dead["detail"] == "1 journal: 0 running, 1 left by a dead runner, 0 damaged");
+    REQUIRE(dead["problems"].size() == 1);
+    CHECK_THAT(dead["problems"][0].get<std::string>(),
+               Catch::Contains("run " + run_id) &&
+                   Catch::Contains("'release-manager rollback qa' undoes it"));
+
     CHECK(other.flag_on());
     auto aborted = other.release_manager({"abort", run_id, "--reason", "runner died"});
     INFO(aborted.stderr_text);
@@ -214,7 +227,7 @@ steps:
     on_failure: rollback
 )");
     });
-    wait_for_file(runner_host.dir, "weights");
+    REQUIRE(runner_host.dir.wait_for("weights"));
     auto aborted = operator_host.release_manager({"abort", "qa", "--reason", "errors", "--json"});
     runner.join();
     INFO(deployed.stderr_text << aborted.stderr_text);

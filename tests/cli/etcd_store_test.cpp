@@ -3,11 +3,8 @@
 // update, and fail plainly when etcd cannot be reached.
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <thread>
-
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -24,9 +21,8 @@ namespace {
 
 // A prefix of its own per test on the shared cluster, named the way users name a store.
 Environment shared_store() {
-    static std::atomic<int> next{0};
-    auto prefix = "cli-" + std::to_string(::getpid()) + "-" + std::to_string(next++);
-    return {{"LAUNCHKIT_STORE", EtcdCluster::shared().store_url(prefix)}};
+    return {
+        {"LAUNCHKIT_STORE", EtcdCluster::shared().store_url(EtcdCluster::unique_prefix("cli"))}};
 }
 
 }  // namespace

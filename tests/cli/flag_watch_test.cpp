@@ -8,8 +8,6 @@
 #include <sstream>
 #include <thread>
 
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
 #include "support/etcd_server.h"
@@ -23,9 +21,8 @@ using launchkit::util::ProcessResult;
 namespace {
 
 Environment watched_store() {
-    static std::atomic<int> next{0};
-    auto prefix = "watch-" + std::to_string(::getpid()) + "-" + std::to_string(next++);
-    return {{"LAUNCHKIT_STORE", EtcdCluster::shared().store_url(prefix)}};
+    return {
+        {"LAUNCHKIT_STORE", EtcdCluster::shared().store_url(EtcdCluster::unique_prefix("watch"))}};
 }
 
 std::vector<nlohmann::json> json_lines(const std::string& text) {

@@ -3,10 +3,6 @@
 // an occupied prefix or a damaged local chain is refused before anything is written.
 #include <catch2/catch.hpp>
 
-#include <atomic>
-
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
 #include "support/etcd_server.h"
@@ -22,9 +18,7 @@ using launchkit::testing::TempDir;
 namespace {
 
 std::string fresh_url() {
-    static std::atomic<int> next{0};
-    return EtcdCluster::shared().store_url("migrate-" + std::to_string(::getpid()) + "-" +
-                                           std::to_string(next++));
+    return EtcdCluster::shared().store_url(EtcdCluster::unique_prefix("migrate"));
 }
 
 // A state directory with history: flags, a paused control and one deploy (journal and ledger).

@@ -5,8 +5,6 @@
 #include <atomic>
 #include <thread>
 
-#include <unistd.h>
-
 #include "store/etcd_store.h"
 #include "store/file_store.h"
 #include "support/etcd_server.h"
@@ -35,10 +33,7 @@ struct FileBackend {
 
 struct EtcdBackend {
     // A prefix of its own per test, on the one shared cluster.
-    std::string prefix = [] {
-        static std::atomic<int> next{0};
-        return "conformance-" + std::to_string(::getpid()) + "-" + std::to_string(next++);
-    }();
+    std::string prefix = EtcdCluster::unique_prefix("conformance");
     std::unique_ptr<Store> open() {
         EtcdSettings settings;
         settings.endpoints = EtcdCluster::shared().endpoints();

@@ -1,5 +1,6 @@
 #include "support/etcd_server.h"
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <thread>
@@ -96,6 +97,11 @@ std::vector<std::string> EtcdCluster::endpoints() const {
         urls.push_back(fmt::format("{}://127.0.0.1:{}", certificates_.ca.empty() ? "http" : "https",
                                    member.client_port));
     return urls;
+}
+
+std::string EtcdCluster::unique_prefix(const std::string& tag) {
+    static std::atomic<int> next{0};
+    return fmt::format("{}-{}-{}", tag, ::getpid(), next++);
 }
 
 std::string EtcdCluster::store_url(const std::string& prefix) const {

@@ -39,6 +39,9 @@ class EtcdCluster {
     // "etcd://127.0.0.1:P1,127.0.0.1:P2/PREFIX" (etcd+https:// with TLS), the way users name a
     // store.
     std::string store_url(const std::string& prefix) const;
+    // "TAG-PID-N", a prefix no other test (nor another test process) uses: tests sharing one
+    // cluster each work under their own.
+    static std::string unique_prefix(const std::string& tag);
     // The TLS files (empty paths without TLS).
     const EtcdCertificates& certificates() const { return certificates_; }
 

@@ -30,6 +30,17 @@ util::ProcessResult StateFixture::run(const std::string& tool, std::vector<std::
     return *result;
 }
 
+util::ProcessResult StateFixture::run_in(const std::filesystem::path& working_directory,
+                                         const std::string& tool,
+                                         std::vector<std::string> arguments,
+                                         Environment environment) const {
+    auto command = spec(tool, std::move(arguments), std::move(environment));
+    command.working_directory = working_directory;
+    auto result = util::run_process(command);
+    REQUIRE(result);
+    return *result;
+}
+
 nlohmann::json StateFixture::run_json(const std::string& tool, std::vector<std::string> arguments,
                                       Environment environment, int expected_exit) const {
     arguments.push_back("--json");

@@ -27,6 +27,10 @@ struct StateFixture {
                            Environment environment = {}) const;
     util::ProcessResult run(const std::string& tool, std::vector<std::string> arguments,
                             Environment environment = {}) const;
+    // `run` from `working_directory`: where a playbook's commands read and write their files.
+    util::ProcessResult run_in(const std::filesystem::path& working_directory,
+                               const std::string& tool, std::vector<std::string> arguments,
+                               Environment environment = {}) const;
     // Runs `tool ARGUMENTS --json`, requires `expected_exit` and returns stdout parsed.
     nlohmann::json run_json(const std::string& tool, std::vector<std::string> arguments,
                             Environment environment = {}, int expected_exit = 0) const;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -41,6 +42,15 @@ std::filesystem::path TempDir::write(const std::string& relative_path,
     std::filesystem::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << content;
     return path;
+}
+
+bool TempDir::wait_for(const std::string& relative_path, std::chrono::milliseconds timeout) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!std::filesystem::exists(path_ / relative_path)) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
 }
 
 void GitSandbox::write(const std::string& relative_path, const std::string& content) const {

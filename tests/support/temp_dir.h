@@ -2,6 +2,7 @@
 // real executables from this build.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@ class TempDir {
     const std::filesystem::path& path() const { return path_; }
     // Writes a file below the directory (parents created) and returns its path.
     std::filesystem::path write(const std::string& relative_path, const std::string& content) const;
+    // Waits up to `timeout` for a file to appear below the directory (how a child process tells
+    // a test it reached a point); false if it never did.
+    bool wait_for(const std::string& relative_path,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
 
   private:
     std::filesystem::path path_;
