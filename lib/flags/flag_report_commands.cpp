@@ -140,7 +140,7 @@ Result<ExitCode> run_watch(Context& context, const WatchFlagsOptions& options) {
         if (!changed) continue;
         // Everything up to this revision is printed now; later records come next round.
         LAUNCHKIT_TRY_ASSIGN(std::int64_t through, store->revision());
-        LAUNCHKIT_TRY_ASSIGN(auto records, store->audit(flag_key_prefix));
+        LAUNCHKIT_TRY_ASSIGN(auto records, store->audit_since(flag_key_prefix, printed_through));
         for (const auto& record : records) {
             if (record.revision <= printed_through || record.revision > through) continue;
             for (const auto& change : record.changes) {

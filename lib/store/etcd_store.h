@@ -44,6 +44,8 @@ class EtcdStore final : public Store {
     Result<CommitOutcome> commit(const std::vector<Mutation>& mutations,
                                  const ChangeNote& note) override;
     Result<std::vector<AuditRecord>> audit(std::string_view prefix) override;
+    Result<std::vector<AuditRecord>> audit_since(std::string_view prefix,
+                                                 std::int64_t after) override;
     Result<AuditVerification> verify_audit() override;
     Result<std::int64_t> revision() override;
     Result<bool> wait_for_commit(std::int64_t after, std::chrono::milliseconds timeout,
@@ -70,6 +72,9 @@ class EtcdStore final : public Store {
     };
 
     std::string key_path(std::string_view key) const;
+    // Records from sequence number `first` on, with only the changes under `prefix`.
+    Result<std::vector<AuditRecord>> audit_from_sequence(std::string_view prefix,
+                                                         std::int64_t first);
     Result<StoreEntry> read_entry(const EtcdKeyValue& kv) const;
 
     EtcdClient client_;

@@ -9,6 +9,12 @@ std::string_view to_string(MutationKind kind) {
     return kind == MutationKind::put ? "put" : "delete";
 }
 
+Result<std::vector<AuditRecord>> Store::audit_since(std::string_view prefix, std::int64_t after) {
+    LAUNCHKIT_TRY_ASSIGN(auto records, audit(prefix));
+    std::erase_if(records, [&](const AuditRecord& record) { return record.revision <= after; });
+    return records;
+}
+
 Result<UpdateOutcome> update_key(Store& store, const std::string& key, const KeyUpdate& update,
                                  const ChangeNote& note) {
     // Each retry means another writer committed in between, so progress is guaranteed overall;

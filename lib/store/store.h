@@ -98,6 +98,10 @@ class Store {
                                          const ChangeNote& note) = 0;
     // Audit records touching a key under `prefix`, oldest first, with only those changes.
     virtual Result<std::vector<AuditRecord>> audit(std::string_view prefix) = 0;
+    // The same, only the records after revision `after` (what a watcher has not seen yet). This
+    // filters `audit`; etcd reads only the newest records.
+    virtual Result<std::vector<AuditRecord>> audit_since(std::string_view prefix,
+                                                         std::int64_t after);
     // Recomputes the whole chain and checks that the current state is what it records.
     virtual Result<AuditVerification> verify_audit() = 0;
     // The store's revision now (0 for an empty store).

@@ -170,6 +170,18 @@ TEMPLATE_TEST_CASE("store conformance: the audit chain records every change and 
     CHECK(verification.intact);
     CHECK(verification.records == 4);
     CHECK(verification.head_hash == store->audit("")->back().hash);
+
+    // What a watcher has not seen yet: the records after a revision, under a prefix.
+    CHECK(store->audit_since("", 4)->empty());
+    auto after_one = *store->audit_since("", 1);
+    REQUIRE(after_one.size() == 3);
+    CHECK(after_one[0].revision == 2);
+    CHECK(after_one[0].hash == records[1].hash);
+    auto launch_after_two = *store->audit_since("launch/", 2);
+    REQUIRE(launch_after_two.size() == 2);
+    CHECK(launch_after_two[1].changes[0].key == "launch/y");
+    CHECK(store->audit_since("flags/", 2)->empty());
+    CHECK(store->audit_since("", 0)->size() == 4);
 }
 
 TEMPLATE_TEST_CASE("store conformance: concurrent writers lose no update", "[store][conformance]",
