@@ -3,47 +3,16 @@
 // the same calls the commands make, so that no command can tell which it works against.
 #include <catch2/catch.hpp>
 
-#include <atomic>
-
-#include <unistd.h>
-
 #include "playbook/environment_runs.h"
 #include "playbook/run_journal.h"
-#include "support/etcd_server.h"
-#include "support/temp_dir.h"
+#include "support/state_backends.h"
 #include "version/release_ledger.h"
 
 using namespace launchkit;
-using launchkit::testing::EtcdCluster;
-using launchkit::testing::TempDir;
+using launchkit::testing::LocalState;
+using launchkit::testing::SharedState;
 
 namespace {
-
-struct LocalState {
-    TempDir dir;
-    Context context() const {
-        Context context;
-        context.state_dir = dir.path() / "state";
-        context.actor = "ann";
-        return context;
-    }
-};
-
-struct SharedState {
-    TempDir dir;  // the machine's own state directory, which must stay untouched
-    std::string url = [] {
-        static std::atomic<int> next{0};
-        return EtcdCluster::shared().store_url("shared-conformance-" + std::to_string(::getpid()) +
-                                               "-" + std::to_string(next++));
-    }();
-    Context context() const {
-        Context context;
-        context.state_dir = dir.path() / "state";
-        context.store = url;
-        context.actor = "ann";
-        return context;
-    }
-};
 
 version::LedgerEntry entry(version::LedgerEvent event, std::string version, std::string env) {
     version::LedgerEntry entry;
