@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "probe/http_client.h"
+#include "store/etcd_answer.h"
 #include "store/etcd_wire.h"
 #include "util/bounded_json.h"
 
@@ -19,40 +20,6 @@ struct EtcdClient::Connection {
 };
 
 namespace {
-
-Result<EtcdKeyValue> read_key_value(const nlohmann::json& object) {
-    if (!object.is_object())
-        return fail(ExitCode::environment, "etcd answered a key-value that is not an object");
-    EtcdKeyValue kv;
-    LAUNCHKIT_TRY_ASSIGN(kv.key, decode_base64(object.value("key", ""), "key"));
-    LAUNCHKIT_TRY_ASSIGN(kv.value, decode_base64(object.value("value", ""), "value"));
-    LAUNCHKIT_TRY_ASSIGN(kv.create_revision, number_field(object, "create_revision"));
-    LAUNCHKIT_TRY_ASSIGN(kv.mod_revision, number_field(object, "mod_revision"));
-    LAUNCHKIT_TRY_ASSIGN(kv.version, number_field(object, "version"));
-    LAUNCHKIT_TRY_ASSIGN(kv.lease, number_field(object, "lease"));
-    return kv;
-}
-
-Result<std::vector<EtcdKeyValue>> read_key_values(const nlohmann::json& answer) {
-    std::vector<EtcdKeyValue> kvs;
-    auto found = answer.find("kvs");
-    if (found == answer.end()) return kvs;
-    if (!found->is_array())
-        return fail(ExitCode::environment, "etcd answered kvs that is not a list");
-    kvs.reserve(found->size());
-    for (const auto& item : *found) {
-        LAUNCHKIT_TRY_ASSIGN(auto kv, read_key_value(item));
-        kvs.push_back(std::move(kv));
-    }
-    return kvs;
-}
-
-Result<std::int64_t> header_revision(const nlohmann::json& answer) {
-    auto header = answer.find("header");
-    if (header == answer.end() || !header->is_object())
-        return fail(ExitCode::environment, "etcd answered without a header");
-    return number_field(*header, "revision");
-}
 
 nlohmann::json to_json(const EtcdOperation& operation) {
     nlohmann::json request{{"key", encode_base64(operation.key)}};
@@ -219,7 +186,7 @@ Result<nlohmann::json> EtcdClient::send(std::string_view path, const nlohmann::j
                 preferred_ = index;
                 return std::move(*answer);
             }
-            auto message = answer->value("message", answer->value("error", std::string()));
+            auto message = error_message(*answer);
             // gRPC's UNAVAILABLE (14): this member cannot serve now ("no leader", "leader
             // changed"); another may.
             auto code = answer->find("code");
@@ -254,11 +221,7 @@ Result<EtcdRange> EtcdClient::range(std::string_view key, std::string_view range
     if (newest_first) request["sort_order"] = "DESCEND";
     if (revision > 0) request["revision"] = std::to_string(revision);
     LAUNCHKIT_TRY_ASSIGN(auto answer, call("/v3/kv/range", request));
-    EtcdRange result;
-    LAUNCHKIT_TRY_ASSIGN(result.kvs, read_key_values(answer));
-    LAUNCHKIT_TRY_ASSIGN(result.revision, header_revision(answer));
-    result.more = answer.value("more", false);
-    return result;
+    return read_range_answer(answer);
 }
 
 Result<std::int64_t> EtcdClient::put(std::string_view key, std::string_view value,
@@ -286,30 +249,7 @@ Result<EtcdTransactionResult> EtcdClient::transact(const EtcdTransaction& transa
     for (const auto& operation : transaction.failure)
         request["failure"].push_back(to_json(operation));
     LAUNCHKIT_TRY_ASSIGN(auto answer, call("/v3/kv/txn", request));
-    EtcdTransactionResult result;
-    result.succeeded = answer.value("succeeded", false);
-    LAUNCHKIT_TRY_ASSIGN(result.revision, header_revision(answer));
-    const auto& branch = result.succeeded ? transaction.success : transaction.failure;
-    auto responses = answer.find("responses");
-    size_t index = 0;
-    for (const auto& operation : branch) {
-        if (operation.kind == EtcdOperation::Kind::range) {
-            if (responses == answer.end() || !responses->is_array() || index >= responses->size() ||
-                !(*responses)[index].is_object())
-                return fail(ExitCode::environment,
-                            "etcd answered a transaction without the "
-                            "result of its range {}",
-                            index);
-            auto range = (*responses)[index].find("response_range");
-            if (range == (*responses)[index].end())
-                return fail(ExitCode::environment,
-                            "etcd answered a transaction whose operation {} is not a range", index);
-            LAUNCHKIT_TRY_ASSIGN(auto kvs, read_key_values(*range));
-            result.ranges.push_back(std::move(kvs));
-        }
-        ++index;
-    }
-    return result;
+    return read_transaction_answer(answer, transaction);
 }
 
 Result<EtcdLease> EtcdClient::grant_lease(std::int64_t ttl_seconds) {
@@ -320,7 +260,7 @@ Result<EtcdLease> EtcdClient::grant_lease(std::int64_t ttl_seconds) {
     LAUNCHKIT_TRY_ASSIGN(lease.ttl_seconds, number_field(answer, "TTL"));
     if (lease.id == 0)
         return fail(ExitCode::environment, "etcd granted no lease: {}",
-                    answer.value("error", std::string("no ID in the answer")));
+                    error_message(answer).empty() ? "no ID in the answer" : error_message(answer));
     return lease;
 }
 
@@ -328,7 +268,8 @@ Result<EtcdLease> EtcdClient::keep_alive(std::int64_t lease) {
     // The gateway answers one keep-alive as {"result": {"ID", "TTL"}}; a TTL of 0 or none means
     // the lease is gone.
     LAUNCHKIT_TRY_ASSIGN(auto answer, call("/v3/lease/keepalive", {{"ID", std::to_string(lease)}}));
-    const auto& result = answer.contains("result") ? answer["result"] : answer;
+    auto found = answer.find("result");
+    const auto& result = found != answer.end() && found->is_object() ? *found : answer;
     EtcdLease renewed;
     renewed.id = lease;
     LAUNCHKIT_TRY_ASSIGN(renewed.ttl_seconds, number_field(result, "TTL"));

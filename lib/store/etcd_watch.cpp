@@ -6,48 +6,10 @@
 #include <fmt/ranges.h>
 
 #include "probe/http_client.h"
+#include "store/etcd_answer.h"
 #include "store/etcd_wire.h"
-#include "util/bounded_json.h"
 
 namespace launchkit::store {
-
-namespace {
-
-// What a watch stream has said so far (one JSON object per line): whether a change (or a
-// compaction, or the watch's end) has come, or an error etcd sent.
-struct WatchProgress {
-    bool changed = false;
-    std::string error{};
-};
-
-WatchProgress read_watch_stream(std::string_view body) {
-    WatchProgress progress;
-    size_t start = 0;
-    for (auto end = body.find('\n'); end != std::string_view::npos;
-         start = end + 1, end = body.find('\n', start)) {
-        auto message = util::parse_json(body.substr(start, end - start));
-        if (!message || !message->is_object()) continue;
-        if (auto error = message->find("error"); error != message->end()) {
-            progress.error =
-                error->is_object() ? error->value("message", error->dump()) : error->dump();
-            return progress;
-        }
-        auto result = message->find("result");
-        if (result == message->end() || !result->is_object()) continue;
-        auto events = result->find("events");
-        bool has_events = events != result->end() && events->is_array() && !events->empty();
-        auto compacted = result->find("compact_revision");
-        bool was_compacted = compacted != result->end() && !compacted->is_null() &&
-                             compacted->dump() != "\"0\"" && compacted->dump() != "0";
-        if (has_events || was_compacted || result->value("canceled", false)) {
-            progress.changed = true;
-            return progress;
-        }
-    }
-    return progress;
-}
-
-}  // namespace
 
 Result<bool> EtcdClient::wait_for_change(std::string_view key, std::string_view range_end,
                                          std::int64_t start_revision,
