@@ -3,9 +3,12 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <chrono>
 #include <cstdlib>
 
 #include <fmt/format.h>
+
+#include "util/duration.h"
 
 namespace launchkit::util {
 
@@ -19,6 +22,40 @@ struct Pattern::Compiled {
 };
 
 namespace {
+
+// A search's clock. PCRE2's match limit counts steps from each start position afresh, so a
+// pattern that backtracks a million steps at every position of a long text stays under it
+// everywhere and runs for hours overall; a callout at the start of each attempt ends the search
+// at its deadline instead.
+struct SearchClock {
+    std::chrono::steady_clock::time_point deadline;
+    unsigned attempts = 0;
+};
+
+int on_attempt(pcre2_callout_block*, void* data) {
+    auto* clock = static_cast<SearchClock*>(data);
+    // The clock is read every 64 start positions: cheap on a long text, and each attempt is
+    // bounded by the match limit in between.
+    if (++clock->attempts % 64 == 0 && std::chrono::steady_clock::now() >= clock->deadline)
+        return PCRE2_ERROR_CALLOUT;
+    return 0;
+}
+
+// `expression` with a callout before every attempt: "(?C1)(?:EXPRESSION)", keeping leading
+// option settings such as (*UTF) first, where PCRE2 requires them. The callout is not a
+// group, so group numbers stay those the user wrote. (A pattern whose end is inside a comment of
+// (?x) mode or an unterminated \Q cannot be wrapped; it runs without the clock.)
+std::string with_attempt_callout(std::string_view expression) {
+    std::string_view rest = expression;
+    std::string leading;
+    while (rest.starts_with("(*")) {
+        auto close = rest.find(')');
+        if (close == std::string_view::npos) break;
+        leading.append(rest.substr(0, close + 1));
+        rest.remove_prefix(close + 1);
+    }
+    return fmt::format("{}(?C1)(?:{})", leading, rest);
+}
 
 std::string pcre2_message(int code) {
     PCRE2_UCHAR buffer[256];
@@ -40,11 +77,18 @@ std::expected<Pattern, std::string> Pattern::compile(std::string_view expression
     int error_code = 0;
     PCRE2_SIZE error_offset = 0;
     auto compiled = std::make_shared<Compiled>();
+    // The pattern as written decides whether it is valid and where an error is.
     compiled->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(expression.data()),
                                    expression.size(), flags, &error_code, &error_offset, nullptr);
     if (!compiled->code)
         return std::unexpected(
             fmt::format("{} at offset {}", pcre2_message(error_code), error_offset));
+    auto wrapped = with_attempt_callout(expression);
+    if (auto* timed = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(wrapped.data()), wrapped.size(),
+                                    flags, &error_code, &error_offset, nullptr)) {
+        pcre2_code_free(compiled->code);
+        compiled->code = timed;
+    }
     compiled->limits = pcre2_match_context_create(nullptr);
     if (!compiled->limits) return std::unexpected("out of memory");
     pcre2_set_match_limit(compiled->limits, pattern_match_limit);
@@ -59,10 +103,19 @@ std::expected<std::optional<Pattern::Groups>, std::string> Pattern::run(std::str
     std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> data(
         pcre2_match_data_create_from_pattern(compiled_->code, nullptr), &pcre2_match_data_free);
     if (!data) return std::unexpected("out of memory");
+    std::unique_ptr<pcre2_match_context, decltype(&pcre2_match_context_free)> limits(
+        pcre2_match_context_copy(compiled_->limits), &pcre2_match_context_free);
+    if (!limits) return std::unexpected("out of memory");
+    SearchClock clock{std::chrono::steady_clock::now() + pattern_time_limit};
+    pcre2_set_callout(limits.get(), &on_attempt, &clock);
     uint32_t flags = whole ? (PCRE2_ANCHORED | PCRE2_ENDANCHORED) : 0;
     int result = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(text.data()),
-                             text.size(), offset, flags, data.get(), compiled_->limits);
+                             text.size(), offset, flags, data.get(), limits.get());
     if (result == PCRE2_ERROR_NOMATCH) return std::optional<Groups>{};
+    if (result == PCRE2_ERROR_CALLOUT)
+        return std::unexpected(fmt::format("/{}/ gave up on {} bytes of text: it ran past {}",
+                                           expression_, text.size(),
+                                           format_duration(pattern_time_limit)));
     if (result == PCRE2_ERROR_MATCHLIMIT || result == PCRE2_ERROR_HEAPLIMIT ||
         result == PCRE2_ERROR_DEPTHLIMIT)
         return std::unexpected(fmt::format("/{}/ gave up on {} bytes of text: {}", expression_,

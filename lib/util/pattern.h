@@ -4,6 +4,7 @@
 // against a 100 KB body.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <memory>
@@ -18,6 +19,9 @@ namespace launchkit::util {
 // a catastrophic pattern ((a+)+[bc] over 40 a's) stops here after about 0.2 s instead of running
 // for hours.
 inline constexpr uint32_t pattern_match_limit = 10'000'000;
+// The time one search may take in all: the match limit bounds each start position, this the sum
+// over all of them (a pattern that backtracks at every position of a long text).
+inline constexpr std::chrono::milliseconds pattern_time_limit{2000};
 // Memory for the matcher's backtracking (KiB).
 inline constexpr uint32_t pattern_heap_limit_kib = 64 * 1024;
 // A pattern's own length.

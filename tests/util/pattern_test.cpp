@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include <string>
 
 #include "util/pattern.h"
@@ -77,6 +79,39 @@ TEST_CASE("Pattern gives up on catastrophic backtracking with an error, never a 
     auto result = catastrophic->search(std::string(40, 'a') + "x");
     REQUIRE_FALSE(result);
     CHECK(result.error().find("gave up") != std::string::npos);
+}
+
+TEST_CASE("Pattern gives up when backtracking at every position of a long text adds up",
+          "[pattern]") {
+    // Found by the pattern fuzzer: each run of 22 x's costs about 4 million steps at each of its
+    // first positions, under the match limit (which PCRE2 counts per start position), so the
+    // search ran on: 32 s for 2 KB under the sanitizers, hours for a body of megabytes.
+    std::string text;
+    for (int i = 0; i < 2000; ++i) text += std::string(22, 'x') + "$" + std::string(12, 'x') + "\n";
+    auto pattern = Pattern::compile("(x+x+)+[yz]");
+    REQUIRE(pattern);
+    auto started = std::chrono::steady_clock::now();
+    auto result = pattern->search(text);
+    auto took = std::chrono::steady_clock::now() - started;
+    REQUIRE_FALSE(result);
+    CHECK_THAT(result.error(),
+               Catch::Contains("gave up on 72000 bytes") && Catch::Contains("it ran past 2 s"));
+    // The time limit and one attempt's match limit, with room for a slow (sanitized) build.
+    CHECK(took < std::chrono::seconds(15));
+
+    // Group numbers, leading option settings and alternatives are those written.
+    auto groups = Pattern::compile("(*UCP)(a)|(b)(c)");
+    REQUIRE(groups);
+    auto found = groups->find("xbc");
+    REQUIRE(found);
+    REQUIRE(*found);
+    CHECK_FALSE((**found)[1]);
+    CHECK((**found)[2] == "b");
+    CHECK((**found)[3] == "c");
+    // A pattern that is invalid as written stays invalid, whatever wrapping would make of it.
+    CHECK_FALSE(Pattern::compile("a)|(b"));
+    // One whose end is inside an extended-mode comment still works (without the clock).
+    CHECK(Pattern::compile("(?x) ok # the word")->search("it is ok") == true);
 }
 
 TEST_CASE("Pattern reads invalid UTF-8 as bytes instead of failing", "[pattern]") {
