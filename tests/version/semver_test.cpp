@@ -5,7 +5,9 @@
 
 using launchkit::ExitCode;
 using launchkit::version::compare_precedence;
+using launchkit::version::parse_loose_version;
 using launchkit::version::parse_semver;
+using launchkit::version::parse_version_range;
 using launchkit::version::precedes;
 
 namespace {
