@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "store/etcd_store.h"
 #include "store/file_store.h"
@@ -58,9 +63,22 @@ Result<std::optional<SharedCluster>> open_shared_cluster(const Context& context)
     if (context.store.empty()) return std::optional<SharedCluster>{};
     LAUNCHKIT_TRY_ASSIGN(auto location, parse_etcd_location(context.store));
     LAUNCHKIT_TRY_ASSIGN(auto settings, etcd_settings(context, std::move(location.endpoints)));
-    LAUNCHKIT_TRY_ASSIGN(auto client, EtcdClient::create(std::move(settings)));
-    return std::optional<SharedCluster>(
-        SharedCluster{std::make_shared<EtcdClient>(std::move(client)), std::move(location.prefix)});
+    // One client per cluster for the whole process: `release-manager runs` opens every run's
+    // journal in turn, and each would otherwise connect (over TLS: shake hands) anew. Commands use
+    // it from their one thread; the deploy lock's keep-alive thread has a client of its own. Kept
+    // until exit on purpose (through a pointer, so that no destructor runs after libcurl's).
+    static std::mutex guard;
+    static auto* open_clients = new std::map<std::string, std::shared_ptr<EtcdClient>>();
+    auto identity =
+        fmt::format("{}|{}|{}|{}|{}", fmt::join(settings.endpoints, ","), settings.ca_file.string(),
+                    settings.cert_file.string(), settings.key_file.string(), settings.username);
+    std::lock_guard lock(guard);
+    auto& client = (*open_clients)[identity];
+    if (!client) {
+        LAUNCHKIT_TRY_ASSIGN(auto created, EtcdClient::create(std::move(settings)));
+        client = std::make_shared<EtcdClient>(std::move(created));
+    }
+    return std::optional<SharedCluster>(SharedCluster{client, std::move(location.prefix)});
 }
 
 ChangeNote change_note(const Context& context, std::string reason) {
