@@ -133,12 +133,16 @@ Result<MeasurementSeries> parse_series_json(std::string_view text, std::string_v
     if (!parsed) return fail(ExitCode::invalid_input, "{}: {}", source, parsed.error().message);
     auto& json = *parsed;
     MeasurementSeries series;
-    if (json.is_object() && json.value("format", "").starts_with("launchkit-snapshot/")) {
+    if (util::string_member(json, "format").value_or("").starts_with("launchkit-snapshot/")) {
         // A `diagnose snapshot`: one measurement at its time, {metrics: {NAME: value|null}}.
         Measurement measurement;
-        if (json["taken_at"].is_string())
-            measurement.at = parse_time(json["taken_at"].get<std::string>());
-        const auto values = json.value("metrics", nlohmann::json::object());
+        if (auto taken_at = util::string_member(json, "taken_at"))
+            measurement.at = parse_time(*taken_at);
+        auto metrics = json.find("metrics");
+        if (metrics != json.end() && !metrics->is_object())
+            return fail(ExitCode::invalid_input, "{}: metrics: expected an object of NAME: value",
+                        source);
+        const auto values = metrics != json.end() ? *metrics : nlohmann::json::object();
         for (const auto& [name, value] : values.items()) {
             LAUNCHKIT_TRY_ASSIGN(measurement.values[name],
                                  json_value(value, fmt::format("{}: metrics.{}", source, name)));

@@ -39,11 +39,11 @@ Result<MetricSnapshot> parse_snapshot(std::string_view text, std::string_view so
     if (!parsed) return invalid(parsed.error().message);
     auto& json = *parsed;
     if (!json.is_object()) return invalid("not a JSON object");
-    if (json.value("format", "") != snapshot_format)
+    if (util::string_member(json, "format") != snapshot_format)
         return invalid(fmt::format("format is not '{}'", snapshot_format));
     MetricSnapshot snapshot;
-    snapshot.taken_at = json.value("taken_at", "");
-    snapshot.rules = json.value("rules", "");
+    snapshot.taken_at = util::string_member(json, "taken_at").value_or("");
+    snapshot.rules = util::string_member(json, "rules").value_or("");
     if (!json.contains("metrics") || !json["metrics"].is_object())
         return invalid("'metrics' must be an object");
     for (const auto& [name, value] : json["metrics"].items()) {

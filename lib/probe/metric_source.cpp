@@ -157,7 +157,7 @@ Result<nlohmann::json> prometheus_api(const MetricSource& source, std::string_vi
     curl.curl_free(escaped);
     LAUNCHKIT_TRY_ASSIGN(auto body, fetch_text(source, url));
     auto json = util::parse_json(body).value_or(nlohmann::json());
-    if (!json.is_object() || json.value("status", "") != "success")
+    if (util::string_member(json, "status") != "success")
         return fail(ExitCode::environment, "source '{}': {} did not answer a successful query",
                     source.name, source.url);
     return json;

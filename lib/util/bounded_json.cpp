@@ -41,4 +41,11 @@ std::string dump_json(const nlohmann::json& value, int indent) {
     return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::optional<std::string> string_member(const nlohmann::json& object, std::string_view name) {
+    if (!object.is_object()) return std::nullopt;
+    auto found = object.find(name);
+    if (found == object.end() || !found->is_string()) return std::nullopt;
+    return found->get<std::string>();
+}
+
 }  // namespace launchkit::util

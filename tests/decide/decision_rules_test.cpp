@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "decide/metric_series.h"
+#include "probe/metric_snapshot.h"
 
 using namespace launchkit::decide;
 
@@ -152,4 +153,20 @@ TEST_CASE("series files: CSV with times, JSON lists, tables and snapshots", "[de
     REQUIRE(snapshot);
     REQUIRE(snapshot->size() == 1);
     CHECK((*snapshot)[0].values.at("backlog") == 12);
+}
+
+TEST_CASE("metric answers with members of an unexpected type are read or refused, never thrown on",
+          "[decide][hostile]") {
+    // Found by the metric-answer fuzzer: {"format": null} made value("format", "") throw.
+    CHECK_NOTHROW(parse_series_json(R"({"format": null})", "series.json"));
+    CHECK_NOTHROW(parse_series_json(R"({"format": 5, "metrics": {"a": [1]}})", "series.json"));
+    auto snapshot_metrics = parse_series_json(
+        R"({"format": "launchkit-snapshot/1", "taken_at": 7, "metrics": 3})", "snapshot.json");
+    REQUIRE_FALSE(snapshot_metrics);
+    CHECK_THAT(snapshot_metrics.error().message, Catch::Contains("metrics: expected an object"));
+    CHECK_NOTHROW(launchkit::probe::parse_snapshot(R"({"format": null, "metrics": {}})", "s.json"));
+    auto snapshot = launchkit::probe::parse_snapshot(
+        R"({"format": "launchkit-snapshot/1", "taken_at": [], "metrics": {"a": 1}})", "s.json");
+    REQUIRE(snapshot);
+    CHECK(snapshot->taken_at.empty());
 }
