@@ -4,9 +4,8 @@
 #include "core/config_release_branches.h"
 
 #include <cstdlib>
+#include <limits>
 #include <set>
-
-#include <yaml-cpp/yaml.h>
 
 #include "core/yaml_reader.h"
 #include "util/file_io.h"
@@ -20,16 +19,15 @@ std::optional<std::string> environment_variable(const char* name) {
     return std::string(value);
 }
 
-std::string where(const std::filesystem::path& source, const YAML::Node& node) {
-    auto mark = node.Mark();
-    if (mark.line < 0) return source.string();
-    return fmt::format("{}:{}", source.string(), mark.line + 1);
+std::string where(const std::filesystem::path& source, const YamlNode& node) {
+    if (node.line() == 0) return source.string();
+    return fmt::format("{}:{}", source.string(), node.line());
 }
 
-Result<void> reject_unknown_keys(const YAML::Node& map, const std::filesystem::path& source,
+Result<void> reject_unknown_keys(const YamlNode& map, const std::filesystem::path& source,
                                  std::string_view section, const std::set<std::string>& known) {
-    for (const auto& entry : map) {
-        auto key = entry.first.as<std::string>();
+    for (const auto& entry : map.entries()) {
+        auto key = entry.first.text();
         if (known.contains(key)) continue;
         std::string expected;
         for (const auto& name : known) expected += (expected.empty() ? "" : ", ") + name;
@@ -39,16 +37,16 @@ Result<void> reject_unknown_keys(const YAML::Node& map, const std::filesystem::p
     return {};
 }
 
-Result<std::string> read_string(const YAML::Node& node, const std::filesystem::path& source,
+Result<std::string> read_string(const YamlNode& node, const std::filesystem::path& source,
                                 std::string_view key) {
-    if (!node.IsScalar())
+    if (!node.is_scalar())
         return fail(ExitCode::invalid_input, "{}: '{}' must be a string", where(source, node), key);
-    return node.as<std::string>();
+    return node.text();
 }
 
-Result<void> parse_release_section(const YAML::Node& node, const std::filesystem::path& source,
+Result<void> parse_release_section(const YamlNode& node, const std::filesystem::path& source,
                                    ReleaseConfig& release) {
-    if (!node.IsMap())
+    if (!node.is_map())
         return fail(ExitCode::invalid_input, "{}: 'release' must be a mapping",
                     where(source, node));
     LAUNCHKIT_TRY(reject_unknown_keys(
@@ -76,12 +74,12 @@ Result<void> parse_release_section(const YAML::Node& node, const std::filesystem
 
 // `launch_controls: [redemption, signups]` or `launch_controls: {redemption: "what it stops"}`.
 Result<std::map<std::string, LaunchControlConfig>> parse_launch_controls(
-    const YAML::Node& node, const std::filesystem::path& source) {
+    const YamlNode& node, const std::filesystem::path& source) {
     std::map<std::string, LaunchControlConfig> controls;
-    auto add = [&](const YAML::Node& name, const YAML::Node& description) -> Result<void> {
+    auto add = [&](const YamlNode& name, const YamlNode& description) -> Result<void> {
         LAUNCHKIT_TRY_ASSIGN(auto text, read_string(name, source, "launch_controls"));
         LaunchControlConfig control{.description = "", .where = where(source, name)};
-        if (description && !description.IsNull()) {
+        if (description && !description.is_null()) {
             LAUNCHKIT_TRY_ASSIGN(control.description,
                                  read_string(description, source, "launch_controls." + text));
         }
@@ -90,10 +88,10 @@ Result<std::map<std::string, LaunchControlConfig>> parse_launch_controls(
                         where(source, name), text);
         return {};
     };
-    if (node.IsSequence()) {
-        for (const auto& name : node) LAUNCHKIT_TRY(add(name, YAML::Node()));
-    } else if (node.IsMap()) {
-        for (const auto& entry : node) LAUNCHKIT_TRY(add(entry.first, entry.second));
+    if (node.is_sequence()) {
+        for (const auto& name : node.items()) LAUNCHKIT_TRY(add(name, YamlNode()));
+    } else if (node.is_map()) {
+        for (const auto& entry : node.entries()) LAUNCHKIT_TRY(add(entry.first, entry.second));
     } else {
         return fail(ExitCode::invalid_input,
                     "{}: 'launch_controls' must be a list of names or a mapping of name to "
@@ -103,9 +101,9 @@ Result<std::map<std::string, LaunchControlConfig>> parse_launch_controls(
     return controls;
 }
 
-Result<void> parse_flags_section(const YAML::Node& node, const std::filesystem::path& source,
+Result<void> parse_flags_section(const YamlNode& node, const std::filesystem::path& source,
                                  FlagsConfig& flags) {
-    if (!node.IsMap())
+    if (!node.is_map())
         return fail(ExitCode::invalid_input, "{}: 'flags' must be a mapping", where(source, node));
     LAUNCHKIT_TRY(reject_unknown_keys(node, source, "flags.", {"environment", "stale_after_days"}));
     if (node["environment"]) {
@@ -113,12 +111,12 @@ Result<void> parse_flags_section(const YAML::Node& node, const std::filesystem::
                              read_string(node["environment"], source, "flags.environment"));
     }
     if (const auto& days = node["stale_after_days"]) {
-        int value = 0;
-        if (!days.IsScalar() || !YAML::convert<int>::decode(days, value) || value < 1)
+        auto value = yaml_integer(days);
+        if (!value || *value < 1 || *value > std::numeric_limits<int>::max())
             return fail(ExitCode::invalid_input,
                         "{}: 'flags.stale_after_days' must be a whole number of days >= 1",
                         where(source, days));
-        flags.stale_after_days = value;
+        flags.stale_after_days = static_cast<int>(*value);
     }
     return {};
 }
@@ -135,9 +133,9 @@ std::filesystem::path path_beside_config(const std::filesystem::path& source,
 Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::path& source) {
     Config config;
     config.source = source;
-    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, load_yaml(yaml_text, source.string()));
-    if (root.IsNull()) return config;  // an empty file means defaults
-    if (!root.IsMap())
+    LAUNCHKIT_TRY_ASSIGN(YamlNode root, load_yaml(yaml_text, source.string()));
+    if (root.is_null()) return config;  // an empty file means defaults
+    if (!root.is_map())
         return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",
                     source.string());
     LAUNCHKIT_TRY(
@@ -154,8 +152,8 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
         LAUNCHKIT_TRY_ASSIGN(std::string store, read_string(root["store"], source, "store"));
         config.store = store;
     }
-    if (const auto etcd = root["etcd"]) {
-        if (!etcd.IsMap())
+    if (const auto& etcd = root["etcd"]) {
+        if (!etcd.is_map())
             return fail(ExitCode::invalid_input,
                         "{}: etcd: expected a mapping of cacert, cert, key", source.string());
         LAUNCHKIT_TRY(reject_unknown_keys(etcd, source, "etcd.", {"cacert", "cert", "key"}));

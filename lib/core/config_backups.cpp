@@ -15,10 +15,10 @@ std::string quote_conninfo_value(const std::string& value) {
     return quoted + "'";
 }
 
-Result<std::string> parse_postgres(const YamlReader& reader, const YAML::Node& node,
+Result<std::string> parse_postgres(const YamlReader& reader, const YamlNode& node,
                                    const std::string& field) {
-    if (node.IsScalar()) return node.as<std::string>();
-    if (!node.IsMap())
+    if (node.is_scalar()) return node.text();
+    if (!node.is_map())
         return reader.invalid(node, field,
                               "expected a connection string or a mapping of libpq settings "
                               "(host, port, dbname, user, …)");
@@ -30,8 +30,8 @@ Result<std::string> parse_postgres(const YamlReader& reader, const YAML::Node& n
                                    {"host", "port", "dbname", "user", "passfile", "sslmode",
                                     "service", "application_name", "connect_timeout"}));
     std::string conninfo;
-    for (const auto& entry : node) {
-        auto key = entry.first.as<std::string>();
+    for (const auto& entry : node.entries()) {
+        auto key = entry.first.text();
         LAUNCHKIT_TRY_ASSIGN(auto value, reader.text(entry.second, field + "." + key));
         if (!conninfo.empty()) conninfo += ' ';
         conninfo += key + "=" + quote_conninfo_value(value);
@@ -39,10 +39,10 @@ Result<std::string> parse_postgres(const YamlReader& reader, const YAML::Node& n
     return conninfo;
 }
 
-Result<BackupSourceConfig> parse_source(const YamlReader& reader, const YAML::Node& node,
+Result<BackupSourceConfig> parse_source(const YamlReader& reader, const YamlNode& node,
                                         const std::filesystem::path& source,
                                         const std::string& field) {
-    if (!node.IsMap())
+    if (!node.is_map())
         return reader.invalid(node, field,
                               "expected a mapping with one of dir, sqlite, postgres or command");
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"dir", "sqlite", "postgres", "command"}));
@@ -50,9 +50,8 @@ Result<BackupSourceConfig> parse_source(const YamlReader& reader, const YAML::No
         return reader.invalid(node, field,
                               "expected exactly one of dir, sqlite, postgres or command");
     BackupSourceConfig config;
-    auto mark = node.Mark();
     config.where =
-        mark.line < 0 ? source.string() : fmt::format("{}:{}", source.string(), mark.line + 1);
+        node.line() == 0 ? source.string() : fmt::format("{}:{}", source.string(), node.line());
     config.working_directory = std::filesystem::absolute(source).parent_path().string();
     for (const char* kind : {"dir", "sqlite"}) {
         if (!node[kind]) continue;
@@ -69,7 +68,7 @@ Result<BackupSourceConfig> parse_source(const YamlReader& reader, const YAML::No
     if (const auto& command = node["command"]) {
         config.kind = "command";
         auto prefix = field + ".command";
-        if (!command.IsMap())
+        if (!command.is_map())
             return reader.invalid(command, prefix,
                                   "expected a mapping with backup, output and restore");
         LAUNCHKIT_TRY(
@@ -77,7 +76,7 @@ Result<BackupSourceConfig> parse_source(const YamlReader& reader, const YAML::No
         for (auto [key, target] : {std::pair{"backup", &config.backup_argv},
                                    std::pair{"restore", &config.restore_argv}}) {
             const auto& argv = command[key];
-            if (!argv || !argv.IsSequence() || argv.size() == 0)
+            if (!argv || !argv.is_sequence() || argv.size() == 0)
                 return reader.invalid(argv ? argv : command, prefix + "." + key,
                                       "expected a non-empty argv list, e.g. [make, db-backup]");
             LAUNCHKIT_TRY_ASSIGN(*target, reader.text_list(argv, prefix + "." + key));
@@ -96,13 +95,13 @@ Result<BackupSourceConfig> parse_source(const YamlReader& reader, const YAML::No
 }  // namespace
 
 Result<std::map<std::string, BackupSourceConfig>> parse_backups_section(
-    const YAML::Node& node, const std::filesystem::path& source) {
+    const YamlNode& node, const std::filesystem::path& source) {
     YamlReader reader(source.string());
-    if (!node.IsMap())
+    if (!node.is_map())
         return reader.invalid(node, "backups", "expected a mapping of source names to sources");
     std::map<std::string, BackupSourceConfig> sources;
-    for (const auto& entry : node) {
-        auto name = entry.first.as<std::string>();
+    for (const auto& entry : node.entries()) {
+        auto name = entry.first.text();
         LAUNCHKIT_TRY_ASSIGN(auto parsed,
                              parse_source(reader, entry.second, source, "backups." + name));
         sources.emplace(name, std::move(parsed));

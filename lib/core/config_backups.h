@@ -7,14 +7,13 @@
 #include <map>
 #include <string>
 
-#include <yaml-cpp/yaml.h>
-
 #include "core/config.h"
+#include "core/yaml_node.h"
 
 namespace launchkit {
 
 // Validates every entry; relative paths are resolved against the configuration file's directory.
 Result<std::map<std::string, BackupSourceConfig>> parse_backups_section(
-    const YAML::Node& node, const std::filesystem::path& source);
+    const YamlNode& node, const std::filesystem::path& source);
 
 }  // namespace launchkit

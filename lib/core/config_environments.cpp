@@ -14,24 +14,24 @@ bool is_environment_name(const std::string& name) {
 }
 
 Result<std::map<std::string, EnvironmentConfig>> parse_environments_section(
-    const YAML::Node& node, const std::filesystem::path& source) {
+    const YamlNode& node, const std::filesystem::path& source) {
     YamlReader reader(source.string());
-    if (!node.IsMap())
+    if (!node.is_map())
         return reader.invalid(node, "environments",
                               "expected {NAME: {requires: [...], approval: true|false}}");
     std::map<std::string, EnvironmentConfig> environments;
-    std::map<std::string, YAML::Node> nodes;
-    for (const auto& entry : node) {
-        auto name = entry.first.as<std::string>();
+    std::map<std::string, YamlNode> nodes;
+    for (const auto& entry : node.entries()) {
+        auto name = entry.first.text();
         auto field = "environments." + name;
         if (!is_environment_name(name))
             return reader.invalid(entry.first, field,
                                   "expected a name of letters, digits, '-', '_' and '.'");
         EnvironmentConfig environment;
-        environment.where = fmt::format("{}:{}", source.string(), entry.first.Mark().line + 1);
+        environment.where = fmt::format("{}:{}", source.string(), entry.first.line());
         const auto& settings = entry.second;
-        if (settings && !settings.IsNull()) {
-            if (!settings.IsMap())
+        if (settings && !settings.is_null()) {
+            if (!settings.is_map())
                 return reader.invalid(settings, field, "expected {requires: [...], approval: ...}");
             LAUNCHKIT_TRY(reader.only_keys(settings, field + ".", {"requires", "approval"}));
             LAUNCHKIT_TRY_ASSIGN(environment.required_environments,

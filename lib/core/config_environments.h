@@ -7,9 +7,8 @@
 #include <map>
 #include <string>
 
-#include <yaml-cpp/yaml.h>
-
 #include "core/config.h"
+#include "core/yaml_node.h"
 
 namespace launchkit {
 
@@ -19,6 +18,6 @@ bool is_environment_name(const std::string& name);
 // Validates every entry; a required environment must itself be declared, and requirements may
 // not form a cycle.
 Result<std::map<std::string, EnvironmentConfig>> parse_environments_section(
-    const YAML::Node& node, const std::filesystem::path& source);
+    const YamlNode& node, const std::filesystem::path& source);
 
 }  // namespace launchkit

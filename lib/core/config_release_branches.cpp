@@ -13,22 +13,21 @@ bool is_prerelease_identifier(const std::string& text) {
     return std::regex_match(text, pattern);
 }
 
-Result<ReleaseBranchConfig> parse_branch(const YamlReader& reader, const YAML::Node& node,
+Result<ReleaseBranchConfig> parse_branch(const YamlReader& reader, const YamlNode& node,
                                          const std::string& field) {
     ReleaseBranchConfig branch;
-    branch.where = fmt::format("{}:{}", reader.source(), node.Mark().line + 1);
-    if (node.IsScalar()) {
-        branch.name = node.Scalar();
-    } else if (node.IsMap()) {
+    branch.where = fmt::format("{}:{}", reader.source(), node.line());
+    if (node.is_scalar()) {
+        branch.name = node.text();
+    } else if (node.is_map()) {
         LAUNCHKIT_TRY(
             reader.only_keys(node, field + ".", {"name", "range", "prerelease", "channel"}));
         LAUNCHKIT_TRY_ASSIGN(branch.name, reader.text(node["name"], field + ".name"));
         LAUNCHKIT_TRY_ASSIGN(branch.range, reader.text(node["range"], field + ".range"));
         LAUNCHKIT_TRY_ASSIGN(branch.channel, reader.text(node["channel"], field + ".channel"));
         if (const auto& prerelease = node["prerelease"]) {
-            bool flag = false;
-            if (prerelease.IsScalar() && YAML::convert<bool>::decode(prerelease, flag)) {
-                branch.prerelease = flag ? branch.name : "";
+            if (auto flag = yaml_boolean(prerelease)) {
+                branch.prerelease = *flag ? branch.name : "";
             } else {
                 LAUNCHKIT_TRY_ASSIGN(branch.prerelease,
                                      reader.text(prerelease, field + ".prerelease"));
@@ -63,9 +62,9 @@ bool is_maintenance_range(std::string_view text) {
 }
 
 Result<std::vector<ReleaseBranchConfig>> parse_release_branches(
-    const YAML::Node& branches, const std::filesystem::path& source) {
+    const YamlNode& branches, const std::filesystem::path& source) {
     YamlReader reader(source.string());
-    if (!branches.IsSequence() || branches.size() == 0)
+    if (!branches.is_sequence() || branches.size() == 0)
         return reader.invalid(branches, "release.branches",
                               "expected a list of branches, e.g. [main, 1.x, {name: beta, "
                               "prerelease: true}]");

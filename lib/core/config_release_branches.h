@@ -4,9 +4,8 @@
 
 #include <filesystem>
 
-#include <yaml-cpp/yaml.h>
-
 #include "core/config.h"
+#include "core/yaml_node.h"
 
 namespace launchkit {
 
@@ -14,6 +13,6 @@ namespace launchkit {
 bool is_maintenance_range(std::string_view text);
 
 Result<std::vector<ReleaseBranchConfig>> parse_release_branches(
-    const YAML::Node& branches, const std::filesystem::path& source);
+    const YamlNode& branches, const std::filesystem::path& source);
 
 }  // namespace launchkit

@@ -12,14 +12,13 @@ namespace {
 // A metric named by a rule must be defined when the file defines metrics at all; a file without
 // `metrics:` is analysed against series files, whose columns are the names.
 Result<void> check_metric(const YamlReader& reader, const DecisionRules& rules,
-                          const YAML::Node& node, const std::string& field,
-                          const std::string& name) {
+                          const YamlNode& node, const std::string& field, const std::string& name) {
     if (rules.metrics.metrics.empty() || rules.metrics.metrics.contains(name)) return {};
     return reader.invalid(node, field,
                           fmt::format("no metric '{}' is defined under metrics:", name));
 }
 
-Result<std::optional<Condition>> read_condition(const YamlReader& reader, const YAML::Node& node,
+Result<std::optional<Condition>> read_condition(const YamlReader& reader, const YamlNode& node,
                                                 const std::string& field) {
     if (!node) return std::optional<Condition>{};
     LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node, field));
@@ -29,8 +28,8 @@ Result<std::optional<Condition>> read_condition(const YamlReader& reader, const 
 }
 
 Result<ThresholdRule> read_threshold(const YamlReader& reader, const DecisionRules& rules,
-                                     const YAML::Node& node, const std::string& field) {
-    if (!node.IsMap()) return reader.invalid(node, field, "expected {metric, fail_when, ...}");
+                                     const YamlNode& node, const std::string& field) {
+    if (!node.is_map()) return reader.invalid(node, field, "expected {metric, fail_when, ...}");
     LAUNCHKIT_TRY(reader.only_keys(
         node, field + ".", {"name", "metric", "fail_when", "pass_when", "for", "severity"}));
     ThresholdRule rule;
@@ -66,11 +65,10 @@ Result<ThresholdRule> read_threshold(const YamlReader& reader, const DecisionRul
 // The SLO shorthand `rules: [error_rate < 0.01, {rule: latency_p95 < 500, severity: warning}]`:
 // a rule that passes while its condition holds, and fails otherwise.
 Result<ThresholdRule> read_slo_rule(const YamlReader& reader, const DecisionRules& rules,
-                                    const YAML::Node& node, const std::string& field) {
+                                    const YamlNode& node, const std::string& field) {
     ThresholdRule rule;
-    // Bound once: assigning to a yaml-cpp Node overwrites the node it refers to.
-    const YAML::Node text_node = node.IsMap() ? node["rule"] : node;
-    if (node.IsMap()) {
+    const YamlNode& text_node = node.is_map() ? node["rule"] : node;
+    if (node.is_map()) {
         LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"rule", "severity"}));
         LAUNCHKIT_TRY_ASSIGN(auto severity, reader.text(node["severity"], field + ".severity"));
         if (!severity.empty()) {
@@ -99,10 +97,10 @@ Result<ThresholdRule> read_slo_rule(const YamlReader& reader, const DecisionRule
     return rule;
 }
 
-Result<AnalysisLimits> read_limits(const YamlReader& reader, const YAML::Node& node) {
+Result<AnalysisLimits> read_limits(const YamlReader& reader, const YamlNode& node) {
     AnalysisLimits limits;
     if (!node) return limits;
-    if (!node.IsMap()) return reader.invalid(node, "analysis", "expected {interval, count, ...}");
+    if (!node.is_map()) return reader.invalid(node, "analysis", "expected {interval, count, ...}");
     LAUNCHKIT_TRY(reader.only_keys(node, "analysis.",
                                    {"interval", "count", "failure_limit", "consecutive_error_limit",
                                     "inconclusive_limit", "consecutive_successes"}));
@@ -126,9 +124,10 @@ Result<AnalysisLimits> read_limits(const YamlReader& reader, const YAML::Node& n
 }
 
 Result<CanaryMetricRule> read_canary_metric(const YamlReader& reader, const DecisionRules& rules,
-                                            const YAML::Node& node, const std::string& field,
+                                            const YamlNode& node, const std::string& field,
                                             const CanaryJudgeSettings& settings) {
-    if (!node.IsMap()) return reader.invalid(node, field, "expected {name, group, direction, ...}");
+    if (!node.is_map())
+        return reader.invalid(node, field, "expected {name, group, direction, ...}");
     LAUNCHKIT_TRY(reader.only_keys(
         node, field + ".",
         {"name", "group", "direction", "nan", "outliers", "outlier_factor", "allowed_increase",
@@ -197,8 +196,8 @@ Result<CanaryMetricRule> read_canary_metric(const YamlReader& reader, const Deci
 }
 
 Result<CanaryAnalysis> read_canary(const YamlReader& reader, const DecisionRules& rules,
-                                   const YAML::Node& node) {
-    if (!node.IsMap()) return reader.invalid(node, "canary", "expected {metrics: [...], ...}");
+                                   const YamlNode& node) {
+    if (!node.is_map()) return reader.invalid(node, "canary", "expected {metrics: [...], ...}");
     LAUNCHKIT_TRY(reader.only_keys(
         node, "canary.",
         {"confidence", "tolerance", "pass", "marginal", "groups", "window", "step", "metrics"}));
@@ -224,10 +223,10 @@ Result<CanaryAnalysis> read_canary(const YamlReader& reader, const DecisionRules
         return reader.invalid(node["marginal"], "canary.marginal",
                               fmt::format("expected at most pass ({:g})", settings.pass_score));
     if (const auto& groups = node["groups"]) {
-        if (!groups.IsMap())
+        if (!groups.is_map())
             return reader.invalid(groups, "canary.groups", "expected {GROUP: WEIGHT, ...}");
-        for (const auto& entry : groups) {
-            auto name = entry.first.as<std::string>();
+        for (const auto& entry : groups.entries()) {
+            auto name = entry.first.text();
             LAUNCHKIT_TRY_ASSIGN(settings.group_weights[name],
                                  reader.number(entry.second, "canary.groups." + name, 0, 1e6));
         }
@@ -241,7 +240,7 @@ Result<CanaryAnalysis> read_canary(const YamlReader& reader, const DecisionRules
             return reader.invalid(node["step"], "canary.step", "expected at least 1s");
     }
     const auto& metrics = node["metrics"];
-    if (!metrics || !metrics.IsSequence() || metrics.size() == 0)
+    if (!metrics || !metrics.is_sequence() || metrics.size() == 0)
         return reader.invalid(metrics ? metrics : node, "canary.metrics",
                               "expected a list of metrics to judge");
     std::set<std::string> names;
@@ -258,11 +257,11 @@ Result<CanaryAnalysis> read_canary(const YamlReader& reader, const DecisionRules
 }
 
 Result<DecisionMatrix> read_matrix(const YamlReader& reader, const DecisionRules& rules,
-                                   const YAML::Node& node) {
+                                   const YamlNode& node) {
     // `seed` is the name this table had before it was named after its runbook.
-    if (node.IsScalar() && (node.Scalar() == "release-management" || node.Scalar() == "seed"))
+    if (node.is_scalar() && (node.text() == "release-management" || node.text() == "seed"))
         return seed_decision_matrix();
-    if (!node.IsMap())
+    if (!node.is_map())
         return reader.invalid(
             node, "matrix",
             "expected release-management (the Release Management Playbook's table) or "
@@ -275,13 +274,13 @@ Result<DecisionMatrix> read_matrix(const YamlReader& reader, const DecisionRules
         LAUNCHKIT_TRY(check_metric(reader, rules, node["impact_metric"], "matrix.impact_metric",
                                    matrix.impact_metric));
     const auto& rows = node["rows"];
-    if (!rows || !rows.IsSequence() || rows.size() == 0)
+    if (!rows || !rows.is_sequence() || rows.size() == 0)
         return reader.invalid(rows ? rows : node, "matrix.rows",
                               "expected a list of {severity, impact, action, within}");
     for (size_t i = 0; i < rows.size(); ++i) {
         auto field = fmt::format("matrix.rows[{}]", i);
         const auto& row_node = rows[i];
-        if (!row_node.IsMap())
+        if (!row_node.is_map())
             return reader.invalid(row_node, field, "expected {severity, impact, action, within}");
         LAUNCHKIT_TRY(
             reader.only_keys(row_node, field + ".", {"severity", "impact", "action", "within"}));
@@ -319,8 +318,8 @@ Result<DecisionMatrix> read_matrix(const YamlReader& reader, const DecisionRules
 Result<DecisionRules> parse_decision_rules(std::string_view yaml_text,
                                            const std::filesystem::path& source) {
     YamlReader reader(source.string());
-    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
-    if (!root.IsMap())
+    LAUNCHKIT_TRY_ASSIGN(YamlNode root, reader.load(yaml_text));
+    if (!root.is_map())
         return reader.invalid(root, "document", "expected thresholds:, canary: and/or matrix:");
     LAUNCHKIT_TRY(reader.only_keys(root, "",
                                    // compare: is diagnose compare's: one file may serve both tools.
@@ -337,7 +336,7 @@ Result<DecisionRules> parse_decision_rules(std::string_view yaml_text,
     for (const char* key : {"rules", "thresholds"}) {
         const auto& list = root[key];
         if (!list) continue;
-        if (!list.IsSequence()) return reader.invalid(list, key, "expected a list of rules");
+        if (!list.is_sequence()) return reader.invalid(list, key, "expected a list of rules");
         bool shorthand = std::string_view(key) == "rules";
         for (size_t i = 0; i < list.size(); ++i) {
             auto field = fmt::format("{}[{}]", key, i);

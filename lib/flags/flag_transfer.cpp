@@ -17,9 +17,8 @@
 namespace launchkit::flags {
 namespace {
 
-Result<Flag> parse_flag(const YamlReader& reader, const YAML::Node& node,
-                        const std::string& field) {
-    if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping with a name");
+Result<Flag> parse_flag(const YamlReader& reader, const YamlNode& node, const std::string& field) {
+    if (!node.is_map()) return reader.invalid(node, field, "expected a mapping with a name");
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
                                    {"name", "description", "owner", "expires", "group_id",
                                     "environments", "created_at", "created_by"}));
@@ -42,17 +41,17 @@ Result<Flag> parse_flag(const YamlReader& reader, const YAML::Node& node,
             return reader.invalid(node["group_id"], field + ".group_id", valid.error().message);
     }
     const auto& environments = node["environments"];
-    if (!environments || environments.IsNull()) return flag;
-    if (!environments.IsMap())
+    if (!environments || environments.is_null()) return flag;
+    if (!environments.is_map())
         return reader.invalid(environments, field + ".environments",
                               "expected a mapping of environment name to {enabled, rollout}");
-    for (const auto& entry : environments) {
-        auto name = entry.first.as<std::string>();
+    for (const auto& entry : environments.entries()) {
+        auto name = entry.first.text();
         auto environment_field = fmt::format("{}.environments.{}", field, name);
         if (auto valid = validate_name(name, "environment"); !valid)
             return reader.invalid(entry.first, environment_field, valid.error().message);
         const auto& state = entry.second;
-        if (!state.IsMap())
+        if (!state.is_map())
             return reader.invalid(state, environment_field, "expected {enabled: true|false}");
         LAUNCHKIT_TRY(reader.only_keys(state, environment_field + ".",
                                        {"enabled", "rollout", "updated_at", "updated_by"}));
@@ -154,8 +153,8 @@ Result<ImportPlan> plan_import(store::Store& store, const std::vector<Flag>& imp
 
 Result<std::vector<Flag>> parse_flag_document(std::string_view text, std::string_view source) {
     YamlReader reader{std::string(source)};
-    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(text));
-    if (!root.IsMap()) return reader.invalid(root, "document", "expected a mapping with 'flags'");
+    LAUNCHKIT_TRY_ASSIGN(YamlNode root, reader.load(text));
+    if (!root.is_map()) return reader.invalid(root, "document", "expected a mapping with 'flags'");
     LAUNCHKIT_TRY(reader.only_keys(root, "", {"format", "exported_at", "flags"}));
     if (root["format"]) {
         LAUNCHKIT_TRY_ASSIGN(auto format, reader.text(root["format"], "format"));
@@ -165,7 +164,7 @@ Result<std::vector<Flag>> parse_flag_document(std::string_view text, std::string
                 fmt::format("'{}' is not supported (expected '{}')", format, transfer_format));
     }
     const auto& list = root["flags"];
-    if (!list || !(list.IsSequence() || list.IsNull()))
+    if (!list || !(list.is_sequence() || list.is_null()))
         return reader.invalid(list ? list : root, "flags", "expected a list of flags");
     std::vector<Flag> flags;
     std::set<std::string> seen;

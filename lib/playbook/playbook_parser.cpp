@@ -64,11 +64,11 @@ Result<void> check_references(const Step& step, const std::set<std::string>& kno
     return {};
 }
 
-Result<Step> read_step(const YamlReader& reader, const YAML::Node& node, const std::string& field,
+Result<Step> read_step(const YamlReader& reader, const YamlNode& node, const std::string& field,
                        const std::filesystem::path& directory, bool in_rollback) {
-    if (!node.IsMap()) return reader.invalid(node, field, "expected {name, KIND: {...}}");
+    if (!node.is_map()) return reader.invalid(node, field, "expected {name, KIND: {...}}");
     Step step;
-    step.where = fmt::format("{}:{}", reader.source(), node.Mark().line + 1);
+    step.where = fmt::format("{}:{}", reader.source(), node.line());
     LAUNCHKIT_TRY_ASSIGN(step.name, reader.text(node["name"], field + ".name"));
     static const auto name_pattern = util::builtin_pattern(R"([A-Za-z0-9][A-Za-z0-9_.-]*)");
     if (auto named = name_pattern.match_whole(step.name); !named || !*named)
@@ -76,8 +76,8 @@ Result<Step> read_step(const YamlReader& reader, const YAML::Node& node, const s
                               "expected a name of letters, digits, '-', '_' and '.'");
     std::optional<StepKind> kind;
     std::string kind_key;
-    for (const auto& entry : node) {
-        auto key = entry.first.as<std::string>();
+    for (const auto& entry : node.entries()) {
+        auto key = entry.first.text();
         if (common_keys.contains(key)) continue;
         auto parsed = parse_step_kind(key);
         if (!parsed)
@@ -140,8 +140,8 @@ Result<Step> read_step(const YamlReader& reader, const YAML::Node& node, const s
 
 Result<Playbook> parse_playbook(std::string_view yaml_text, const std::filesystem::path& source) {
     YamlReader reader(source.string());
-    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
-    if (!root.IsMap()) return reader.invalid(root, "document", "expected apiVersion, name, steps");
+    LAUNCHKIT_TRY_ASSIGN(YamlNode root, reader.load(yaml_text));
+    if (!root.is_map()) return reader.invalid(root, "document", "expected apiVersion, name, steps");
     LAUNCHKIT_TRY(reader.only_keys(root, "",
                                    {"apiVersion", "name", "description", "kind", "vars",
                                     "on_interrupt", "steps", "rollback"}));
@@ -169,9 +169,9 @@ Result<Playbook> parse_playbook(std::string_view yaml_text, const std::filesyste
                               fmt::format("expected deploy or rollback, got '{}'", kind));
     playbook.is_rollback = kind == "rollback";
     if (const auto& vars = root["vars"]) {
-        if (!vars.IsMap()) return reader.invalid(vars, "vars", "expected {NAME: value}");
-        for (const auto& entry : vars) {
-            auto name = entry.first.as<std::string>();
+        if (!vars.is_map()) return reader.invalid(vars, "vars", "expected {NAME: value}");
+        for (const auto& entry : vars.entries()) {
+            auto name = entry.first.text();
             if (builtin_variables().contains(name) || name.starts_with("steps."))
                 return reader.invalid(entry.first, "vars." + name,
                                       "a builtin variable; choose another name");
@@ -185,7 +185,7 @@ Result<Playbook> parse_playbook(std::string_view yaml_text, const std::filesyste
         }
     }
     const auto& steps = root["steps"];
-    if (!steps || !steps.IsSequence() || steps.size() == 0)
+    if (!steps || !steps.is_sequence() || steps.size() == 0)
         return reader.invalid(steps ? steps : root, "steps", "expected a list of steps");
     std::set<std::string> names;
     std::vector<Step> written;
@@ -199,7 +199,7 @@ Result<Playbook> parse_playbook(std::string_view yaml_text, const std::filesyste
     }
     LAUNCHKIT_TRY_ASSIGN(playbook.steps, order_steps(std::move(written), source.string()));
     if (const auto& rollback = root["rollback"]) {
-        if (!rollback.IsSequence())
+        if (!rollback.is_sequence())
             return reader.invalid(rollback, "rollback", "expected a list of steps");
         for (size_t i = 0; i < rollback.size(); ++i) {
             auto field = fmt::format("rollback[{}]", i);

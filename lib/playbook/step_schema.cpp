@@ -14,7 +14,7 @@ bool has_reference(const std::string& text) {
 }
 
 // A duration, checked now unless it comes from a variable.
-Result<std::string> duration_text(const YamlReader& reader, const YAML::Node& node,
+Result<std::string> duration_text(const YamlReader& reader, const YamlNode& node,
                                   const std::string& field) {
     LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node, field));
     if (!has_reference(text)) {
@@ -24,7 +24,7 @@ Result<std::string> duration_text(const YamlReader& reader, const YAML::Node& no
     return text;
 }
 
-Result<std::string> required_text(const YamlReader& reader, const YAML::Node& node,
+Result<std::string> required_text(const YamlReader& reader, const YamlNode& node,
                                   const std::string& field, std::string_view what) {
     LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node, field));
     if (text.empty()) return reader.invalid(node, field, what);
@@ -32,15 +32,15 @@ Result<std::string> required_text(const YamlReader& reader, const YAML::Node& no
 }
 
 // A mapping, or a scalar shorthand for its main key.
-Result<YAML::Node> with_shorthand(const YamlReader& reader, const YAML::Node& node,
-                                  const std::string& field, const char* main_key,
-                                  std::string_view expected) {
-    if (node.IsScalar()) {
-        YAML::Node map;
-        map[main_key] = node;
+Result<YamlNode> with_shorthand(const YamlReader& reader, const YamlNode& node,
+                                const std::string& field, const char* main_key,
+                                std::string_view expected) {
+    if (node.is_scalar()) {
+        auto map = YamlNode::map(node.line());
+        map.insert(YamlNode::scalar(main_key, false, node.line()), node);
         return map;
     }
-    if (!node.IsMap()) return reader.invalid(node, field, expected);
+    if (!node.is_map()) return reader.invalid(node, field, expected);
     return node;
 }
 
@@ -49,10 +49,10 @@ std::string absolute_beside(const std::filesystem::path& directory, const std::s
     return path_beside_config(directory / "playbook.yaml", text).string();
 }
 
-Result<nlohmann::json> read_run(const YamlReader& reader, const YAML::Node& node,
+Result<nlohmann::json> read_run(const YamlReader& reader, const YamlNode& node,
                                 const std::string& field, const std::filesystem::path& directory) {
     LAUNCHKIT_TRY_ASSIGN(auto command, read_command(reader, node, field, directory));
-    if (node.IsMap()) {
+    if (node.is_map()) {
         if (!node["http"])
             LAUNCHKIT_TRY(reader.only_keys(
                 node, field + ".", {"argv", "env", "timeout", "working_directory", "expected"}));
@@ -68,10 +68,10 @@ Result<nlohmann::json> read_run(const YamlReader& reader, const YAML::Node& node
     return command;
 }
 
-Result<nlohmann::json> read_deploy(const YamlReader& reader, const YAML::Node& node,
+Result<nlohmann::json> read_deploy(const YamlReader& reader, const YamlNode& node,
                                    const std::string& field,
                                    const std::filesystem::path& directory) {
-    if (!node.IsMap()) return reader.invalid(node, field, "expected {strategy, ...}");
+    if (!node.is_map()) return reader.invalid(node, field, "expected {strategy, ...}");
     LAUNCHKIT_TRY(
         reader.only_keys(node, field + ".",
                          {"strategy", "steps", "set_weight", "batches", "targets", "batch_size",
@@ -89,7 +89,7 @@ Result<nlohmann::json> read_deploy(const YamlReader& reader, const YAML::Node& n
                              read_command(reader, node[key], field + "." + key, directory));
     }
     if (node["steps"]) {
-        if (!node["steps"].IsSequence() || node["steps"].size() == 0)
+        if (!node["steps"].is_sequence() || node["steps"].size() == 0)
             return reader.invalid(node["steps"], field + ".steps",
                                   "expected traffic percentages such as [5, 25, 50, 100]");
         long long previous = 0;
@@ -138,7 +138,7 @@ Result<nlohmann::json> read_deploy(const YamlReader& reader, const YAML::Node& n
     return body;
 }
 
-Result<nlohmann::json> read_notify(const YamlReader& reader, const YAML::Node& node,
+Result<nlohmann::json> read_notify(const YamlReader& reader, const YamlNode& node,
                                    const std::string& field,
                                    const std::filesystem::path& directory) {
     LAUNCHKIT_TRY_ASSIGN(auto map, with_shorthand(reader, node, field, "template",
@@ -157,9 +157,9 @@ Result<nlohmann::json> read_notify(const YamlReader& reader, const YAML::Node& n
     body["message"] = message;
     LAUNCHKIT_TRY_ASSIGN(body["subject"], reader.text(map["subject"], field + ".subject"));
     const auto& to = map["to"];
-    if (!to || (to.IsScalar() && to.Scalar() == "stdout")) {
+    if (!to || (to.is_scalar() && to.text() == "stdout")) {
         body["to"] = {{"stdout", true}};
-    } else if (to.IsMap()) {
+    } else if (to.is_map()) {
         LAUNCHKIT_TRY(reader.only_keys(to, field + ".to.", {"file", "webhook", "token_env"}));
         LAUNCHKIT_TRY_ASSIGN(std::string file, reader.text(to["file"], field + ".to.file"));
         LAUNCHKIT_TRY_ASSIGN(std::string webhook,
@@ -180,26 +180,26 @@ Result<nlohmann::json> read_notify(const YamlReader& reader, const YAML::Node& n
 
 }  // namespace
 
-nlohmann::json yaml_to_json(const YAML::Node& node) {
-    if (node.IsMap()) {
+nlohmann::json yaml_to_json(const YamlNode& node) {
+    if (node.is_map()) {
         auto object = nlohmann::json::object();
-        for (const auto& entry : node)
-            object[entry.first.as<std::string>()] = yaml_to_json(entry.second);
+        for (const auto& entry : node.entries())
+            object[entry.first.text()] = yaml_to_json(entry.second);
         return object;
     }
-    if (node.IsSequence()) {
+    if (node.is_sequence()) {
         auto array = nlohmann::json::array();
-        for (const auto& item : node) array.push_back(yaml_to_json(item));
+        for (const auto& item : node.items()) array.push_back(yaml_to_json(item));
         return array;
     }
-    if (!node || node.IsNull()) return nullptr;
+    if (!node || node.is_null()) return nullptr;
     return YamlReader::scalar_json(node);
 }
 
 namespace {
 
 // An HTTP call instead of a program: {http: URL, method: GET|POST, body, token_env, timeout}.
-Result<nlohmann::json> read_http_call(const YamlReader& reader, const YAML::Node& node,
+Result<nlohmann::json> read_http_call(const YamlReader& reader, const YamlNode& node,
                                       const std::string& field) {
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
                                    {"http", "method", "body", "token_env", "timeout", "expected"}));
@@ -224,21 +224,20 @@ Result<nlohmann::json> read_http_call(const YamlReader& reader, const YAML::Node
 
 }  // namespace
 
-Result<nlohmann::json> read_command(const YamlReader& reader, const YAML::Node& node,
+Result<nlohmann::json> read_command(const YamlReader& reader, const YamlNode& node,
                                     const std::string& field,
                                     const std::filesystem::path& directory) {
-    if (node.IsMap() && node["http"]) return read_http_call(reader, node, field);
-    // Bound once: assigning to a yaml-cpp Node overwrites the node it refers to.
-    const YAML::Node argv_node = node.IsMap() ? node["argv"] : node;
+    if (node.is_map() && node["http"]) return read_http_call(reader, node, field);
+    const YamlNode& argv_node = node.is_map() ? node["argv"] : node;
     nlohmann::json command = {{"env", nlohmann::json::object()},
                               {"timeout", "10m"},
                               {"working_directory", directory.string()}};
-    if (node.IsMap()) {
+    if (node.is_map()) {
         if (node["env"]) {
-            if (!node["env"].IsMap())
+            if (!node["env"].is_map())
                 return reader.invalid(node["env"], field + ".env", "expected {NAME: value}");
-            for (const auto& entry : node["env"]) {
-                auto name = entry.first.as<std::string>();
+            for (const auto& entry : node["env"].entries()) {
+                auto name = entry.first.text();
                 LAUNCHKIT_TRY_ASSIGN(command["env"][name],
                                      reader.text(entry.second, field + ".env." + name));
             }
@@ -252,11 +251,11 @@ Result<nlohmann::json> read_command(const YamlReader& reader, const YAML::Node& 
                 auto text, reader.text(node["working_directory"], field + ".working_directory"));
             command["working_directory"] = absolute_beside(directory, text);
         }
-    } else if (!node.IsSequence()) {
+    } else if (!node.is_sequence()) {
         return reader.invalid(node, field,
                               "expected {argv: [PROGRAM, ARG...]} or [PROGRAM, ARG...]");
     }
-    if (!argv_node || !argv_node.IsSequence() || argv_node.size() == 0)
+    if (!argv_node || !argv_node.is_sequence() || argv_node.size() == 0)
         return reader.invalid(argv_node ? argv_node : node, field + ".argv",
                               "expected a non-empty list [PROGRAM, ARG...] (no shell is used)");
     LAUNCHKIT_TRY_ASSIGN(auto argv, reader.text_list(argv_node, field + ".argv"));
@@ -264,8 +263,8 @@ Result<nlohmann::json> read_command(const YamlReader& reader, const YAML::Node& 
     return command;
 }
 
-Result<GateSpec> read_gate(const YamlReader& reader, const YAML::Node& node,
-                           const std::string& field, const std::filesystem::path& directory) {
+Result<GateSpec> read_gate(const YamlReader& reader, const YamlNode& node, const std::string& field,
+                           const std::filesystem::path& directory) {
     LAUNCHKIT_TRY_ASSIGN(auto map, with_shorthand(reader, node, field, "rules",
                                                   "expected {rules: FILE, interval, count}"));
     LAUNCHKIT_TRY(reader.only_keys(
@@ -298,11 +297,11 @@ Result<GateSpec> read_gate(const YamlReader& reader, const YAML::Node& node,
     LAUNCHKIT_TRY_ASSIGN(auto canary, reader.text(map["canary"], field + ".canary"));
     if (!canary.empty()) gate.canary = beside(canary);
     if (const auto& sources = map["sources"]) {
-        if (!sources.IsMap())
+        if (!sources.is_map())
             return reader.invalid(sources, field + ".sources",
                                   "expected {SOURCE: URL}, e.g. {app: \"${service_url}/metrics\"}");
-        for (const auto& entry : sources) {
-            auto name = entry.first.as<std::string>();
+        for (const auto& entry : sources.entries()) {
+            auto name = entry.first.text();
             LAUNCHKIT_TRY_ASSIGN(auto url, reader.text(entry.second, field + ".sources." + name));
             gate.sources.push_back(name + "=" + url);
         }
@@ -310,7 +309,7 @@ Result<GateSpec> read_gate(const YamlReader& reader, const YAML::Node& node,
     return gate;
 }
 
-Result<nlohmann::json> read_step_body(const YamlReader& reader, const YAML::Node& node,
+Result<nlohmann::json> read_step_body(const YamlReader& reader, const YamlNode& node,
                                       const std::string& field, StepKind kind,
                                       const std::filesystem::path& directory) {
     switch (kind) {
@@ -381,7 +380,7 @@ Result<nlohmann::json> read_step_body(const YamlReader& reader, const YAML::Node
             return body;
         }
         case StepKind::flag: {
-            if (!node.IsMap())
+            if (!node.is_map())
                 return reader.invalid(node, field, "expected {name, state, rollout}");
             LAUNCHKIT_TRY(
                 reader.only_keys(node, field + ".", {"name", "state", "rollout", "env", "create"}));

@@ -5,7 +5,6 @@
 
 #include <filesystem>
 
-#include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
 #include "core/yaml_reader.h"
@@ -14,18 +13,18 @@
 namespace launchkit::playbook {
 
 // YAML as JSON: scalars keep their type (numbers, booleans, null), maps and lists recursively.
-nlohmann::json yaml_to_json(const YAML::Node& node);
+nlohmann::json yaml_to_json(const YamlNode& node);
 
-Result<nlohmann::json> read_step_body(const YamlReader& reader, const YAML::Node& node,
+Result<nlohmann::json> read_step_body(const YamlReader& reader, const YamlNode& node,
                                       const std::string& field, StepKind kind,
                                       const std::filesystem::path& directory);
 
 // `gate: {rules, interval, count, baseline}` on a step or as a step of its own.
-Result<GateSpec> read_gate(const YamlReader& reader, const YAML::Node& node,
-                           const std::string& field, const std::filesystem::path& directory);
+Result<GateSpec> read_gate(const YamlReader& reader, const YamlNode& node, const std::string& field,
+                           const std::filesystem::path& directory);
 
 // A command as the steps write it: {argv, env, timeout, working_directory} or just the argv list.
-Result<nlohmann::json> read_command(const YamlReader& reader, const YAML::Node& node,
+Result<nlohmann::json> read_command(const YamlReader& reader, const YamlNode& node,
                                     const std::string& field,
                                     const std::filesystem::path& directory);
 

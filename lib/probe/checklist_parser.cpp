@@ -13,7 +13,7 @@ namespace {
 
 using Field = std::string;
 
-Result<std::chrono::milliseconds> read_duration(const YamlReader& reader, const YAML::Node& node,
+Result<std::chrono::milliseconds> read_duration(const YamlReader& reader, const YamlNode& node,
                                                 const Field& field) {
     LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(node, field));
     auto duration = util::parse_duration(text);
@@ -25,13 +25,13 @@ Result<std::chrono::milliseconds> read_duration(const YamlReader& reader, const 
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> read_string_map(const YamlReader& reader,
-                                                                         const YAML::Node& node,
+                                                                         const YamlNode& node,
                                                                          const Field& field) {
     std::vector<std::pair<std::string, std::string>> pairs;
-    if (!node || node.IsNull()) return pairs;
-    if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping of names to values");
-    for (const auto& entry : node) {
-        auto key = entry.first.as<std::string>();
+    if (!node || node.is_null()) return pairs;
+    if (!node.is_map()) return reader.invalid(node, field, "expected a mapping of names to values");
+    for (const auto& entry : node.entries()) {
+        auto key = entry.first.text();
         LAUNCHKIT_TRY_ASSIGN(auto value, reader.text(entry.second, field + "." + key));
         pairs.emplace_back(key, value);
     }
@@ -39,10 +39,10 @@ Result<std::vector<std::pair<std::string, std::string>>> read_string_map(const Y
 }
 
 Result<JsonExpectation> read_json_expectation(const YamlReader& reader, const std::string& pointer,
-                                              const YAML::Node& node, const Field& field) {
+                                              const YamlNode& node, const Field& field) {
     if (pointer.empty() || pointer.front() != '/')
         return reader.invalid(node, field, "a JSON Pointer starts with '/' (e.g. /status)");
-    if (!node.IsScalar())
+    if (!node.is_scalar())
         return reader.invalid(node, field, "expected a value or a comparison such as '< 100'");
     auto value = YamlReader::scalar_json(node);
     // A string that starts with an operator is a comparison: "/backlog": "< 100".
@@ -68,12 +68,12 @@ Result<JsonExpectation> read_json_expectation(const YamlReader& reader, const st
     return expectation;
 }
 
-Result<HttpExpectation> read_http_expectation(const YamlReader& reader, const YAML::Node& node,
+Result<HttpExpectation> read_http_expectation(const YamlReader& reader, const YamlNode& node,
                                               const Field& field) {
     HttpExpectation expect;
-    if (!node || node.IsNull()) return expect;
-    if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping");
-    const YamlMap fields(node);
+    if (!node || node.is_null()) return expect;
+    if (!node.is_map()) return reader.invalid(node, field, "expected a mapping");
+    const YamlNode& fields = node;
     LAUNCHKIT_TRY(reader.only_keys(
         node, field + ".",
         {"status", "body_contains", "body_regex", "json", "headers", "max_latency_ms"}));
@@ -101,11 +101,11 @@ Result<HttpExpectation> read_http_expectation(const YamlReader& reader, const YA
                                   fmt::format("invalid regular expression: {}", compiled.error()));
     }
     if (const auto& json = fields["json"]) {
-        if (!json.IsMap())
+        if (!json.is_map())
             return reader.invalid(json, field + ".json",
                                   "expected a mapping of JSON Pointer to expected value");
-        for (const auto& entry : json) {
-            auto pointer = entry.first.as<std::string>();
+        for (const auto& entry : json.entries()) {
+            auto pointer = entry.first.text();
             LAUNCHKIT_TRY_ASSIGN(
                 auto expectation,
                 read_json_expectation(reader, pointer, entry.second, field + ".json." + pointer));
@@ -127,9 +127,9 @@ std::filesystem::path relative_to_checklist(const YamlReader& reader, const std:
     return std::filesystem::absolute(reader.source()).parent_path() / path;
 }
 
-Result<HttpProbe> read_http(const YamlReader& reader, const YAML::Node& node, const Field& field) {
-    if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping with a url");
-    const YamlMap fields(node);
+Result<HttpProbe> read_http(const YamlReader& reader, const YamlNode& node, const Field& field) {
+    if (!node.is_map()) return reader.invalid(node, field, "expected a mapping with a url");
+    const YamlNode& fields = node;
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
                                    {"url", "method", "headers", "body", "token_env", "token_file",
                                     "ca_file", "verify_tls", "follow_redirects", "expect"}));
@@ -171,9 +171,9 @@ Result<HttpProbe> read_http(const YamlReader& reader, const YAML::Node& node, co
     return http;
 }
 
-Result<TcpProbe> read_tcp(const YamlReader& reader, const YAML::Node& node, const Field& field) {
-    if (!node.IsMap()) return reader.invalid(node, field, "expected {host: ..., port: ...}");
-    const YamlMap fields(node);
+Result<TcpProbe> read_tcp(const YamlReader& reader, const YamlNode& node, const Field& field) {
+    if (!node.is_map()) return reader.invalid(node, field, "expected {host: ..., port: ...}");
+    const YamlNode& fields = node;
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"host", "port"}));
     TcpProbe tcp;
     LAUNCHKIT_TRY_ASSIGN(tcp.host, reader.text(fields["host"], field + ".host"));
@@ -184,14 +184,14 @@ Result<TcpProbe> read_tcp(const YamlReader& reader, const YAML::Node& node, cons
     return tcp;
 }
 
-Result<CommandProbe> read_command(const YamlReader& reader, const YAML::Node& node,
+Result<CommandProbe> read_command(const YamlReader& reader, const YamlNode& node,
                                   const Field& field) {
-    if (!node.IsMap()) return reader.invalid(node, field, "expected {argv: [...]}");
-    const YamlMap fields(node);
+    if (!node.is_map()) return reader.invalid(node, field, "expected {argv: [...]}");
+    const YamlNode& fields = node;
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"argv", "env", "cwd", "expect"}));
     CommandProbe command;
     const auto& argv = fields["argv"];
-    if (!argv || !argv.IsSequence() || argv.size() == 0)
+    if (!argv || !argv.is_sequence() || argv.size() == 0)
         return reader.invalid(argv ? argv : node, field + ".argv",
                               "expected a non-empty list: the program and its arguments (no "
                               "shell)");
@@ -202,8 +202,9 @@ Result<CommandProbe> read_command(const YamlReader& reader, const YAML::Node& no
     if (!cwd.empty())
         command.working_directory = std::filesystem::absolute(reader.source()).parent_path() / cwd;
     if (const auto& expect = fields["expect"]) {
-        if (!expect.IsMap()) return reader.invalid(expect, field + ".expect", "expected a mapping");
-        const YamlMap expected(expect);
+        if (!expect.is_map())
+            return reader.invalid(expect, field + ".expect", "expected a mapping");
+        const YamlNode& expected = expect;
         LAUNCHKIT_TRY(reader.only_keys(expect, field + ".expect.",
                                        {"exit", "stdout_contains", "stderr_contains"}));
         if (expected["exit"]) {
@@ -221,9 +222,9 @@ Result<CommandProbe> read_command(const YamlReader& reader, const YAML::Node& no
     return command;
 }
 
-Result<DiskProbe> read_disk(const YamlReader& reader, const YAML::Node& node, const Field& field) {
-    if (!node.IsMap()) return reader.invalid(node, field, "expected {path: ..., min_free: 10GiB}");
-    const YamlMap fields(node);
+Result<DiskProbe> read_disk(const YamlReader& reader, const YamlNode& node, const Field& field) {
+    if (!node.is_map()) return reader.invalid(node, field, "expected {path: ..., min_free: 10GiB}");
+    const YamlNode& fields = node;
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"path", "min_free", "min_free_percent"}));
     DiskProbe disk;
     LAUNCHKIT_TRY_ASSIGN(auto path, reader.text(fields["path"], field + ".path"));
@@ -247,10 +248,10 @@ Result<DiskProbe> read_disk(const YamlReader& reader, const YAML::Node& node, co
     return disk;
 }
 
-Result<FileAgeProbe> read_file_age(const YamlReader& reader, const YAML::Node& node,
+Result<FileAgeProbe> read_file_age(const YamlReader& reader, const YamlNode& node,
                                    const Field& field) {
-    if (!node.IsMap()) return reader.invalid(node, field, "expected {path: ..., max_age: 24h}");
-    const YamlMap fields(node);
+    if (!node.is_map()) return reader.invalid(node, field, "expected {path: ..., max_age: 24h}");
+    const YamlNode& fields = node;
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".", {"path", "max_age"}));
     FileAgeProbe file_age;
     LAUNCHKIT_TRY_ASSIGN(auto path, reader.text(fields["path"], field + ".path"));
@@ -262,7 +263,7 @@ Result<FileAgeProbe> read_file_age(const YamlReader& reader, const YAML::Node& n
     return file_age;
 }
 
-Result<void> read_timing(const YamlReader& reader, const YamlMap& node, const Field& field,
+Result<void> read_timing(const YamlReader& reader, const YamlNode& node, const Field& field,
                          CheckTiming& timing) {
     if (node["initial_delay"]) {
         LAUNCHKIT_TRY_ASSIGN(timing.initial_delay, read_duration(reader, node["initial_delay"],
@@ -298,9 +299,9 @@ Result<void> read_timing(const YamlReader& reader, const YamlMap& node, const Fi
     return {};
 }
 
-Result<Check> read_check(const YamlReader& reader, const YAML::Node& node, const Field& field) {
-    if (!node.IsMap()) return reader.invalid(node, field, "expected a mapping with a name");
-    const YamlMap fields(node);
+Result<Check> read_check(const YamlReader& reader, const YamlNode& node, const Field& field) {
+    if (!node.is_map()) return reader.invalid(node, field, "expected a mapping with a name");
+    const YamlNode& fields = node;
     LAUNCHKIT_TRY(
         reader.only_keys(node, field + ".",
                          {"name", "http", "tcp", "command", "disk", "file_age", "severity", "tags",
@@ -350,12 +351,12 @@ Result<Check> read_check(const YamlReader& reader, const YAML::Node& node, const
 
 Result<Checklist> parse_checklist(std::string_view yaml_text, const std::filesystem::path& source) {
     YamlReader reader(source.string());
-    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
-    if (!root.IsMap() || !root["checks"])
+    LAUNCHKIT_TRY_ASSIGN(YamlNode root, reader.load(yaml_text));
+    if (!root.is_map() || !root["checks"])
         return reader.invalid(root, "checks", "expected a mapping with a 'checks:' list");
     LAUNCHKIT_TRY(reader.only_keys(root, "", {"checks"}));
     const auto& checks = root["checks"];
-    if (!checks.IsSequence() || checks.size() == 0)
+    if (!checks.is_sequence() || checks.size() == 0)
         return reader.invalid(checks, "checks", "expected a non-empty list of checks");
     Checklist checklist;
     checklist.source = source;

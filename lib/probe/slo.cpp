@@ -12,8 +12,8 @@ namespace launchkit::probe {
 namespace {
 
 Result<MetricSource> read_source(const YamlReader& reader, const std::string& name,
-                                 const YAML::Node& node, const std::string& field) {
-    if (!node.IsMap())
+                                 const YamlNode& node, const std::string& field) {
+    if (!node.is_map())
         return reader.invalid(node, field,
                               "expected {prometheus_text: URL}, {json: URL} or {prometheus: URL}");
     LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
@@ -91,27 +91,26 @@ std::pair<std::optional<double>, std::string> metric_value(const MetricDefinitio
 
 }  // namespace
 
-Result<void> read_metric_sections(const YamlReader& reader, const YAML::Node& root,
-                                  SloRules& rules) {
+Result<void> read_metric_sections(const YamlReader& reader, const YamlNode& root, SloRules& rules) {
     const auto& sources = root["sources"];
-    if (!sources || !sources.IsMap() || sources.size() == 0)
+    if (!sources || !sources.is_map() || sources.size() == 0)
         return reader.invalid(sources ? sources : root, "sources",
                               "expected a mapping of source names to endpoints");
-    for (const auto& entry : sources) {
-        auto name = entry.first.as<std::string>();
+    for (const auto& entry : sources.entries()) {
+        auto name = entry.first.text();
         LAUNCHKIT_TRY_ASSIGN(auto parsed,
                              read_source(reader, name, entry.second, "sources." + name));
         rules.sources.emplace(name, std::move(parsed));
     }
     const auto& metrics = root["metrics"];
-    if (!metrics || !metrics.IsMap() || metrics.size() == 0)
+    if (!metrics || !metrics.is_map() || metrics.size() == 0)
         return reader.invalid(metrics ? metrics : root, "metrics",
                               "expected a mapping of metric names to {source, select|pointer}");
-    for (const auto& entry : metrics) {
-        auto name = entry.first.as<std::string>();
+    for (const auto& entry : metrics.entries()) {
+        auto name = entry.first.text();
         auto field = "metrics." + name;
         const auto& node = entry.second;
-        if (!node.IsMap()) return reader.invalid(node, field, "expected {source, select|pointer}");
+        if (!node.is_map()) return reader.invalid(node, field, "expected {source, select|pointer}");
         LAUNCHKIT_TRY(
             reader.only_keys(node, field + ".", {"source", "select", "pointer", "query"}));
         MetricDefinition metric;
@@ -148,8 +147,8 @@ Result<void> read_metric_sections(const YamlReader& reader, const YAML::Node& ro
 
 Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesystem::path& source) {
     YamlReader reader(source.string());
-    LAUNCHKIT_TRY_ASSIGN(YAML::Node root, reader.load(yaml_text));
-    if (!root.IsMap()) return reader.invalid(root, "document", "expected sources, metrics, rules");
+    LAUNCHKIT_TRY_ASSIGN(YamlNode root, reader.load(yaml_text));
+    if (!root.is_map()) return reader.invalid(root, "document", "expected sources, metrics, rules");
     // The rules (rules:, thresholds:) and the other decision settings are the decision engine's to
     // read: one file serves snapshot and compare, slo, analyze and gates.
     LAUNCHKIT_TRY(reader.only_keys(root, "",
@@ -159,17 +158,17 @@ Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesyst
     rules.source = source;
     LAUNCHKIT_TRY(read_metric_sections(reader, root, rules));
     if (const auto& compare = root["compare"]) {
-        if (!compare.IsMap())
+        if (!compare.is_map())
             return reader.invalid(compare, "compare",
                                   "expected a mapping of metric names to {max_increase: N or N%}");
-        for (const auto& entry : compare) {
-            auto name = entry.first.as<std::string>();
+        for (const auto& entry : compare.entries()) {
+            auto name = entry.first.text();
             auto field = "compare." + name;
             if (!rules.metrics.contains(name))
                 return reader.invalid(
                     entry.first, field,
                     fmt::format("no metric '{}' is defined under metrics:", name));
-            if (!entry.second.IsMap())
+            if (!entry.second.is_map())
                 return reader.invalid(entry.second, field, "expected {max_increase: N or N%}");
             LAUNCHKIT_TRY(reader.only_keys(entry.second, field + ".", {"max_increase"}));
             LAUNCHKIT_TRY_ASSIGN(

@@ -54,8 +54,7 @@ std::map<std::string, MetricReading> read_metrics(const SloRules& rules);
 
 // Reads the `sources:` and `metrics:` sections of `root` into `rules`, for every file that
 // defines metrics this way.
-Result<void> read_metric_sections(const YamlReader& reader, const YAML::Node& root,
-                                  SloRules& rules);
+Result<void> read_metric_sections(const YamlReader& reader, const YamlNode& root, SloRules& rules);
 
 Result<SloRules> parse_slo_rules(std::string_view yaml_text, const std::filesystem::path& source);
 

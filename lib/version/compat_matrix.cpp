@@ -6,15 +6,15 @@
 namespace launchkit::version {
 namespace {
 
-Result<CompatibilityRules> read_rules(const YamlReader& reader, const YAML::Node& node,
+Result<CompatibilityRules> read_rules(const YamlReader& reader, const YamlNode& node,
                                       const std::string& field) {
     CompatibilityRules rules;
     if (!node) return rules;
-    if (!node.IsMap())
+    if (!node.is_map())
         return reader.invalid(node, field,
                               "expected {COMPONENT: RANGE}, e.g. {node-agent: 1.1.x - 1.2.x}");
-    for (const auto& entry : node) {
-        auto other = entry.first.as<std::string>();
+    for (const auto& entry : node.entries()) {
+        auto other = entry.first.text();
         LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(entry.second, field + "." + other));
         auto range = parse_version_range(text);
         if (!range) return reader.invalid(entry.second, field + "." + other, range.error().message);
@@ -82,20 +82,20 @@ Result<CompatibilityMatrix> parse_compatibility_matrix(std::string_view text,
                                                        const std::filesystem::path& path) {
     YamlReader reader(path.string());
     LAUNCHKIT_TRY_ASSIGN(auto root, reader.load(text));
-    if (!root.IsMap()) return reader.invalid(root, "", "expected a map with components:");
+    if (!root.is_map()) return reader.invalid(root, "", "expected a map with components:");
     LAUNCHKIT_TRY(reader.only_keys(root, "", {"components"}));
-    const auto components = root["components"];
-    if (!components || !components.IsMap() || components.size() == 0)
+    const auto& components = root["components"];
+    if (!components || !components.is_map() || components.size() == 0)
         return reader.invalid(components ? components : root, "components",
                               "expected {NAME: {version, compatible, releases, notes}}");
     CompatibilityMatrix matrix;
     matrix.source = path;
-    for (const auto& entry : components) {
+    for (const auto& entry : components.entries()) {
         MatrixComponent component;
-        component.name = entry.first.as<std::string>();
+        component.name = entry.first.text();
         auto field = "components." + component.name;
         const auto& body = entry.second;
-        if (!body.IsMap()) return reader.invalid(body, field, "expected {version: ...}");
+        if (!body.is_map()) return reader.invalid(body, field, "expected {version: ...}");
         LAUNCHKIT_TRY(reader.only_keys(
             body, field + ".",
             {"version", "tag_prefix", "compatible", "releases", "no_skip", "notes"}));
@@ -120,12 +120,12 @@ Result<CompatibilityMatrix> parse_compatibility_matrix(std::string_view text,
         LAUNCHKIT_TRY_ASSIGN(component.compatible,
                              read_rules(reader, body["compatible"], field + ".compatible"));
         LAUNCHKIT_TRY_ASSIGN(component.notes, reader.text(body["notes"], field + ".notes"));
-        if (const auto releases = body["releases"]) {
-            if (!releases.IsMap())
+        if (const auto& releases = body["releases"]) {
+            if (!releases.is_map())
                 return reader.invalid(releases, field + ".releases",
                                       "expected {VERSION: {COMPONENT: RANGE}}");
-            for (const auto& release : releases) {
-                auto release_text = release.first.as<std::string>();
+            for (const auto& release : releases.entries()) {
+                auto release_text = release.first.text();
                 auto release_version = parse_loose_version(release_text);
                 if (!release_version)
                     return reader.invalid(release.first, field + ".releases." + release_text,
