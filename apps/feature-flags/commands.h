@@ -22,6 +22,10 @@ void add_watch_command(launchkit::CommandLine& cli);
 void add_stale_command(launchkit::CommandLine& cli);
 void add_export_command(launchkit::CommandLine& cli);
 void add_import_command(launchkit::CommandLine& cli);
+void add_strategy_command(launchkit::CommandLine& cli);    // add, list, remove
+void add_segment_command(launchkit::CommandLine& cli);     // create, set, list, delete
+void add_variant_command(launchkit::CommandLine& cli);     // add, list, remove
+void add_dependency_command(launchkit::CommandLine& cli);  // add, remove
 
 // NAME, --env and --reason: how every single-flag command names its target.
 void add_target_options(CLI::App* command, launchkit::flags::FlagTarget& target, bool with_reason);

@@ -29,8 +29,28 @@ void add_examples(launchkit::CommandLine& cli) {
                     "Example (Mycelia Rollback Procedures: verify flag status; exit 1 when off):\n"
                     "  feature-flags get btc-mainnet-redemption --env production");
     cli.set_example("eval",
-                    "Example (is this user in the rollout?):\n"
-                    "  feature-flags eval btc-mainnet-redemption --subject user-42");
+                    "Examples (is this user in the rollout? which variant, and why?):\n"
+                    "  feature-flags eval btc-mainnet-redemption --subject user-42\n"
+                    "  feature-flags eval new-checkout --context userId=42 --context region=eu "
+                    "--json");
+    cli.set_example("strategy",
+                    "Example (internal users first, then 10% of Europe on app 2.3 or later):\n"
+                    "  feature-flags strategy add new-checkout --strategy default --segment "
+                    "internal\n"
+                    "  feature-flags strategy add new-checkout --strategy flexibleRollout "
+                    "--rollout 10 \\\n"
+                    "      --constraint 'region IN eu' --constraint 'appVersion SEMVER_GTE 2.3.0'");
+    cli.set_example("segment",
+                    "Example:\n  feature-flags segment create internal --constraint 'email "
+                    "STR_ENDS_WITH/i @example.com'");
+    cli.set_example("variant",
+                    "Example (an experiment with a fixed control arm):\n"
+                    "  feature-flags variant add new-checkout one-page --payload-type json "
+                    "--payload '{\"steps\": 1}'\n"
+                    "  feature-flags variant add new-checkout control --weight 500");
+    cli.set_example("dependency",
+                    "Example (the redemption UI only while redemption itself is on):\n"
+                    "  feature-flags dependency add redemption-ui btc-mainnet-redemption");
     cli.set_example("list", "Example:\n  feature-flags list --env production");
     cli.set_example("delete",
                     "Example (the Mycelia Upgrade Playbook's completion: the feature is stable):\n"

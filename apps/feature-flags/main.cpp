@@ -4,8 +4,8 @@
 int main(int argc, char** argv) {
     launchkit::CommandLine cli(
         "feature-flags",
-        "Feature flags per environment: toggle, gradual rollout, audit trail and stale-flag "
-        "reports.");
+        "Feature flags per environment: toggle, gradual rollout, Unleash targeting (strategies, "
+        "constraints, segments, variants, dependencies), audit trail and stale-flag reports.");
     feature_flags::add_toggle_commands(cli);
     cli.add_commands({"create"}, feature_flags::add_create_command);
     cli.add_commands({"set"}, feature_flags::add_set_command);
@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
     cli.add_commands({"stale"}, feature_flags::add_stale_command);
     cli.add_commands({"export"}, feature_flags::add_export_command);
     cli.add_commands({"import"}, feature_flags::add_import_command);
+    cli.add_commands({"strategy"}, feature_flags::add_strategy_command);
+    cli.add_commands({"segment"}, feature_flags::add_segment_command);
+    cli.add_commands({"variant"}, feature_flags::add_variant_command);
+    cli.add_commands({"dependency"}, feature_flags::add_dependency_command);
     feature_flags::add_examples(cli);
     cli.complete_named("name", launchkit::flags::flag_names, {"create"});
     cli.complete_named("--enable", launchkit::flags::flag_names);

@@ -4,7 +4,6 @@
 #include <cstdlib>
 
 #include "core/output.h"
-#include "flags/bucketing.h"
 #include "flags/flag_repository.h"
 #include "flags/flag_view.h"
 #include "flags/names.h"
@@ -89,10 +88,9 @@ Result<ExitCode> run_toggle(Context& context, const FlagTarget& target, bool ena
     LAUNCHKIT_TRY_ASSIGN(auto change, modify_flag(
                                           *store, target.name,
                                           [&](Flag& flag) -> Result<void> {
-                                              set_environment_state(flag, environment, enable,
-                                                                    flag.in(environment).rollout,
-                                                                    note);
-                                              return {};
+                                              return set_environment_state(
+                                                  flag, environment, enable,
+                                                  flag.in(environment).rollout, note);
                                           },
                                           note));
     if (context.json) {
@@ -134,7 +132,7 @@ Result<ExitCode> run_set(Context& context, const SetFlagOptions& options) {
         if (options.rollout) {
             auto state = flag.in(environment);
             LAUNCHKIT_TRY_ASSIGN(int rollout, apply_rollout(*options.rollout, state.rollout));
-            set_environment_state(flag, environment, state.enabled, rollout, note);
+            LAUNCHKIT_TRY(set_environment_state(flag, environment, state.enabled, rollout, note));
         }
         if (options.description) flag.description = *options.description;
         if (options.owner) flag.owner = *options.owner;
@@ -179,31 +177,6 @@ Result<ExitCode> run_get(Context& context, const FlagTarget& target) {
     return state.serves_anyone() ? ExitCode::ok : ExitCode::said_no;
 }
 
-Result<ExitCode> run_eval(Context& context, const EvalFlagOptions& options) {
-    if (options.subject.empty())
-        return fail(ExitCode::invalid_input, "--subject must not be empty");
-    LAUNCHKIT_TRY_ASSIGN(auto environment,
-                         resolve_environment(context, options.target.environment));
-    LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
-    LAUNCHKIT_TRY_ASSIGN(Flag flag, require_flag(*store, options.target.name));
-    auto state = flag.in(environment);
-    int bucket = rollout_bucket(flag.rollout_group(), options.subject);
-    bool on = state.enabled && in_rollout(state.rollout, bucket);
-    if (context.json) {
-        auto view = flag_view(flag, environment);
-        view["subject"] = options.subject;
-        view["bucket"] = bucket;
-        view["on"] = on;
-        print_json(*context.out, view);
-    } else if (!state.enabled) {
-        *context.out << fmt::format("off ({} is off in {})\n", flag.name, environment);
-    } else {
-        *context.out << fmt::format("{} (bucket {} {} rollout {}%)\n", on ? "on" : "off", bucket,
-                                    on ? "<=" : ">", state.rollout);
-    }
-    return on ? ExitCode::ok : ExitCode::said_no;
-}
-
 Result<ExitCode> run_list(Context& context, const ListFlagsOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto environment, resolve_environment(context, options.environment));
     LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
@@ -224,7 +197,7 @@ Result<ExitCode> run_list(Context& context, const ListFlagsOptions& options) {
         table.add_row({flag.name,
                        colorize(state.serves_anyone() ? "on" : "off",
                                 state.serves_anyone() ? Color::green : Color::red, context.color),
-                       fmt::format("{}%", state.rollout), flag.owner, flag.expires,
+                       describe_rollout(state), flag.owner, flag.expires,
                        state.updated_at, state.updated_by, flag.description});
     }
     *context.out << "environment: " << environment << '\n';

@@ -35,11 +35,6 @@ struct SetFlagOptions {
     std::optional<std::string> group_id{};
 };
 
-struct EvalFlagOptions {
-    FlagTarget target{};
-    std::string subject{};
-};
-
 struct ListFlagsOptions {
     std::string environment{};
 };
@@ -66,7 +61,6 @@ Result<ExitCode> run_create(Context& context, const CreateFlagOptions& options);
 Result<ExitCode> run_toggle(Context& context, const FlagTarget& target, bool enable);
 Result<ExitCode> run_set(Context& context, const SetFlagOptions& options);
 Result<ExitCode> run_get(Context& context, const FlagTarget& target);
-Result<ExitCode> run_eval(Context& context, const EvalFlagOptions& options);
 Result<ExitCode> run_list(Context& context, const ListFlagsOptions& options);
 Result<ExitCode> run_delete(Context& context, const FlagTarget& target);
 Result<ExitCode> run_history(Context& context, const FlagTarget& target);

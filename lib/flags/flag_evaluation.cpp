@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/strings.h"
+
 namespace launchkit::flags {
 
 void TargetingSet::add_flag(FlagTargeting flag) {
@@ -151,6 +153,55 @@ class Evaluator {
 };
 
 }  // namespace
+
+Result<std::vector<FlagDependency>> dependencies_from_json(const nlohmann::json& json,
+                                                           std::string_view where) {
+    std::vector<FlagDependency> dependencies;
+    if (json.is_null()) return dependencies;
+    if (!json.is_array() || json.size() > 100)
+        return fail(ExitCode::invalid_input,
+                    "{}: expected a list of {{feature, enabled, "
+                    "variants}}",
+                    where);
+    for (size_t i = 0; i < json.size(); ++i) {
+        const auto& item = json[i];
+        auto at = fmt::format("{}[{}]", where, i);
+        auto feature = item.is_object() ? item.find("feature") : item.end();
+        if (!item.is_object() || feature == item.end() || !feature->is_string() ||
+            feature->get<std::string>().empty())
+            return fail(ExitCode::invalid_input, "{}.feature: expected the parent flag's name", at);
+        FlagDependency dependency{feature->get<std::string>(), true, {}};
+        if (auto enabled = item.find("enabled"); enabled != item.end() && !enabled->is_null()) {
+            if (!enabled->is_boolean())
+                return fail(ExitCode::invalid_input, "{}.enabled: expected true or false", at);
+            dependency.enabled = enabled->get<bool>();
+        }
+        if (auto variants = item.find("variants"); variants != item.end() && !variants->is_null()) {
+            if (!variants->is_array() || variants->size() > max_variants)
+                return fail(ExitCode::invalid_input,
+                            "{}.variants: expected a list of variant "
+                            "names",
+                            at);
+            for (const auto& variant : *variants) {
+                if (!variant.is_string())
+                    return fail(ExitCode::invalid_input, "{}.variants: expected variant names", at);
+                dependency.variants.push_back(variant.get<std::string>());
+            }
+        }
+        dependencies.push_back(std::move(dependency));
+    }
+    return dependencies;
+}
+
+nlohmann::json dependencies_to_json(const std::vector<FlagDependency>& dependencies) {
+    auto json = nlohmann::json::array();
+    for (const auto& dependency : dependencies) {
+        nlohmann::json item = {{"feature", dependency.feature}, {"enabled", dependency.enabled}};
+        if (!dependency.variants.empty()) item["variants"] = dependency.variants;
+        json.push_back(std::move(item));
+    }
+    return json;
+}
 
 FlagEvaluation evaluate_flag(const TargetingSet& set, std::string_view name,
                              const EvaluationContext& context, bool explain) {

@@ -9,6 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "base/error.h"
 #include "flags/evaluation_context.h"
 #include "flags/strategy.h"
 #include "flags/variant.h"
@@ -22,6 +25,11 @@ struct FlagDependency {
     bool enabled = true;
     std::vector<std::string> variants;
 };
+
+// Reads Unleash's [{feature, enabled, variants}]; `where` names it in errors.
+Result<std::vector<FlagDependency>> dependencies_from_json(const nlohmann::json& json,
+                                                           std::string_view where);
+nlohmann::json dependencies_to_json(const std::vector<FlagDependency>& dependencies);
 
 // One flag as one environment sees it.
 struct FlagTargeting {

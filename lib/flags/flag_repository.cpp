@@ -94,17 +94,28 @@ Result<Flag> delete_flag(store::Store& store, std::string_view name,
     return deleted;
 }
 
-void set_environment_state(Flag& flag, const std::string& environment, bool enabled, int rollout,
-                           const store::ChangeNote& note) {
+Result<void> set_environment_state(Flag& flag, const std::string& environment, bool enabled,
+                                   int rollout, const store::ChangeNote& note) {
     auto current = flag.in(environment);
     bool known = flag.environments.contains(environment);
-    if (known && current.enabled == enabled && current.rollout == rollout) return;
-    if (!known && !enabled && rollout == FlagEnvironment{}.rollout) return;
+    if (known && current.enabled == enabled && current.rollout == rollout) return {};
+    if (!known && !enabled && rollout == FlagEnvironment{}.rollout) return {};
+    if (current.strategies && current.rollout != rollout) {
+        auto* strategy = current.rollout_strategy();
+        if (!strategy)
+            return fail(ExitCode::invalid_input,
+                        "{} in {} targets by strategies and none is a plain flexibleRollout for a "
+                        "rollout to change (see 'feature-flags strategy list {} --env {}')",
+                        flag.name, environment, flag.name, environment);
+        strategy->rollout = rollout;
+        strategy->parameters["rollout"] = std::to_string(rollout);
+    }
     current.enabled = enabled;
     current.rollout = rollout;
     current.updated_at = note.time;
     current.updated_by = note.actor;
     flag.environments[environment] = current;
+    return {};
 }
 
 }  // namespace launchkit::flags

@@ -34,8 +34,10 @@ Result<FlagChange> modify_flag(store::Store& store, std::string_view name, const
 // Returns the flag as it was before deletion.
 Result<Flag> delete_flag(store::Store& store, std::string_view name, const store::ChangeNote& note);
 
-// Sets one environment's state, stamping who and when only if something actually changes.
-void set_environment_state(Flag& flag, const std::string& environment, bool enabled, int rollout,
-                           const store::ChangeNote& note);
+// Sets one environment's state, stamping who and when only if something actually changes. With
+// explicit strategies the rollout is that of the plain flexibleRollout among them; exit 2 when a
+// change of rollout has no such strategy to change.
+Result<void> set_environment_state(Flag& flag, const std::string& environment, bool enabled,
+                                   int rollout, const store::ChangeNote& note);
 
 }  // namespace launchkit::flags

@@ -125,7 +125,8 @@ Result<ImportPlan> plan_import(store::Store& store, const std::vector<Flag>& imp
         merged.expires = incoming.expires;
         merged.group_id = incoming.group_id;
         for (const auto& [environment, state] : incoming.environments)
-            set_environment_state(merged, environment, state.enabled, state.rollout, note);
+            LAUNCHKIT_TRY(
+                set_environment_state(merged, environment, state.enabled, state.rollout, note));
         auto after = to_json(merged);
         if (after == before) {
             plan.unchanged.push_back(incoming.name);

@@ -190,8 +190,9 @@ Result<void> spread_variant_weights(std::vector<Variant>& variants, std::string_
     if (variable == 0) {
         if (fixed != variant_weight_total)
             return fail(ExitCode::invalid_input,
-                        "{}: every weight is fixed and they add up to {}, not {} (100 %)", where,
-                        fixed, variant_weight_total);
+                        "{}: every weight is fixed and they add up to {}, not {} (100 %); add a "
+                        "variant without a fixed weight to take the rest",
+                        where, fixed, variant_weight_total);
         return {};
     }
     int remaining = variant_weight_total - fixed;

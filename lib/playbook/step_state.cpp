@@ -36,10 +36,9 @@ Result<StepOutcome> set_flag(StepContext& run, const std::string& step_name,
                                           *store, flag,
                                           [&](flags::Flag& edited) -> Result<void> {
                                               auto current = edited.in(environment);
-                                              flags::set_environment_state(
+                                              return flags::set_environment_state(
                                                   edited, environment, enabled,
                                                   rollout.value_or(current.rollout), note);
-                                              return {};
                                           },
                                           note));
     auto before = change.before.in(environment);

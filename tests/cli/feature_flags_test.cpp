@@ -126,7 +126,7 @@ TEST_CASE_METHOD(StateFixture, "gradual rollout: eval buckets subjects as Unleas
 
     auto out = flags({"eval", "flexible", "--subject", "499"});
     CHECK(out.exit_code == 1);
-    CHECK_THAT(out.stdout_text, Catch::Contains("bucket 32 > rollout 10%"));
+    CHECK_THAT(out.stdout_text, Catch::Contains("userId '499' is in bucket 32 of 100, outside the 10 % rollout"));
 
     // Ramps move relative to the current value and stop at the ends.
     REQUIRE(flags({"set", "flexible", "--rollout", "+25"}).exit_code == 0);
