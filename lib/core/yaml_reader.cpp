@@ -125,4 +125,20 @@ nlohmann::json YamlReader::scalar_json(const YamlNode& node) {
     return scalar;
 }
 
+nlohmann::json yaml_to_json(const YamlNode& node) {
+    if (node.is_map()) {
+        auto object = nlohmann::json::object();
+        for (const auto& entry : node.entries())
+            object[entry.first.text()] = yaml_to_json(entry.second);
+        return object;
+    }
+    if (node.is_sequence()) {
+        auto array = nlohmann::json::array();
+        for (const auto& item : node.items()) array.push_back(yaml_to_json(item));
+        return array;
+    }
+    if (!node || node.is_null()) return nullptr;
+    return YamlReader::scalar_json(node);
+}
+
 }  // namespace launchkit

@@ -25,6 +25,10 @@ std::optional<bool> yaml_boolean(const YamlNode& node);
 std::optional<long long> yaml_integer(const YamlNode& node);
 std::optional<double> yaml_number(const YamlNode& node);
 
+// A node as JSON: maps, lists, and scalars as YamlReader::scalar_json reads them (unquoted
+// numbers, booleans and null keep their type).
+nlohmann::json yaml_to_json(const YamlNode& node);
+
 class YamlReader {
   public:
     explicit YamlReader(std::string source) : source_(std::move(source)) {}

@@ -8,6 +8,8 @@
 #include "core/yaml_reader.h"
 #include "flags/flag_repository.h"
 #include "flags/names.h"
+#include "flags/segment_repository.h"
+#include "flags/unleash_format.h"
 #include "store/open_store.h"
 #include "util/bounded_json.h"
 #include "util/file_io.h"
@@ -16,58 +18,6 @@
 
 namespace launchkit::flags {
 namespace {
-
-Result<Flag> parse_flag(const YamlReader& reader, const YamlNode& node, const std::string& field) {
-    if (!node.is_map()) return reader.invalid(node, field, "expected a mapping with a name");
-    LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
-                                   {"name", "description", "owner", "expires", "group_id",
-                                    "environments", "created_at", "created_by"}));
-    Flag flag;
-    if (!node["name"]) return reader.invalid(node, field + ".name", "missing");
-    LAUNCHKIT_TRY_ASSIGN(flag.name, reader.text(node["name"], field + ".name"));
-    if (auto valid = validate_name(flag.name, "flag name"); !valid)
-        return reader.invalid(node["name"], field + ".name", valid.error().message);
-    LAUNCHKIT_TRY_ASSIGN(flag.description,
-                         reader.text(node["description"], field + ".description"));
-    LAUNCHKIT_TRY_ASSIGN(flag.owner, reader.text(node["owner"], field + ".owner"));
-    LAUNCHKIT_TRY_ASSIGN(flag.expires, reader.text(node["expires"], field + ".expires"));
-    if (!flag.expires.empty() && !util::parse_date(flag.expires))
-        return reader.invalid(node["expires"], field + ".expires",
-                              fmt::format("'{}' is not a date YYYY-MM-DD (years {} to {})",
-                                          flag.expires, util::min_year, util::max_year));
-    LAUNCHKIT_TRY_ASSIGN(flag.group_id, reader.text(node["group_id"], field + ".group_id"));
-    if (!flag.group_id.empty()) {
-        if (auto valid = validate_group_id(flag.group_id); !valid)
-            return reader.invalid(node["group_id"], field + ".group_id", valid.error().message);
-    }
-    const auto& environments = node["environments"];
-    if (!environments || environments.is_null()) return flag;
-    if (!environments.is_map())
-        return reader.invalid(environments, field + ".environments",
-                              "expected a mapping of environment name to {enabled, rollout}");
-    for (const auto& entry : environments.entries()) {
-        auto name = entry.first.text();
-        auto environment_field = fmt::format("{}.environments.{}", field, name);
-        if (auto valid = validate_name(name, "environment"); !valid)
-            return reader.invalid(entry.first, environment_field, valid.error().message);
-        const auto& state = entry.second;
-        if (!state.is_map())
-            return reader.invalid(state, environment_field, "expected {enabled: true|false}");
-        LAUNCHKIT_TRY(reader.only_keys(state, environment_field + ".",
-                                       {"enabled", "rollout", "updated_at", "updated_by"}));
-        FlagEnvironment parsed;
-        LAUNCHKIT_TRY_ASSIGN(parsed.enabled,
-                             reader.boolean(state["enabled"] ? state["enabled"] : state,
-                                            environment_field + ".enabled"));
-        if (const auto& rollout = state["rollout"]) {
-            LAUNCHKIT_TRY_ASSIGN(auto percent,
-                                 reader.integer(rollout, environment_field + ".rollout", 0, 100));
-            parsed.rollout = static_cast<int>(percent);
-        }
-        flag.environments[name] = parsed;
-    }
-    return flag;
-}
 
 void emit_yaml(YAML::Emitter& out, const nlohmann::ordered_json& value) {
     if (value.is_object()) {
@@ -99,9 +49,69 @@ struct ImportPlan {
     std::vector<std::string> details;  // human lines describing each change
 };
 
-Result<ImportPlan> plan_import(store::Store& store, const std::vector<Flag>& imported, bool prune,
+// Same targeting: what an import compares to decide whether an environment changed.
+bool same_targeting(const FlagEnvironment& left, const FlagEnvironment& right) {
+    auto strategies = [](const FlagEnvironment& state) {
+        if (!state.strategies) return nlohmann::json(nullptr);
+        auto json = nlohmann::json::array();
+        for (const auto& strategy : *state.strategies) json.push_back(to_json(strategy));
+        return json;
+    };
+    return left.enabled == right.enabled && left.rollout == right.rollout &&
+           strategies(left) == strategies(right) &&
+           to_json(left.variants) == to_json(right.variants);
+}
+
+// Segments and parents a document's flags name must exist, in the document or the store.
+Result<void> check_references(store::Store& store, const FlagDocument& document) {
+    std::set<std::string> segments;
+    for (const auto& segment : document.segments) segments.insert(segment.name);
+    LAUNCHKIT_TRY_ASSIGN(auto stored_segments, list_segments(store));
+    for (const auto& segment : stored_segments) segments.insert(segment.name);
+    std::map<std::string, const Flag*> flags;
+    LAUNCHKIT_TRY_ASSIGN(auto stored_flags, list_flags(store));
+    for (const auto& flag : stored_flags) flags[flag.name] = &flag;
+    for (const auto& flag : document.flags) flags[flag.name] = &flag;
+    for (const auto& flag : document.flags) {
+        for (const auto& [environment, state] : flag.environments)
+            for (const auto& strategy : state.strategies.value_or(std::vector<Strategy>{}))
+                for (const auto& segment : strategy.segments)
+                    if (!segments.contains(segment))
+                        return fail(ExitCode::invalid_input,
+                                    "flag '{}' in {}: no such segment '{}' (in the document or "
+                                    "the store)",
+                                    flag.name, environment, segment);
+        for (const auto& dependency : flag.dependencies) {
+            auto parent = flags.find(dependency.feature);
+            if (parent == flags.end())
+                return fail(ExitCode::invalid_input,
+                            "flag '{}' depends on '{}', which is neither in the document nor "
+                            "the store",
+                            flag.name, dependency.feature);
+            if (!parent->second->dependencies.empty())
+                return fail(ExitCode::invalid_input,
+                            "flag '{}' depends on '{}', which depends on another flag itself",
+                            flag.name, dependency.feature);
+        }
+    }
+    return {};
+}
+
+Result<ImportPlan> plan_import(store::Store& store, const FlagDocument& document, bool prune,
                                const store::ChangeNote& note) {
+    const auto& imported = document.flags;
+    LAUNCHKIT_TRY(check_references(store, document));
     ImportPlan plan;
+    for (const auto& segment : document.segments) {
+        auto key = std::string(segment_key_prefix) + segment.name;
+        LAUNCHKIT_TRY_ASSIGN(auto current, store.get(key));
+        auto value = to_json(segment);
+        if (current && current->value == value) continue;
+        plan.details.push_back(
+            fmt::format("segment {}: {}", segment.name, current ? "changed" : "created"));
+        plan.mutations.push_back(
+            {store::MutationKind::put, key, std::move(value), current ? current->mod_revision : 0});
+    }
     LAUNCHKIT_TRY_ASSIGN(auto entries, store.list(flag_key_prefix));
     std::map<std::string, const store::StoreEntry*> existing;
     for (const auto& entry : entries) existing[entry.key] = &entry;
@@ -124,9 +134,21 @@ Result<ImportPlan> plan_import(store::Store& store, const std::vector<Flag>& imp
         merged.owner = incoming.owner;
         merged.expires = incoming.expires;
         merged.group_id = incoming.group_id;
-        for (const auto& [environment, state] : incoming.environments)
-            LAUNCHKIT_TRY(
-                set_environment_state(merged, environment, state.enabled, state.rollout, note));
+        merged.dependencies = incoming.dependencies;
+        // The document says what each listed environment is: its state, and its strategies
+        // (none listed: the rollout alone) and variants.
+        for (const auto& [environment, state] : incoming.environments) {
+            auto current = merged.in(environment);
+            if (merged.environments.contains(environment) && same_targeting(current, state))
+                continue;
+            if (!merged.environments.contains(environment) &&
+                same_targeting(FlagEnvironment{}, state))
+                continue;
+            auto next = state;
+            next.updated_at = note.time;
+            next.updated_by = note.actor;
+            merged.environments[environment] = std::move(next);
+        }
         auto after = to_json(merged);
         if (after == before) {
             plan.unchanged.push_back(incoming.name);
@@ -152,61 +174,14 @@ Result<ImportPlan> plan_import(store::Store& store, const std::vector<Flag>& imp
 
 }  // namespace
 
-Result<std::vector<Flag>> parse_flag_document(std::string_view text, std::string_view source) {
-    YamlReader reader{std::string(source)};
-    LAUNCHKIT_TRY_ASSIGN(YamlNode root, reader.load(text));
-    if (!root.is_map()) return reader.invalid(root, "document", "expected a mapping with 'flags'");
-    LAUNCHKIT_TRY(reader.only_keys(root, "", {"format", "exported_at", "flags"}));
-    if (root["format"]) {
-        LAUNCHKIT_TRY_ASSIGN(auto format, reader.text(root["format"], "format"));
-        if (format != transfer_format)
-            return reader.invalid(
-                root["format"], "format",
-                fmt::format("'{}' is not supported (expected '{}')", format, transfer_format));
-    }
-    const auto& list = root["flags"];
-    if (!list || !(list.is_sequence() || list.is_null()))
-        return reader.invalid(list ? list : root, "flags", "expected a list of flags");
-    std::vector<Flag> flags;
-    std::set<std::string> seen;
-    for (size_t i = 0; i < list.size(); ++i) {
-        auto field = fmt::format("flags[{}]", i);
-        LAUNCHKIT_TRY_ASSIGN(Flag flag, parse_flag(reader, list[i], field));
-        if (!seen.insert(flag.name).second)
-            return reader.invalid(list[i], field + ".name",
-                                  fmt::format("'{}' is listed twice", flag.name));
-        flags.push_back(std::move(flag));
-    }
-    return flags;
-}
-
-nlohmann::ordered_json flag_document(const std::vector<Flag>& flags,
-                                     const std::string& exported_at) {
-    auto text_or_null = [](const std::string& text) {
-        return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
-    };
-    nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const auto& flag : flags) {
-        nlohmann::ordered_json environments = nlohmann::ordered_json::object();
-        for (const auto& [name, state] : flag.environments)
-            environments[name] = {{"enabled", state.enabled}, {"rollout", state.rollout}};
-        list.push_back({{"name", flag.name},
-                        {"description", flag.description},
-                        {"owner", flag.owner},
-                        {"expires", text_or_null(flag.expires)},
-                        {"group_id", text_or_null(flag.group_id)},
-                        {"environments", std::move(environments)}});
-    }
-    return {{"format", transfer_format}, {"exported_at", exported_at}, {"flags", std::move(list)}};
-}
-
 Result<ExitCode> run_export(Context& context, const ExportOptions& options) {
     if (options.format != "json" && options.format != "yaml")
         return fail(ExitCode::invalid_input, "invalid --format '{}' (expected json or yaml)",
                     options.format);
     LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
     LAUNCHKIT_TRY_ASSIGN(auto flags, list_flags(*store));
-    auto document = flag_document(flags, util::format_rfc3339(context.now()));
+    LAUNCHKIT_TRY_ASSIGN(auto segments, list_segments(*store));
+    auto document = flag_document(flags, segments, util::format_rfc3339(context.now()));
     std::string text;
     if (options.format == "json") {
         text = document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -232,7 +207,8 @@ Result<ExitCode> run_import(Context& context, const ImportOptions& options) {
         return fail(ExitCode::invalid_input, "import file '{}' does not exist", source);
     LAUNCHKIT_TRY_ASSIGN(std::string text,
                          util::read_file(from_stdin ? "/dev/stdin" : options.input));
-    LAUNCHKIT_TRY_ASSIGN(auto imported, parse_flag_document(text, source));
+    LAUNCHKIT_TRY_ASSIGN(auto document, parse_flag_document(text, source));
+    const auto& imported = document.flags;
 
     LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
     auto note = store::change_note(context, options.reason);
@@ -240,7 +216,7 @@ Result<ExitCode> run_import(Context& context, const ImportOptions& options) {
     // Plan against what is stored, commit with CAS on every key; if another writer got in
     // between, plan again against the new state.
     for (int attempt = 0;; ++attempt) {
-        LAUNCHKIT_TRY_ASSIGN(plan, plan_import(*store, imported, options.prune, note));
+        LAUNCHKIT_TRY_ASSIGN(plan, plan_import(*store, document, options.prune, note));
         if (options.dry_run || plan.mutations.empty()) break;
         LAUNCHKIT_TRY_ASSIGN(auto outcome, store->commit(plan.mutations, note));
         if (outcome.committed) break;

@@ -26,14 +26,21 @@ struct ImportOptions {
     std::string reason{};
 };
 
+struct FlagDocument {
+    std::vector<Flag> flags;
+    std::vector<Segment> segments;
+};
+
 // Parses and validates a whole document (JSON is read as YAML, so both work); errors name the
-// source, line and field. Each flag carries its metadata and the listed environments' states.
-Result<std::vector<Flag>> parse_flag_document(std::string_view text, std::string_view source);
+// source, line and field. Each flag carries its metadata, its dependencies and the listed
+// environments' states, strategies and variants; segments come in their own list.
+Result<FlagDocument> parse_flag_document(std::string_view text, std::string_view source);
 
 // The document `export` writes for `flags`.
 // Keys keep their order (format first, then name first in each flag) so the file reads well in
 // review.
 nlohmann::ordered_json flag_document(const std::vector<Flag>& flags,
+                                     const std::vector<Segment>& segments,
                                      const std::string& exported_at);
 
 Result<ExitCode> run_export(Context& context, const ExportOptions& options);

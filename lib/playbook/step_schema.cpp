@@ -180,22 +180,6 @@ Result<nlohmann::json> read_notify(const YamlReader& reader, const YamlNode& nod
 
 }  // namespace
 
-nlohmann::json yaml_to_json(const YamlNode& node) {
-    if (node.is_map()) {
-        auto object = nlohmann::json::object();
-        for (const auto& entry : node.entries())
-            object[entry.first.text()] = yaml_to_json(entry.second);
-        return object;
-    }
-    if (node.is_sequence()) {
-        auto array = nlohmann::json::array();
-        for (const auto& item : node.items()) array.push_back(yaml_to_json(item));
-        return array;
-    }
-    if (!node || node.is_null()) return nullptr;
-    return YamlReader::scalar_json(node);
-}
-
 namespace {
 
 // An HTTP call instead of a program: {http: URL, method: GET|POST, body, token_env, timeout}.

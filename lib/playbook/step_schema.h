@@ -12,9 +12,6 @@
 
 namespace launchkit::playbook {
 
-// YAML as JSON: scalars keep their type (numbers, booleans, null), maps and lists recursively.
-nlohmann::json yaml_to_json(const YamlNode& node);
-
 Result<nlohmann::json> read_step_body(const YamlReader& reader, const YamlNode& node,
                                       const std::string& field, StepKind kind,
                                       const std::filesystem::path& directory);

@@ -207,3 +207,70 @@ TEST_CASE_METHOD(StateFixture, "variants, the last strategy, segments in use, de
     CHECK(in_use.exit_code == 2);
     CHECK_THAT(in_use.stderr_text, Catch::Contains("used by search (production)"));
 }
+
+TEST_CASE_METHOD(StateFixture, "export and import carry targeting, segments and dependencies",
+                 "[cli][flags][targeting]") {
+    REQUIRE(flags({"create", "checkout"}).exit_code == 0);
+    REQUIRE(flags({"create", "checkout-ui"}).exit_code == 0);
+    REQUIRE(flags({"segment", "create", "eu", "--constraint", "region IN eu,uk"}).exit_code == 0);
+    REQUIRE(flags({"set", "checkout", "--rollout", "30"}).exit_code == 0);
+    REQUIRE(flags({"strategy", "add", "checkout", "--strategy", "userWithId", "--user-ids",
+                   "ana,bo", "--segment", "eu"})
+                .exit_code == 0);
+    REQUIRE(flags({"variant", "add", "checkout", "one-page"}).exit_code == 0);
+    REQUIRE(flags({"variant", "add", "checkout", "classic", "--weight", "250"}).exit_code == 0);
+    REQUIRE(flags({"enable", "checkout"}).exit_code == 0);
+    REQUIRE(flags({"enable", "checkout-ui"}).exit_code == 0);
+    REQUIRE(flags({"dependency", "add", "checkout-ui", "checkout"}).exit_code == 0);
+
+    auto exported = flags({"export", "--format", "yaml"});
+    REQUIRE(exported.exit_code == 0);
+    CHECK_THAT(exported.stdout_text, Catch::Contains("strategies:"));
+    auto document = state.path() / "flags.yaml";
+    std::ofstream(document) << exported.stdout_text;
+
+    StateFixture other;
+    auto imported = other.flags({"import", document.string()});
+    INFO(imported.stderr_text);
+    REQUIRE(imported.exit_code == 0);
+    CHECK_THAT(imported.stdout_text, Catch::Contains("segment eu: created"));
+    std::vector<std::vector<std::string>> contexts;
+    for (int i = 0; i < 60; ++i)
+        contexts.push_back(
+            {"--subject", "u" + std::to_string(i), "--context", i % 2 ? "region=eu" : "region=us"});
+    contexts.push_back({"--subject", "ana", "--context", "region=uk"});
+    for (const auto& name : {"checkout", "checkout-ui"})
+        for (auto arguments : contexts) {
+            arguments.insert(arguments.begin(), {"eval", name, "--json"});
+            auto here = nlohmann::json::parse(flags(arguments).stdout_text);
+            auto there = nlohmann::json::parse(other.flags(arguments).stdout_text);
+            REQUIRE(here["on"] == there["on"]);
+            REQUIRE(here["variant"] == there["variant"]);
+            REQUIRE(here["reasons"] == there["reasons"]);
+        }
+    // Importing the same document again changes nothing.
+    auto again = other.flags({"import", document.string()});
+    CHECK_THAT(again.stdout_text, Catch::Contains("0 created, 0 updated, 2 unchanged"));
+
+    // A strategy naming a segment nobody has is refused, and nothing is written.
+    auto dangling = state.path() / "dangling.yaml";
+    std::ofstream(dangling) << "flags:\n  - name: lonely\n    environments:\n      production:\n"
+                               "        enabled: true\n        strategies:\n"
+                               "          - {name: default, segments: [ghosts]}\n";
+    auto refused = other.flags({"import", dangling.string()});
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.stderr_text, Catch::Contains("no such segment 'ghosts'"));
+    CHECK(other.flags({"get", "lonely"}).exit_code == 2);
+    auto bad = state.path() / "bad.yaml";
+    std::ofstream(bad) << "flags:\n  - name: x\n    environments:\n      production:\n"
+                          "        enabled: true\n        strategies:\n"
+                          "          - name: flexibleRollout\n"
+                          "            parameters: {rollout: 20}\n"
+                          "            constraints: [{contextName: v, operator: SEMVER_LT, "
+                          "value: two}]\n";
+    auto invalid = other.flags({"import", bad.string()});
+    CHECK(invalid.exit_code == 2);
+    CHECK_THAT(invalid.stderr_text,
+               Catch::Contains("bad.yaml:7: flags[0].environments.production.strategies[0]"
+                               ".constraints[0].value: expected a semantic version"));
+}
