@@ -6,10 +6,12 @@
 
 #include "core/output.h"
 #include "core/yaml_reader.h"
+#include "flags/flag_commands.h"
 #include "flags/flag_repository.h"
 #include "flags/names.h"
 #include "flags/segment_repository.h"
 #include "flags/unleash_format.h"
+#include "flags/unleash_import.h"
 #include "store/open_store.h"
 #include "util/bounded_json.h"
 #include "util/file_io.h"
@@ -207,7 +209,29 @@ Result<ExitCode> run_import(Context& context, const ImportOptions& options) {
         return fail(ExitCode::invalid_input, "import file '{}' does not exist", source);
     LAUNCHKIT_TRY_ASSIGN(std::string text,
                          util::read_file(from_stdin ? "/dev/stdin" : options.input));
-    LAUNCHKIT_TRY_ASSIGN(auto document, parse_flag_document(text, source));
+    if (options.format != "auto" && options.format != "launchkit" && options.format != "unleash")
+        return fail(ExitCode::invalid_input,
+                    "invalid --format '{}' (expected auto, launchkit or unleash)", options.format);
+    FlagDocument document;
+    std::vector<std::string> notes;
+    // Unleash's documents are JSON; launchkit's are JSON or YAML.
+    std::optional<nlohmann::json> json;
+    if (auto first = text.find_first_not_of(" \t\r\n");
+        first != std::string::npos && text[first] == '{')
+        if (auto parsed = util::parse_json(text, ExitCode::invalid_input))
+            json = std::move(*parsed);
+    bool unleash = options.format == "unleash" ||
+                   (options.format == "auto" && json && is_unleash_document(*json));
+    if (unleash) {
+        if (!json)
+            return fail(ExitCode::invalid_input, "{}: Unleash's documents are JSON; this is not",
+                        source);
+        LAUNCHKIT_TRY_ASSIGN(auto environment, resolve_environment(context, options.environment));
+        LAUNCHKIT_TRY_ASSIGN(document,
+                             flag_document_from_unleash(*json, environment, source, notes));
+    } else {
+        LAUNCHKIT_TRY_ASSIGN(document, parse_flag_document(text, source));
+    }
     const auto& imported = document.flags;
 
     LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
@@ -232,6 +256,7 @@ Result<ExitCode> run_import(Context& context, const ImportOptions& options) {
                                   {"deleted", plan.deleted}});
         return ExitCode::ok;
     }
+    for (const auto& note : notes) *context.err << "note: " << note << '\n';
     for (const auto& line : plan.details) *context.out << line << '\n';
     *context.out << fmt::format("{}{}: {} created, {} updated, {} unchanged, {} deleted\n",
                                 options.dry_run ? "would import " : "imported ",

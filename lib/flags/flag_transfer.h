@@ -21,6 +21,8 @@ struct ExportOptions {
 
 struct ImportOptions {
     std::filesystem::path input{};  // "-": stdin
+    std::string format = "auto";    // auto | launchkit | unleash
+    std::string environment{};      // unleash: the environment its features become
     bool dry_run = false;
     bool prune = false;  // delete flags the document does not list
     std::string reason{};

@@ -13,6 +13,7 @@
 
 #include "flags/flag_evaluation.h"
 #include "flags/unleash_format.h"
+#include "unleash_specification.h"
 
 using launchkit::flags::context_from_json;
 using launchkit::flags::evaluate_flag;
@@ -20,32 +21,9 @@ using launchkit::flags::TargetingSet;
 
 namespace {
 
-const std::filesystem::path specification_dir =
-    std::filesystem::path(LAUNCHKIT_SOURCE_DIR) / "tests/flags/unleash-specification";
-
-// Files about something other than evaluating a flag.
-const std::map<std::string, std::string> files_left_out = {
-    {"19-delta-api-hydration.json", "the SDKs' delta synchronisation protocol, not evaluation"},
-    {"20-delta-api-events.json", "the SDKs' delta synchronisation protocol, not evaluation"},
-};
-
-// Features launchkit refuses to store, with the part of the error that says why. An SDK
-// evaluates them to "off"; launchkit stops them at the door (exit 2), so their cases are left out.
-const std::map<std::string, std::string> features_refused = {
-    {"F7.invalid-operator", "unknown operator 'NOT_A_VALID_OPERATOR'"},
-    {"Feature.remoteAddress.C", "'192.invalid' is not an IP address or a CIDR range"},
-    {"invalid-regex-defaults-to-false", "invalid regular expression: missing closing parenthesis"},
-    {"R90.reject_lookahead", "a lookahead ((?=) is not in the RE2 syntax"},
-    {"R91.reject_backreference", "a backreference (\\1) is not in the RE2 syntax"},
-    {"CIDR.mixed.values", "got '127.invalid'"},
-    {"CIDR.invalid.only", "got '127.invalid'"},
-    {"CIDR.ipv6.mixed.values", "got 'bad::cidr'"},
-};
-
-nlohmann::json read_json(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    return nlohmann::json::parse(in);
-}
+using launchkit::testing::read_specification_file;
+using launchkit::testing::unleash_features_refused;
+using launchkit::testing::unleash_files_left_out;
 
 struct Loaded {
     TargetingSet set;
@@ -68,9 +46,9 @@ Loaded load_state(const nlohmann::json& state, const std::string& file) {
         }
         auto name = features[i].value("name", std::string());
         INFO(file << ": " << flag.error().message);
-        auto expected = features_refused.find(name);
-        CHECK(expected != features_refused.end());
-        if (expected != features_refused.end())
+        auto expected = unleash_features_refused.find(name);
+        CHECK(expected != unleash_features_refused.end());
+        if (expected != unleash_features_refused.end())
             CHECK_THAT(flag.error().message, Catch::Contains(expected->second));
         loaded.refused.insert(name);
     }
@@ -81,14 +59,14 @@ Loaded load_state(const nlohmann::json& state, const std::string& file) {
 
 TEST_CASE("Unleash's client specification: every supported case gives Unleash's answer",
           "[flags][unleash]") {
-    auto index = read_json(specification_dir / "index.json");
+    auto index = read_specification_file("index.json");
     size_t passed = 0;
     size_t left_out = 0;
     std::set<std::string> refused_seen;
     for (const auto& entry : index) {
         auto file = entry.get<std::string>();
-        if (files_left_out.contains(file)) continue;
-        auto specification = read_json(specification_dir / file);
+        if (unleash_files_left_out.contains(file)) continue;
+        auto specification = read_specification_file(file);
         auto loaded = load_state(specification["state"], file);
         refused_seen.insert(loaded.refused.begin(), loaded.refused.end());
         for (const auto& test : specification.value("tests", nlohmann::json::array())) {
@@ -135,7 +113,7 @@ TEST_CASE("Unleash's client specification: every supported case gives Unleash's 
         }
     }
     // The list of refusals stays honest: each one listed was met.
-    for (const auto& [name, reason] : features_refused) CHECK(refused_seen.contains(name));
+    for (const auto& [name, reason] : unleash_features_refused) CHECK(refused_seen.contains(name));
     WARN("Unleash client specification: " << passed << " cases pass, " << left_out
                                           << " left out (features launchkit refuses)");
     CHECK(passed == 267);
