@@ -23,6 +23,22 @@ std::string weight_text(int weight) {
     return fmt::format("{:g}%", weight / 10.0);
 }
 
+// Sets an environment's variants, stamping who and when only when they change: adding a variant
+// exactly as it is changes nothing, and is recorded as nothing.
+void replace_variants(FlagEnvironment& state, std::vector<Variant> variants,
+                      const store::ChangeNote& note) {
+    if (to_json(state.variants) == to_json(variants)) return;
+    state.variants = std::move(variants);
+    state.updated_at = note.time;
+    state.updated_by = note.actor;
+}
+
+nlohmann::json variants_view(const Flag& flag, const std::string& environment) {
+    return {{"flag", flag.name},
+            {"environment", environment},
+            {"variants", to_json(flag.in(environment).variants)}};
+}
+
 }  // namespace
 
 Result<ExitCode> run_segment_put(Context& context, const SegmentOptions& options, bool create) {
@@ -129,7 +145,6 @@ Result<ExitCode> run_variant_add(Context& context, const VariantAddOptions& opti
     }
     LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
     auto note = store::change_note(context, options.target.reason);
-    std::vector<Variant> after;
     auto edit = [&](Flag& flag) -> Result<void> {
         auto& state = flag.environments[environment];
         auto variants = state.variants;
@@ -146,21 +161,16 @@ Result<ExitCode> run_variant_add(Context& context, const VariantAddOptions& opti
             if (item.value("weightType", "variable") != "fix") item["weight"] = 1;
         LAUNCHKIT_TRY_ASSIGN(auto read, variants_from_json(list, where));
         LAUNCHKIT_TRY(spread_variant_weights(read, where));
-        state.variants = std::move(read);
-        state.updated_at = note.time;
-        state.updated_by = note.actor;
-        after = state.variants;
+        replace_variants(state, std::move(read), note);
         return {};
     };
     LAUNCHKIT_TRY_ASSIGN(auto change, modify_flag(*store, options.target.name, edit, note));
     if (context.json) {
-        print_json(*context.out, {{"flag", change.after.name},
-                                  {"environment", environment},
-                                  {"variants", to_json(after)}});
+        print_json(*context.out, variants_view(change.after, environment));
         return ExitCode::ok;
     }
     std::vector<std::string> shares;
-    for (const auto& variant : after)
+    for (const auto& variant : change.after.in(environment).variants)
         shares.push_back(fmt::format("{} {}", variant.name, weight_text(variant.weight)));
     *context.out << fmt::format("{} in {}: variants {}\n", change.after.name, environment,
                                 fmt::join(shares, ", "));
@@ -172,7 +182,6 @@ Result<ExitCode> run_variant_remove(Context& context, const VariantRemoveOptions
                          resolve_environment(context, options.target.environment));
     LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
     auto note = store::change_note(context, options.target.reason);
-    std::vector<Variant> after;
     auto edit = [&](Flag& flag) -> Result<void> {
         auto& state = flag.environments[environment];
         auto found = std::find_if(state.variants.begin(), state.variants.end(),
@@ -184,19 +193,16 @@ Result<ExitCode> run_variant_remove(Context& context, const VariantRemoveOptions
                 "variant", options.variant, names,
                 fmt::format("{} has no such variant in {}", flag.name, environment));
         }
-        state.variants.erase(found);
+        auto remaining = state.variants;
+        remaining.erase(remaining.begin() + (found - state.variants.begin()));
         LAUNCHKIT_TRY(spread_variant_weights(
-            state.variants, fmt::format("{} in {}: variants", flag.name, environment)));
-        state.updated_at = note.time;
-        state.updated_by = note.actor;
-        after = state.variants;
+            remaining, fmt::format("{} in {}: variants", flag.name, environment)));
+        replace_variants(state, std::move(remaining), note);
         return {};
     };
     LAUNCHKIT_TRY_ASSIGN(auto change, modify_flag(*store, options.target.name, edit, note));
     if (context.json) {
-        print_json(*context.out, {{"flag", change.after.name},
-                                  {"environment", environment},
-                                  {"variants", to_json(after)}});
+        print_json(*context.out, variants_view(change.after, environment));
         return ExitCode::ok;
     }
     *context.out << fmt::format("{} in {}: removed variant '{}'\n", change.after.name, environment,

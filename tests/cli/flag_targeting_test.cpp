@@ -3,8 +3,10 @@
 // answered by `eval` with the reasons.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -169,6 +171,14 @@ TEST_CASE_METHOD(StateFixture, "variants, the last strategy, segments in use, de
     INFO(fixed.stderr_text);
     REQUIRE(fixed.exit_code == 0);
     CHECK_THAT(fixed.stdout_text, Catch::Contains("fast 70%, control 30%"));
+    // The same variant again changes nothing, and records nothing. Change times have whole
+    // seconds: a second later, a stamp written anyway would differ.
+    auto history_before = flags({"history", "search", "--json"}).stdout_text;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    REQUIRE(flags({"variant", "add", "search", "control", "--weight", "300", "--override",
+                   "userId=qa-1,qa-2"})
+                .exit_code == 0);
+    CHECK(flags({"history", "search", "--json"}).stdout_text == history_before);
     auto qa =
         nlohmann::json::parse(flags({"eval", "search", "--subject", "qa-2", "--json"}).stdout_text);
     CHECK(qa["variant"]["name"] == "control");
