@@ -1,6 +1,8 @@
 #include "flags/flag_evaluation.h"
 
 #include <algorithm>
+#include <type_traits>
+#include <utility>
 
 #include "util/strings.h"
 
@@ -58,8 +60,10 @@ class Evaluator {
             const auto& strategy = flag.strategies[i];
             auto outcome =
                 evaluate_strategy(strategy, flag.group, context_, segments_, explain_ && top);
-            note(top, fmt::format("strategy {} ({}): {}", i + 1, describe(strategy),
-                                  outcome.enabled ? "matched, " + outcome.reason : outcome.reason));
+            note(top, [&] {
+                return fmt::format("strategy {} ({}): {}", i + 1, describe(strategy),
+                                   outcome.enabled ? "matched, " + outcome.reason : outcome.reason);
+            });
             if (outcome.enabled) return {true, &strategy, i};
         }
         return {};
@@ -78,8 +82,10 @@ class Evaluator {
             if (const auto* variant =
                     select_variant(group, stickiness, strategy.variants, context_)) {
                 take(*variant, result);
-                note(top,
-                     fmt::format("variant '{}' of strategy {}", variant->name, enabled.index + 1));
+                note(top, [&] {
+                    return fmt::format("variant '{}' of strategy {}", variant->name,
+                                       enabled.index + 1);
+                });
                 return;
             }
         }
@@ -90,8 +96,10 @@ class Evaluator {
         const auto& stickiness = flag.variants.front().stickiness;
         if (const auto* variant = select_variant(flag.group, stickiness, flag.variants, context_)) {
             take(*variant, result);
-            note(top, fmt::format("variant '{}' by {}", variant->name,
-                                  stickiness.empty() ? "default" : stickiness));
+            note(top, [&] {
+                return fmt::format("variant '{}' by {}", variant->name,
+                                   stickiness.empty() ? "default" : stickiness);
+            });
         }
     }
 
@@ -102,8 +110,14 @@ class Evaluator {
         result.payload = variant.payload;
     }
 
-    void note(bool top, std::string reason) {
-        if (explain_ && top) reasons.push_back(std::move(reason));
+    // A reason is built only when asked for: formatting it costs more than the evaluation.
+    template <typename Reason>
+    void note(bool top, Reason&& reason) {
+        if (!explain_ || !top) return;
+        if constexpr (std::is_invocable_v<Reason>)
+            reasons.push_back(reason());
+        else
+            reasons.emplace_back(std::forward<Reason>(reason));
     }
 
     // Unleash evaluates one level of dependencies: a parent that itself depends on another
@@ -112,12 +126,15 @@ class Evaluator {
         for (const auto& dependency : flag.dependencies) {
             const FlagTargeting* parent = set_.flag(dependency.feature);
             if (!parent) {
-                note(top, fmt::format("parent '{}' does not exist", dependency.feature));
+                note(top,
+                     [&] { return fmt::format("parent '{}' does not exist", dependency.feature); });
                 return false;
             }
             if (!parent->dependencies.empty()) {
-                note(top,
-                     fmt::format("parent '{}' depends on another flag itself", dependency.feature));
+                note(top, [&] {
+                    return fmt::format("parent '{}' depends on another flag itself",
+                                       dependency.feature);
+                });
                 return false;
             }
             auto parent_enabled = is_enabled(*parent, false);
@@ -134,14 +151,17 @@ class Evaluator {
                 holds = parent_enabled.enabled;
             }
             if (!holds) {
-                note(top, fmt::format("parent '{}' is {}", dependency.feature,
-                                      !dependency.enabled ? "on (this flag needs it off)"
-                                      : !dependency.variants.empty() && parent_enabled.enabled
-                                          ? "on with another variant"
-                                          : "off"));
+                note(top, [&] {
+                    return fmt::format("parent '{}' is {}", dependency.feature,
+                                       !dependency.enabled ? "on (this flag needs it off)"
+                                       : !dependency.variants.empty() && parent_enabled.enabled
+                                           ? "on with another variant"
+                                           : "off");
+                });
                 return false;
             }
-            note(top, fmt::format("parent '{}' is as required", dependency.feature));
+            note(top,
+                 [&] { return fmt::format("parent '{}' is as required", dependency.feature); });
         }
         return true;
     }
