@@ -25,4 +25,14 @@ foreach(file share/zsh/vendor-completions/_launchkit share/launchkit/playbooks/m
     message(FATAL_ERROR "missing after install: ${file}")
   endif()
 endforeach()
+# `feature-flags serve` runs libexec/launchkit/feature-flags-serve: found from the installed tool
+# (a bad --listen is refused by the server itself, exit 2).
+if(NOT EXISTS ${PREFIX}/libexec/launchkit/feature-flags-serve)
+  message(FATAL_ERROR "missing after install: libexec/launchkit/feature-flags-serve")
+endif()
+execute_process(COMMAND ${PREFIX}/bin/feature-flags serve --listen nowhere
+                RESULT_VARIABLE result OUTPUT_QUIET ERROR_VARIABLE error)
+if(NOT result EQUAL 2 OR NOT error MATCHES "is not HOST:PORT")
+  message(FATAL_ERROR "installed feature-flags serve did not reach its server: ${result} ${error}")
+endif()
 file(REMOVE_RECURSE ${PREFIX})

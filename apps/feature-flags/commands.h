@@ -3,6 +3,7 @@
 
 #include "core/command_line.h"
 #include "flags/flag_commands.h"
+#include "serve/flag_server.h"
 
 namespace feature_flags {
 
@@ -26,6 +27,14 @@ void add_strategy_command(launchkit::CommandLine& cli);    // add, list, remove
 void add_segment_command(launchkit::CommandLine& cli);     // create, set, list, delete
 void add_variant_command(launchkit::CommandLine& cli);     // add, list, remove
 void add_dependency_command(launchkit::CommandLine& cli);  // add, remove
+
+// `serve`, whose action runs the server (feature-flags-serve) or starts the executable that does
+// (feature-flags, which keeps its argv for that through remember_arguments).
+using ServeAction = launchkit::Result<launchkit::ExitCode> (*)(
+    launchkit::Context&, const launchkit::serve::FlagServerOptions&);
+void add_serve_options(launchkit::CommandLine& cli, ServeAction action);
+void add_serve_command(launchkit::CommandLine& cli);
+void remember_arguments(char** argv);
 
 // NAME, --env and --reason: how every single-flag command names its target.
 void add_target_options(CLI::App* command, launchkit::flags::FlagTarget& target, bool with_reason);

@@ -51,6 +51,12 @@ void add_examples(launchkit::CommandLine& cli) {
     cli.set_example("dependency",
                     "Example (the redemption UI only while redemption itself is on):\n"
                     "  feature-flags dependency add redemption-ui btc-mainnet-redemption");
+    cli.set_example(
+        "serve",
+        "Example (the Mycelia Rollback Procedures' flag check, over HTTP):\n"
+        "  feature-flags serve --listen 127.0.0.1:8016 --env production &\n"
+        "  curl -f http://127.0.0.1:8016/api/feature-flags/btc_mainnet_redemption\n"
+        "  curl -X POST http://127.0.0.1:8016/ofrep/v1/evaluate/flags/launch.redemption");
     cli.set_example("list", "Example:\n  feature-flags list --env production");
     cli.set_example("delete",
                     "Example (the Mycelia Upgrade Playbook's completion: the feature is stable):\n"

@@ -6,6 +6,7 @@ int main(int argc, char** argv) {
         "feature-flags",
         "Feature flags per environment: toggle, gradual rollout, Unleash targeting (strategies, "
         "constraints, segments, variants, dependencies), audit trail and stale-flag reports.");
+    feature_flags::remember_arguments(argv);
     feature_flags::add_toggle_commands(cli);
     cli.add_commands({"create"}, feature_flags::add_create_command);
     cli.add_commands({"set"}, feature_flags::add_set_command);
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
     cli.add_commands({"segment"}, feature_flags::add_segment_command);
     cli.add_commands({"variant"}, feature_flags::add_variant_command);
     cli.add_commands({"dependency"}, feature_flags::add_dependency_command);
+    cli.add_commands({"serve"}, feature_flags::add_serve_command);
     feature_flags::add_examples(cli);
     cli.complete_named("name", launchkit::flags::flag_names, {"create"});
     cli.complete_named("--enable", launchkit::flags::flag_names);
