@@ -34,6 +34,7 @@ using ServeAction = launchkit::Result<launchkit::ExitCode> (*)(
     launchkit::Context&, const launchkit::serve::FlagServerOptions&);
 void add_serve_options(launchkit::CommandLine& cli, ServeAction action);
 void add_serve_command(launchkit::CommandLine& cli);
+void add_usage_command(launchkit::CommandLine& cli);
 void remember_arguments(char** argv);
 
 // NAME, --env and --reason: how every single-flag command names its target.

@@ -57,6 +57,9 @@ void add_examples(launchkit::CommandLine& cli) {
         "  feature-flags serve --listen 127.0.0.1:8016 --env production &\n"
         "  curl -f http://127.0.0.1:8016/api/feature-flags/btc_mainnet_redemption\n"
         "  curl -X POST http://127.0.0.1:8016/ofrep/v1/evaluate/flags/launch.redemption");
+    cli.set_example("usage",
+                    "Example (the Mycelia Upgrade Playbook's \"monitor feature usage\"):\n"
+                    "  feature-flags usage feature-name --server http://127.0.0.1:8016");
     cli.set_example("list", "Example:\n  feature-flags list --env production");
     cli.set_example("delete",
                     "Example (the Mycelia Upgrade Playbook's completion: the feature is stable):\n"

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     cli.add_commands({"variant"}, feature_flags::add_variant_command);
     cli.add_commands({"dependency"}, feature_flags::add_dependency_command);
     cli.add_commands({"serve"}, feature_flags::add_serve_command);
+    cli.add_commands({"usage"}, feature_flags::add_usage_command);
     feature_flags::add_examples(cli);
     cli.complete_named("name", launchkit::flags::flag_names, {"create"});
     cli.complete_named("--enable", launchkit::flags::flag_names);

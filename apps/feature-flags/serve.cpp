@@ -19,7 +19,9 @@ void add_serve_options(launchkit::CommandLine& cli, ServeAction action) {
         "serve",
         "Serve flags and launch controls over HTTP: OpenFeature's OFREP "
         "(/ofrep/v1/evaluate/flags[/KEY]; launch controls as launch.NAME, true while running), "
-        "/api/feature-flags[/NAME], /api/launch-controls, /health/live and /health/ready. "
+        "the runbooks' /api/feature-flags[/NAME|/enable|/disable] and "
+        "/api/launch-controls[/NAME/pause|resume] (writes need a bearer token), /metrics, "
+        "/health/live and /health/ready. "
         "Changes made anywhere are served within a second; SIGTERM stops it cleanly (exit 0)");
     command->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free)")
         ->capture_default_str();
@@ -27,6 +29,15 @@ void add_serve_options(launchkit::CommandLine& cli, ServeAction action) {
                         "The environment served (default: as for every command)");
     command->add_option("--port-file", options->port_file,
                         "Write the port here once listening (for scripts and tests)");
+    command->add_option("--tokens-file", options->tokens_file,
+                        "`NAME TOKEN` lines (mode 600): bearer tokens that may write, each "
+                        "change audited as NAME; also $LAUNCHKIT_SERVE_TOKEN (named by "
+                        "$LAUNCHKIT_SERVE_TOKEN_NAME). Without any, writes are refused");
+    command
+        ->add_option("--read-access", options->read_access,
+                     "open: anyone may read; token: reads need a token too (health never)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"open", "token"}));
     command
         ->add_option("--max-body", options->max_body_bytes,
                      "Largest request body in bytes; larger ones get 413")

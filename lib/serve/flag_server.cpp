@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -13,10 +14,8 @@
 #include <fmt/format.h>
 
 #include "flags/flag_commands.h"
-#include "flags/flag_view.h"
-#include "serve/ofrep.h"
+#include "serve/server_state.h"
 #include "store/open_store.h"
-#include "util/bounded_json.h"
 #include "util/file_io.h"
 
 namespace launchkit::serve {
@@ -50,134 +49,6 @@ Result<ListenAddress> parse_listen(std::string_view text) {
     return address;
 }
 
-// The snapshot requests read, and whether the store answered the last time it was read.
-class SnapshotHolder {
-  public:
-    explicit SnapshotHolder(FlagSnapshot first)
-        : snapshot_(std::make_shared<const FlagSnapshot>(std::move(first))) {}
-
-    std::shared_ptr<const FlagSnapshot> current() const {
-        std::lock_guard lock(mutex_);
-        return snapshot_;
-    }
-    void replace(FlagSnapshot next) {
-        auto fresh = std::make_shared<const FlagSnapshot>(std::move(next));
-        std::lock_guard lock(mutex_);
-        snapshot_ = std::move(fresh);
-        problem_.clear();
-    }
-    void set_problem(std::string problem) {
-        std::lock_guard lock(mutex_);
-        problem_ = std::move(problem);
-    }
-    std::string problem() const {
-        std::lock_guard lock(mutex_);
-        return problem_;
-    }
-
-  private:
-    mutable std::mutex mutex_;
-    std::shared_ptr<const FlagSnapshot> snapshot_;
-    std::string problem_;
-};
-
-void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
-    response.status = status;
-    response.set_header("Cache-Control", "no-store");
-    response.set_content(util::dump_json(body), "application/json");
-}
-
-void send_reply(httplib::Response& response, const HttpReply& reply) {
-    if (!reply.etag.empty()) response.set_header("ETag", reply.etag);
-    if (reply.body.is_null()) {
-        response.status = reply.status;
-        return;
-    }
-    send_json(response, reply.status, reply.body);
-}
-
-void add_ofrep_routes(httplib::Server& server, const SnapshotHolder& holder) {
-    server.Post(R"(/ofrep/v1/evaluate/flags/(.+))", [&holder](const httplib::Request& request,
-                                                              httplib::Response& response) {
-        send_reply(response,
-                   evaluate_ofrep_flag(*holder.current(), request.matches[1].str(), request.body));
-    });
-    server.Post("/ofrep/v1/evaluate/flags", [&holder](const httplib::Request& request,
-                                                      httplib::Response& response) {
-        send_reply(response, evaluate_ofrep_flags(*holder.current(), request.body,
-                                                  request.get_header_value("If-None-Match")));
-    });
-    server.Get("/ofrep/v1/configuration", [](const httplib::Request&, httplib::Response& response) {
-        send_json(response, 200, ofrep_configuration());
-    });
-}
-
-void add_health_routes(httplib::Server& server, const SnapshotHolder& holder) {
-    server.Get("/health/live", [](const httplib::Request&, httplib::Response& response) {
-        send_json(response, 200, {{"status", "live"}});
-    });
-    server.Get("/health/ready", [&holder](const httplib::Request&, httplib::Response& response) {
-        auto problem = holder.problem();
-        auto snapshot = holder.current();
-        if (problem.empty())
-            send_json(response, 200, {{"status", "ready"}, {"revision", snapshot->revision}});
-        else
-            send_json(response, 503,
-                      {{"status", "store unavailable"},
-                       {"error", problem},
-                       {"serving_revision", snapshot->revision}});
-    });
-}
-
-// The runbooks' reads: what `feature-flags list --json`, `get --json` and `launchctl status
-// --json` print, for the environment served.
-void add_runbook_read_routes(httplib::Server& server, const SnapshotHolder& holder) {
-    server.Get("/api/feature-flags",
-               [&holder](const httplib::Request&, httplib::Response& response) {
-                   auto snapshot = holder.current();
-                   auto views = nlohmann::json::array();
-                   for (const auto& flag : snapshot->flags)
-                       views.push_back(flags::flag_view(flag, snapshot->environment));
-                   send_json(response, 200,
-                             {{"environment", snapshot->environment},
-                              {"revision", snapshot->revision},
-                              {"flags", views}});
-               });
-    server.Get(R"(/api/feature-flags/([^/]+))", [&holder](const httplib::Request& request,
-                                                          httplib::Response& response) {
-        auto snapshot = holder.current();
-        auto name = request.matches[1].str();
-        for (const auto& flag : snapshot->flags)
-            if (flag.name == name)
-                return send_json(response, 200, flags::flag_view(flag, snapshot->environment));
-        send_json(response, 404, {{"error", fmt::format("no such flag '{}'", name)}});
-    });
-    server.Get("/api/launch-controls", [&holder](const httplib::Request&,
-                                                 httplib::Response& response) {
-        auto snapshot = holder.current();
-        auto controls = nlohmann::json::array();
-        for (const auto& control : snapshot->launch_controls)
-            controls.push_back(flags::to_json(control));
-        send_json(response, 200, {{"revision", snapshot->revision}, {"launch_controls", controls}});
-    });
-}
-
-void add_error_handlers(httplib::Server& server) {
-    // Called for every status from 400 on; the routes' own answers keep their bodies.
-    server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
-        if (!response.body.empty()) return;
-        std::string error = response.status == 413 ? "the request body is too large"
-                            : response.status == 404
-                                ? fmt::format("no route {} {}", request.method, request.path)
-                                : fmt::format("HTTP {}", response.status);
-        send_json(response, response.status, {{"error", error}});
-    });
-    server.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
-            send_json(response, 500, {{"error", "internal error"}});
-        });
-}
-
 // Replaces the snapshot after every commit until `stopping`; a store that stops answering marks
 // the server not ready (it keeps serving the last snapshot it read).
 void refresh_snapshots(store::Store& store, SnapshotHolder& holder, const std::string& environment,
@@ -201,16 +72,56 @@ void refresh_snapshots(store::Store& store, SnapshotHolder& holder, const std::s
     }
 }
 
+// The tokens of --tokens-file and of $LAUNCHKIT_SERVE_TOKEN (named by
+// $LAUNCHKIT_SERVE_TOKEN_NAME, else "token"): the ways a secret reaches the server without argv.
+Result<std::vector<AccessToken>> load_tokens(const FlagServerOptions& options) {
+    std::vector<AccessToken> tokens;
+    if (!options.tokens_file.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(tokens, read_access_tokens(options.tokens_file));
+    }
+    if (const char* secret = std::getenv("LAUNCHKIT_SERVE_TOKEN"); secret && *secret) {
+        const char* name = std::getenv("LAUNCHKIT_SERVE_TOKEN_NAME");
+        AccessToken token{name && *name ? name : "token", secret};
+        if (token.secret.size() < 16)
+            return fail(ExitCode::invalid_input,
+                        "LAUNCHKIT_SERVE_TOKEN has {} characters; at least 16 are required",
+                        token.secret.size());
+        for (const auto& other : tokens)
+            if (other.name == token.name)
+                return fail(ExitCode::invalid_input,
+                            "LAUNCHKIT_SERVE_TOKEN_NAME '{}' is also a name in --tokens-file {}",
+                            token.name, options.tokens_file.string());
+        tokens.push_back(std::move(token));
+    }
+    if (options.read_access != "open" && options.read_access != "token")
+        return fail(ExitCode::invalid_input, "--read-access: expected open or token, got '{}'",
+                    options.read_access);
+    if (options.read_access == "token" && tokens.empty())
+        return fail(
+            ExitCode::invalid_input,
+            "--read-access token needs tokens: give --tokens-file or LAUNCHKIT_SERVE_TOKEN");
+    return tokens;
+}
+
 }  // namespace
 
 Result<ExitCode> run_flag_server(Context& context, const FlagServerOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto address, parse_listen(options.listen));
     LAUNCHKIT_TRY_ASSIGN(auto environment,
                          flags::resolve_environment(context, options.environment));
+    LAUNCHKIT_TRY_ASSIGN(auto tokens, load_tokens(options));
+    // Two connections to the store: the watcher's waits never hold up a write.
     LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
+    LAUNCHKIT_TRY_ASSIGN(auto write_store, store::open_store(context));
     const auto& declared = context.config.launch_controls;
     LAUNCHKIT_TRY_ASSIGN(auto first, load_flag_snapshot(*store, environment, declared));
-    SnapshotHolder holder(std::move(first));
+    ServerState state{.snapshots = SnapshotHolder(std::move(first))};
+    state.tokens = std::move(tokens);
+    state.reads_need_token = options.read_access == "token";
+    state.environment = environment;
+    state.declared = declared;
+    state.write_store = std::move(write_store);
+    auto& holder = state.snapshots;
 
     // SIGTERM and SIGINT are taken by this thread alone (sigtimedwait below), never by a worker.
     sigset_t stop_signals;
@@ -231,10 +142,7 @@ Result<ExitCode> run_flag_server(Context& context, const FlagServerOptions& opti
     server.set_write_timeout(5s);
     auto threads = options.threads;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    add_ofrep_routes(server, holder);
-    add_health_routes(server, holder);
-    add_runbook_read_routes(server, holder);
-    add_error_handlers(server);
+    add_routes(server, state);
 
     int port = address.port == 0
                    ? server.bind_to_any_port(address.host)
@@ -246,9 +154,11 @@ Result<ExitCode> run_flag_server(Context& context, const FlagServerOptions& opti
                     options.listen);
     if (!options.port_file.empty())
         LAUNCHKIT_TRY(util::write_file_atomically(options.port_file, std::to_string(port) + "\n"));
-    *context.err << fmt::format("feature-flags: serving {} at http://{}:{} from {} (revision {})\n",
-                                environment, address.host, port, store->location(),
-                                holder.current()->revision)
+    *context.err << fmt::format(
+                        "feature-flags: serving {} at http://{}:{} from {} (revision {}); {} "
+                        "token(s), reads {}\n",
+                        environment, address.host, port, store->location(),
+                        holder.current()->revision, state.tokens.size(), options.read_access)
                  << std::flush;
 
     std::atomic<bool> stopping{false};

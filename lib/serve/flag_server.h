@@ -20,6 +20,9 @@ struct FlagServerOptions {
     std::string environment;                // empty: the configuration's default environment
     std::filesystem::path port_file;        // written with the bound port once serving
     std::size_t max_body_bytes = 64 * 1024;
+    // `NAME TOKEN` lines (see access_tokens.h); with $LAUNCHKIT_SERVE_TOKEN, who may write.
+    std::filesystem::path tokens_file;
+    std::string read_access = "open";  // "open", or "token": reads need a token too
     std::size_t threads = 8;
     // How long a commit may take to be served: the embedded store is looked at this often
     // (etcd is watched).
