@@ -23,7 +23,8 @@ struct FlagServerOptions {
     // `NAME TOKEN` lines (see access_tokens.h); with $LAUNCHKIT_SERVE_TOKEN, who may write.
     std::filesystem::path tokens_file;
     std::string read_access = "open";  // "open", or "token": reads need a token too
-    std::size_t threads = 8;
+    std::size_t threads =
+        64;  // one per open connection (cpp-httplib serves a connection per thread)
     // How long a commit may take to be served: the embedded store is looked at this often
     // (etcd is watched).
     std::chrono::milliseconds refresh_poll{100};
