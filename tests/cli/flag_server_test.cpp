@@ -185,6 +185,10 @@ TEST_CASE_METHOD(StateFixture, "bad requests get OFREP's errors and change nothi
     CHECK(unknown.status == 404);
     CHECK_THAT(unknown.json()["error"].get<std::string>(), Catch::Contains("/no/such/route"));
 
+    auto configuration = server.get("/ofrep/v1/configuration");
+    CHECK(configuration.status == 200);
+    CHECK(configuration.json()["name"] == "launchkit");
+    CHECK(configuration.json()["capabilities"]["cacheInvalidation"]["polling"]["enabled"] == true);
     CHECK(server.get("/health/live").status == 200);
     auto ready = server.get("/health/ready");
     CHECK(ready.status == 200);
