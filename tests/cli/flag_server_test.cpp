@@ -247,3 +247,28 @@ TEST_CASE_METHOD(StateFixture,
     CHECK(std::chrono::steady_clock::now() - enabled_at < std::chrono::seconds(1));
     CHECK(server.stop() == 0);
 }
+
+TEST_CASE_METHOD(StateFixture, "a store that stops answering makes the server unready, not wrong",
+                 "[cli][serve][etcd]") {
+    launchkit::testing::EtcdCluster cluster;
+    launchkit::testing::Environment store = {
+        {"LAUNCHKIT_STORE",
+         cluster.store_url(launchkit::testing::EtcdCluster::unique_prefix("ready"))}};
+    REQUIRE(flags({"create", "checkout"}, store).exit_code == 0);
+    REQUIRE(flags({"enable", "checkout"}, store).exit_code == 0);
+    FlagServer server(*this, {}, store);
+    CHECK(server.get("/health/ready").status == 200);
+    cluster.stop(0);
+    CHECK(within(std::chrono::milliseconds(5000),
+                 [&] { return server.get("/health/ready").status == 503; }));
+    auto unready = server.get("/health/ready").json();
+    CHECK(unready["status"] == "store unavailable");
+    CHECK_FALSE(unready["error"].get<std::string>().empty());
+    // The last snapshot is still served: the flag does not flip for lack of an answer.
+    CHECK(evaluate(server, "checkout").json()["value"] == true);
+    CHECK(server.get("/health/live").status == 200);
+    cluster.start(0);
+    CHECK(within(std::chrono::milliseconds(10000),
+                 [&] { return server.get("/health/ready").status == 200; }));
+    CHECK(server.stop() == 0);
+}

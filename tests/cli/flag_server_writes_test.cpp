@@ -43,6 +43,15 @@ TEST_CASE_METHOD(StateFixture, "writes need a known bearer token and are audited
     const std::string enable = "/api/feature-flags/enable";
     const std::string body = R"({"name": "checkout", "reason": "launch"})";
 
+    // Every write route, without a token and with a wrong one: refused, nothing written.
+    for (const auto* route :
+         {"/api/feature-flags/enable", "/api/feature-flags/disable",
+          "/api/launch-controls/redemption/pause", "/api/launch-controls/redemption/resume"}) {
+        INFO(route);
+        CHECK(server.post(route, body).status == 401);
+        CHECK(server.post(route, body, bearer("not-a-token-at-all-0000")).status == 403);
+    }
+    CHECK(run_json("launchctl", {"status"})["controls"].empty());
     auto anonymous = server.post(enable, body);
     CHECK(anonymous.status == 401);
     CHECK(anonymous.headers["www-authenticate"] == "Bearer realm=\"launchkit\"");
