@@ -32,6 +32,9 @@ void add_stats_command(launchkit::CommandLine& cli);
 void add_doctor_command(launchkit::CommandLine& cli);
 // `store verify|migrate`: the audit chain wherever the state lives; a state directory into etcd.
 void add_store_command(launchkit::CommandLine& cli);
+void add_keygen_command(launchkit::CommandLine& cli);
+void add_sign_command(launchkit::CommandLine& cli);
+void add_verify_command(launchkit::CommandLine& cli);
 void add_drill_command(launchkit::CommandLine& cli);
 // `backup create|list|show|verify|restore|prune` and the `verify-backup` alias.
 void add_backup_command(launchkit::CommandLine& cli);

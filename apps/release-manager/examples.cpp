@@ -17,6 +17,16 @@ void add_examples(launchkit::CommandLine& cli) {
         "Example (Release Management Playbook: `node release_manager.mjs create minor`):\n"
         "  release-manager create minor\n"
         "  release-manager create --version 5.1.0");
+    cli.set_example("keygen",
+                    "Example (the Release Management Playbook's signed release artifacts):\n"
+                    "  LAUNCHKIT_SIGNING_PASSWORD=... release-manager keygen -o release-signing");
+    cli.set_example("sign",
+                    "Example (the Release Management Playbook: signed release artifacts):\n"
+                    "  release-manager sign dist/*.tar.gz --key release-signing.key -o "
+                    "dist/SHA256SUMS");
+    cli.set_example("verify",
+                    "Example (before a deploy or a rollback trusts an artifact):\n"
+                    "  release-manager verify dist/SHA256SUMS --pubkey-file release-signing.pub");
     cli.set_example("next",
                     "Example (CI: the version the next release gets):\n"
                     "  release-manager next");

@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
     cli.add_commands({"compat"}, release_manager::add_compat_command);
     cli.add_commands({"doctor"}, release_manager::add_doctor_command);
     cli.add_commands({"store"}, release_manager::add_store_command);
+    cli.add_commands({"keygen"}, release_manager::add_keygen_command);
+    cli.add_commands({"sign"}, release_manager::add_sign_command);
+    cli.add_commands({"verify"}, release_manager::add_verify_command);
     release_manager::add_examples(cli);
     cli.complete_named("id", launchkit::backup::backup_ids);
     cli.complete_named("run_id", launchkit::playbook::run_ids);

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <mutex>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -13,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
+#include <mutex>
+#include <random>
 
 #include "probe/metric_source.h"
 #include "util/file_io.h"
@@ -21,17 +25,28 @@ extern char** environ;
 
 namespace launchkit::testing {
 
+// Below the kernel's ephemeral range (32768-60999 on Linux): a port from that range, free when
+// looked at, can be taken by any outgoing connection before the server binds it, which once kept
+// etcd from starting in CI. Random, so that parallel test processes rarely pick the same one, and
+// checked by binding it.
 int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
+    static std::mutex mutex;
+    static std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+    std::lock_guard lock(mutex);
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+        int port = std::uniform_int_distribution<int>(20000, 32000)(random);
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(fd >= 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        address.sin_port = htons(static_cast<uint16_t>(port));
+        bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+        ::close(fd);
+        if (bound) return port;
+    }
+    FAIL("no free port between 20000 and 32000");
+    return 0;
 }
 
 PrometheusServer::PrometheusServer(const std::string& target) : port_(free_port()) {

@@ -26,7 +26,7 @@ class PrometheusServer {
     pid_t pid_ = -1;
 };
 
-// A port nothing listens on right now.
+// A port nothing listens on right now, below the ephemeral range (see prometheus_server.cpp).
 int free_port();
 
 }  // namespace launchkit::testing

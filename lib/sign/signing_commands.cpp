@@ -1,0 +1,159 @@
+#include "sign/signing_commands.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "core/output.h"
+#include "sign/checksums.h"
+#include "sign/minisign.h"
+#include "util/file_io.h"
+#include "util/sha256.h"
+#include "util/strings.h"
+#include "util/time.h"
+
+namespace launchkit::sign {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The password, never echoed: a file's first line, else $LAUNCHKIT_SIGNING_PASSWORD.
+Result<std::optional<std::string>> read_password(const PasswordSource& source) {
+    if (!source.file.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(source.file));
+        auto password = std::string(util::trim(util::split(text, '\n').front()));
+        if (password.empty())
+            return fail(ExitCode::invalid_input, "--password-file {}: empty", source.file.string());
+        return password;
+    }
+    const char* from_environment = std::getenv("LAUNCHKIT_SIGNING_PASSWORD");
+    if (from_environment && *from_environment) return std::string(from_environment);
+    return std::optional<std::string>();
+}
+
+fs::path with_suffix(const fs::path& path, std::string_view suffix) {
+    return fs::path(path.string() + std::string(suffix));
+}
+
+}  // namespace
+
+Result<ExitCode> run_keygen(Context& context, const KeygenOptions& options) {
+    auto public_path = with_suffix(options.output, ".pub");
+    auto secret_path = with_suffix(options.output, ".key");
+    LAUNCHKIT_TRY_ASSIGN(auto password, read_password(options.password));
+    if (!password && !options.unencrypted)
+        return fail(ExitCode::invalid_input,
+                    "keygen: the secret key is encrypted with a password: set "
+                    "$LAUNCHKIT_SIGNING_PASSWORD or give --password-file (or --unencrypted for a "
+                    "key kept in a secret store)");
+    if (password && options.unencrypted)
+        return fail(ExitCode::invalid_input, "keygen: --unencrypted with a password given");
+    if (!options.force)
+        for (const auto& path : {public_path, secret_path})
+            if (fs::exists(path))
+                return fail(ExitCode::invalid_input, "keygen: {} exists (--force replaces it)",
+                            path.string());
+    auto pair = generate_key_pair();
+    LAUNCHKIT_TRY_ASSIGN(auto secret_text, secret_key_file(pair.secret_key, password));
+    LAUNCHKIT_TRY(util::write_file_atomically(secret_path, secret_text, 0600));
+    LAUNCHKIT_TRY(util::write_file_atomically(public_path, public_key_file(pair.public_key), 0644));
+    auto id = key_id_text(pair.public_key.key_id);
+    if (context.json) {
+        print_json(*context.out, {{"key_id", id},
+                                  {"public_key", public_path.string()},
+                                  {"secret_key", secret_path.string()},
+                                  {"encrypted", password.has_value()}});
+    } else {
+        *context.out << fmt::format(
+            "key {}: public {}, secret {} ({})\n", id, public_path.string(), secret_path.string(),
+            password ? "encrypted" : "unencrypted: keep it in a secret store");
+    }
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_sign(Context& context, const SignOptions& options) {
+    if (options.files.empty()) return fail(ExitCode::invalid_input, "sign: no files to sign");
+    LAUNCHKIT_TRY_ASSIGN(auto key_text, util::read_file(options.key));
+    LAUNCHKIT_TRY_ASSIGN(auto password, read_password(options.password));
+    if (!secret_key_is_encrypted(key_text)) password.reset();
+    LAUNCHKIT_TRY_ASSIGN(auto key, read_secret_key(key_text, password, options.key.string()));
+    auto folder =
+        options.output.parent_path().empty() ? fs::path(".") : options.output.parent_path();
+    LAUNCHKIT_TRY_ASSIGN(auto checksums, write_checksums(options.files, folder));
+    auto comment =
+        options.trusted_comment.empty()
+            ? fmt::format("{} of {} file{}, signed by {} at {}", options.output.filename().string(),
+                          options.files.size(), options.files.size() == 1 ? "" : "s", context.actor,
+                          util::format_rfc3339(context.now()))
+            : options.trusted_comment;
+    LAUNCHKIT_TRY_ASSIGN(auto signature, sign_message(key, checksums, comment));
+    auto signature_path = with_suffix(options.output, ".minisig");
+    LAUNCHKIT_TRY(util::write_file_atomically(options.output, checksums));
+    LAUNCHKIT_TRY(util::write_file_atomically(signature_path, signature));
+    auto id = key_id_text(key.key_id);
+    if (context.json) {
+        print_json(*context.out, {{"checksums", options.output.string()},
+                                  {"signature", signature_path.string()},
+                                  {"key_id", id},
+                                  {"trusted_comment", comment},
+                                  {"checksums_sha256", util::sha256_hex(checksums)},
+                                  {"files", options.files.size()}});
+    } else {
+        *context.out << fmt::format("signed {} file{} with key {}: {} and {}\n",
+                                    options.files.size(), options.files.size() == 1 ? "" : "s", id,
+                                    options.output.string(), signature_path.string());
+    }
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_verify(Context& context, const VerifyOptions& options) {
+    if (options.public_key.empty() == options.public_key_file.empty())
+        return fail(ExitCode::invalid_input, "verify: give --pubkey KEY or --pubkey-file FILE");
+    std::string key_text = options.public_key;
+    std::string key_where = "--pubkey";
+    if (!options.public_key_file.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(key_text, util::read_file(options.public_key_file));
+        key_where = options.public_key_file.string();
+    }
+    LAUNCHKIT_TRY_ASSIGN(auto key, read_public_key(key_text, key_where));
+    auto signature_path = with_suffix(options.checksums, ".minisig");
+    LAUNCHKIT_TRY_ASSIGN(auto checksums, util::read_file(options.checksums));
+    LAUNCHKIT_TRY_ASSIGN(auto signature, util::read_file(signature_path));
+    LAUNCHKIT_TRY_ASSIGN(auto verified,
+                         verify_message(key, checksums, signature, signature_path.string()));
+    LAUNCHKIT_TRY_ASSIGN(auto entries, parse_checksums(checksums, options.checksums.string()));
+    auto folder =
+        options.checksums.parent_path().empty() ? fs::path(".") : options.checksums.parent_path();
+    auto files = nlohmann::json::array();
+    std::optional<std::string> first_bad;
+    for (const auto& entry : entries) {
+        LAUNCHKIT_TRY_ASSIGN(auto digest, file_sha256(folder / entry.name));
+        bool intact = digest == entry.digest;
+        files.push_back({{"file", entry.name}, {"sha256", digest}, {"ok", intact}});
+        if (!intact && !first_bad) first_bad = entry.name;
+    }
+    auto id = key_id_text(verified.key_id);
+    if (context.json) {
+        print_json(*context.out, {{"checksums", options.checksums.string()},
+                                  {"key_id", id},
+                                  {"trusted_comment", verified.trusted_comment},
+                                  {"verified", !first_bad},
+                                  {"files", files}});
+    } else if (!first_bad) {
+        *context.out << fmt::format("{}: signed by key {} ({}); {} file{} intact\n",
+                                    options.checksums.string(), id, verified.trusted_comment,
+                                    entries.size(), entries.size() == 1 ? "" : "s");
+    }
+    if (first_bad) {
+        *context.err << fmt::format(
+            "release-manager: {}: its SHA-256 is not the one {} lists (the file changed after "
+            "signing)\n",
+            options.checksums.parent_path().empty() ? *first_bad : (folder / *first_bad).string(),
+            options.checksums.string());
+        return ExitCode::said_no;
+    }
+    return ExitCode::ok;
+}
+
+}  // namespace launchkit::sign

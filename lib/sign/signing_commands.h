@@ -1,0 +1,47 @@
+// `release-manager keygen`, `sign` and `verify`: minisign key pairs, signed SHA256SUMS files for a
+// release's artifacts, and their verification. Passwords come from $LAUNCHKIT_SIGNING_PASSWORD or
+// a file, never argv, and are never printed.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "base/exit_code.h"
+#include "core/context.h"
+
+namespace launchkit::sign {
+
+// Where an encrypted key's password comes from.
+struct PasswordSource {
+    std::filesystem::path file;  // else $LAUNCHKIT_SIGNING_PASSWORD
+};
+
+struct KeygenOptions {
+    std::filesystem::path output = "launchkit";  // writes OUTPUT.pub and OUTPUT.key
+    PasswordSource password;
+    bool unencrypted = false;  // minisign -W: for CI keys kept in a secret store
+    bool force = false;        // replace existing files
+};
+Result<ExitCode> run_keygen(Context& context, const KeygenOptions& options);
+
+struct SignOptions {
+    std::vector<std::filesystem::path> files;
+    std::filesystem::path key = "launchkit.key";
+    std::filesystem::path output = "SHA256SUMS";  // and OUTPUT.minisig beside it
+    std::string trusted_comment;                  // empty: what was signed, when, by whom
+    PasswordSource password;
+};
+Result<ExitCode> run_sign(Context& context, const SignOptions& options);
+
+struct VerifyOptions {
+    std::filesystem::path checksums = "SHA256SUMS";  // and CHECKSUMS.minisig beside it
+    std::string public_key;                          // the base64 line (minisign -P)
+    std::filesystem::path public_key_file;
+};
+// Exit 0 when the signature and every listed file's digest hold; 1 naming the first bad one; 2 for
+// usage; 3 when a file cannot be read.
+Result<ExitCode> run_verify(Context& context, const VerifyOptions& options);
+
+}  // namespace launchkit::sign
