@@ -35,6 +35,7 @@ void add_store_command(launchkit::CommandLine& cli);
 void add_keygen_command(launchkit::CommandLine& cli);
 void add_sign_command(launchkit::CommandLine& cli);
 void add_verify_command(launchkit::CommandLine& cli);
+void add_attest_command(launchkit::CommandLine& cli);  // and attest verify
 void add_drill_command(launchkit::CommandLine& cli);
 // `backup create|list|show|verify|restore|prune` and the `verify-backup` alias.
 void add_backup_command(launchkit::CommandLine& cli);

@@ -27,6 +27,16 @@ void add_examples(launchkit::CommandLine& cli) {
     cli.set_example("verify",
                     "Example (before a deploy or a rollback trusts an artifact):\n"
                     "  release-manager verify dist/SHA256SUMS --pubkey-file release-signing.pub");
+    cli.set_example("attest",
+                    "Example (the Mycelia Rollback Procedures' proof-of-reserves attestation):\n"
+                    "  release-manager attest release/mainnet/por.json --predicate-type "
+                    "https://mycelia.example/proof-of-reserves/v1 --key release-signing.key\n"
+                    "  release-manager attest verify attestation.dsse.json --artifact "
+                    "release/mainnet/por.json --pubkey-file release-signing.pub");
+    cli.set_example("attest verify",
+                    "Example (the Mycelia Rollback Procedures: verify proof of reserves):\n"
+                    "  release-manager attest verify attestation.dsse.json --artifact "
+                    "release/mainnet/por.json --pubkey-file release-signing.pub");
     cli.set_example("next",
                     "Example (CI: the version the next release gets):\n"
                     "  release-manager next");

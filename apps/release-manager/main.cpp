@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     cli.add_commands({"keygen"}, release_manager::add_keygen_command);
     cli.add_commands({"sign"}, release_manager::add_sign_command);
     cli.add_commands({"verify"}, release_manager::add_verify_command);
+    cli.add_commands({"attest"}, release_manager::add_attest_command);
     release_manager::add_examples(cli);
     cli.complete_named("id", launchkit::backup::backup_ids);
     cli.complete_named("run_id", launchkit::playbook::run_ids);

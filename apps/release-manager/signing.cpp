@@ -66,4 +66,44 @@ void add_verify_command(launchkit::CommandLine& cli) {
     });
 }
 
+void add_attest_command(launchkit::CommandLine& cli) {
+    auto options = std::make_shared<launchkit::sign::AttestOptions>();
+    auto* command = cli.add_command(
+        "attest",
+        "Attest release artifacts: an in-toto Statement v1 (each file's SHA-256 a subject) in a "
+        "DSSE envelope signed with the release key; `attest verify` checks one");
+    command->add_option("files", options->files, "The artifacts the statement is about");
+    command->add_option("--predicate-type", options->predicate_type,
+                        "The predicate's type, a URI (e.g. https://slsa.dev/provenance/v1)");
+    command->add_option("--predicate", options->predicate_file,
+                        "The predicate, a JSON object file");
+    command->add_option("--key", options->key, "The secret key file")->capture_default_str();
+    command->add_option("-o,--output", options->output, "The envelope to write")
+        ->capture_default_str();
+    add_password_option(command, options->password);
+    cli.set_action(
+        command, [options](launchkit::Context& context) -> launchkit::Result<launchkit::ExitCode> {
+            if (options->files.empty() || options->predicate_type.empty())
+                return launchkit::fail(launchkit::ExitCode::invalid_input,
+                                       "attest: give the artifacts and --predicate-type");
+            return launchkit::sign::run_attest(context, *options);
+        });
+
+    auto verify_options = std::make_shared<launchkit::sign::AttestVerifyOptions>();
+    auto* verify = cli.add_command(
+        "verify",
+        "Check an attestation: signed by the key, an in-toto Statement v1, and every --artifact's "
+        "SHA-256 among its subjects; exit 1 naming what fails",
+        command);
+    verify->add_option("envelope", verify_options->envelope, "The DSSE envelope")->required();
+    verify->add_option("--artifact", verify_options->artifacts, "A file that must be a subject");
+    verify->add_option("--predicate-type", verify_options->predicate_type,
+                       "The predicate type it must have");
+    verify->add_option("--pubkey", verify_options->public_key, "The public key's base64 line");
+    verify->add_option("--pubkey-file", verify_options->public_key_file, "The public key file");
+    cli.set_action(verify, [verify_options](launchkit::Context& context) {
+        return launchkit::sign::run_attest_verify(context, *verify_options);
+    });
+}
+
 }  // namespace release_manager

@@ -1,12 +1,15 @@
 #include "sign/signing_commands.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "core/output.h"
+#include "sign/attestation.h"
 #include "sign/checksums.h"
 #include "sign/minisign.h"
+#include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/sha256.h"
 #include "util/strings.h"
@@ -30,6 +33,27 @@ Result<std::optional<std::string>> read_password(const PasswordSource& source) {
     const char* from_environment = std::getenv("LAUNCHKIT_SIGNING_PASSWORD");
     if (from_environment && *from_environment) return std::string(from_environment);
     return std::optional<std::string>();
+}
+
+// --pubkey KEY (the base64 line) or --pubkey-file FILE, exactly one.
+Result<PublicKey> given_public_key(const std::string& key, const fs::path& file) {
+    if (key.empty() == file.empty())
+        return fail(ExitCode::invalid_input, "give --pubkey KEY or --pubkey-file FILE");
+    if (key.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(file));
+        return read_public_key(text, file.string());
+    }
+    return read_public_key(key, "--pubkey");
+}
+
+// The secret key of --key, decrypted with the password when it is encrypted.
+Result<SecretKey> given_secret_key(const fs::path& path, const PasswordSource& source) {
+    LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(path));
+    std::optional<std::string> password;
+    if (secret_key_is_encrypted(text)) {
+        LAUNCHKIT_TRY_ASSIGN(password, read_password(source));
+    }
+    return read_secret_key(text, password, path.string());
 }
 
 fs::path with_suffix(const fs::path& path, std::string_view suffix) {
@@ -74,10 +98,7 @@ Result<ExitCode> run_keygen(Context& context, const KeygenOptions& options) {
 
 Result<ExitCode> run_sign(Context& context, const SignOptions& options) {
     if (options.files.empty()) return fail(ExitCode::invalid_input, "sign: no files to sign");
-    LAUNCHKIT_TRY_ASSIGN(auto key_text, util::read_file(options.key));
-    LAUNCHKIT_TRY_ASSIGN(auto password, read_password(options.password));
-    if (!secret_key_is_encrypted(key_text)) password.reset();
-    LAUNCHKIT_TRY_ASSIGN(auto key, read_secret_key(key_text, password, options.key.string()));
+    LAUNCHKIT_TRY_ASSIGN(auto key, given_secret_key(options.key, options.password));
     auto folder =
         options.output.parent_path().empty() ? fs::path(".") : options.output.parent_path();
     LAUNCHKIT_TRY_ASSIGN(auto checksums, write_checksums(options.files, folder));
@@ -108,15 +129,7 @@ Result<ExitCode> run_sign(Context& context, const SignOptions& options) {
 }
 
 Result<ExitCode> run_verify(Context& context, const VerifyOptions& options) {
-    if (options.public_key.empty() == options.public_key_file.empty())
-        return fail(ExitCode::invalid_input, "verify: give --pubkey KEY or --pubkey-file FILE");
-    std::string key_text = options.public_key;
-    std::string key_where = "--pubkey";
-    if (!options.public_key_file.empty()) {
-        LAUNCHKIT_TRY_ASSIGN(key_text, util::read_file(options.public_key_file));
-        key_where = options.public_key_file.string();
-    }
-    LAUNCHKIT_TRY_ASSIGN(auto key, read_public_key(key_text, key_where));
+    LAUNCHKIT_TRY_ASSIGN(auto key, given_public_key(options.public_key, options.public_key_file));
     auto signature_path = with_suffix(options.checksums, ".minisig");
     LAUNCHKIT_TRY_ASSIGN(auto checksums, util::read_file(options.checksums));
     LAUNCHKIT_TRY_ASSIGN(auto signature, util::read_file(signature_path));
@@ -152,6 +165,73 @@ Result<ExitCode> run_verify(Context& context, const VerifyOptions& options) {
             options.checksums.parent_path().empty() ? *first_bad : (folder / *first_bad).string(),
             options.checksums.string());
         return ExitCode::said_no;
+    }
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_attest(Context& context, const AttestOptions& options) {
+    nlohmann::json predicate = nlohmann::json::object();
+    if (!options.predicate_file.empty()) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(options.predicate_file));
+        auto parsed = util::parse_json(text, ExitCode::invalid_input);
+        if (!parsed)
+            return fail(ExitCode::invalid_input, "--predicate {}: {}",
+                        options.predicate_file.string(), parsed.error().message);
+        predicate = std::move(*parsed);
+    }
+    std::vector<AttestationSubject> subjects;
+    for (const auto& file : options.files) {
+        LAUNCHKIT_TRY_ASSIGN(auto digest, file_sha256(file));
+        subjects.push_back({file.filename().string(), digest});
+    }
+    LAUNCHKIT_TRY_ASSIGN(auto key, given_secret_key(options.key, options.password));
+    LAUNCHKIT_TRY_ASSIGN(auto envelope,
+                         make_attestation(key, subjects, options.predicate_type, predicate));
+    LAUNCHKIT_TRY(util::write_file_atomically(options.output, envelope));
+    if (context.json)
+        print_json(*context.out, {{"envelope", options.output.string()},
+                                  {"key_id", key_id_text(key.key_id)},
+                                  {"predicate_type", options.predicate_type},
+                                  {"subjects", subjects.size()}});
+    else
+        *context.out << fmt::format("attested {} file{} ({}) with key {}: {}\n", subjects.size(),
+                                    subjects.size() == 1 ? "" : "s", options.predicate_type,
+                                    key_id_text(key.key_id), options.output.string());
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_attest_verify(Context& context, const AttestVerifyOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto key, given_public_key(options.public_key, options.public_key_file));
+    LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(options.envelope));
+    LAUNCHKIT_TRY_ASSIGN(auto verified, verify_attestation(key, text, options.envelope.string()));
+    if (!options.predicate_type.empty() && verified.predicate_type != options.predicate_type)
+        return fail(ExitCode::said_no, "{}: the predicate type is '{}', not {}",
+                    options.envelope.string(), verified.predicate_type, options.predicate_type);
+    for (const auto& artifact : options.artifacts) {
+        LAUNCHKIT_TRY_ASSIGN(auto digest, file_sha256(artifact));
+        bool listed = std::ranges::any_of(
+            verified.subjects, [&](const auto& subject) { return subject.sha256 == digest; });
+        if (!listed)
+            return fail(ExitCode::said_no,
+                        "{}: its SHA-256 is not a subject of {} (changed, or not attested)",
+                        artifact.string(), options.envelope.string());
+    }
+    if (context.json) {
+        auto subjects = nlohmann::json::array();
+        for (const auto& subject : verified.subjects)
+            subjects.push_back({{"name", subject.name}, {"sha256", subject.sha256}});
+        print_json(*context.out, {{"envelope", options.envelope.string()},
+                                  {"key_id", key_id_text(key.key_id)},
+                                  {"predicate_type", verified.predicate_type},
+                                  {"predicate", verified.predicate},
+                                  {"subjects", subjects},
+                                  {"verified", true}});
+    } else {
+        *context.out << fmt::format("{}: signed by key {}, {} about {} subject{}{}\n",
+                                    options.envelope.string(), key_id_text(key.key_id),
+                                    verified.predicate_type, verified.subjects.size(),
+                                    verified.subjects.size() == 1 ? "" : "s",
+                                    options.artifacts.empty() ? "" : ", every artifact among them");
     }
     return ExitCode::ok;
 }

@@ -44,4 +44,25 @@ struct VerifyOptions {
 // usage; 3 when a file cannot be read.
 Result<ExitCode> run_verify(Context& context, const VerifyOptions& options);
 
+struct AttestOptions {
+    std::vector<std::filesystem::path> files;
+    std::string predicate_type;            // a URI, e.g. https://slsa.dev/provenance/v1
+    std::filesystem::path predicate_file;  // a JSON object; empty: {}
+    std::filesystem::path key = "launchkit.key";
+    std::filesystem::path output = "attestation.dsse.json";
+    PasswordSource password;
+};
+// Writes an in-toto Statement v1 about the files in a DSSE envelope signed with the key.
+Result<ExitCode> run_attest(Context& context, const AttestOptions& options);
+
+struct AttestVerifyOptions {
+    std::filesystem::path envelope;
+    std::vector<std::filesystem::path> artifacts;  // each must be a subject (by its digest)
+    std::string predicate_type;                    // when given, must be the statement's
+    std::string public_key;
+    std::filesystem::path public_key_file;
+};
+// Exit 0 when signed by the key and every artifact is a subject; 1 naming what fails.
+Result<ExitCode> run_attest_verify(Context& context, const AttestVerifyOptions& options);
+
 }  // namespace launchkit::sign

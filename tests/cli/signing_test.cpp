@@ -144,3 +144,40 @@ TEST_CASE_METHOD(StateFixture,
     CHECK(::run_in(state.path(), {"minisign", "-V", "-p", "release.pub", "-m", "OWN_SUMS"})
               .exit_code == 0);
 }
+
+TEST_CASE_METHOD(StateFixture,
+                 "attest and attest verify: the Mycelia Rollback Procedures' proof of reserves",
+                 "[cli][sign][attest]") {
+    state.write("release/mainnet/por.json", "{\"reserves\": 21000000}\n");
+    state.write("predicate.json", "{\"auditor\": \"example\"}");
+    REQUIRE(
+        run_in(state.path(), "release-manager", {"keygen", "-o", "k", "--unencrypted"}).exit_code ==
+        0);
+    auto made = run_in(state.path(), "release-manager",
+                       {"attest", "release/mainnet/por.json", "--predicate-type",
+                        "https://mycelia.example/proof-of-reserves/v1", "--predicate",
+                        "predicate.json", "--key", "k.key", "-o", "por.dsse.json", "--json"});
+    INFO(made.stderr_text);
+    REQUIRE(made.exit_code == 0);
+    auto verify = [&](std::vector<std::string> extra) {
+        std::vector<std::string> arguments = {"attest", "verify", "por.dsse.json", "--pubkey-file",
+                                              "k.pub"};
+        arguments.insert(arguments.end(), extra.begin(), extra.end());
+        return run_in(state.path(), "release-manager", arguments);
+    };
+    auto good = verify({"--artifact", "release/mainnet/por.json", "--predicate-type",
+                        "https://mycelia.example/proof-of-reserves/v1", "--json"});
+    INFO(good.stderr_text);
+    REQUIRE(good.exit_code == 0);
+    auto view = nlohmann::json::parse(good.stdout_text);
+    CHECK(view["predicate"]["auditor"] == "example");
+    CHECK(view["subjects"][0]["name"] == "por.json");
+    CHECK(verify({"--predicate-type", "https://other/v1"}).exit_code == 1);
+    append(state.path() / "release/mainnet/por.json", " ");
+    auto changed = verify({"--artifact", "release/mainnet/por.json"});
+    CHECK(changed.exit_code == 1);
+    CHECK_THAT(changed.stderr_text, Catch::Contains("por.json: its SHA-256 is not a subject"));
+    CHECK(
+        run_in(state.path(), "release-manager", {"attest", "release/mainnet/por.json"}).exit_code ==
+        2);
+}
