@@ -21,10 +21,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// What each input can be at most: a key or a signature is a few hundred bytes; a checksums file
+// lists a release's artifacts; an envelope or predicate carries provenance, rarely over a megabyte.
+constexpr std::uint64_t max_key_bytes = 64 * 1024;
+constexpr std::uint64_t max_checksums_bytes = 16 * 1024 * 1024;
+constexpr std::uint64_t max_envelope_bytes = 16 * 1024 * 1024;
+
 // The password, never echoed: a file's first line, else $LAUNCHKIT_SIGNING_PASSWORD.
 Result<std::optional<std::string>> read_password(const PasswordSource& source) {
     if (!source.file.empty()) {
-        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(source.file));
+        LAUNCHKIT_TRY_ASSIGN(
+            auto text, util::read_file_at_most(source.file, max_key_bytes, "--password-file"));
         auto password = std::string(util::trim(util::split(text, '\n').front()));
         if (password.empty())
             return fail(ExitCode::invalid_input, "--password-file {}: empty", source.file.string());
@@ -40,7 +47,8 @@ Result<PublicKey> given_public_key(const std::string& key, const fs::path& file)
     if (key.empty() == file.empty())
         return fail(ExitCode::invalid_input, "give --pubkey KEY or --pubkey-file FILE");
     if (key.empty()) {
-        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(file));
+        LAUNCHKIT_TRY_ASSIGN(auto text,
+                             util::read_file_at_most(file, max_key_bytes, "--pubkey-file"));
         return read_public_key(text, file.string());
     }
     return read_public_key(key, "--pubkey");
@@ -48,7 +56,7 @@ Result<PublicKey> given_public_key(const std::string& key, const fs::path& file)
 
 // The secret key of --key, decrypted with the password when it is encrypted.
 Result<SecretKey> given_secret_key(const fs::path& path, const PasswordSource& source) {
-    LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(path));
+    LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file_at_most(path, max_key_bytes, "--key"));
     std::optional<std::string> password;
     if (secret_key_is_encrypted(text)) {
         LAUNCHKIT_TRY_ASSIGN(password, read_password(source));
@@ -131,8 +139,11 @@ Result<ExitCode> run_sign(Context& context, const SignOptions& options) {
 Result<ExitCode> run_verify(Context& context, const VerifyOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto key, given_public_key(options.public_key, options.public_key_file));
     auto signature_path = with_suffix(options.checksums, ".minisig");
-    LAUNCHKIT_TRY_ASSIGN(auto checksums, util::read_file(options.checksums));
-    LAUNCHKIT_TRY_ASSIGN(auto signature, util::read_file(signature_path));
+    LAUNCHKIT_TRY_ASSIGN(
+        auto checksums,
+        util::read_file_at_most(options.checksums, max_checksums_bytes, "checksums file"));
+    LAUNCHKIT_TRY_ASSIGN(auto signature,
+                         util::read_file_at_most(signature_path, max_key_bytes, "signature"));
     LAUNCHKIT_TRY_ASSIGN(auto verified,
                          verify_message(key, checksums, signature, signature_path.string()));
     LAUNCHKIT_TRY_ASSIGN(auto entries, parse_checksums(checksums, options.checksums.string()));
@@ -172,7 +183,8 @@ Result<ExitCode> run_verify(Context& context, const VerifyOptions& options) {
 Result<ExitCode> run_attest(Context& context, const AttestOptions& options) {
     nlohmann::json predicate = nlohmann::json::object();
     if (!options.predicate_file.empty()) {
-        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(options.predicate_file));
+        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file_at_most(options.predicate_file,
+                                                                max_envelope_bytes, "--predicate"));
         auto parsed = util::parse_json(text, ExitCode::invalid_input);
         if (!parsed)
             return fail(ExitCode::invalid_input, "--predicate {}: {}",
@@ -202,7 +214,8 @@ Result<ExitCode> run_attest(Context& context, const AttestOptions& options) {
 
 Result<ExitCode> run_attest_verify(Context& context, const AttestVerifyOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto key, given_public_key(options.public_key, options.public_key_file));
-    LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(options.envelope));
+    LAUNCHKIT_TRY_ASSIGN(auto text,
+                         util::read_file_at_most(options.envelope, max_envelope_bytes, "envelope"));
     LAUNCHKIT_TRY_ASSIGN(auto verified, verify_attestation(key, text, options.envelope.string()));
     if (!options.predicate_type.empty() && verified.predicate_type != options.predicate_type)
         return fail(ExitCode::said_no, "{}: the predicate type is '{}', not {}",

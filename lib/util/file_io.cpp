@@ -12,6 +12,7 @@
 #include "util/bounded_json.h"
 #include "util/crash_point.h"
 #include "util/file_descriptor.h"
+#include "util/progress_meter.h"
 
 namespace launchkit::util {
 namespace {
@@ -38,6 +39,26 @@ Result<void> write_all(int fd, std::string_view content, const std::filesystem::
 
 Result<std::string> read_file(const std::filesystem::path& path) {
     return read_file_from(path, 0);
+}
+
+Result<std::string> read_file_at_most(const std::filesystem::path& path, std::uint64_t max_bytes,
+                                      std::string_view what) {
+    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return io_error("read", path, errno);
+    std::string content;
+    char buffer[65536];
+    while (content.size() <= max_bytes) {
+        auto wanted = std::min<std::uint64_t>(sizeof buffer, max_bytes + 1 - content.size());
+        ssize_t got = ::read(fd.get(), buffer, static_cast<size_t>(wanted));
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            return io_error("read", path, errno);
+        }
+        if (got == 0) return content;
+        content.append(buffer, static_cast<size_t>(got));
+    }
+    return fail(ExitCode::invalid_input, "{} '{}': larger than {}, the most read for one", what,
+                path.string(), format_bytes(max_bytes));
 }
 
 Result<std::string> read_file_from(const std::filesystem::path& path, std::int64_t offset) {

@@ -16,6 +16,13 @@ namespace launchkit::util {
 // Reads a whole file. Errors name the path; a missing file is ExitCode::environment.
 Result<std::string> read_file(const std::filesystem::path& path);
 
+// Reads a whole file that a person or another tool handed over (keys, signatures, checksum
+// lists): one larger than `max_bytes` is refused as invalid input naming `what`, the path and the
+// limit, before more than `max_bytes` + 1 bytes are read (a FIFO or /dev/zero never exhausts
+// memory).
+Result<std::string> read_file_at_most(const std::filesystem::path& path, std::uint64_t max_bytes,
+                                      std::string_view what);
+
 // Reads a file from byte `offset` to its end (the unread tail of a log).
 Result<std::string> read_file_from(const std::filesystem::path& path, std::int64_t offset);
 

@@ -181,3 +181,29 @@ TEST_CASE_METHOD(StateFixture,
         run_in(state.path(), "release-manager", {"attest", "release/mainnet/por.json"}).exit_code ==
         2);
 }
+
+TEST_CASE_METHOD(StateFixture, "keys, signatures, checksums and envelopes are read within limits",
+                 "[cli][sign]") {
+    REQUIRE(
+        run_in(state.path(), "release-manager", {"keygen", "-o", "k", "--unencrypted"}).exit_code ==
+        0);
+    // An endless source (a mistyped path to a device, a FIFO) is refused, not read into memory.
+    auto endless_key =
+        run_in(state.path(), "release-manager", {"verify", "--pubkey-file", "/dev/zero"});
+    CHECK(endless_key.exit_code == 2);
+    CHECK_THAT(endless_key.stderr_text,
+               Catch::Contains("--pubkey-file '/dev/zero': larger than 64.0 KiB"));
+    auto endless_secret =
+        run_in(state.path(), "release-manager", {"sign", "k.pub", "--key", "/dev/zero"});
+    CHECK(endless_secret.exit_code == 2);
+    CHECK_THAT(endless_secret.stderr_text, Catch::Contains("--key '/dev/zero'"));
+    auto endless_envelope = run_in(state.path(), "release-manager",
+                                   {"attest", "verify", "/dev/zero", "--pubkey-file", "k.pub"});
+    CHECK(endless_envelope.exit_code == 2);
+    CHECK_THAT(endless_envelope.stderr_text, Catch::Contains("envelope '/dev/zero': larger than"));
+    state.write("SHA256SUMS", std::string(17 * 1024 * 1024, 'a'));
+    auto huge_sums = run_in(state.path(), "release-manager", {"verify", "--pubkey-file", "k.pub"});
+    CHECK(huge_sums.exit_code == 2);
+    CHECK_THAT(huge_sums.stderr_text,
+               Catch::Contains("checksums file 'SHA256SUMS': larger than 16.0 MiB"));
+}
