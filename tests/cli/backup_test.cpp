@@ -228,7 +228,7 @@ TEST_CASE_METHOD(BackupFixture, "bad input is refused before anything is written
     CHECK((!fs::exists(backups_dir()) || fs::is_empty(backups_dir())));
 }
 
-TEST_CASE_METHOD(BackupFixture, "verify names the damaged file; restore refuses it",
+TEST_CASE_METHOD(BackupFixture, "verify names the damaged file, restore refuses it",
                  "[cli][backup]") {
     write(config_dir() / "big.txt", std::string(300000, 'x') + "end\n");
     write(config_dir() / "small.txt", "small\n");

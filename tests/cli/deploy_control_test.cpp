@@ -105,7 +105,7 @@ TEST_CASE("abort from a second shell during a gate rolls the deploy back", "[cli
     CHECK_THAT(again.stderr_text, Catch::Contains("already ended: rolled_back"));
 }
 
-TEST_CASE("promote skips the rest of a gate; promote --full goes straight to 100%",
+TEST_CASE("promote skips the rest of a gate, promote --full goes straight to 100%",
           "[cli][playbook]") {
     SteeredDeploy steered;
     ProcessResult deployed;
@@ -131,7 +131,7 @@ TEST_CASE("promote skips the rest of a gate; promote --full goes straight to 100
                             Catch::Contains("no more gates"));
 }
 
-TEST_CASE("pause holds a deploy at its traffic step; resume finishes it", "[cli][playbook]") {
+TEST_CASE("pause holds a deploy at its traffic step, resume finishes it", "[cli][playbook]") {
     SteeredDeploy steered;
     ProcessResult deployed;
     std::thread runner([&] { deployed = steered.deploy(); });
@@ -158,7 +158,7 @@ TEST_CASE("pause holds a deploy at its traffic step; resume finishes it", "[cli]
     CHECK(steered.weights() == "5\n5\n50\n100\n");
 }
 
-TEST_CASE("abort rolls back a run whose runner was killed; --abandon touches nothing",
+TEST_CASE("abort rolls back a run whose runner was killed, --abandon touches nothing",
           "[cli][playbook]") {
     StateFixture fixture;
     TempDir dir;

@@ -11,7 +11,7 @@
 using launchkit::testing::StateFixture;
 using launchkit::testing::TempDir;
 
-TEST_CASE("promotion: production requires staging first and an approval; --force is audited",
+TEST_CASE("promotion: production requires staging first and an approval, --force is audited",
           "[cli][playbook]") {
     StateFixture fixture;
     TempDir dir;

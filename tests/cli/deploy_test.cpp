@@ -308,7 +308,7 @@ TEST_CASE("malformed playbooks are rejected before anything runs", "[cli][playbo
                   "a canary needs set_weight");
 }
 
-TEST_CASE("approve steps need --approve without a terminal; plan changes nothing",
+TEST_CASE("approve steps need --approve without a terminal, plan changes nothing",
           "[cli][playbook]") {
     StateFixture fixture;
     TempDir dir;

@@ -88,7 +88,7 @@ TEST_CASE("64 processes toggling and incrementing against etcd lose no update",
     CHECK(verify["records"].get<int>() >= 2 + writers + 1);
 }
 
-TEST_CASE("an etcd that cannot be reached is exit 3 naming it; a bad URL is exit 2",
+TEST_CASE("an etcd that cannot be reached is exit 3 naming it, a bad URL is exit 2",
           "[cli][etcd]") {
     StateFixture fixture;
     auto port = std::to_string(launchkit::testing::free_port());

@@ -40,7 +40,7 @@ TEST_CASE_METHOD(StateFixture, "the seed's --enable/--disable and get's exit cod
         CHECK(view.contains(key));
 }
 
-TEST_CASE_METHOD(StateFixture, "environments are independent; the default comes from config",
+TEST_CASE_METHOD(StateFixture, "environments are independent, the default comes from config",
                  "[cli][flags]") {
     REQUIRE(flags({"create", "checkout"}).exit_code == 0);
     REQUIRE(flags({"enable", "checkout", "--env", "staging"}).exit_code == 0);
@@ -126,7 +126,8 @@ TEST_CASE_METHOD(StateFixture, "gradual rollout: eval buckets subjects as Unleas
 
     auto out = flags({"eval", "flexible", "--subject", "499"});
     CHECK(out.exit_code == 1);
-    CHECK_THAT(out.stdout_text, Catch::Contains("userId '499' is in bucket 32 of 100, outside the 10 % rollout"));
+    CHECK_THAT(out.stdout_text,
+               Catch::Contains("userId '499' is in bucket 32 of 100, outside the 10 % rollout"));
 
     // Ramps move relative to the current value and stop at the ends.
     REQUIRE(flags({"set", "flexible", "--rollout", "+25"}).exit_code == 0);

@@ -87,7 +87,7 @@ TEST_CASE_METHOD(StateFixture, "typos are caught instead of acted on", "[cli][la
     CHECK_THAT(resumed.stdout_text, Catch::Contains("already running (never paused)"));
 }
 
-TEST_CASE_METHOD(StateFixture, "a never-paused control is running; declared controls catch typos",
+TEST_CASE_METHOD(StateFixture, "a never-paused control is running, declared controls catch typos",
                  "[cli][launchctl]") {
     auto fresh = launchctl({"status", "redemption", "--json"});
     CHECK(fresh.exit_code == 0);

@@ -15,21 +15,13 @@ namespace {
 
 constexpr const char* password = "a long signing passphrase";
 
-launchkit::util::ProcessResult run_in(const std::filesystem::path& directory,
-                                      std::vector<std::string> argv) {
-    auto result =
-        launchkit::util::run_process({.argv = std::move(argv), .working_directory = directory});
-    REQUIRE(result);
-    return *result;
-}
-
 void append(const std::filesystem::path& path, const std::string& text) {
     std::ofstream(path, std::ios::app) << text;
 }
 
 }  // namespace
 
-TEST_CASE_METHOD(StateFixture, "sign and verify release artifacts; sha256sum and minisign agree",
+TEST_CASE_METHOD(StateFixture, "sign and verify release artifacts, sha256sum and minisign agree",
                  "[cli][sign]") {
     auto dist = state.path() / "dist";
     state.write("dist/app-1.4.0.tar.gz", std::string(300000, 'a'));
@@ -48,8 +40,9 @@ TEST_CASE_METHOD(StateFixture, "sign and verify release artifacts; sha256sum and
     auto signed_view = nlohmann::json::parse(sign.stdout_text);
     CHECK(signed_view["files"] == 2);
 
-    CHECK(::run_in(dist, {"sha256sum", "-c", "SHA256SUMS"}).exit_code == 0);
-    auto minisign = ::run_in(dist, {"minisign", "-V", "-p", "../ci.pub", "-m", "SHA256SUMS"});
+    CHECK(launchkit::testing::run_program({"sha256sum", "-c", "SHA256SUMS"}, dist).exit_code == 0);
+    auto minisign = launchkit::testing::run_program(
+        {"minisign", "-V", "-p", "../ci.pub", "-m", "SHA256SUMS"}, dist);
     INFO(minisign.stderr_text);
     CHECK(minisign.exit_code == 0);
     CHECK_THAT(minisign.stdout_text, Catch::Contains("Trusted comment: app 1.4.0"));
@@ -100,13 +93,14 @@ TEST_CASE_METHOD(StateFixture,
     state.write("app.tar", "release bytes\n");
     state.write("SHA256SUMS", "");
     // minisign signs a checksums file sha256sum wrote; release-manager verifies it.
-    auto sums = ::run_in(state.path(), {"sha256sum", "app.tar"});
+    auto sums = launchkit::testing::run_program({"sha256sum", "app.tar"}, state.path());
     std::ofstream(state.path() / "SHA256SUMS") << sums.stdout_text;
-    REQUIRE(
-        ::run_in(state.path(), {"minisign", "-G", "-W", "-p", "m.pub", "-s", "m.key"}).exit_code ==
-        0);
-    REQUIRE(::run_in(state.path(),
-                     {"minisign", "-S", "-s", "m.key", "-m", "SHA256SUMS", "-t", "by minisign"})
+    REQUIRE(launchkit::testing::run_program({"minisign", "-G", "-W", "-p", "m.pub", "-s", "m.key"},
+                                            state.path())
+                .exit_code == 0);
+    REQUIRE(launchkit::testing::run_program(
+                {"minisign", "-S", "-s", "m.key", "-m", "SHA256SUMS", "-t", "by minisign"},
+                state.path())
                 .exit_code == 0);
     auto verify = run_in(state.path(), "release-manager", {"verify", "--pubkey-file", "m.pub"});
     INFO(verify.stderr_text);
@@ -141,7 +135,8 @@ TEST_CASE_METHOD(StateFixture,
     for (const auto& output :
          {keygen.stdout_text + keygen.stderr_text, made.stdout_text + made.stderr_text})
         CHECK(output.find(password) == std::string::npos);
-    CHECK(::run_in(state.path(), {"minisign", "-V", "-p", "release.pub", "-m", "OWN_SUMS"})
+    CHECK(launchkit::testing::run_program({"minisign", "-V", "-p", "release.pub", "-m", "OWN_SUMS"},
+                                          state.path())
               .exit_code == 0);
 }
 

@@ -50,7 +50,7 @@ tilde: ~
     CHECK(root->entries().back().first.text() == "tilde");
 }
 
-TEST_CASE("only the first document is read; an empty one is null", "[core][yaml]") {
+TEST_CASE("only the first document is read, an empty one is null", "[core][yaml]") {
     auto first = load_yaml("---\na: 1\n---\nb: 2\n", "two.yaml");
     REQUIRE(first);
     CHECK((*first)["a"].text() == "1");

@@ -50,7 +50,7 @@ TEST_CASE("an analysis over a series: promote when every rule holds", "[decide]"
     CHECK(json["thresholds"][1]["value"] == 200.0);
 }
 
-TEST_CASE("one noisy sample under failure_limit does not roll back; two do", "[decide]") {
+TEST_CASE("one noisy sample under failure_limit does not roll back, two do", "[decide]") {
     AnalysisInputs inputs;
     inputs.baseline = series("latency_p95\n200\n");
     inputs.canary =

@@ -97,7 +97,7 @@ TEST_CASE("NaN samples are removed or replaced, outliers fenced out", "[decide]"
     CHECK(fenced.classification == MetricClass::pass);
 }
 
-TEST_CASE("scores weigh groups; a failing critical metric forces zero", "[decide]") {
+TEST_CASE("scores weigh groups, a failing critical metric forces zero", "[decide]") {
     std::vector<CanaryMetric> metrics{metric("errors", "errors", Direction::increase),
                                       metric("latency", "latency", Direction::increase),
                                       metric("cpu", "system", Direction::increase),
@@ -129,7 +129,7 @@ TEST_CASE("scores weigh groups; a failing critical metric forces zero", "[decide
     CHECK(json["metrics"][0].contains("p_value"));
 }
 
-TEST_CASE("no data is NODATA, never a pass; must_have_data makes it a failure", "[decide]") {
+TEST_CASE("no data is NODATA, never a pass, must_have_data makes it a failure", "[decide]") {
     std::vector<CanaryMetric> metrics{metric("errors", "errors", Direction::increase)};
     auto judgement = judge_canary(metrics, {}, {{"errors", {1, 2, 3}}}, {});
     CHECK(judgement.outcome == CanaryOutcome::nodata);

@@ -54,7 +54,7 @@ TEST_CASE("rules files are validated with file, line and field", "[decide][slo]"
     CHECK_THAT(rules.error().message, Catch::Contains(bad.expected));
 }
 
-TEST_CASE("rules are evaluated against live endpoints; no data never passes", "[decide][slo]") {
+TEST_CASE("rules are evaluated against live endpoints, no data never passes", "[decide][slo]") {
     TestHttpServer server;
     ::setenv("LAUNCHKIT_TEST_OPS_TOKEN", TestHttpServer::token, 1);
     auto rules = parse_decision_rules(fmt::format(R"(sources:

@@ -159,7 +159,7 @@ TEST_CASE("a refused connection is a failed check, not an error", "[probe][http]
     CHECK_THAT(result.detail, Catch::Contains("request failed"));
 }
 
-TEST_CASE("TLS is verified by default; a CA file or --insecure accepts a self-signed server",
+TEST_CASE("TLS is verified by default, a CA file or --insecure accepts a self-signed server",
           "[probe][http][tls]") {
     launchkit::testing::TempDir dir;
     auto [certificate, key] = launchkit::testing::make_self_signed_certificate(dir.path());

@@ -149,7 +149,7 @@ TEST_CASE("etcd: a key on a lease lives while it is kept alive and goes with it"
     CHECK_THAT(again.error().message, Catch::Contains("lease not found"));
 }
 
-TEST_CASE("etcd: an endpoint that is down is skipped; none up is exit 3 naming each",
+TEST_CASE("etcd: an endpoint that is down is skipped, none up is exit 3 naming each",
           "[store][etcd]") {
     auto dead = unused_endpoint();
     auto endpoints = EtcdCluster::shared().endpoints();

@@ -286,7 +286,7 @@ TEST_CASE("a partial last record (a writer died mid-append) is not committed and
     CHECK(store.verify_audit()->intact);
 }
 
-TEST_CASE("a commit is one appended record; the snapshot follows every N records", "[store]") {
+TEST_CASE("a commit is one appended record, the snapshot follows every N records", "[store]") {
     TempDir dir;
     FileStore store(dir.path() / "store", SnapshotPolicy{4, 1 << 20});
     for (int i = 1; i <= 3; ++i) REQUIRE(store.commit({put("flags/x", i)}, note()));

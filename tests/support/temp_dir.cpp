@@ -82,4 +82,12 @@ util::ProcessResult run_tool(const std::string& tool, std::vector<std::string> a
     return *result;
 }
 
+util::ProcessResult run_program(std::vector<std::string> argv,
+                                const std::filesystem::path& working_directory) {
+    auto result = util::run_process(
+        util::ProcessSpec{.argv = std::move(argv), .working_directory = working_directory});
+    REQUIRE(result);
+    return *result;
+}
+
 }  // namespace launchkit::testing

@@ -52,4 +52,9 @@ util::ProcessResult run_tool(const std::string& tool, std::vector<std::string> a
                              const std::filesystem::path& working_directory = {},
                              std::vector<std::pair<std::string, std::string>> environment = {});
 
+// Runs another program (sha256sum, minisign, git) in `working_directory`; fails the test when it
+// cannot be started.
+util::ProcessResult run_program(std::vector<std::string> argv,
+                                const std::filesystem::path& working_directory = {});
+
 }  // namespace launchkit::testing
