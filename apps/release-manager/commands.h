@@ -32,6 +32,8 @@ void add_stats_command(launchkit::CommandLine& cli);
 void add_doctor_command(launchkit::CommandLine& cli);
 // `store verify|migrate`: the audit chain wherever the state lives; a state directory into etcd.
 void add_store_command(launchkit::CommandLine& cli);
+// --password-file for commands that sign (sign, attest, create --sign).
+void add_password_option(CLI::App* command, launchkit::sign::PasswordSource& source);
 void add_keygen_command(launchkit::CommandLine& cli);
 void add_sign_command(launchkit::CommandLine& cli);
 void add_verify_command(launchkit::CommandLine& cli);

@@ -26,6 +26,20 @@ void add_create_command(launchkit::CommandLine& cli) {
                       "release commit)");
     command->add_flag("--no-commit", options->no_commit,
                       "Only write CHANGELOG.md and VERSION: no commit, no tag, no ledger entry");
+    options->signing.output.clear();
+    auto* sign = command->add_option(
+        "--sign", options->signing.files,
+        "Sign these artifacts as part of the release: SHA256SUMS and its minisign "
+        "signature, the key id and the checksums' digest in the ledger");
+    command->add_option("--key", options->signing.key, "With --sign: the secret key file")
+        ->capture_default_str()
+        ->needs(sign);
+    command
+        ->add_option("--checksums", options->signing.output,
+                     "With --sign: the checksums file to write (default: SHA256SUMS beside "
+                     "the first artifact)")
+        ->needs(sign);
+    add_password_option(command, options->signing.password);
     add_repository_options(command, options->target);
     cli.set_action(command, [options](launchkit::Context& context) {
         return launchkit::version::run_create(context, *options);

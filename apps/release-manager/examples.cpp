@@ -16,7 +16,8 @@ void add_examples(launchkit::CommandLine& cli) {
         "create",
         "Example (Release Management Playbook: `node release_manager.mjs create minor`):\n"
         "  release-manager create minor\n"
-        "  release-manager create --version 5.1.0");
+        "  release-manager create --version 5.1.0\n"
+        "  release-manager create minor --sign dist/*.tar.gz --key release-signing.key");
     cli.set_example("keygen",
                     "Example (the Release Management Playbook's signed release artifacts):\n"
                     "  LAUNCHKIT_SIGNING_PASSWORD=... release-manager keygen -o release-signing");

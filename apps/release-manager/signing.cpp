@@ -5,15 +5,11 @@
 
 namespace release_manager {
 
-namespace {
-
 void add_password_option(CLI::App* command, launchkit::sign::PasswordSource& source) {
     command->add_option("--password-file", source.file,
                         "The secret key's password, on the file's first line (else "
                         "$LAUNCHKIT_SIGNING_PASSWORD; never on the command line)");
 }
-
-}  // namespace
 
 void add_keygen_command(launchkit::CommandLine& cli) {
     auto options = std::make_shared<launchkit::sign::KeygenOptions>();

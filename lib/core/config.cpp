@@ -141,7 +141,7 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     LAUNCHKIT_TRY(
         reject_unknown_keys(root, source, "",
                             {"state_dir", "store", "etcd", "checklist", "slo_rules", "release",
-                             "flags", "backups", "environments", "launch_controls"}));
+                             "flags", "backups", "environments", "launch_controls", "signing"}));
 
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
@@ -182,9 +182,25 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (root["backups"]) {
         LAUNCHKIT_TRY_ASSIGN(config.backups, parse_backups_section(root["backups"], source));
     }
+    if (const auto& signing = root["signing"]) {
+        YamlReader reader(source.string());
+        if (!signing.is_map())
+            return reader.invalid(signing, "signing", "expected {public_keys: [FILE.pub, ...]}");
+        LAUNCHKIT_TRY(reader.only_keys(signing, "signing.", {"public_keys"}));
+        LAUNCHKIT_TRY_ASSIGN(auto keys,
+                             reader.text_list(signing["public_keys"], "signing.public_keys"));
+        for (const auto& key : keys)
+            config.signing_public_keys.push_back(path_beside_config(source, key));
+    }
     if (root["environments"]) {
         LAUNCHKIT_TRY_ASSIGN(config.environments,
                              parse_environments_section(root["environments"], source));
+        for (const auto& [name, environment] : config.environments)
+            if (environment.require_signed && config.signing_public_keys.empty())
+                return fail(ExitCode::invalid_input,
+                            "{}: environments.{}.require_signed: needs signing.public_keys, the "
+                            "keys whose release signatures count",
+                            environment.where, name);
     }
     return config;
 }

@@ -55,7 +55,10 @@ struct BackupSourceConfig {
 struct EnvironmentConfig {
     std::vector<std::string> required_environments;  // deployed to these first
     bool approval = false;  // a deploy needs --approve deploy or a yes at a terminal
-    std::string where;      // "launchkit.yaml:12"
+    // A deploy needs a release made with `create --sign` whose signature verifies with one of
+    // `signing.public_keys`.
+    bool require_signed = false;
+    std::string where;  // "launchkit.yaml:12"
 };
 
 // One launch control declared under `launch_controls:`.
@@ -82,6 +85,8 @@ struct Config {
     FlagsConfig flags;
     std::map<std::string, BackupSourceConfig> backups;      // by name
     std::map<std::string, EnvironmentConfig> environments;  // by name
+    // `signing.public_keys`: the minisign keys whose release signatures count; absolute.
+    std::vector<std::filesystem::path> signing_public_keys;
     // The launch controls a fleet uses; empty: any name may be paused, and a never-paused name is
     // running.
     std::map<std::string, LaunchControlConfig> launch_controls;

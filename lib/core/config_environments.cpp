@@ -32,13 +32,21 @@ Result<std::map<std::string, EnvironmentConfig>> parse_environments_section(
         const auto& settings = entry.second;
         if (settings && !settings.is_null()) {
             if (!settings.is_map())
-                return reader.invalid(settings, field, "expected {requires: [...], approval: ...}");
-            LAUNCHKIT_TRY(reader.only_keys(settings, field + ".", {"requires", "approval"}));
+                return reader.invalid(
+                    settings, field,
+                    "expected {requires: [...], approval: ..., require_signed: ...}");
+            LAUNCHKIT_TRY(reader.only_keys(settings, field + ".",
+                                           {"requires", "approval", "require_signed"}));
             LAUNCHKIT_TRY_ASSIGN(environment.required_environments,
                                  reader.text_list(settings["requires"], field + ".requires"));
             if (settings["approval"]) {
                 LAUNCHKIT_TRY_ASSIGN(environment.approval,
                                      reader.boolean(settings["approval"], field + ".approval"));
+            }
+            if (settings["require_signed"]) {
+                LAUNCHKIT_TRY_ASSIGN(
+                    environment.require_signed,
+                    reader.boolean(settings["require_signed"], field + ".require_signed"));
             }
         }
         nodes[name] = entry.second;

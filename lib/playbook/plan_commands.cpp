@@ -109,6 +109,15 @@ std::string summary(const Step& step, const nlohmann::json& body, const PlanOpti
             auto message = text_of(body, "message");
             return shorten(message.empty() ? "a person approves" : message);
         }
+        case StepKind::verify: {
+            std::vector<std::string> what;
+            if (auto checksums = text_of(body, "checksums"); !checksums.empty())
+                what.push_back("signed " + std::filesystem::path(checksums).filename().string());
+            if (auto attestation = text_of(body, "attestation"); !attestation.empty())
+                what.push_back("attestation " +
+                               std::filesystem::path(attestation).filename().string());
+            return shorten(fmt::format("verify {}", fmt::join(what, ", ")));
+        }
         case StepKind::notify: {
             auto what = text_of(body, "template");
             if (what.empty()) what = shorten(text_of(body, "message"), 40);

@@ -8,7 +8,7 @@
 namespace launchkit::playbook {
 namespace {
 
-constexpr std::array<std::pair<StepKind, std::string_view>, 13> kind_names{{
+constexpr std::array<std::pair<StepKind, std::string_view>, 14> kind_names{{
     {StepKind::run, "run"},
     {StepKind::probe, "probe"},
     {StepKind::checklist, "checklist"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<StepKind, std::string_view>, 13> kind_names{{
     {StepKind::deploy, "deploy"},
     {StepKind::notify, "notify"},
     {StepKind::approve, "approve"},
+    {StepKind::verify, "verify"},
 }};
 
 }  // namespace
@@ -53,6 +54,7 @@ const std::set<std::string>& step_outputs(StepKind kind) {
         {StepKind::deploy, {"status", "weight", "strategy"}},
         {StepKind::notify, {"status"}},
         {StepKind::approve, {"status", "approved_by"}},
+        {StepKind::verify, {"status", "key_id", "files", "predicate_type"}},
     };
     return outputs.at(kind);
 }
@@ -96,6 +98,12 @@ const std::set<std::string>& builtin_variables() {
     static const std::set<std::string> names{"version",  "env",   "previous_version", "run_id",
                                              "playbook", "actor", "strategy",         "run_dir"};
     return names;
+}
+
+std::filesystem::path path_beside_playbook(const Playbook& playbook, const std::string& text) {
+    std::filesystem::path path(text);
+    if (path.empty() || path.is_absolute()) return path;
+    return (playbook.source.parent_path() / path).lexically_normal();
 }
 
 }  // namespace launchkit::playbook

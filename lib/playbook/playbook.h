@@ -33,7 +33,8 @@ enum class StepKind {
     gate,
     deploy,
     notify,
-    approve
+    approve,
+    verify
 };
 std::string_view to_string(StepKind kind);
 std::optional<StepKind> parse_step_kind(std::string_view text);
@@ -85,6 +86,10 @@ struct Playbook {
     // ("canary", "rolling, blue-green"), else "none" when it deploys nothing itself.
     std::string strategy(const std::string& requested) const;
 };
+
+// A path a step names after its variables were expanded: relative means beside the playbook, as
+// every path written in it.
+std::filesystem::path path_beside_playbook(const Playbook& playbook, const std::string& text);
 
 // Variables every run defines.
 const std::set<std::string>& builtin_variables();

@@ -12,6 +12,7 @@
 #include "flags/launch_control.h"
 #include "probe/checklist_parser.h"
 #include "probe/http_client.h"
+#include "sign/release_verification.h"
 #include "store/open_store.h"
 #include "util/bounded_json.h"
 
@@ -28,8 +29,8 @@ std::optional<std::string> known_value(const std::string& text, const Variables&
 
 class Preflight {
   public:
-    Preflight(const Context& context, const PreflightRequest& request)
-        : context_(context), request_(request) {}
+    Preflight(const Context& context, const Playbook& playbook, const PreflightRequest& request)
+        : context_(context), playbook_(playbook), request_(request) {}
 
     void check(const Step& step) {
         if (step.kind == StepKind::deploy) check_strategy(step);
@@ -39,6 +40,7 @@ class Preflight {
             check_launch_control(step);
         if (step.kind == StepKind::checklist) check_checklist(step);
         if (step.kind == StepKind::probe) check_probe(step);
+        if (step.kind == StepKind::verify) check_verify(step);
         if (step.gate) check_gate(step, *step.gate);
     }
 
@@ -154,6 +156,26 @@ class Preflight {
             add("{}: step '{}': {}", step.where, step.name, parsed.error().message);
     }
 
+    // The keys a verify step trusts: the artifacts may come from an earlier step, the keys not.
+    void check_verify(const Step& step) {
+        auto key = known_value(step.body.value("public_key", ""), request_.known);
+        if (!key) return;
+        std::vector<std::filesystem::path> keys;
+        if (!key->empty())
+            keys.push_back(path_beside_playbook(playbook_, *key));
+        else
+            keys = context_.config.signing_public_keys;
+        if (keys.empty())
+            add("{}: step '{}' has no public key: give it public_key: FILE or set "
+                "signing.public_keys in {}",
+                step.where, step.name,
+                context_.config.source.empty() ? std::string("launchkit.yaml")
+                                               : context_.config.source.string());
+        for (const auto& path : keys)
+            if (auto read = sign::read_public_key_file(path, "public key"); !read)
+                add("{}: step '{}': {}", step.where, step.name, read.error().message);
+    }
+
     void check_gate(const Step& step, const GateSpec& gate) {
         auto rules = decide::read_decision_rules(gate.rules);
         if (!rules) {
@@ -168,6 +190,7 @@ class Preflight {
     }
 
     const Context& context_;
+    const Playbook& playbook_;
     const PreflightRequest& request_;
     std::unique_ptr<store::Store> store_;
     bool store_failed_ = false;
@@ -178,7 +201,7 @@ class Preflight {
 
 std::vector<std::string> preflight_problems(const Context& context, const Playbook& playbook,
                                             const PreflightRequest& request) {
-    Preflight preflight(context, request);
+    Preflight preflight(context, playbook, request);
     preflight.check_environment();
     for (const auto& step : playbook.steps) preflight.check(step);
     for (const auto& step : playbook.rollback) preflight.check(step);

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "store/open_store.h"
+#include "version/signed_release.h"
 
 namespace launchkit::playbook {
 
@@ -38,6 +39,25 @@ Result<PromotionOutcome> check_promotion(Context& context, const PromotionReques
                                     request.environment, fmt::join(outcome.missing, ", "),
                                     request.reason);
     }
+    if (environment.require_signed) {
+        auto signed_release = version::verify_signed_release(
+            ledger, request.version, request.tag_prefix, context.config.signing_public_keys);
+        if (signed_release) {
+            outcome.signed_by = signed_release->key_id;
+        } else if (!request.force) {
+            return fail(signed_release.error().code,
+                        "{} requires a signed release ({}): {}. Sign it, or pass --force "
+                        "--reason WHY",
+                        request.environment, environment.where, signed_release.error().message);
+        } else {
+            outcome.forced = true;
+            outcome.unsigned_release = signed_release.error().message;
+            *context.err << fmt::format(
+                "warning: forcing {} into {} without a verified "
+                "signature ({}): {}\n",
+                request.version, request.environment, outcome.unsigned_release, request.reason);
+        }
+    }
     if (environment.approval && !request.approved) {
         if (!context.interactive)
             return fail(ExitCode::said_no, "{} needs approval ({}): pass --approve deploy",
@@ -58,6 +78,7 @@ Result<void> audit_forced_promotion(Context& context, const PromotionRequest& re
                     {"version", request.version},
                     {"env", request.environment},
                     {"skipped", outcome.missing},
+                    {"unsigned_release", outcome.unsigned_release},
                     {"reason", request.reason}};
     record.expected_revision = 0;  // one record per run, never overwritten
     LAUNCHKIT_TRY_ASSIGN(auto committed,

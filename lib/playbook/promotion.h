@@ -1,7 +1,8 @@
 // The promotion path before a deploy starts: a version must have been deployed to every
 // environment the target `requires` (Release Management Playbook: staging before production), and
-// an environment with `approval: true` needs a person's yes. `--force` with a reason skips the
-// requirement and is written to the store's audit log.
+// an environment with `approval: true` needs a person's yes, and one with `require_signed: true` a
+// release signed by a trusted key. `--force` with a reason skips the requirements and is written
+// to the store's audit log.
 #pragma once
 
 #include <string>
@@ -24,6 +25,9 @@ struct PromotionRequest {
 struct PromotionOutcome {
     std::vector<std::string> missing{};  // required environments skipped by --force
     bool forced = false;
+    // require_signed: the key that signed the release, or why none verified (with --force).
+    std::string signed_by{};
+    std::string unsigned_release{};
 };
 
 // Exit code 1 saying why the deploy may not start; exit code 2 for --force without --reason.

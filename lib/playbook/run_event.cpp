@@ -154,7 +154,9 @@ nlohmann::json fields(const RunStarted& event) {
                         {"owner_pid", event.owner_pid}};
     if (event.initial_traffic) json["initial_traffic"] = *event.initial_traffic;
     if (event.forced)
-        json["forced"] = {{"reason", event.forced->reason}, {"skipped", event.forced->skipped}};
+        json["forced"] = {{"reason", event.forced->reason},
+                          {"skipped", event.forced->skipped},
+                          {"unsigned_release", event.forced->unsigned_release}};
     return json;
 }
 nlohmann::json fields(const StepStarted& event) {
@@ -230,7 +232,8 @@ RunStarted read_run_started(FieldReader& read) {
     auto forced = read.any("forced");
     if (forced.is_object()) {
         FieldReader forced_read(forced, "forced");
-        event.forced = ForcedPromotion{forced_read.text("reason"), forced_read.strings("skipped")};
+        event.forced = ForcedPromotion{forced_read.text("reason"), forced_read.strings("skipped"),
+                                       forced_read.text("unsigned_release")};
     }
     event.owner_pid = read.integer("owner_pid").value_or(0);
     return event;

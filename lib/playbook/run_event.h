@@ -46,6 +46,7 @@ std::string_view to_string(OnInterrupt action);
 struct ForcedPromotion {
     std::string reason{};
     std::vector<std::string> skipped{};  // the environments it was not promoted through
+    std::string unsigned_release{};      // require_signed: why no signature verified
 
     bool operator==(const ForcedPromotion&) const = default;
 };

@@ -226,7 +226,9 @@ Result<RunOutcome> deploy(Context& context, const DeployOptions& options, bool s
     started.initial_traffic = options.initial_traffic;
     started.approvals = options.approvals;
     started.vars = vars;
-    if (promoted.forced) started.forced = ForcedPromotion{options.reason, promoted.missing};
+    if (promoted.forced)
+        started.forced =
+            ForcedPromotion{options.reason, promoted.missing, promoted.unsigned_release};
     started.owner_pid = static_cast<int>(getpid());
     LAUNCHKIT_TRY(journal.append(started));
     *context.err << fmt::format("run {}: {} {} to {} (was {})\n", journal.run_id(), playbook.name,

@@ -87,6 +87,8 @@ Result<StepOutcome> undo_step(const Step& step, const StepRecord& record, StepCo
 // Kind-specific parts, one file each.
 Result<StepOutcome> execute_command_step(const Step& step, const nlohmann::json& body,
                                          StepContext& run);
+// verify: a signed checksums file and every file it lists, and/or an attestation about artifacts.
+Result<StepOutcome> execute_verify_step(const nlohmann::json& body, StepContext& run);
 Result<StepOutcome> execute_state_step(const Step& step, const nlohmann::json& body,
                                        StepContext& run);
 Result<StepOutcome> undo_state_step(const Step& step, const StepRecord& record, StepContext& run);

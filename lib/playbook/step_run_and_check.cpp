@@ -121,6 +121,8 @@ Result<StepOutcome> execute_command_step(const Step& step, const nlohmann::json&
         }
         case StepKind::approve:
             return approve(step, body, run);
+        case StepKind::verify:
+            return execute_verify_step(body, run);
         case StepKind::notify: {
             LAUNCHKIT_TRY(send_notification(body, run));
             StepOutcome outcome;

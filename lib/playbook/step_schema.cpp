@@ -178,6 +178,39 @@ Result<nlohmann::json> read_notify(const YamlReader& reader, const YamlNode& nod
     return body;
 }
 
+// verify: {checksums, public_key, attestation, predicate_type, artifacts}; paths beside the
+// playbook. Without public_key, the configuration's signing.public_keys.
+Result<nlohmann::json> read_verify(const YamlReader& reader, const YamlNode& node,
+                                   const std::string& field,
+                                   const std::filesystem::path& directory) {
+    LAUNCHKIT_TRY_ASSIGN(auto map, with_shorthand(reader, node, field, "checksums",
+                                                  "expected {checksums, public_key, attestation, "
+                                                  "predicate_type, artifacts}"));
+    LAUNCHKIT_TRY(reader.only_keys(
+        map, field + ".",
+        {"checksums", "public_key", "attestation", "predicate_type", "artifacts"}));
+    nlohmann::json body = nlohmann::json::object();
+    for (const char* key : {"checksums", "public_key", "attestation"}) {
+        LAUNCHKIT_TRY_ASSIGN(auto text, reader.text(map[key], field + "." + key));
+        body[key] = absolute_beside(directory, text);
+    }
+    LAUNCHKIT_TRY_ASSIGN(body["predicate_type"],
+                         reader.text(map["predicate_type"], field + ".predicate_type"));
+    LAUNCHKIT_TRY_ASSIGN(auto artifacts, reader.text_list(map["artifacts"], field + ".artifacts"));
+    body["artifacts"] = nlohmann::json::array();
+    for (const auto& artifact : artifacts)
+        body["artifacts"].push_back(absolute_beside(directory, artifact));
+    bool attestation = !body["attestation"].get<std::string>().empty();
+    if (body["checksums"].get<std::string>().empty() && !attestation)
+        return reader.invalid(map, field,
+                              "expected checksums: SHA256SUMS (signed beside it as .minisig), "
+                              "attestation: ENVELOPE, or both");
+    if (!attestation && (map["predicate_type"] || map["artifacts"]))
+        return reader.invalid(map["predicate_type"] ? map["predicate_type"] : map["artifacts"],
+                              field, "predicate_type and artifacts belong to an attestation:");
+    return body;
+}
+
 }  // namespace
 
 namespace {
@@ -407,6 +440,8 @@ Result<nlohmann::json> read_step_body(const YamlReader& reader, const YamlNode& 
                                  duration_text(reader, map["duration"], field + ".duration"));
             return nlohmann::json{{"duration", duration}};
         }
+        case StepKind::verify:
+            return read_verify(reader, node, field, directory);
         case StepKind::approve: {
             LAUNCHKIT_TRY_ASSIGN(auto map, with_shorthand(reader, node, field, "message",
                                                           "expected MESSAGE or {message}"));

@@ -9,6 +9,7 @@
 #include "sign/attestation.h"
 #include "sign/checksums.h"
 #include "sign/minisign.h"
+#include "sign/release_verification.h"
 #include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/sha256.h"
@@ -20,12 +21,6 @@ namespace launchkit::sign {
 namespace {
 
 namespace fs = std::filesystem;
-
-// What each input can be at most: a key or a signature is a few hundred bytes; a checksums file
-// lists a release's artifacts; an envelope or predicate carries provenance, rarely over a megabyte.
-constexpr std::uint64_t max_key_bytes = 64 * 1024;
-constexpr std::uint64_t max_checksums_bytes = 16 * 1024 * 1024;
-constexpr std::uint64_t max_envelope_bytes = 16 * 1024 * 1024;
 
 // The password, never echoed: a file's first line, else $LAUNCHKIT_SIGNING_PASSWORD.
 Result<std::optional<std::string>> read_password(const PasswordSource& source) {
@@ -46,11 +41,7 @@ Result<std::optional<std::string>> read_password(const PasswordSource& source) {
 Result<PublicKey> given_public_key(const std::string& key, const fs::path& file) {
     if (key.empty() == file.empty())
         return fail(ExitCode::invalid_input, "give --pubkey KEY or --pubkey-file FILE");
-    if (key.empty()) {
-        LAUNCHKIT_TRY_ASSIGN(auto text,
-                             util::read_file_at_most(file, max_key_bytes, "--pubkey-file"));
-        return read_public_key(text, file.string());
-    }
+    if (key.empty()) return read_public_key_file(file, "--pubkey-file");
     return read_public_key(key, "--pubkey");
 }
 
@@ -104,77 +95,82 @@ Result<ExitCode> run_keygen(Context& context, const KeygenOptions& options) {
     return ExitCode::ok;
 }
 
-Result<ExitCode> run_sign(Context& context, const SignOptions& options) {
+Result<PreparedSignature> prepare_signature(Context& context, const SignOptions& options) {
     if (options.files.empty()) return fail(ExitCode::invalid_input, "sign: no files to sign");
     LAUNCHKIT_TRY_ASSIGN(auto key, given_secret_key(options.key, options.password));
     auto folder =
         options.output.parent_path().empty() ? fs::path(".") : options.output.parent_path();
-    LAUNCHKIT_TRY_ASSIGN(auto checksums, write_checksums(options.files, folder));
-    auto comment =
+    PreparedSignature prepared;
+    prepared.checksums = options.output;
+    prepared.files = options.files.size();
+    LAUNCHKIT_TRY_ASSIGN(prepared.checksums_text, write_checksums(options.files, folder));
+    prepared.trusted_comment =
         options.trusted_comment.empty()
             ? fmt::format("{} of {} file{}, signed by {} at {}", options.output.filename().string(),
                           options.files.size(), options.files.size() == 1 ? "" : "s", context.actor,
                           util::format_rfc3339(context.now()))
             : options.trusted_comment;
-    LAUNCHKIT_TRY_ASSIGN(auto signature, sign_message(key, checksums, comment));
-    auto signature_path = with_suffix(options.output, ".minisig");
-    LAUNCHKIT_TRY(util::write_file_atomically(options.output, checksums));
-    LAUNCHKIT_TRY(util::write_file_atomically(signature_path, signature));
-    auto id = key_id_text(key.key_id);
+    LAUNCHKIT_TRY_ASSIGN(prepared.signature_text,
+                         sign_message(key, prepared.checksums_text, prepared.trusted_comment));
+    prepared.key_id = key_id_text(key.key_id);
+    prepared.checksums_sha256 = util::sha256_hex(prepared.checksums_text);
+    return prepared;
+}
+
+Result<void> write_signature(const PreparedSignature& prepared) {
+    LAUNCHKIT_TRY(util::write_file_atomically(prepared.checksums, prepared.checksums_text));
+    return util::write_file_atomically(signature_path_of(prepared.checksums),
+                                       prepared.signature_text);
+}
+
+nlohmann::json to_json(const PreparedSignature& prepared) {
+    return {{"checksums", prepared.checksums.string()},
+            {"signature", signature_path_of(prepared.checksums).string()},
+            {"key_id", prepared.key_id},
+            {"trusted_comment", prepared.trusted_comment},
+            {"checksums_sha256", prepared.checksums_sha256},
+            {"files", prepared.files}};
+}
+
+Result<ExitCode> run_sign(Context& context, const SignOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto prepared, prepare_signature(context, options));
+    LAUNCHKIT_TRY(write_signature(prepared));
     if (context.json) {
-        print_json(*context.out, {{"checksums", options.output.string()},
-                                  {"signature", signature_path.string()},
-                                  {"key_id", id},
-                                  {"trusted_comment", comment},
-                                  {"checksums_sha256", util::sha256_hex(checksums)},
-                                  {"files", options.files.size()}});
+        print_json(*context.out, to_json(prepared));
     } else {
-        *context.out << fmt::format("signed {} file{} with key {}: {} and {}\n",
-                                    options.files.size(), options.files.size() == 1 ? "" : "s", id,
-                                    options.output.string(), signature_path.string());
+        *context.out << fmt::format("signed {} file{} with key {}: {} and {}\n", prepared.files,
+                                    prepared.files == 1 ? "" : "s", prepared.key_id,
+                                    prepared.checksums.string(),
+                                    signature_path_of(prepared.checksums).string());
     }
     return ExitCode::ok;
 }
 
 Result<ExitCode> run_verify(Context& context, const VerifyOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto key, given_public_key(options.public_key, options.public_key_file));
-    auto signature_path = with_suffix(options.checksums, ".minisig");
-    LAUNCHKIT_TRY_ASSIGN(
-        auto checksums,
-        util::read_file_at_most(options.checksums, max_checksums_bytes, "checksums file"));
-    LAUNCHKIT_TRY_ASSIGN(auto signature,
-                         util::read_file_at_most(signature_path, max_key_bytes, "signature"));
-    LAUNCHKIT_TRY_ASSIGN(auto verified,
-                         verify_message(key, checksums, signature, signature_path.string()));
-    LAUNCHKIT_TRY_ASSIGN(auto entries, parse_checksums(checksums, options.checksums.string()));
-    auto folder =
-        options.checksums.parent_path().empty() ? fs::path(".") : options.checksums.parent_path();
-    auto files = nlohmann::json::array();
-    std::optional<std::string> first_bad;
-    for (const auto& entry : entries) {
-        LAUNCHKIT_TRY_ASSIGN(auto digest, file_sha256(folder / entry.name));
-        bool intact = digest == entry.digest;
-        files.push_back({{"file", entry.name}, {"sha256", digest}, {"ok", intact}});
-        if (!intact && !first_bad) first_bad = entry.name;
-    }
-    auto id = key_id_text(verified.key_id);
+    LAUNCHKIT_TRY_ASSIGN(auto verified, verify_checksums_signature({key}, options.checksums));
+    LAUNCHKIT_TRY_ASSIGN(auto checked, check_listed_files(verified, options.checksums));
+    auto first_bad = first_changed_file(checked, options.checksums);
+    auto id = key_id_text(verified.signature.key_id);
     if (context.json) {
+        auto files = nlohmann::json::array();
+        for (const auto& file : checked)
+            files.push_back({{"file", file.name}, {"sha256", file.sha256}, {"ok", file.intact}});
         print_json(*context.out, {{"checksums", options.checksums.string()},
                                   {"key_id", id},
-                                  {"trusted_comment", verified.trusted_comment},
+                                  {"trusted_comment", verified.signature.trusted_comment},
                                   {"verified", !first_bad},
                                   {"files", files}});
     } else if (!first_bad) {
-        *context.out << fmt::format("{}: signed by key {} ({}); {} file{} intact\n",
-                                    options.checksums.string(), id, verified.trusted_comment,
-                                    entries.size(), entries.size() == 1 ? "" : "s");
+        *context.out << fmt::format(
+            "{}: signed by key {} ({}); {} file{} intact\n", options.checksums.string(), id,
+            verified.signature.trusted_comment, checked.size(), checked.size() == 1 ? "" : "s");
     }
     if (first_bad) {
         *context.err << fmt::format(
             "release-manager: {}: its SHA-256 is not the one {} lists (the file changed after "
             "signing)\n",
-            options.checksums.parent_path().empty() ? *first_bad : (folder / *first_bad).string(),
-            options.checksums.string());
+            *first_bad, options.checksums.string());
         return ExitCode::said_no;
     }
     return ExitCode::ok;
@@ -214,21 +210,9 @@ Result<ExitCode> run_attest(Context& context, const AttestOptions& options) {
 
 Result<ExitCode> run_attest_verify(Context& context, const AttestVerifyOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto key, given_public_key(options.public_key, options.public_key_file));
-    LAUNCHKIT_TRY_ASSIGN(auto text,
-                         util::read_file_at_most(options.envelope, max_envelope_bytes, "envelope"));
-    LAUNCHKIT_TRY_ASSIGN(auto verified, verify_attestation(key, text, options.envelope.string()));
-    if (!options.predicate_type.empty() && verified.predicate_type != options.predicate_type)
-        return fail(ExitCode::said_no, "{}: the predicate type is '{}', not {}",
-                    options.envelope.string(), verified.predicate_type, options.predicate_type);
-    for (const auto& artifact : options.artifacts) {
-        LAUNCHKIT_TRY_ASSIGN(auto digest, file_sha256(artifact));
-        bool listed = std::ranges::any_of(
-            verified.subjects, [&](const auto& subject) { return subject.sha256 == digest; });
-        if (!listed)
-            return fail(ExitCode::said_no,
-                        "{}: its SHA-256 is not a subject of {} (changed, or not attested)",
-                        artifact.string(), options.envelope.string());
-    }
+    LAUNCHKIT_TRY_ASSIGN(
+        auto verified,
+        verify_attestation_file(key, options.envelope, options.artifacts, options.predicate_type));
     if (context.json) {
         auto subjects = nlohmann::json::array();
         for (const auto& subject : verified.subjects)

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "base/error.h"
 #include "base/exit_code.h"
 #include "core/context.h"
@@ -34,6 +36,22 @@ struct SignOptions {
     PasswordSource password;
 };
 Result<ExitCode> run_sign(Context& context, const SignOptions& options);
+
+// A signature made but not yet written: `release-manager create --sign` makes it before the
+// release commit (a wrong password or an unreadable artifact stops the release before it starts)
+// and writes it after.
+struct PreparedSignature {
+    std::filesystem::path checksums;  // and CHECKSUMS.minisig beside it
+    std::string checksums_text;
+    std::string signature_text;
+    std::string trusted_comment;
+    std::string key_id;
+    std::string checksums_sha256;
+    size_t files = 0;
+};
+Result<PreparedSignature> prepare_signature(Context& context, const SignOptions& options);
+Result<void> write_signature(const PreparedSignature& prepared);
+nlohmann::json to_json(const PreparedSignature& prepared);
 
 struct VerifyOptions {
     std::filesystem::path checksums = "SHA256SUMS";  // and CHECKSUMS.minisig beside it

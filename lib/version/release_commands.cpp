@@ -3,6 +3,7 @@
 #include "core/output.h"
 #include "util/file_io.h"
 #include "util/strings.h"
+#include "util/time.h"
 #include "version/changelog.h"
 #include "version/release_ledger.h"
 
@@ -77,9 +78,26 @@ Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
     bool commit = !options.no_commit;
     bool tag = commit && !options.no_tag;
     LAUNCHKIT_TRY_ASSIGN(auto ledger, ReleaseLedger::open(context));
+    // Signed before anything is written: a wrong password or a missing artifact stops the release.
+    std::optional<sign::PreparedSignature> signature;
+    if (!options.signing.files.empty()) {
+        if (!commit)
+            return fail(ExitCode::invalid_input,
+                        "--sign with --no-commit: only a committed release is signed and recorded");
+        auto signing = options.signing;
+        if (signing.output.empty())
+            signing.output = signing.files.front().parent_path() / "SHA256SUMS";
+        if (signing.trusted_comment.empty())
+            signing.trusted_comment = fmt::format(
+                "release {} ({}), {} file{}, signed by {} at {}", plan.version.to_string(),
+                plan.tag, signing.files.size(), signing.files.size() == 1 ? "" : "s", context.actor,
+                util::format_rfc3339(context.now()));
+        LAUNCHKIT_TRY_ASSIGN(signature, sign::prepare_signature(context, signing));
+    }
 
     auto json = plan_json(plan, repository);
     json["dry_run"] = options.dry_run;
+    json["signature"] = signature ? sign::to_json(*signature) : nlohmann::json();
     if (options.dry_run) {
         json["committed"] = false;
         json["tagged"] = false;
@@ -99,6 +117,10 @@ Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
                            plan.version_content);
         if (commit) out << fmt::format("Would commit: chore(release): {}\n", plan.tag);
         if (tag) out << fmt::format("Would create annotated tag: {}\n", plan.tag);
+        if (signature)
+            out << fmt::format("Would sign {} file{} with key {}: {}\n", signature->files,
+                               signature->files == 1 ? "" : "s", signature->key_id,
+                               signature->checksums.string());
         out << fmt::format("Would record the release in {}\n", ledger.location());
         return ExitCode::ok;
     }
@@ -108,18 +130,26 @@ Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto outcome, apply_release(repository, plan, commit, tag));
     // Only a release commit makes a release: it is what the next bump finds (tagged or not), so
     // the ledger records exactly the releases git has.
+    // The files first: the ledger never names a signature that was not written.
+    if (outcome.committed && signature) LAUNCHKIT_TRY(sign::write_signature(*signature));
     if (outcome.committed)
-        LAUNCHKIT_TRY(ledger.append(LedgerEntry{.time = util::format_rfc3339_ms(context.now()),
-                                                .event = LedgerEvent::created,
-                                                .version = plan.version.to_string(),
-                                                .tag_prefix = request.tag_prefix,
-                                                .tag = outcome.tagged ? plan.tag : "",
-                                                .commit = outcome.commit,
-                                                .repository = repository.root().string(),
-                                                .actor = context.actor,
-                                                .note = plan.branch && !plan.branch->channel.empty()
-                                                            ? "channel " + plan.branch->channel
-                                                            : ""}));
+        LAUNCHKIT_TRY(ledger.append(LedgerEntry{
+            .time = util::format_rfc3339_ms(context.now()),
+            .event = LedgerEvent::created,
+            .version = plan.version.to_string(),
+            .tag_prefix = request.tag_prefix,
+            .tag = outcome.tagged ? plan.tag : "",
+            .commit = outcome.commit,
+            .repository = repository.root().string(),
+            .actor = context.actor,
+            .note = plan.branch && !plan.branch->channel.empty() ? "channel " + plan.branch->channel
+                                                                 : "",
+            .signing_key_id = signature ? signature->key_id : "",
+            .checksums =
+                signature
+                    ? std::filesystem::absolute(signature->checksums).lexically_normal().string()
+                    : "",
+            .checksums_sha256 = signature ? signature->checksums_sha256 : ""}));
 
     json["committed"] = outcome.committed;
     json["tagged"] = outcome.tagged;
@@ -151,6 +181,11 @@ Result<ExitCode> run_create(Context& context, const CreateOptions& options) {
     table.add_row({"tag", outcome.tagged
                               ? plan.tag + " (annotated)"
                               : fmt::format("none (--no-{})", commit ? "tag" : "commit")});
+    if (signature)
+        table.add_row(
+            {"signature",
+             fmt::format("{} ({} file{}, key {})", signature->checksums.string(), signature->files,
+                         signature->files == 1 ? "" : "s", signature->key_id)});
     table.add_row(
         {"ledger", outcome.committed ? ledger.location() : "not recorded: nothing was committed"});
     table.render(out, context.color);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/context.h"
+#include "sign/signing_commands.h"
 #include "version/release_plan.h"
 
 namespace launchkit::version {
@@ -29,6 +30,9 @@ struct CreateOptions {
     bool allow_dirty = false;
     bool no_tag = false;
     bool no_commit = false;
+    // --sign FILE...: a signed SHA256SUMS of the release's artifacts, its key id and digest in the
+    // ledger. `signing.output` empty: SHA256SUMS beside the first file.
+    sign::SignOptions signing{};
 };
 
 struct NextOptions {

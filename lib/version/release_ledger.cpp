@@ -41,6 +41,9 @@ Result<LedgerEntry> entry_from_json(const nlohmann::json& json) {
     entry.started_at = text("started_at");
     entry.outcome = text("outcome");
     entry.rollback_run_id = text("rollback_run_id");
+    entry.signing_key_id = text("signing_key_id");
+    entry.checksums = text("checksums");
+    entry.checksums_sha256 = text("checksums_sha256");
     auto seconds = [&](const char* key) -> std::optional<double> {
         auto found = json.find(key);
         if (found == json.end() || !found->is_number()) return std::nullopt;
@@ -85,6 +88,11 @@ nlohmann::json to_json(const LedgerEntry& entry) {
                                {"run_id", entry.run_id},
                                {"started_at", entry.started_at},
                                {"outcome", entry.outcome}};
+    if (entry.event == LedgerEvent::created && !entry.signing_key_id.empty()) {
+        json["signing_key_id"] = entry.signing_key_id;
+        json["checksums"] = entry.checksums;
+        json["checksums_sha256"] = entry.checksums_sha256;
+    }
     if (entry.event == LedgerEvent::drilled) {
         json["rollback_run_id"] = entry.rollback_run_id;
         json["rollback_seconds"] = entry.rollback_seconds ? nlohmann::json(*entry.rollback_seconds)

@@ -44,6 +44,11 @@ struct LedgerEntry {
     std::string rollback_run_id{};
     std::optional<double> rollback_seconds{};
     std::optional<double> recovery_seconds{};
+    // Releases made with `create --sign`: the minisign key that signed the checksums file, where
+    // that file was written, and its SHA-256 (what `require_signed` checks before a deploy).
+    std::string signing_key_id{};
+    std::string checksums{};
+    std::string checksums_sha256{};
 };
 
 nlohmann::json to_json(const LedgerEntry& entry);

@@ -67,7 +67,8 @@ TEST_CASE("every shipped playbook plans with every strategy it offers", "[cli][s
           "critical-path"}},
         {"mycelia-rollback",
          {""},
-         {"pause-redemption", "restore-configuration", "restore-system", "resume-redemption"}},
+         {"pause-redemption", "verify-proof-of-reserves", "restore-configuration", "restore-system",
+          "resume-redemption"}},
         {"zeitwork-platform-upgrade",
          {"", "rolling", "canary"},
          {"compatibility", "database-migration", "upgrade-operator", "upgrade-node-agent",
@@ -83,13 +84,20 @@ TEST_CASE("every shipped playbook plans with every strategy it offers", "[cli][s
          {""},
          {"redeploy-known-good", "db-restore", "validate-health", "validate-backlog"}},
     };
-    // What the playbooks need before they run: the demo service's token, the flag they set.
+    // What the playbooks need before they run: the demo service's token, the flag they set, the
+    // key the rollback verifies the proof of reserves with.
     REQUIRE(fixture.flags({"create", "btc-mainnet-redemption"}).exit_code == 0);
+    auto key = fixture.state.path() / "release";
+    REQUIRE(
+        fixture.run("release-manager", {"keygen", "-o", key.string(), "--unencrypted"}).exit_code ==
+        0);
     for (const auto& expected : playbooks) {
         for (const auto& strategy : expected.strategies) {
             std::vector<std::string> arguments{
                 "plan", playbook(expected.file), "--version", "1.3.0", "--env", "staging"};
             if (!strategy.empty()) arguments.insert(arguments.end(), {"--strategy", strategy});
+            if (expected.file == "mycelia-rollback")
+                arguments.insert(arguments.end(), {"--var", "public_key=" + key.string() + ".pub"});
             INFO(expected.file << " " << strategy);
             auto plan = fixture.run_json("release-manager", arguments, DemoService::environment());
             CHECK(plan["problems"].empty());
@@ -177,8 +185,38 @@ TEST_CASE("seed 003: the rollback runbook pauses redemption, restores config and
     deploy(fixture, "1.4.0", "production", playbook("mycelia-upgrade"), vars, 0);
     // The bad change made after the upgrade: the rollback must bring 0.1 back.
     std::ofstream(settings) << "fee: 9.9\n";
-    vars.insert(vars.end(), {"--var", "reason=INC-42: redemption failures"});
+    // The version going back carries its attested proof of reserves.
+    auto release = service.data_dir() / "release" / "mainnet";
+    fixture.state.write("por.json", "{\"reserves_btc\": 2100}\n");
+    std::filesystem::create_directories(release);
+    std::filesystem::copy_file(fixture.state.path() / "por.json", release / "por.json");
+    auto key = fixture.state.path() / "release";
+    REQUIRE(
+        fixture.run("release-manager", {"keygen", "-o", key.string(), "--unencrypted"}).exit_code ==
+        0);
+    REQUIRE(fixture
+                .run("release-manager",
+                     {"attest", (release / "por.json").string(), "--predicate-type",
+                      "https://mycelia.example/attestations/proof-of-reserves/v1", "--key",
+                      key.string() + ".key", "-o", (release / "por.dsse.json").string()})
+                .exit_code == 0);
+    vars.insert(vars.end(), {"--var", "reason=INC-42: redemption failures", "--var",
+                             "release_dir=" + release.string(), "--var",
+                             "public_key=" + key.string() + ".pub"});
+    SECTION("a proof of reserves that does not verify pauses the rollback before any restore") {
+        std::ofstream(release / "por.json", std::ios::app) << " ";
+        auto paused = deploy(fixture, "1.3.0", "production", playbook("mycelia-rollback"), vars, 1);
+        CHECK(paused["status"] == "paused");
+        CHECK(paused["failed_step"] == "verify-proof-of-reserves");
+        CHECK(step_status(paused, "restore-configuration") == "absent");  // never started
+        std::ifstream kept(settings);
+        CHECK(std::string((std::istreambuf_iterator<char>(kept)),
+                          std::istreambuf_iterator<char>()) == "fee: 9.9\n");
+        CHECK(fixture.run_json("launchctl", {"status", "redemption"}, {}, 1)["state"] == "paused");
+        return;
+    }
     auto run = deploy(fixture, "1.3.0", "production", playbook("mycelia-rollback"), vars, 0);
+    CHECK(step_status(run, "verify-proof-of-reserves") == "succeeded");
     CHECK(run["status"] == "succeeded");
     std::ifstream in(settings);
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -196,7 +234,7 @@ TEST_CASE("seed 003: the rollback runbook pauses redemption, restores config and
     CHECK(backups.size() >= 1);
 }
 
-TEST_CASE("seed 004: migrate and compare against the baseline; a bad upgrade restores the data",
+TEST_CASE("seed 004: migrate and compare against the baseline, a bad upgrade restores the data",
           "[cli][seeds]") {
     StateFixture fixture;
     DemoService service(R"(releases:
@@ -310,7 +348,7 @@ TEST_CASE("seed 004: a drill upgrades, rolls back and records the times for stat
     CHECK_THAT(unchecked.stderr_text, Catch::Contains("--check URL"));
 }
 
-TEST_CASE("seed 002: checks, then rolling, canary and blue-green; a slow green is rolled back",
+TEST_CASE("seed 002: checks, then rolling, canary and blue-green, a slow green is rolled back",
           "[cli][seeds]") {
     StateFixture fixture;
     DemoService service(R"(releases:
@@ -358,7 +396,7 @@ esac
     CHECK(service.status()["version"] == "5.1.0");
 }
 
-TEST_CASE("seed 001: components in dependency order; a bad node agent pauses, rollback restores",
+TEST_CASE("seed 001: components in dependency order, a bad node agent pauses, rollback restores",
           "[cli][seeds]") {
     StateFixture fixture;
     DemoService operator_service;

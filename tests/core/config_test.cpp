@@ -37,8 +37,14 @@ TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
              Case{"release:\n  tag_prefx: v\n", "x.yaml:2: unknown key 'release.tag_prefx'"},
              Case{"stat_dir: /tmp\n",
                   "x.yaml:1: unknown key 'stat_dir' (expected one of: backups, checklist, "
-                  "environments, etcd, flags, launch_controls, release, slo_rules, state_dir, "
-                  "store)"},
+                  "environments, etcd, flags, launch_controls, release, signing, slo_rules, "
+                  "state_dir, store)"},
+             Case{"signing: key.pub\n", "x.yaml:1: signing: expected {public_keys: [FILE.pub"},
+             Case{"signing: {public_key: k.pub}\n", "signing.public_key"},
+             Case{"environments:\n  prod: {require_signed: yes-please}\n",
+                  "environments.prod.require_signed"},
+             Case{"environments:\n  prod: {require_signed: true}\n",
+                  "x.yaml:2: environments.prod.require_signed: needs signing.public_keys"},
              Case{"etcd:\n  cafile: ca.pem\n", "x.yaml:2: unknown key 'etcd.cafile'"},
              Case{"etcd: ca.pem\n", "x.yaml: etcd: expected a mapping of cacert, cert, key"},
              Case{"launch_controls: redemption\n", "x.yaml:1: 'launch_controls' must be a list"},
@@ -67,7 +73,20 @@ TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
     }
 }
 
-TEST_CASE("store: names a shared store; --store and $LAUNCHKIT_STORE come first", "[config]") {
+TEST_CASE("signing.public_keys are beside the file, require_signed is per environment",
+          "[config]") {
+    auto config = parse_config(
+        "signing: {public_keys: [keys/a.pub, /etc/launchkit/b.pub]}\n"
+        "environments:\n  staging: {}\n  production: {requires: [staging], require_signed: true}\n",
+        "/srv/deploy/launchkit.yaml");
+    REQUIRE(config);
+    CHECK(config->signing_public_keys ==
+          std::vector<std::filesystem::path>{"/srv/deploy/keys/a.pub", "/etc/launchkit/b.pub"});
+    CHECK(config->environments.at("production").require_signed);
+    CHECK_FALSE(config->environments.at("staging").require_signed);
+}
+
+TEST_CASE("store: names a shared store, --store and $LAUNCHKIT_STORE come first", "[config]") {
     auto config = parse_config("store: etcd://127.0.0.1:2379/lk\n", "x.yaml");
     REQUIRE(config);
     CHECK(config->store == "etcd://127.0.0.1:2379/lk");
