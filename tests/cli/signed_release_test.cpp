@@ -219,3 +219,40 @@ steps:
     CHECK(no_key.exit_code == 2);
     CHECK_THAT(no_key.stderr_text, Catch::Contains("has no public key"));
 }
+
+TEST_CASE_METHOD(SignedReleaseFixture,
+                 "the signing password and key never reach output, records or a child's argv",
+                 "[cli][sign][release]") {
+    const std::string password = "correct horse battery staple 42";
+    REQUIRE(launchkit::testing::run_tool("release-manager", {"keygen", "-o", path("locked")},
+                                         files.path(), {{"LAUNCHKIT_SIGNING_PASSWORD", password}})
+                .exit_code == 0);
+    // Every git the release runs goes through a wrapper that records its argv.
+    files.write("bin/git",
+                "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \"$GIT_ARGV_LOG\"\n"
+                "exec /usr/bin/git \"$@\"\n");
+    std::filesystem::permissions(files.path() / "bin/git", std::filesystem::perms::owner_all);
+    auto created =
+        launchkit::testing::run_tool("release-manager",
+                                     {"create", "minor", "--sign", path("dist/app.tar.gz"), "--key",
+                                      path("locked.key"), "--json"},
+                                     repo.root(),
+                                     {{"LAUNCHKIT_STATE_DIR", state.path().string()},
+                                      {"LAUNCHKIT_SIGNING_PASSWORD", password},
+                                      {"GIT_ARGV_LOG", path("git-argv.log")},
+                                      {"PATH", path("bin") + ":" + std::getenv("PATH")}});
+    INFO(created.stderr_text);
+    REQUIRE(created.exit_code == 0);
+    auto argv_log = *launchkit::util::read_file(files.path() / "git-argv.log");
+    CHECK_THAT(argv_log, Catch::Contains("tag"));  // the wrapper did see the release's git calls
+    // The secret key's base64 line, as it is on disk.
+    auto secret_file = *launchkit::util::read_file(files.path() / "locked.key");
+    auto secret_line = secret_file.substr(secret_file.find('\n') + 1, 40);
+    std::vector<std::string> seen{created.stdout_text, created.stderr_text, argv_log};
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(state.path()))
+        if (entry.is_regular_file()) seen.push_back(*launchkit::util::read_file(entry.path()));
+    for (const auto& text : seen) {
+        CHECK(text.find(password) == std::string::npos);
+        CHECK(text.find(secret_line) == std::string::npos);
+    }
+}
