@@ -104,6 +104,9 @@ Result<ExitCode> run_status(Context& context, const StatusOptions& options) {
         if (!release->commit.empty())
             out << fmt::format(", commit {}", release->commit.substr(0, 12));
         out << '\n';
+        if (!release->signing_key_id.empty())
+            out << fmt::format("Signed by key {}: {}\n", release->signing_key_id,
+                               release->checksums);
     }
     if (running_in.empty())
         out << fmt::format("{} is not the current version in any {}environment\n", version_text,

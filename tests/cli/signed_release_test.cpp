@@ -83,6 +83,9 @@ TEST_CASE_METHOD(SignedReleaseFixture,
     CHECK(minisign.exit_code == 0);
     CHECK_THAT(minisign.stdout_text, Catch::Contains("release 0.1.0 (v0.1.0), 2 files"));
     CHECK(repo.git({"status", "--porcelain"}).empty());
+    auto status = release_manager({"status", "0.1.0"});
+    CHECK_THAT(status.stdout_text,
+               Catch::Contains("Signed by key " + view["signature"]["key_id"].get<std::string>()));
 
     SECTION("a key that cannot be used stops the release before anything is written") {
         repo.commit("fix: second");
