@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/yaml_reader.h"
+#include "notify/notification_target.h"
 #include "util/file_io.h"
 
 namespace launchkit {
@@ -138,10 +139,10 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     if (!root.is_map())
         return fail(ExitCode::invalid_input, "{}: expected a mapping of settings at the top level",
                     source.string());
-    LAUNCHKIT_TRY(
-        reject_unknown_keys(root, source, "",
-                            {"state_dir", "store", "etcd", "checklist", "slo_rules", "release",
-                             "flags", "backups", "environments", "launch_controls", "signing"}));
+    LAUNCHKIT_TRY(reject_unknown_keys(
+        root, source, "",
+        {"state_dir", "store", "etcd", "checklist", "slo_rules", "release", "flags", "backups",
+         "environments", "launch_controls", "signing", "notifications"}));
 
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
@@ -191,6 +192,16 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
                              reader.text_list(signing["public_keys"], "signing.public_keys"));
         for (const auto& key : keys)
             config.signing_public_keys.push_back(path_beside_config(source, key));
+    }
+    if (const auto& notifications = root["notifications"]) {
+        YamlReader reader(source.string());
+        if (!notifications.is_sequence())
+            return reader.invalid(notifications, "notifications",
+                                  "expected a list of targets, e.g. [{slack: {webhook_env: "
+                                  "SLACK_WEBHOOK_URL}, on: [rolling_back]}]");
+        LAUNCHKIT_TRY_ASSIGN(config.notifications, notify::read_notification_targets(
+                                                       reader, notifications, "notifications",
+                                                       source.parent_path(), true));
     }
     if (root["environments"]) {
         LAUNCHKIT_TRY_ASSIGN(config.environments,

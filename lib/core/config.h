@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "base/error.h"
 
 namespace launchkit {
@@ -87,6 +89,9 @@ struct Config {
     std::map<std::string, EnvironmentConfig> environments;  // by name
     // `signing.public_keys`: the minisign keys whose release signatures count; absolute.
     std::vector<std::filesystem::path> signing_public_keys;
+    // `notifications:`: where every run announces its moments (notify/notification_target.h's
+    // normalised targets, each with `on` and `environments`).
+    std::vector<nlohmann::json> notifications;
     // The launch controls a fleet uses; empty: any name may be paused, and a never-paused name is
     // running.
     std::map<std::string, LaunchControlConfig> launch_controls;

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
-#include "probe/http_client.h"
+#include <fmt/ranges.h>
+#include "notify/delivery.h"
 #include "util/bounded_json.h"
 #include "util/file_io.h"
+#include "util/strings.h"
+#include "util/time.h"
 
 namespace launchkit::playbook {
 namespace {
@@ -62,35 +65,60 @@ Notification render_notification(const nlohmann::json& body, const Variables& va
     return notification;
 }
 
-Result<void> send_notification(const nlohmann::json& body, StepContext& run) {
-    auto notification = render_notification(body, run.variables);
-    auto rendered = fmt::format("Subject: {}\n\n{}", notification.subject, notification.text);
-    const auto& to = body.at("to");
-    if (to.value("stdout", false)) {
-        auto& out = run.operator_output();
-        out << rendered << '\n' << std::flush;
-        return {};
+notify::Notice run_facts(const Variables& variables) {
+    notify::Notice notice;
+    auto get = [&](const char* name) {
+        auto found = variables.find(name);
+        return found == variables.end() ? std::string() : found->second;
+    };
+    notice.run_id = get("run_id");
+    notice.playbook = get("playbook");
+    notice.version = get("version");
+    notice.environment = get("env");
+    notice.previous_version = get("previous_version");
+    return notice;
+}
+
+StepOutcome send_notification(const nlohmann::json& body, StepContext& run) {
+    auto rendered = render_notification(body, run.variables);
+    auto notice = run_facts(run.variables);
+    notice.kind = notify::NoticeKind::message;
+    notice.subject = rendered.subject;
+    notice.text = rendered.text;
+    notice.time = util::format_rfc3339(run.context.now());
+    notify::DeliveryPolicy policy;
+    policy.text_output = &run.operator_output();
+    if (run.sleep) policy.sleep = run.sleep;
+    std::vector<std::string> failures;
+    int delivered = 0;
+    for (const auto& target : body.value("to", nlohmann::json::array())) {
+        auto delivery = notify::deliver(target, notice, policy);
+        if (run.record) {
+            // A journal that cannot be written is the run's problem, reported by its next event.
+            (void)run.record(NotificationSent{{},
+                                              delivery.target,
+                                              "message",
+                                              delivery.delivered,
+                                              delivery.attempts,
+                                              delivery.error});
+        }
+        if (delivery.delivered)
+            ++delivered;
+        else if (!delivery.skipped)
+            failures.push_back(fmt::format("{}: {}", delivery.target, delivery.error));
     }
-    if (auto file = to.value("file", ""); !file.empty()) {
-        std::filesystem::path path(file);
-        if (path.has_parent_path()) LAUNCHKIT_TRY(util::create_directories(path.parent_path()));
-        return util::append_durably(path, rendered + "\n", 0644);  // the user's own file
-    }
-    probe::HttpRequest request;
-    request.method = "POST";
-    request.url = to.value("webhook", "");
-    request.content_type = "application/json";
-    request.timeout = std::chrono::seconds(10);
-    LAUNCHKIT_TRY_ASSIGN(request.bearer_token, probe::read_token({to.value("token_env", "")}));
-    nlohmann::json payload{{"subject", notification.subject},
-                           {"text", notification.text},
-                           {"run_id", value_of(run.variables, "run_id")},
-                           {"playbook", value_of(run.variables, "playbook")},
-                           {"version", value_of(run.variables, "version")},
-                           {"env", value_of(run.variables, "env")}};
-    request.body = util::dump_json(payload);
-    LAUNCHKIT_TRY(probe::fetch_ok(request));
-    return {};
+    // A notification that did not go out never fails the run: it is said and journaled.
+    StepOutcome outcome;
+    outcome.succeeded = true;
+    outcome.message =
+        failures.empty()
+            ? fmt::format("sent to {}", util::count_of(delivered, "target"))
+            : fmt::format("sent to {}; not delivered: {}", util::count_of(delivered, "target"),
+                          fmt::join(failures, "; "));
+    if (!failures.empty())
+        *run.context.err << fmt::format("  warning: notification not delivered: {}\n",
+                                        fmt::join(failures, "; "));
+    return outcome;
 }
 
 }  // namespace launchkit::playbook

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "notify/notice.h"
 #include "playbook/step_executor.h"
 
 namespace launchkit::playbook {
@@ -18,8 +19,12 @@ struct Notification {
 };
 Notification render_notification(const nlohmann::json& body, const Variables& variables);
 
-// Renders and delivers: stdout (stderr under --json, whose stdout is the run's JSON), a file
-// (appended), or a webhook (POST {"subject", "text", "run_id", ...}; token from token_env).
-Result<void> send_notification(const nlohmann::json& body, StepContext& run);
+// The run's facts (run id, playbook, version, environment) from its variables.
+notify::Notice run_facts(const Variables& variables);
+
+// Renders and delivers to every target: stdout (stderr under --json, whose stdout is the run's
+// JSON), a file (appended), a webhook, Slack, Teams or PagerDuty, each journaled. Always succeeds:
+// what could not be delivered is in the outcome's message and on stderr.
+StepOutcome send_notification(const nlohmann::json& body, StepContext& run);
 
 }  // namespace launchkit::playbook

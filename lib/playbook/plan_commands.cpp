@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include "core/output.h"
+#include "notify/notification_target.h"
 #include "playbook/deploy_commands.h"
 #include "playbook/playbook_parser.h"
 #include "playbook/preflight.h"
@@ -121,11 +122,10 @@ std::string summary(const Step& step, const nlohmann::json& body, const PlanOpti
         case StepKind::notify: {
             auto what = text_of(body, "template");
             if (what.empty()) what = shorten(text_of(body, "message"), 40);
-            const auto& to = body.value("to", nlohmann::json::object());
-            std::string where = to.value("stdout", false)         ? "stdout"
-                                : !text_of(to, "webhook").empty() ? text_of(to, "webhook")
-                                                                  : text_of(to, "file");
-            return shorten(fmt::format("{} → {}", what, where));
+            std::vector<std::string> where;
+            for (const auto& target : body.value("to", nlohmann::json::array()))
+                where.push_back(notify::describe_target(target));
+            return shorten(fmt::format("{} → {}", what, fmt::join(where, ", ")));
         }
     }
     return "";

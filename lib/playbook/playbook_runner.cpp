@@ -1,5 +1,7 @@
 #include "playbook/playbook_runner.h"
 
+#include "playbook/run_announcements.h"
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -56,6 +58,9 @@ Result<void> PlaybookRunner::record(RunEvent event) {
         event);
     LAUNCHKIT_TRY(journal_.append(event));
     playbook::apply(state_, event);
+    if (auto moment = moment_of(event))
+        for (auto& sent : announce(context_, state_, *moment, context_.sleep))
+            LAUNCHKIT_TRY(record(std::move(sent)));
     return {};
 }
 

@@ -10,6 +10,7 @@
 #include "decide/decision_rules.h"
 #include "flags/flag_repository.h"
 #include "flags/launch_control.h"
+#include "notify/notification_target.h"
 #include "probe/checklist_parser.h"
 #include "probe/http_client.h"
 #include "sign/release_verification.h"
@@ -53,6 +54,20 @@ class Preflight {
             context_.config.source.string(), fmt::join(names, ", "));
     }
 
+    // The secrets of the notifications this environment's runs send (launchkit.yaml).
+    void check_notifications() {
+        for (size_t i = 0; i < context_.config.notifications.size(); ++i) {
+            const auto& target = context_.config.notifications[i];
+            if (!notify::target_covers(target, request_.environment)) continue;
+            auto env = target.value("secret_env", "");
+            auto file = target.value("secret_file", "");
+            if (env.empty() && file.empty()) continue;
+            if (auto read = probe::read_token({env, file}); !read)
+                add("{}: notifications[{}] ({}): {}", context_.config.source.string(), i,
+                    notify::describe_target(target), read.error().message);
+        }
+    }
+
     std::vector<std::string> problems() && { return std::move(problems_); }
 
   private:
@@ -87,13 +102,21 @@ class Preflight {
         }
         if (!value.is_object()) return;
         for (const auto& [key, item] : value.items()) {
-            if ((key == "token_env" || key == "password_env") && item.is_string()) {
+            if ((key == "token_env" || key == "password_env" || key == "secret_env") &&
+                item.is_string()) {
                 auto variable = known_value(item.get<std::string>(), request_.known);
                 if (!variable || variable->empty()) continue;
                 const char* set = std::getenv(variable->c_str());
                 if (set == nullptr || *set == '\0')
                     add("{}: step '{}' needs {} {}, which is not set", step.where, step.name, key,
                         *variable);
+                continue;
+            }
+            if (key == "secret_file" && item.is_string()) {
+                auto file = known_value(item.get<std::string>(), request_.known);
+                if (!file || file->empty()) continue;
+                if (auto read = probe::read_token({"", *file}); !read)
+                    add("{}: step '{}': {}", step.where, step.name, read.error().message);
                 continue;
             }
             check_secrets(step, item);
@@ -203,6 +226,7 @@ std::vector<std::string> preflight_problems(const Context& context, const Playbo
                                             const PreflightRequest& request) {
     Preflight preflight(context, playbook, request);
     preflight.check_environment();
+    preflight.check_notifications();
     for (const auto& step : playbook.steps) preflight.check(step);
     for (const auto& step : playbook.rollback) preflight.check(step);
     return std::move(preflight).problems();

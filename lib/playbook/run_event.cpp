@@ -205,6 +205,13 @@ nlohmann::json fields(const ControlHandled& event) {
 nlohmann::json fields(const RunInterrupted& event) {
     return {{"signal", event.signal}, {"action", to_string(event.action)}};
 }
+nlohmann::json fields(const NotificationSent& event) {
+    return {{"target", event.target},
+            {"notice", event.notice},
+            {"delivered", event.delivered},
+            {"attempts", event.attempts},
+            {"error", event.error}};
+}
 nlohmann::json fields(const RunFinished& event) {
     return {{"status", to_string(event.status)},
             {"reason", event.reason},
@@ -286,7 +293,7 @@ std::string_view event_name(const RunEvent& event) {
         "run_started",   "step_started",      "step_progress",    "traffic_changed",
         "gate_decided",  "step_finished",     "rollback_started", "run_paused",
         "run_continued", "control_requested", "control_handled",  "run_interrupted",
-        "run_finished"};
+        "run_finished",  "notification_sent"};
     return names[event.index()];
 }
 
@@ -358,6 +365,14 @@ Result<RunEvent> parse_run_event(const nlohmann::json& object, const std::string
                             read.choice("status", run_status_names),
                             read.text("reason"),
                             read.text("failed_step")};
+    } else if (name == "notification_sent") {
+        auto delivered = read.any("delivered");
+        event = NotificationSent{{},
+                                 read.text("target"),
+                                 read.text("notice"),
+                                 delivered.is_boolean() && delivered.get<bool>(),
+                                 static_cast<int>(read.integer("attempts").value_or(0)),
+                                 read.text("error")};
     } else {
         return fail(ExitCode::environment, "{}: unknown event '{}'", where, name);
     }

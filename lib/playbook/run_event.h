@@ -185,9 +185,23 @@ struct RunFinished {
     bool operator==(const RunFinished&) const = default;
 };
 
-using RunEvent = std::variant<RunStarted, StepStarted, StepProgress, TrafficChanged, GateDecided,
-                              StepFinished, RollbackStarted, RunPaused, RunContinued,
-                              ControlRequested, ControlHandled, RunInterrupted, RunFinished>;
+// A notification for this run went out, or could not after its retries (a failed one never fails
+// the run). `target` describes the channel without its secret.
+struct NotificationSent {
+    std::string time{};
+    std::string target{};
+    std::string notice{};  // the moment: started, rolling_back, message, ...
+    bool delivered = false;
+    int attempts = 0;
+    std::string error{};
+
+    bool operator==(const NotificationSent&) const = default;
+};
+
+using RunEvent =
+    std::variant<RunStarted, StepStarted, StepProgress, TrafficChanged, GateDecided, StepFinished,
+                 RollbackStarted, RunPaused, RunContinued, ControlRequested, ControlHandled,
+                 RunInterrupted, RunFinished, NotificationSent>;
 
 // The event's name in the journal ("run_started", "step_finished", ...).
 std::string_view event_name(const RunEvent& event);

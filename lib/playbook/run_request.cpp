@@ -12,6 +12,7 @@
 #include "playbook/playbook_runner.h"
 #include "playbook/preflight.h"
 #include "playbook/promotion.h"
+#include "playbook/run_announcements.h"
 #include "util/file_io.h"
 #include "util/file_lock.h"
 #include "util/time.h"
@@ -238,6 +239,11 @@ Result<RunOutcome> deploy(Context& context, const DeployOptions& options, bool s
     RunState state;
     state.run_id = journal.run_id();
     playbook::apply(state, started);
+    for (auto& sent : announce(context, state, notify::NoticeKind::started, context.sleep)) {
+        sent.time = util::format_rfc3339_ms(context.now());
+        LAUNCHKIT_TRY(journal.append(sent));
+        playbook::apply(state, sent);
+    }
     return drive(context, std::move(playbook), std::move(state), options.approvals, stdout_reserved,
                  std::nullopt);
 }

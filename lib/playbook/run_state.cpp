@@ -85,6 +85,7 @@ struct Applier {
         if (event.control == RunControl::promote_full) state.promoted_full = true;
     }
     void operator()(const RunInterrupted& event) { state.interrupted = event; }
+    void operator()(const NotificationSent& event) { state.notifications.push_back(event); }
     void operator()(const RunFinished& event) {
         state.status = event.status;
         state.finished_at = event.time;

@@ -48,7 +48,8 @@ struct RunState {
     std::vector<std::string> rollback_order{};     // rollback actions likewise
     std::optional<ControlRequested> pending_control{};  // asked for, not yet acted on
     bool promoted_full = false;  // `promote --full`: straight to 100 %, no more gates
-    std::optional<RunInterrupted> interrupted{};  // the last signal that stopped the run
+    std::optional<RunInterrupted> interrupted{};    // the last signal that stopped the run
+    std::vector<NotificationSent> notifications{};  // every notification sent or given up on
 
     bool ended() const;
     bool operator==(const RunState&) const = default;

@@ -123,13 +123,8 @@ Result<StepOutcome> execute_command_step(const Step& step, const nlohmann::json&
             return approve(step, body, run);
         case StepKind::verify:
             return execute_verify_step(body, run);
-        case StepKind::notify: {
-            LAUNCHKIT_TRY(send_notification(body, run));
-            StepOutcome outcome;
-            outcome.succeeded = true;
-            outcome.message = "sent";
-            return outcome;
-        }
+        case StepKind::notify:
+            return send_notification(body, run);
         default:
             break;
     }

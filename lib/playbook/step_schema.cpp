@@ -4,6 +4,7 @@
 
 #include "core/config.h"
 #include "decide/decision_rules.h"
+#include "notify/notification_target.h"
 #include "util/duration.h"
 
 namespace launchkit::playbook {
@@ -156,25 +157,9 @@ Result<nlohmann::json> read_notify(const YamlReader& reader, const YamlNode& nod
     body["template"] = name;
     body["message"] = message;
     LAUNCHKIT_TRY_ASSIGN(body["subject"], reader.text(map["subject"], field + ".subject"));
-    const auto& to = map["to"];
-    if (!to || (to.is_scalar() && to.text() == "stdout")) {
-        body["to"] = {{"stdout", true}};
-    } else if (to.is_map()) {
-        LAUNCHKIT_TRY(reader.only_keys(to, field + ".to.", {"file", "webhook", "token_env"}));
-        LAUNCHKIT_TRY_ASSIGN(std::string file, reader.text(to["file"], field + ".to.file"));
-        LAUNCHKIT_TRY_ASSIGN(std::string webhook,
-                             reader.text(to["webhook"], field + ".to.webhook"));
-        if (file.empty() == webhook.empty())
-            return reader.invalid(to, field + ".to", "expected one of file: PATH or webhook: URL");
-        if (!webhook.empty() && !has_reference(webhook) && !webhook.starts_with("http://") &&
-            !webhook.starts_with("https://"))
-            return reader.invalid(to["webhook"], field + ".to.webhook", "expected an http(s) URL");
-        body["to"] = {{"file", absolute_beside(directory, file)}, {"webhook", webhook}};
-        LAUNCHKIT_TRY_ASSIGN(body["to"]["token_env"],
-                             reader.text(to["token_env"], field + ".to.token_env"));
-    } else {
-        return reader.invalid(to, field + ".to", "expected stdout, {file: PATH} or {webhook: URL}");
-    }
+    LAUNCHKIT_TRY_ASSIGN(auto targets, notify::read_notification_targets(
+                                           reader, map["to"], field + ".to", directory, false));
+    body["to"] = targets;
     return body;
 }
 

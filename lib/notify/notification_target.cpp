@@ -1,0 +1,184 @@
+#include "notify/notification_target.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/config.h"
+#include "notify/payloads.h"
+
+namespace launchkit::notify {
+namespace {
+
+bool has_reference(const std::string& text) {
+    return text.find("${") != std::string::npos;
+}
+
+std::string beside(const std::filesystem::path& directory, const std::string& text) {
+    if (text.empty() || has_reference(text)) return text;
+    return path_beside_config(directory / "launchkit.yaml", text).string();
+}
+
+nlohmann::json empty_target(const std::string& kind) {
+    return {
+        {"kind", kind},     {"file", ""},        {"url", ""},      {"token_env", ""},
+        {"secret_env", ""}, {"secret_file", ""}, {"endpoint", ""}, {"on", nlohmann::json::array()}};
+}
+
+// {NAME_env: VARIABLE} or {NAME_file: PATH}: exactly one.
+Result<void> read_secret(const YamlReader& reader, const YamlNode& node, const std::string& field,
+                         const std::string& name, const std::filesystem::path& directory,
+                         nlohmann::json& target) {
+    auto env_key = name + "_env";
+    auto file_key = name + "_file";
+    LAUNCHKIT_TRY_ASSIGN(std::string env, reader.text(node[env_key], field + "." + env_key));
+    LAUNCHKIT_TRY_ASSIGN(std::string file, reader.text(node[file_key], field + "." + file_key));
+    if (env.empty() == file.empty())
+        return reader.invalid(node, field,
+                              fmt::format("expected {} (a variable holding it) or {} (a file "
+                                          "holding it): a secret is never written here",
+                                          env_key, file_key));
+    target["secret_env"] = env;
+    target["secret_file"] = beside(directory, file);
+    return {};
+}
+
+Result<nlohmann::json> read_service(const YamlReader& reader, const YamlNode& map,
+                                    const std::string& field, const std::string& kind,
+                                    const std::filesystem::path& directory) {
+    const auto& settings = map[kind];
+    auto where = field + "." + kind;
+    if (!settings.is_map())
+        return reader.invalid(
+            settings, where,
+            kind == "pagerduty" ? "expected {routing_key_env: VARIABLE} or {routing_key_file: PATH}"
+                                : "expected {webhook_env: VARIABLE} or {webhook_file: PATH}");
+    auto target = empty_target(kind);
+    if (kind == "pagerduty") {
+        LAUNCHKIT_TRY(reader.only_keys(settings, where + ".",
+                                       {"routing_key_env", "routing_key_file", "endpoint"}));
+        LAUNCHKIT_TRY(read_secret(reader, settings, where, "routing_key", directory, target));
+        LAUNCHKIT_TRY_ASSIGN(std::string endpoint,
+                             reader.text(settings["endpoint"], where + ".endpoint"));
+        if (!endpoint.empty() && !has_reference(endpoint) && !endpoint.starts_with("http://") &&
+            !endpoint.starts_with("https://"))
+            return reader.invalid(settings["endpoint"], where + ".endpoint",
+                                  "expected an http(s) URL (default "
+                                  "https://events.pagerduty.com/v2/enqueue)");
+        target["endpoint"] = endpoint;
+    } else {
+        LAUNCHKIT_TRY(reader.only_keys(settings, where + ".", {"webhook_env", "webhook_file"}));
+        LAUNCHKIT_TRY(read_secret(reader, settings, where, "webhook", directory, target));
+    }
+    return target;
+}
+
+}  // namespace
+
+Result<nlohmann::json> read_notification_target(const YamlReader& reader, const YamlNode& node,
+                                                const std::string& field,
+                                                const std::filesystem::path& directory,
+                                                bool allow_on) {
+    if (!node || (node.is_scalar() && node.text() == "stdout")) return empty_target("stdout");
+    static constexpr const char* expected =
+        "expected stdout, {file: PATH}, {webhook: URL}, {slack: {...}}, {teams: {...}} or "
+        "{pagerduty: {...}}";
+    if (!node.is_map()) return reader.invalid(node, field, expected);
+    std::vector<std::string> kinds;
+    for (const char* kind : {"file", "webhook", "slack", "teams", "pagerduty"})
+        if (node[kind]) kinds.push_back(kind);
+    if (kinds.size() != 1) return reader.invalid(node, field, expected);
+    const auto& kind = kinds.front();
+    if (allow_on)
+        LAUNCHKIT_TRY(reader.only_keys(
+            node, field + ".",
+            {"file", "webhook", "token_env", "slack", "teams", "pagerduty", "on", "environments"}));
+    else
+        LAUNCHKIT_TRY(reader.only_keys(
+            node, field + ".", {"file", "webhook", "token_env", "slack", "teams", "pagerduty"}));
+    nlohmann::json target;
+    if (kind == "file") {
+        target = empty_target("file");
+        LAUNCHKIT_TRY_ASSIGN(std::string file, reader.text(node["file"], field + ".file"));
+        if (file.empty()) return reader.invalid(node["file"], field + ".file", "expected a path");
+        target["file"] = beside(directory, file);
+    } else if (kind == "webhook") {
+        target = empty_target("webhook");
+        LAUNCHKIT_TRY_ASSIGN(std::string url, reader.text(node["webhook"], field + ".webhook"));
+        if (!has_reference(url) && !url.starts_with("http://") && !url.starts_with("https://"))
+            return reader.invalid(node["webhook"], field + ".webhook", "expected an http(s) URL");
+        target["url"] = url;
+        LAUNCHKIT_TRY_ASSIGN(target["token_env"],
+                             reader.text(node["token_env"], field + ".token_env"));
+    } else {
+        LAUNCHKIT_TRY_ASSIGN(target, read_service(reader, node, field, kind, directory));
+    }
+    if (node["on"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto moments, reader.text_list(node["on"], field + ".on"));
+        for (const auto& moment : moments) {
+            auto parsed = parse_notice_kind(moment);
+            if (!parsed || *parsed == NoticeKind::message)
+                return reader.invalid(node["on"], field + ".on",
+                                      fmt::format("'{}' is not a run moment; expected started, "
+                                                  "succeeded, failed, paused, rolling_back, "
+                                                  "rolled_back or rollback_failed",
+                                                  moment));
+            target["on"].push_back(moment);
+        }
+    }
+    if (node["environments"]) {
+        LAUNCHKIT_TRY_ASSIGN(auto environments,
+                             reader.text_list(node["environments"], field + ".environments"));
+        target["environments"] = environments;
+    }
+    return target;
+}
+
+Result<std::vector<nlohmann::json>> read_notification_targets(
+    const YamlReader& reader, const YamlNode& node, const std::string& field,
+    const std::filesystem::path& directory, bool allow_on) {
+    std::vector<nlohmann::json> targets;
+    if (node && node.is_sequence()) {
+        if (node.size() == 0) return reader.invalid(node, field, "expected at least one target");
+        for (size_t i = 0; i < node.size(); ++i) {
+            LAUNCHKIT_TRY_ASSIGN(auto target, read_notification_target(
+                                                  reader, node[i], fmt::format("{}[{}]", field, i),
+                                                  directory, allow_on));
+            targets.push_back(std::move(target));
+        }
+        return targets;
+    }
+    LAUNCHKIT_TRY_ASSIGN(auto target,
+                         read_notification_target(reader, node, field, directory, allow_on));
+    targets.push_back(std::move(target));
+    return targets;
+}
+
+bool target_hears(const nlohmann::json& target, NoticeKind kind) {
+    if (kind == NoticeKind::message) return true;
+    const auto& on = target.value("on", nlohmann::json::array());
+    if (!on.empty())
+        return std::any_of(on.begin(), on.end(),
+                           [&](const auto& moment) { return moment == to_string(kind); });
+    if (target.value("kind", "") == "pagerduty") return pagerduty_action(kind).has_value();
+    return true;
+}
+
+bool target_covers(const nlohmann::json& target, const std::string& environment) {
+    const auto& environments = target.value("environments", nlohmann::json::array());
+    return environments.empty() ||
+           std::any_of(environments.begin(), environments.end(),
+                       [&](const auto& name) { return name == environment; });
+}
+
+std::string describe_target(const nlohmann::json& target) {
+    auto kind = target.value("kind", "stdout");
+    if (kind == "stdout") return "stdout";
+    if (kind == "file") return "file " + target.value("file", "");
+    if (kind == "webhook") return "webhook " + target.value("url", "");
+    auto env = target.value("secret_env", "");
+    return env.empty() ? fmt::format("{} (file {})", kind, target.value("secret_file", ""))
+                       : fmt::format("{} (${})", kind, env);
+}
+
+}  // namespace launchkit::notify

@@ -1,0 +1,180 @@
+#include "notify/payloads.h"
+
+#include <fmt/format.h>
+
+namespace launchkit::notify {
+namespace {
+
+// Block Kit's limits: a header's text 150 characters, a section's 3000, a field's 2000.
+std::string at_most(const std::string& text, size_t limit) {
+    if (text.size() <= limit) return text;
+    auto cut = text.substr(0, limit - 3);
+    while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();
+    if (!cut.empty() && static_cast<unsigned char>(cut.back()) >= 0xC0) cut.pop_back();
+    return cut + "...";
+}
+
+std::string slack_colour(Tone tone) {
+    switch (tone) {
+        case Tone::good:
+            return "#2eb886";
+        case Tone::warning:
+            return "#daa038";
+        case Tone::danger:
+            return "#a30200";
+        case Tone::neutral:
+            return "#8a8a8a";
+    }
+    return "#8a8a8a";
+}
+
+std::string teams_colour(Tone tone) {
+    switch (tone) {
+        case Tone::good:
+            return "Good";
+        case Tone::warning:
+            return "Warning";
+        case Tone::danger:
+            return "Attention";
+        case Tone::neutral:
+            return "Default";
+    }
+    return "Default";
+}
+
+// The facts a person scans for, in order; empty ones left out.
+std::vector<std::pair<std::string, std::string>> facts_of(const Notice& notice) {
+    std::vector<std::pair<std::string, std::string>> facts;
+    auto add = [&](const char* title, const std::string& value) {
+        if (!value.empty()) facts.emplace_back(title, value);
+    };
+    add("Version", notice.version);
+    add("Environment", notice.environment);
+    add("Previous version", notice.previous_version);
+    add("Step", notice.step);
+    if (notice.decision.is_object())
+        add("Decision", fmt::format("{}: {}", notice.decision.value("verdict", "?"),
+                                    notice.decision.value("reason", "")));
+    add("Run", notice.run_id);
+    return facts;
+}
+
+}  // namespace
+
+nlohmann::json slack_message(const Notice& notice) {
+    auto blocks = nlohmann::json::array();
+    blocks.push_back({{"type", "header"},
+                      {"text", {{"type", "plain_text"}, {"text", at_most(notice.subject, 150)}}}});
+    if (!notice.text.empty())
+        blocks.push_back(
+            {{"type", "section"},
+             {"text", {{"type", "plain_text"}, {"text", at_most(notice.text, 3000)}}}});
+    auto fields = nlohmann::json::array();
+    for (const auto& [title, value] : facts_of(notice)) {
+        if (fields.size() == 10) break;  // Block Kit's limit per section
+        fields.push_back(
+            {{"type", "mrkdwn"}, {"text", at_most(fmt::format("*{}*\n{}", title, value), 2000)}});
+    }
+    if (!fields.empty()) blocks.push_back({{"type", "section"}, {"fields", fields}});
+    if (!notice.report_url.empty())
+        blocks.push_back({{"type", "context"},
+                          {"elements",
+                           {{{"type", "mrkdwn"},
+                             {"text", fmt::format("<{}|Run report>", notice.report_url)}}}}});
+    return {{"text", at_most(notice.subject, 3000)},
+            {"attachments", {{{"color", slack_colour(tone_of(notice.kind))}, {"blocks", blocks}}}}};
+}
+
+nlohmann::json teams_message(const Notice& notice) {
+    auto body = nlohmann::json::array();
+    body.push_back({{"type", "TextBlock"},
+                    {"text", notice.subject},
+                    {"weight", "Bolder"},
+                    {"size", "Medium"},
+                    {"color", teams_colour(tone_of(notice.kind))},
+                    {"wrap", true}});
+    if (!notice.text.empty())
+        body.push_back({{"type", "TextBlock"}, {"text", notice.text}, {"wrap", true}});
+    auto facts = nlohmann::json::array();
+    for (const auto& [title, value] : facts_of(notice))
+        facts.push_back({{"title", title}, {"value", value}});
+    if (!facts.empty()) body.push_back({{"type", "FactSet"}, {"facts", facts}});
+    nlohmann::json card = {{"$schema", "http://adaptivecards.io/schemas/adaptive-card.json"},
+                           {"type", "AdaptiveCard"},
+                           {"version", "1.4"},
+                           {"body", body}};
+    if (!notice.report_url.empty())
+        card["actions"] = {
+            {{"type", "Action.OpenUrl"}, {"title", "Run report"}, {"url", notice.report_url}}};
+    return {{"type", "message"},
+            {"attachments",
+             {{{"contentType", "application/vnd.microsoft.card.adaptive"},
+               {"contentUrl", nullptr},
+               {"content", card}}}}};
+}
+
+std::optional<PagerDutyAction> pagerduty_action(NoticeKind kind) {
+    switch (kind) {
+        case NoticeKind::rolling_back:
+        case NoticeKind::rollback_failed:
+        case NoticeKind::failed:
+        case NoticeKind::paused:
+            return PagerDutyAction::trigger;
+        case NoticeKind::succeeded:
+        case NoticeKind::rolled_back:
+            return PagerDutyAction::resolve;
+        case NoticeKind::message:
+        case NoticeKind::started:
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+nlohmann::json pagerduty_event(const Notice& notice, const std::string& routing_key,
+                               PagerDutyAction action) {
+    nlohmann::json event = {
+        {"routing_key", routing_key},
+        {"dedup_key", at_most("launchkit-" + notice.run_id, 255)},
+        {"event_action", action == PagerDutyAction::trigger ? "trigger" : "resolve"}};
+    if (action == PagerDutyAction::resolve) return event;
+    nlohmann::json details = {{"run_id", notice.run_id},
+                              {"playbook", notice.playbook},
+                              {"version", notice.version},
+                              {"environment", notice.environment},
+                              {"previous_version", notice.previous_version},
+                              {"step", notice.step},
+                              {"reason", notice.reason}};
+    if (!notice.decision.is_null()) details["decision"] = notice.decision;
+    event["payload"] = {
+        {"summary", at_most(notice.subject, 1024)},
+        {"source", notice.environment.empty() ? std::string("launchkit") : notice.environment},
+        {"severity", notice.kind == NoticeKind::rollback_failed ? "critical"
+                     : notice.kind == NoticeKind::paused        ? "warning"
+                                                                : "error"},
+        {"component", notice.playbook},
+        {"group", notice.environment},
+        {"class", "deploy"},
+        {"custom_details", details}};
+    if (!notice.time.empty()) event["payload"]["timestamp"] = notice.time;
+    event["client"] = "launchkit";
+    if (!notice.report_url.empty())
+        event["links"] = {{{"href", notice.report_url}, {"text", "Run report"}}};
+    return event;
+}
+
+nlohmann::json webhook_payload(const Notice& notice) {
+    return {{"event", to_string(notice.kind)},
+            {"subject", notice.subject},
+            {"text", notice.text},
+            {"run_id", notice.run_id},
+            {"playbook", notice.playbook},
+            {"version", notice.version},
+            {"env", notice.environment},
+            {"previous_version", notice.previous_version},
+            {"step", notice.step},
+            {"reason", notice.reason},
+            {"decision", notice.decision},
+            {"report_url", notice.report_url}};
+}
+
+}  // namespace launchkit::notify

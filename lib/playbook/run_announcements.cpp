@@ -1,0 +1,83 @@
+#include "playbook/run_announcements.h"
+
+#include "notify/delivery.h"
+#include "notify/notification_target.h"
+#include "util/time.h"
+
+namespace launchkit::playbook {
+
+std::optional<notify::NoticeKind> moment_of(const RunEvent& event) {
+    using notify::NoticeKind;
+    if (std::holds_alternative<RunStarted>(event)) return NoticeKind::started;
+    if (std::holds_alternative<RollbackStarted>(event)) return NoticeKind::rolling_back;
+    if (std::holds_alternative<RunPaused>(event)) return NoticeKind::paused;
+    if (const auto* finished = std::get_if<RunFinished>(&event)) {
+        switch (finished->status) {
+            case RunStatus::succeeded:
+                return NoticeKind::succeeded;
+            case RunStatus::rolled_back:
+                return NoticeKind::rolled_back;
+            case RunStatus::rollback_failed:
+                return NoticeKind::rollback_failed;
+            case RunStatus::failed:
+                return NoticeKind::failed;
+            default:
+                return std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+// The gate decision that failed the run, if a gate did.
+nlohmann::json failing_decision(const RunState& state) {
+    auto found = state.steps.find(state.failed_step);
+    if (found == state.steps.end() || !found->second.decision.is_object()) return nullptr;
+    return found->second.decision;
+}
+
+}  // namespace
+
+std::vector<NotificationSent> announce(
+    const Context& context, const RunState& state, notify::NoticeKind kind,
+    const std::function<void(std::chrono::milliseconds)>& sleep) {
+    std::vector<NotificationSent> sent;
+    const auto& environment = state.started.env;
+    std::vector<const nlohmann::json*> targets;
+    for (const auto& target : context.config.notifications)
+        if (notify::target_covers(target, environment) && notify::target_hears(target, kind))
+            targets.push_back(&target);
+    if (targets.empty()) return sent;
+    notify::Notice facts;
+    facts.run_id = state.run_id;
+    facts.playbook = state.started.playbook;
+    facts.version = state.started.version;
+    facts.environment = environment;
+    facts.previous_version = state.started.previous_version;
+    facts.step = state.failed_step;
+    facts.reason = state.failure_reason;
+    facts.decision = failing_decision(state);
+    facts.time = util::format_rfc3339(context.now());
+    auto notice = notify::describe_run_moment(kind, std::move(facts));
+    notify::DeliveryPolicy policy;
+    policy.text_output = context.err;  // stdout may carry the run's JSON
+    if (sleep) policy.sleep = sleep;
+    for (const auto* target : targets) {
+        auto delivery = notify::deliver(*target, notice, policy);
+        if (delivery.skipped) continue;
+        if (!delivery.delivered)
+            *context.err << "  warning: " << to_string(kind) << " notification not delivered to "
+                         << delivery.target << ": " << delivery.error << '\n'
+                         << std::flush;
+        sent.push_back(NotificationSent{{},
+                                        delivery.target,
+                                        std::string(to_string(kind)),
+                                        delivery.delivered,
+                                        delivery.attempts,
+                                        delivery.error});
+    }
+    return sent;
+}
+
+}  // namespace launchkit::playbook

@@ -1,0 +1,27 @@
+// A run announces itself where launchkit.yaml's `notifications:` say, without a notify step: its
+// start, success, pause, stop, rollback and a failed rollback, each journaled as it goes out.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "core/context.h"
+#include "notify/notice.h"
+#include "playbook/run_event.h"
+#include "playbook/run_state.h"
+
+namespace launchkit::playbook {
+
+// The moment an event is, for the people watching: nullopt for the events in between.
+std::optional<notify::NoticeKind> moment_of(const RunEvent& event);
+
+// Sends the moment to every configured target for the run's environment that hears it, and
+// returns what happened to each, to be journaled. Never fails: a target that could not be reached
+// is in its NotificationSent with the error.
+std::vector<NotificationSent> announce(const Context& context, const RunState& state,
+                                       notify::NoticeKind kind,
+                                       const std::function<void(std::chrono::milliseconds)>& sleep);
+
+}  // namespace launchkit::playbook

@@ -1,0 +1,152 @@
+// Runs announce themselves where launchkit.yaml's `notifications:` say: Slack hears every moment,
+// PagerDuty triggers on the rollback and resolves when it is done (same dedup key), a Teams
+// webhook that answers 500 is retried; a target that stays down never fails the deploy, and every
+// delivery is journaled.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "support/state_fixture.h"
+#include "support/temp_dir.h"
+#include "support/webhook_receiver.h"
+#include "util/file_io.h"
+
+using launchkit::testing::StateFixture;
+using launchkit::testing::TempDir;
+using launchkit::testing::WebhookReceiver;
+
+TEST_CASE("notifications: Slack, Teams and PagerDuty hear a run's moments", "[cli][notify]") {
+    StateFixture fixture;
+    WebhookReceiver receiver;
+    TempDir dir;
+    dir.write("launchkit.yaml", R"(notifications:
+  - slack: {webhook_env: TEST_SLACK_WEBHOOK}
+  - teams: {webhook_file: teams-webhook.txt}
+    on: [rolled_back, rollback_failed]
+  - pagerduty: {routing_key_env: TEST_PAGERDUTY_KEY, endpoint: ")" +
+                                    receiver.url("/v2/enqueue") + R"("}
+    environments: [production]
+)");
+    dir.write("teams-webhook.txt", receiver.url("/teams/webhookb2/s3cr3t") + "\n");
+    dir.write("bad.yaml", R"(apiVersion: launchkit/v1
+name: bad
+steps:
+  - {name: migrate, run: ["false"], on_failure: rollback}
+  - name: tell
+    notify: {message: "never reached", to: {slack: {webhook_env: TEST_SLACK_WEBHOOK}}}
+)");
+    dir.write("good.yaml", R"(apiVersion: launchkit/v1
+name: good
+steps:
+  - {name: migrate, run: ["true"]}
+  - name: tell
+    notify:
+      message: "1.5.1 is out"
+      to:
+        - {slack: {webhook_env: TEST_SLACK_WEBHOOK}}
+        - {webhook: ")" + receiver.url("/generic") +
+                               R"("}
+)");
+    launchkit::testing::Environment environment{
+        {"TEST_SLACK_WEBHOOK", receiver.url("/services/T000/B000/s3cr3t")},
+        {"TEST_PAGERDUTY_KEY", "R0UT1NGKEY"}};
+    auto deploy = [&](const std::string& version, const std::string& playbook, int exit) {
+        auto result =
+            fixture.run("release-manager",
+                        {"--config", (dir.path() / "launchkit.yaml").string(), "deploy", version,
+                         "production", "--playbook", (dir.path() / playbook).string(), "--json"},
+                        environment);
+        INFO(result.stderr_text);
+        REQUIRE(result.exit_code == exit);
+        return nlohmann::json::parse(result.stdout_text);
+    };
+
+    // A notification's secret that is not set stops the deploy before anything runs.
+    auto unset =
+        fixture.run("release-manager",
+                    {"--config", (dir.path() / "launchkit.yaml").string(), "deploy", "1.4.9",
+                     "production", "--playbook", (dir.path() / "bad.yaml").string()},
+                    {{"TEST_PAGERDUTY_KEY", "R0UT1NGKEY"}});
+    CHECK(unset.exit_code == 2);
+    CHECK_THAT(unset.stderr_text,
+               Catch::Contains("notifications[0] (slack ($TEST_SLACK_WEBHOOK))") &&
+                   Catch::Contains("TEST_SLACK_WEBHOOK"));
+    CHECK(receiver.requests().empty());
+
+    receiver.fail_next(1);  // the first Slack message meets a 500 and is retried
+    auto bad = deploy("1.5.0", "bad.yaml", 1);
+    CHECK(bad["status"] == "rolled_back");
+    auto slack = receiver.requests_to("/services/T000/B000/s3cr3t");
+    std::vector<std::string> subjects;
+    for (const auto& request : slack) subjects.push_back(request.json()["text"]);
+    CHECK(subjects == std::vector<std::string>{"Upgrade started: bad 1.5.0 in production",
+                                               "Upgrade started: bad 1.5.0 in production",
+                                               "[URGENT] Rolling back: bad 1.5.0 in production",
+                                               "Rollback complete: bad 1.5.0 in production"});
+    auto pagerduty = receiver.requests_to("/v2/enqueue");
+    REQUIRE(pagerduty.size() == 2);
+    CHECK(pagerduty[0].json()["event_action"] == "trigger");
+    CHECK(pagerduty[0].json()["payload"]["custom_details"]["step"] == "migrate");
+    CHECK(pagerduty[1].json()["event_action"] == "resolve");
+    CHECK(pagerduty[0].json()["dedup_key"] == pagerduty[1].json()["dedup_key"]);
+    CHECK(pagerduty[0].json()["dedup_key"] == "launchkit-" + bad["run_id"].get<std::string>());
+    auto teams = receiver.requests_to("/teams/webhookb2/s3cr3t");
+    REQUIRE(teams.size() == 1);  // only the moments it asked for
+    CHECK(teams[0].json()["attachments"][0]["content"]["body"][0]["text"] ==
+          "Rollback complete: bad 1.5.0 in production");
+
+    // Every delivery is in the run's journal, with how many attempts it took.
+    auto journal = *launchkit::util::read_file(fixture.state.path() / "runs" /
+                                               (bad["run_id"].get<std::string>() + ".jsonl"));
+    CHECK_THAT(journal, Catch::Contains("\"event\":\"notification_sent\"") &&
+                            Catch::Contains("\"target\":\"slack ($TEST_SLACK_WEBHOOK)\"") &&
+                            Catch::Contains("\"attempts\":2") && !Catch::Contains("s3cr3t"));
+
+    // A notify step reaches Slack and a generic webhook; a later Teams outage fails nothing.
+    auto good = deploy("1.5.1", "good.yaml", 0);
+    CHECK(good["status"] == "succeeded");
+    auto generic = receiver.requests_to("/generic");
+    REQUIRE(generic.size() == 1);
+    CHECK(generic[0].json()["event"] == "message");
+    CHECK(generic[0].json()["text"] == "1.5.1 is out\n");
+    CHECK(receiver.requests_to("/v2/enqueue").back().json()["event_action"] == "resolve");
+
+    dir.write("teams-webhook.txt", "http://127.0.0.1:9/teams/webhookb2/s3cr3t\n");
+    dir.write("launchkit.yaml", "notifications:\n  - teams: {webhook_file: teams-webhook.txt}\n");
+    auto result =
+        fixture.run("release-manager",
+                    {"--config", (dir.path() / "launchkit.yaml").string(), "deploy", "1.5.2",
+                     "production", "--playbook", (dir.path() / "good.yaml").string()},
+                    environment);
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.stderr_text, Catch::Contains("notification not delivered to teams (file "));
+    CHECK(result.stderr_text.find("s3cr3t") == std::string::npos);
+}
+
+TEST_CASE("notifications: a target written wrong is refused when the config is read",
+          "[cli][notify]") {
+    StateFixture fixture;
+    TempDir dir;
+    struct Case {
+        std::string yaml;
+        std::string says;
+    };
+    for (const auto& [yaml, says] : std::vector<Case>{
+             {"notifications: {slack: {}}\n", "notifications: expected a list of targets"},
+             {"notifications:\n  - slack: {webhook: https://hooks.slack.com/x}\n",
+              "notifications[0].slack.webhook: unknown key"},
+             {"notifications:\n  - slack: {}\n",
+              "notifications[0].slack: expected webhook_env (a variable holding it)"},
+             {"notifications:\n  - pagerduty: {routing_key_env: K}\n    on: [deployed]\n",
+              "'deployed' is not a run moment"},
+             {"notifications:\n  - {slack: {webhook_env: A}, teams: {webhook_env: B}}\n",
+              "notifications[0]: expected stdout, {file: PATH}"},
+         }) {
+        dir.write("launchkit.yaml", yaml);
+        auto result = fixture.run("release-manager",
+                                  {"--config", (dir.path() / "launchkit.yaml").string(), "status"});
+        INFO(yaml);
+        CHECK(result.exit_code == 2);
+        CHECK_THAT(result.stderr_text, Catch::Contains(says));
+    }
+}
