@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "notify/email.h"
 #include "notify/notification_target.h"
 #include "notify/payloads.h"
 #include "probe/http_client.h"
@@ -27,6 +28,27 @@ std::string without(std::string text, const std::string& secret) {
 // Whether trying again may help: no answer at all, rate limiting, or the service's own trouble.
 bool worth_retrying(const Result<probe::HttpResponse>& answer) {
     return !answer || answer->status == 429 || answer->status >= 500;
+}
+
+// An e-mail of the notice: its text, then the run's facts one per line.
+MailMessage mail_of(const nlohmann::json& target, const Notice& notice) {
+    MailMessage mail;
+    mail.from = target.value("from", "");
+    mail.to = target.value("to", std::vector<std::string>{});
+    mail.subject = notice.subject;
+    mail.body = notice.text;
+    if (!mail.body.empty() && !mail.body.ends_with('\n')) mail.body += '\n';
+    for (const auto& [title, value] :
+         {std::pair{"Version", notice.version}, std::pair{"Environment", notice.environment},
+          std::pair{"Previous version", notice.previous_version}, std::pair{"Step", notice.step},
+          std::pair{"Run", notice.run_id}, std::pair{"Report", notice.report_url}})
+        if (!value.empty()) mail.body += fmt::format("\n{}: {}", title, value);
+    mail.date = std::chrono::system_clock::now();
+    mail.message_id = fmt::format(
+        "{}.{}@launchkit", notice.run_id.empty() ? "launchkit" : notice.run_id,
+        std::chrono::duration_cast<std::chrono::milliseconds>(mail.date.time_since_epoch())
+            .count());
+    return mail;
 }
 
 void render_text(std::ostream& out, const Notice& notice) {
@@ -58,11 +80,20 @@ Delivery deliver(const nlohmann::json& target, const Notice& notice, const Deliv
         if (!written) delivery.error = written.error().message;
         return delivery;
     }
+    // One try: delivered, or why not and whether trying again may help.
+    struct Attempt {
+        bool delivered = false;
+        bool worth_retrying = false;
+        std::string error{};
+    };
+    std::function<Attempt()> attempt_once;
+    std::string secret;
     probe::HttpRequest request;
     request.method = "POST";
     request.content_type = "application/json";
     request.timeout = policy.timeout;
-    std::string secret;
+    MailMessage mail;
+    SmtpServer smtp;
     if (kind == "webhook") {
         request.url = target.value("url", "");
         auto token = probe::read_token({target.value("token_env", "")});
@@ -86,7 +117,7 @@ Delivery deliver(const nlohmann::json& target, const Notice& notice, const Deliv
         } else if (kind == "teams") {
             request.url = secret;
             request.body = util::dump_json(teams_message(notice));
-        } else {
+        } else if (kind == "pagerduty") {
             auto action = pagerduty_action(notice.kind);
             if (!action) {
                 delivery.skipped = true;
@@ -95,28 +126,55 @@ Delivery deliver(const nlohmann::json& target, const Notice& notice, const Deliv
             auto endpoint = target.value("endpoint", "");
             request.url = endpoint.empty() ? pagerduty_endpoint : endpoint;
             request.body = util::dump_json(pagerduty_event(notice, secret, *action));
+        } else {
+            smtp.url = target.value("url", "");
+            smtp.password = secret;
+            smtp.ca_file = target.value("ca_file", "");
+            smtp.require_tls = target.value("require_tls", true);
+            smtp.timeout = policy.timeout;
+            if (auto user = target.value("username_env", ""); !user.empty()) {
+                auto name = probe::read_token({user});
+                if (!name) {
+                    delivery.error = name.error().message;
+                    return delivery;
+                }
+                smtp.username = *name;
+            }
+            mail = mail_of(target, notice);
         }
+    }
+    if (kind == "email") {
+        attempt_once = [&]() -> Attempt {
+            auto sent = send_mail(smtp, mail);
+            if (sent) return {true, false, ""};
+            return {false, sent.error().code == ExitCode::environment, sent.error().message};
+        };
+    } else {
+        attempt_once = [&]() -> Attempt {
+            auto answer = probe::send_http(request);
+            if (answer && answer->status >= 200 && answer->status < 300) return {true, false, ""};
+            return {false, worth_retrying(answer),
+                    answer ? fmt::format("{} answered {}{}", kind, answer->status,
+                                         answer->body.empty()
+                                             ? ""
+                                             : ": " + util::first_line(answer->body).substr(0, 200))
+                           : answer.error().message};
+        };
     }
     auto wait = policy.first_wait;
     auto began = std::chrono::steady_clock::now();
     for (int attempt = 1; attempt <= policy.attempts; ++attempt) {
         delivery.attempts = attempt;
-        auto answer = probe::send_http(request);
-        if (answer && answer->status >= 200 && answer->status < 300) {
+        auto tried = attempt_once();
+        if (tried.delivered) {
             delivery.delivered = true;
             delivery.error.clear();
             return delivery;
         }
-        delivery.error =
-            without(answer ? fmt::format("{} answered {}{}", kind, answer->status,
-                                         answer->body.empty()
-                                             ? ""
-                                             : ": " + util::first_line(answer->body).substr(0, 200))
-                           : answer.error().message,
-                    secret);
+        delivery.error = without(tried.error, secret);
         auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - began);
-        if (!worth_retrying(answer) || attempt == policy.attempts ||
+        if (!tried.worth_retrying || attempt == policy.attempts ||
             spent + wait + policy.timeout > policy.budget)
             break;
         if (policy.sleep)

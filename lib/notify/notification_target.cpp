@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/config.h"
+#include "notify/email.h"
 #include "notify/payloads.h"
 
 namespace launchkit::notify {
@@ -43,11 +45,57 @@ Result<void> read_secret(const YamlReader& reader, const YamlNode& node, const s
     return {};
 }
 
+// {smtp: URL, from, to, username_env, password_env | password_file, ca_file, require_tls}.
+Result<nlohmann::json> read_email(const YamlReader& reader, const YamlNode& settings,
+                                  const std::string& where,
+                                  const std::filesystem::path& directory) {
+    if (!settings.is_map())
+        return reader.invalid(settings, where,
+                              "expected {smtp: smtp://HOST:587, from: ADDRESS, to: [ADDRESS]}");
+    LAUNCHKIT_TRY(reader.only_keys(settings, where + ".",
+                                   {"smtp", "from", "to", "username_env", "password_env",
+                                    "password_file", "ca_file", "require_tls"}));
+    auto target = empty_target("email");
+    LAUNCHKIT_TRY_ASSIGN(std::string url, reader.text(settings["smtp"], where + ".smtp"));
+    if (!has_reference(url) && !url.starts_with("smtp://") && !url.starts_with("smtps://"))
+        return reader.invalid(settings["smtp"], where + ".smtp",
+                              "expected smtp://HOST:PORT (STARTTLS) or smtps://HOST:PORT");
+    target["url"] = url;
+    LAUNCHKIT_TRY_ASSIGN(std::string from, reader.text(settings["from"], where + ".from"));
+    if (!has_reference(from) && !is_mail_address(from))
+        return reader.invalid(settings["from"], where + ".from",
+                              "expected one address, local@domain");
+    target["from"] = from;
+    LAUNCHKIT_TRY_ASSIGN(auto to, reader.text_list(settings["to"], where + ".to"));
+    if (to.empty()) return reader.invalid(settings, where + ".to", "expected the recipients");
+    for (const auto& address : to)
+        if (!has_reference(address) && !is_mail_address(address))
+            return reader.invalid(settings["to"], where + ".to",
+                                  fmt::format("'{}' is not one address, local@domain", address));
+    target["to"] = to;
+    LAUNCHKIT_TRY_ASSIGN(target["username_env"],
+                         reader.text(settings["username_env"], where + ".username_env"));
+    if (settings["password_env"] || settings["password_file"])
+        LAUNCHKIT_TRY(read_secret(reader, settings, where, "password", directory, target));
+    if (target["username_env"] != "" && target["secret_env"] == "" && target["secret_file"] == "")
+        return reader.invalid(settings, where, "username_env needs password_env or password_file");
+    LAUNCHKIT_TRY_ASSIGN(std::string ca_file, reader.text(settings["ca_file"], where + ".ca_file"));
+    target["ca_file"] = beside(directory, ca_file);
+    target["require_tls"] = true;
+    if (settings["require_tls"]) {
+        LAUNCHKIT_TRY_ASSIGN(bool require_tls,
+                             reader.boolean(settings["require_tls"], where + ".require_tls"));
+        target["require_tls"] = require_tls;
+    }
+    return target;
+}
+
 Result<nlohmann::json> read_service(const YamlReader& reader, const YamlNode& map,
                                     const std::string& field, const std::string& kind,
                                     const std::filesystem::path& directory) {
     const auto& settings = map[kind];
     auto where = field + "." + kind;
+    if (kind == "email") return read_email(reader, settings, where, directory);
     if (!settings.is_map())
         return reader.invalid(
             settings, where,
@@ -82,20 +130,21 @@ Result<nlohmann::json> read_notification_target(const YamlReader& reader, const 
     if (!node || (node.is_scalar() && node.text() == "stdout")) return empty_target("stdout");
     static constexpr const char* expected =
         "expected stdout, {file: PATH}, {webhook: URL}, {slack: {...}}, {teams: {...}} or "
-        "{pagerduty: {...}}";
+        "{pagerduty: {...}} or {email: {...}}";
     if (!node.is_map()) return reader.invalid(node, field, expected);
     std::vector<std::string> kinds;
-    for (const char* kind : {"file", "webhook", "slack", "teams", "pagerduty"})
+    for (const char* kind : {"file", "webhook", "slack", "teams", "pagerduty", "email"})
         if (node[kind]) kinds.push_back(kind);
     if (kinds.size() != 1) return reader.invalid(node, field, expected);
     const auto& kind = kinds.front();
     if (allow_on)
-        LAUNCHKIT_TRY(reader.only_keys(
-            node, field + ".",
-            {"file", "webhook", "token_env", "slack", "teams", "pagerduty", "on", "environments"}));
+        LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
+                                       {"file", "webhook", "token_env", "slack", "teams",
+                                        "pagerduty", "email", "on", "environments"}));
     else
         LAUNCHKIT_TRY(reader.only_keys(
-            node, field + ".", {"file", "webhook", "token_env", "slack", "teams", "pagerduty"}));
+            node, field + ".",
+            {"file", "webhook", "token_env", "slack", "teams", "pagerduty", "email"}));
     nlohmann::json target;
     if (kind == "file") {
         target = empty_target("file");
@@ -176,6 +225,10 @@ std::string describe_target(const nlohmann::json& target) {
     if (kind == "stdout") return "stdout";
     if (kind == "file") return "file " + target.value("file", "");
     if (kind == "webhook") return "webhook " + target.value("url", "");
+    if (kind == "email")
+        return fmt::format("email to {} via {}",
+                           fmt::join(target.value("to", std::vector<std::string>{}), ", "),
+                           target.value("url", ""));
     auto env = target.value("secret_env", "");
     return env.empty() ? fmt::format("{} (file {})", kind, target.value("secret_file", ""))
                        : fmt::format("{} (${})", kind, env);

@@ -59,12 +59,14 @@ class Preflight {
         for (size_t i = 0; i < context_.config.notifications.size(); ++i) {
             const auto& target = context_.config.notifications[i];
             if (!notify::target_covers(target, request_.environment)) continue;
-            auto env = target.value("secret_env", "");
-            auto file = target.value("secret_file", "");
-            if (env.empty() && file.empty()) continue;
-            if (auto read = probe::read_token({env, file}); !read)
-                add("{}: notifications[{}] ({}): {}", context_.config.source.string(), i,
-                    notify::describe_target(target), read.error().message);
+            for (auto [env, file] :
+                 {std::pair{target.value("secret_env", ""), target.value("secret_file", "")},
+                  std::pair{target.value("username_env", ""), std::string()}}) {
+                if (env.empty() && file.empty()) continue;
+                if (auto read = probe::read_token({env, file}); !read)
+                    add("{}: notifications[{}] ({}): {}", context_.config.source.string(), i,
+                        notify::describe_target(target), read.error().message);
+            }
         }
     }
 
@@ -102,7 +104,8 @@ class Preflight {
         }
         if (!value.is_object()) return;
         for (const auto& [key, item] : value.items()) {
-            if ((key == "token_env" || key == "password_env" || key == "secret_env") &&
+            if ((key == "token_env" || key == "password_env" || key == "secret_env" ||
+                 key == "username_env") &&
                 item.is_string()) {
                 auto variable = known_value(item.get<std::string>(), request_.known);
                 if (!variable || variable->empty()) continue;

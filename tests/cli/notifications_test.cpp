@@ -139,6 +139,13 @@ TEST_CASE("notifications: a target written wrong is refused when the config is r
               "notifications[0].slack: expected webhook_env (a variable holding it)"},
              {"notifications:\n  - pagerduty: {routing_key_env: K}\n    on: [deployed]\n",
               "'deployed' is not a run moment"},
+             {"notifications:\n  - email: {smtp: http://mail:25, from: a@b, to: c@d}\n",
+              "notifications[0].email.smtp: expected smtp://HOST:PORT"},
+             {"notifications:\n  - email: {smtp: smtp://mail:587, from: a@b, to: 'c@d, e@f'}\n",
+              "'c@d, e@f' is not one address"},
+             {"notifications:\n  - email: {smtp: smtp://mail:587, from: a@b, to: c@d, "
+              "username_env: U}\n",
+              "username_env needs password_env or password_file"},
              {"notifications:\n  - {slack: {webhook_env: A}, teams: {webhook_env: B}}\n",
               "notifications[0]: expected stdout, {file: PATH}"},
          }) {
