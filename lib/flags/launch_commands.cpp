@@ -5,6 +5,7 @@
 #include "core/output.h"
 #include "flags/launch_control.h"
 #include "flags/names.h"
+#include "notify/control_announcements.h"
 #include "store/open_store.h"
 #include "util/duration.h"
 #include "util/strings.h"
@@ -62,6 +63,9 @@ Result<ExitCode> run_pause(Context& context, const PauseOptions& options) {
         auto change,
         pause_launch_control(*store, options.name, store::change_note(context, options.reason),
                              options.create_new, context.config.launch_controls));
+    if (change.changed)
+        notify::announce_control(context, *store, notify::NoticeKind::control_paused, options.name,
+                                 options.reason);
     if (context.json) {
         print_json(*context.out, change_json(change));
     } else if (change.changed) {
@@ -82,6 +86,9 @@ Result<ExitCode> run_resume(Context& context, const ResumeOptions& options) {
         auto change,
         resume_launch_control(*store, options.name, store::change_note(context, options.reason),
                               context.config.launch_controls));
+    if (change.changed)
+        notify::announce_control(context, *store, notify::NoticeKind::control_resumed, options.name,
+                                 options.reason);
     if (context.json) {
         print_json(*context.out, change_json(change));
     } else if (change.changed) {

@@ -17,6 +17,7 @@ namespace launchkit::notify {
 namespace {
 
 constexpr const char* pagerduty_endpoint = "https://events.pagerduty.com/v2/enqueue";
+constexpr const char* statuspage_endpoint = "https://api.statuspage.io/v1";
 
 std::string without(std::string text, const std::string& secret) {
     if (secret.empty()) return text;
@@ -117,6 +118,24 @@ Delivery deliver(const nlohmann::json& target, const Notice& notice, const Deliv
         } else if (kind == "teams") {
             request.url = secret;
             request.body = util::dump_json(teams_message(notice));
+        } else if (kind == "statuspage") {
+            auto action = statuspage_action(notice.kind, !notice.incident_id.empty());
+            if (!action) {
+                delivery.skipped = true;
+                return delivery;
+            }
+            auto endpoint = target.value("endpoint", "");
+            auto incidents = fmt::format("{}/pages/{}/incidents",
+                                         endpoint.empty() ? statuspage_endpoint : endpoint,
+                                         target.value("page_id", ""));
+            request.method = *action == StatuspageAction::create ? "POST" : "PATCH";
+            request.url = *action == StatuspageAction::create
+                              ? incidents
+                              : incidents + "/" + notice.incident_id;
+            request.headers.emplace_back("Authorization", "OAuth " + secret);
+            request.body = util::dump_json(statuspage_incident(
+                notice, target.value("component_ids", std::vector<std::string>{}), *action));
+            delivery.reference = notice.incident_id;
         } else if (kind == "pagerduty") {
             auto action = pagerduty_action(notice.kind);
             if (!action) {
@@ -152,7 +171,14 @@ Delivery deliver(const nlohmann::json& target, const Notice& notice, const Deliv
     } else {
         attempt_once = [&]() -> Attempt {
             auto answer = probe::send_http(request);
-            if (answer && answer->status >= 200 && answer->status < 300) return {true, false, ""};
+            if (answer && answer->status >= 200 && answer->status < 300) {
+                if (kind == "statuspage" && delivery.reference.empty()) {
+                    auto created = nlohmann::json::parse(answer->body, nullptr, false);
+                    if (created.is_object() && created.contains("id") && created["id"].is_string())
+                        delivery.reference = created["id"].get<std::string>();
+                }
+                return {true, false, ""};
+            }
             return {false, worth_retrying(answer),
                     answer ? fmt::format("{} answered {}{}", kind, answer->status,
                                          answer->body.empty()

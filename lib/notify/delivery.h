@@ -31,6 +31,8 @@ struct Delivery {
     bool skipped = false;  // the target does not act on this moment (PagerDuty and `started`)
     int attempts = 0;
     std::string error{};  // the last failure, without any secret
+    // What the service called it, for the next notice to refer to (a Statuspage incident's id).
+    std::string reference{};
 };
 
 Delivery deliver(const nlohmann::json& target, const Notice& notice, const DeliveryPolicy& policy);

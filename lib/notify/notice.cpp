@@ -8,7 +8,7 @@
 namespace launchkit::notify {
 namespace {
 
-constexpr std::array<std::pair<NoticeKind, std::string_view>, 8> kind_names{{
+constexpr std::array<std::pair<NoticeKind, std::string_view>, 10> kind_names{{
     {NoticeKind::message, "message"},
     {NoticeKind::started, "started"},
     {NoticeKind::succeeded, "succeeded"},
@@ -17,6 +17,8 @@ constexpr std::array<std::pair<NoticeKind, std::string_view>, 8> kind_names{{
     {NoticeKind::rolling_back, "rolling_back"},
     {NoticeKind::rolled_back, "rolled_back"},
     {NoticeKind::rollback_failed, "rollback_failed"},
+    {NoticeKind::control_paused, "control_paused"},
+    {NoticeKind::control_resumed, "control_resumed"},
 }};
 
 std::string or_dash(const std::string& text) {
@@ -41,9 +43,11 @@ Tone tone_of(NoticeKind kind) {
     switch (kind) {
         case NoticeKind::succeeded:
         case NoticeKind::rolled_back:
+        case NoticeKind::control_resumed:
             return Tone::good;
         case NoticeKind::paused:
         case NoticeKind::rolling_back:
+        case NoticeKind::control_paused:
             return Tone::warning;
         case NoticeKind::failed:
         case NoticeKind::rollback_failed:
@@ -109,9 +113,24 @@ Notice describe_run_moment(NoticeKind kind, Notice facts) {
                 step, reason, or_dash(facts.run_id));
             break;
         case NoticeKind::message:
+        case NoticeKind::control_paused:
+        case NoticeKind::control_resumed:
             break;
     }
     return facts;
+}
+
+Notice describe_control_moment(NoticeKind kind, const std::string& control,
+                               const std::string& actor, const std::string& reason) {
+    Notice notice;
+    notice.kind = kind;
+    notice.control = control;
+    notice.reason = reason;
+    bool paused = kind == NoticeKind::control_paused;
+    notice.subject = fmt::format("{} {}", control, paused ? "paused" : "resumed");
+    notice.text = fmt::format("{} was {} by {}.{}", control, paused ? "paused" : "resumed",
+                              or_dash(actor), reason.empty() ? "" : "\nReason: " + reason);
+    return notice;
 }
 
 }  // namespace launchkit::notify

@@ -19,6 +19,8 @@ enum class NoticeKind {
     rolling_back,     // a rollback began
     rolled_back,      // the rollback finished cleanly
     rollback_failed,  // a rollback step failed: people must act
+    control_paused,   // `launchctl pause NAME`
+    control_resumed,  // `launchctl resume NAME`
 };
 std::string_view to_string(NoticeKind kind);
 std::optional<NoticeKind> parse_notice_kind(std::string_view text);
@@ -41,9 +43,18 @@ struct Notice {
     nlohmann::json decision = nullptr;  // the gate's decision that caused it, when one did
     std::string report_url{};           // where the run's report is, when known
     std::string time{};                 // RFC 3339
+    std::string control{};              // control moments: the launch control's name
+    // The status page incident an earlier notice of the same run or pause opened, which this
+    // one updates or resolves; empty: none open.
+    std::string incident_id{};
 };
 
 // The subject and text of a run's moment, as the runbooks word their announcements.
 Notice describe_run_moment(NoticeKind kind, Notice facts);
+
+// A launch control paused or resumed, by whom and why (the Mycelia Rollback Procedures announce
+// the pause of redemption).
+Notice describe_control_moment(NoticeKind kind, const std::string& control,
+                               const std::string& actor, const std::string& reason);
 
 }  // namespace launchkit::notify

@@ -90,12 +90,42 @@ Result<nlohmann::json> read_email(const YamlReader& reader, const YamlNode& sett
     return target;
 }
 
+// {page_id, api_key_env | api_key_file, component_ids, endpoint}.
+Result<nlohmann::json> read_statuspage(const YamlReader& reader, const YamlNode& settings,
+                                       const std::string& where,
+                                       const std::filesystem::path& directory) {
+    if (!settings.is_map())
+        return reader.invalid(settings, where, "expected {page_id: ID, api_key_env: VARIABLE}");
+    LAUNCHKIT_TRY(
+        reader.only_keys(settings, where + ".",
+                         {"page_id", "api_key_env", "api_key_file", "component_ids", "endpoint"}));
+    auto target = empty_target("statuspage");
+    LAUNCHKIT_TRY_ASSIGN(std::string page, reader.text(settings["page_id"], where + ".page_id"));
+    if (page.empty() || page.find_first_of("/?#% ") != std::string::npos)
+        return reader.invalid(settings["page_id"] ? settings["page_id"] : settings,
+                              where + ".page_id", "expected the page's id (letters and digits)");
+    target["page_id"] = page;
+    LAUNCHKIT_TRY(read_secret(reader, settings, where, "api_key", directory, target));
+    LAUNCHKIT_TRY_ASSIGN(auto components,
+                         reader.text_list(settings["component_ids"], where + ".component_ids"));
+    target["component_ids"] = components;
+    LAUNCHKIT_TRY_ASSIGN(std::string endpoint,
+                         reader.text(settings["endpoint"], where + ".endpoint"));
+    if (!endpoint.empty() && !has_reference(endpoint) && !endpoint.starts_with("http://") &&
+        !endpoint.starts_with("https://"))
+        return reader.invalid(settings["endpoint"], where + ".endpoint",
+                              "expected an http(s) URL (default https://api.statuspage.io/v1)");
+    target["endpoint"] = endpoint;
+    return target;
+}
+
 Result<nlohmann::json> read_service(const YamlReader& reader, const YamlNode& map,
                                     const std::string& field, const std::string& kind,
                                     const std::filesystem::path& directory) {
     const auto& settings = map[kind];
     auto where = field + "." + kind;
     if (kind == "email") return read_email(reader, settings, where, directory);
+    if (kind == "statuspage") return read_statuspage(reader, settings, where, directory);
     if (!settings.is_map())
         return reader.invalid(
             settings, where,
@@ -130,21 +160,22 @@ Result<nlohmann::json> read_notification_target(const YamlReader& reader, const 
     if (!node || (node.is_scalar() && node.text() == "stdout")) return empty_target("stdout");
     static constexpr const char* expected =
         "expected stdout, {file: PATH}, {webhook: URL}, {slack: {...}}, {teams: {...}} or "
-        "{pagerduty: {...}} or {email: {...}}";
+        "{pagerduty: {...}}, {email: {...}} or {statuspage: {...}}";
     if (!node.is_map()) return reader.invalid(node, field, expected);
     std::vector<std::string> kinds;
-    for (const char* kind : {"file", "webhook", "slack", "teams", "pagerduty", "email"})
+    for (const char* kind :
+         {"file", "webhook", "slack", "teams", "pagerduty", "email", "statuspage"})
         if (node[kind]) kinds.push_back(kind);
     if (kinds.size() != 1) return reader.invalid(node, field, expected);
     const auto& kind = kinds.front();
     if (allow_on)
         LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
                                        {"file", "webhook", "token_env", "slack", "teams",
-                                        "pagerduty", "email", "on", "environments"}));
+                                        "pagerduty", "email", "statuspage", "on", "environments"}));
     else
-        LAUNCHKIT_TRY(reader.only_keys(
-            node, field + ".",
-            {"file", "webhook", "token_env", "slack", "teams", "pagerduty", "email"}));
+        LAUNCHKIT_TRY(reader.only_keys(node, field + ".",
+                                       {"file", "webhook", "token_env", "slack", "teams",
+                                        "pagerduty", "email", "statuspage"}));
     nlohmann::json target;
     if (kind == "file") {
         target = empty_target("file");
@@ -168,9 +199,10 @@ Result<nlohmann::json> read_notification_target(const YamlReader& reader, const 
             auto parsed = parse_notice_kind(moment);
             if (!parsed || *parsed == NoticeKind::message)
                 return reader.invalid(node["on"], field + ".on",
-                                      fmt::format("'{}' is not a run moment; expected started, "
+                                      fmt::format("'{}' is not a moment; expected started, "
                                                   "succeeded, failed, paused, rolling_back, "
-                                                  "rolled_back or rollback_failed",
+                                                  "rolled_back, rollback_failed, control_paused "
+                                                  "or control_resumed",
                                                   moment));
             target["on"].push_back(moment);
         }
@@ -210,6 +242,7 @@ bool target_hears(const nlohmann::json& target, NoticeKind kind) {
         return std::any_of(on.begin(), on.end(),
                            [&](const auto& moment) { return moment == to_string(kind); });
     if (target.value("kind", "") == "pagerduty") return pagerduty_action(kind).has_value();
+    if (target.value("kind", "") == "statuspage") return statuspage_action(kind, true).has_value();
     return true;
 }
 

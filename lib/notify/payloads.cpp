@@ -125,6 +125,8 @@ std::optional<PagerDutyAction> pagerduty_action(NoticeKind kind) {
             return PagerDutyAction::resolve;
         case NoticeKind::message:
         case NoticeKind::started:
+        case NoticeKind::control_paused:
+        case NoticeKind::control_resumed:
             return std::nullopt;
     }
     return std::nullopt;
@@ -162,6 +164,54 @@ nlohmann::json pagerduty_event(const Notice& notice, const std::string& routing_
     return event;
 }
 
+std::optional<StatuspageAction> statuspage_action(NoticeKind kind, bool incident_open) {
+    switch (kind) {
+        case NoticeKind::rolling_back:
+        case NoticeKind::rollback_failed:
+        case NoticeKind::failed:
+        case NoticeKind::paused:
+        case NoticeKind::control_paused:
+            return incident_open ? StatuspageAction::update : StatuspageAction::create;
+        case NoticeKind::succeeded:
+        case NoticeKind::rolled_back:
+        case NoticeKind::control_resumed:
+            if (incident_open) return StatuspageAction::resolve;
+            return std::nullopt;
+        case NoticeKind::message:
+        case NoticeKind::started:
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+nlohmann::json statuspage_incident(const Notice& notice, const std::vector<std::string>& components,
+                                   StatuspageAction action) {
+    // Statuspage's incident statuses: investigating, identified, monitoring, resolved; component
+    // statuses: operational, degraded_performance, partial_outage, major_outage.
+    std::string status = "investigating";
+    std::string component_status = "degraded_performance";
+    if (action == StatuspageAction::resolve) {
+        status = "resolved";
+        component_status = "operational";
+    } else if (notice.kind == NoticeKind::rollback_failed) {
+        status = "identified";
+        component_status = "major_outage";
+    } else if (action == StatuspageAction::update) {
+        status = "identified";
+    }
+    nlohmann::json incident = {{"status", status}, {"body", at_most(notice.text, 20000)}};
+    if (action == StatuspageAction::create) {
+        incident["name"] = at_most(notice.subject, 255);
+        incident["component_ids"] = components;
+    }
+    if (!components.empty()) {
+        incident["components"] = nlohmann::json::object();
+        for (const auto& component : components)
+            incident["components"][component] = component_status;
+    }
+    return {{"incident", incident}};
+}
+
 nlohmann::json webhook_payload(const Notice& notice) {
     return {{"event", to_string(notice.kind)},
             {"subject", notice.subject},
@@ -174,7 +224,8 @@ nlohmann::json webhook_payload(const Notice& notice) {
             {"step", notice.step},
             {"reason", notice.reason},
             {"decision", notice.decision},
-            {"report_url", notice.report_url}};
+            {"report_url", notice.report_url},
+            {"control", notice.control}};
 }
 
 }  // namespace launchkit::notify

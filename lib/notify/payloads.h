@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,17 @@ std::optional<PagerDutyAction> pagerduty_action(NoticeKind kind);
 // An Events API v2 event; `dedup_key` is the run id, so the resolve finds the trigger.
 nlohmann::json pagerduty_event(const Notice& notice, const std::string& routing_key,
                                PagerDutyAction action);
+
+// Atlassian Statuspage (REST API v1, developer.statuspage.io): a rollback, a stop, a pause of a
+// run or of a launch control opens an incident (or updates the one open); the run deploying or
+// rolling back cleanly, or the control resuming, resolves it.
+enum class StatuspageAction { create, update, resolve };
+std::optional<StatuspageAction> statuspage_action(NoticeKind kind, bool incident_open);
+
+// {incident: {name, status, body, component_ids, components}} for POST .../incidents (create) or
+// PATCH .../incidents/ID (update, resolve).
+nlohmann::json statuspage_incident(const Notice& notice, const std::vector<std::string>& components,
+                                   StatuspageAction action);
 
 // launchkit's generic webhook: {event, subject, text, run_id, playbook, version, env, ...}.
 nlohmann::json webhook_payload(const Notice& notice);

@@ -37,6 +37,18 @@ nlohmann::json failing_decision(const RunState& state) {
     return found->second.decision;
 }
 
+// The incident an earlier notice of this run opened on `target` and nothing has resolved yet.
+std::string open_incident(const RunState& state, const std::string& target) {
+    for (auto sent = state.notifications.rbegin(); sent != state.notifications.rend(); ++sent) {
+        if (sent->target != target || sent->reference.empty() || !sent->delivered) continue;
+        auto kind = notify::parse_notice_kind(sent->notice);
+        bool resolved = kind && (*kind == notify::NoticeKind::succeeded ||
+                                 *kind == notify::NoticeKind::rolled_back);
+        return resolved ? std::string() : sent->reference;
+    }
+    return "";
+}
+
 }  // namespace
 
 std::vector<NotificationSent> announce(
@@ -64,6 +76,7 @@ std::vector<NotificationSent> announce(
     policy.text_output = context.err;  // stdout may carry the run's JSON
     if (sleep) policy.sleep = sleep;
     for (const auto* target : targets) {
+        notice.incident_id = open_incident(state, notify::describe_target(*target));
         auto delivery = notify::deliver(*target, notice, policy);
         if (delivery.skipped) continue;
         if (!delivery.delivered)
@@ -75,7 +88,8 @@ std::vector<NotificationSent> announce(
                                         std::string(to_string(kind)),
                                         delivery.delivered,
                                         delivery.attempts,
-                                        delivery.error});
+                                        delivery.error,
+                                        delivery.reference});
     }
     return sent;
 }

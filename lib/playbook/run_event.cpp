@@ -206,11 +206,8 @@ nlohmann::json fields(const RunInterrupted& event) {
     return {{"signal", event.signal}, {"action", to_string(event.action)}};
 }
 nlohmann::json fields(const NotificationSent& event) {
-    return {{"target", event.target},
-            {"notice", event.notice},
-            {"delivered", event.delivered},
-            {"attempts", event.attempts},
-            {"error", event.error}};
+    return {{"target", event.target},     {"notice", event.notice}, {"delivered", event.delivered},
+            {"attempts", event.attempts}, {"error", event.error},   {"reference", event.reference}};
 }
 nlohmann::json fields(const RunFinished& event) {
     return {{"status", to_string(event.status)},
@@ -372,7 +369,8 @@ Result<RunEvent> parse_run_event(const nlohmann::json& object, const std::string
                                  read.text("notice"),
                                  delivered.is_boolean() && delivered.get<bool>(),
                                  static_cast<int>(read.integer("attempts").value_or(0)),
-                                 read.text("error")};
+                                 read.text("error"),
+                                 read.text("reference")};
     } else {
         return fail(ExitCode::environment, "{}: unknown event '{}'", where, name);
     }

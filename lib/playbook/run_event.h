@@ -194,6 +194,7 @@ struct NotificationSent {
     bool delivered = false;
     int attempts = 0;
     std::string error{};
+    std::string reference{};  // the service's name for it: a Statuspage incident's id
 
     bool operator==(const NotificationSent&) const = default;
 };

@@ -138,7 +138,7 @@ TEST_CASE("notifications: a target written wrong is refused when the config is r
              {"notifications:\n  - slack: {}\n",
               "notifications[0].slack: expected webhook_env (a variable holding it)"},
              {"notifications:\n  - pagerduty: {routing_key_env: K}\n    on: [deployed]\n",
-              "'deployed' is not a run moment"},
+              "'deployed' is not a moment"},
              {"notifications:\n  - email: {smtp: http://mail:25, from: a@b, to: c@d}\n",
               "notifications[0].email.smtp: expected smtp://HOST:PORT"},
              {"notifications:\n  - email: {smtp: smtp://mail:587, from: a@b, to: 'c@d, e@f'}\n",
@@ -156,4 +156,70 @@ TEST_CASE("notifications: a target written wrong is refused when the config is r
         CHECK(result.exit_code == 2);
         CHECK_THAT(result.stderr_text, Catch::Contains(says));
     }
+}
+
+TEST_CASE("notifications: a status page incident opens with a rollback or a pause and is resolved",
+          "[cli][notify]") {
+    StateFixture fixture;
+    WebhookReceiver receiver;
+    TempDir dir;
+    dir.write("launchkit.yaml", R"(notifications:
+  - statuspage:
+      page_id: kctbh9vrtdwd
+      api_key_env: TEST_STATUSPAGE_KEY
+      component_ids: [8kbf7d35c070]
+      endpoint: ")" + receiver.url("/v1") +
+                                    R"("
+  - webhook: ")" + receiver.url("/chat") +
+                                    R"("
+    on: [control_paused, control_resumed]
+)");
+    dir.write("bad.yaml",
+              "apiVersion: launchkit/v1\nname: bad\nsteps:\n"
+              "  - {name: migrate, run: [\"false\"], on_failure: rollback}\n");
+    launchkit::testing::Environment environment{
+        {"TEST_STATUSPAGE_KEY", "5tatu5-k3y"},
+        {"LAUNCHKIT_CONFIG", (dir.path() / "launchkit.yaml").string()}};
+    auto bad = fixture.run(
+        "release-manager",
+        {"deploy", "1.5.0", "production", "--playbook", (dir.path() / "bad.yaml").string()},
+        environment);
+    CHECK(bad.exit_code == 1);
+    auto incidents = receiver.requests();
+    REQUIRE(incidents.size() == 2);  // opened by the rollback, resolved by its end
+    CHECK(incidents[0].method == "POST");
+    CHECK(incidents[0].path == "/v1/pages/kctbh9vrtdwd/incidents");
+    CHECK(incidents[0].authorization == "OAuth 5tatu5-k3y");
+    auto opened = incidents[0].json()["incident"];
+    CHECK(opened["name"] == "[URGENT] Rolling back: bad 1.5.0 in production");
+    CHECK(opened["status"] == "investigating");
+    CHECK(opened["component_ids"] == nlohmann::json{"8kbf7d35c070"});
+    CHECK(opened["components"]["8kbf7d35c070"] == "degraded_performance");
+    CHECK(incidents[1].method == "PATCH");
+    CHECK(incidents[1].path == "/v1/pages/kctbh9vrtdwd/incidents/incident-1");
+    CHECK(incidents[1].json()["incident"]["status"] == "resolved");
+    CHECK(incidents[1].json()["incident"]["components"]["8kbf7d35c070"] == "operational");
+
+    // The Mycelia Rollback Procedures' pause of redemption: announced, an incident opened; the
+    // resume, from another process, resolves that incident.
+    CHECK(fixture.run("launchctl", {"pause", "redemption", "--reason", "INC-42"}, environment)
+              .exit_code == 0);
+    auto chat = receiver.requests_to("/chat");
+    REQUIRE(chat.size() == 1);
+    CHECK(chat[0].json()["event"] == "control_paused");
+    CHECK(chat[0].json()["control"] == "redemption");
+    CHECK_THAT(chat[0].json()["text"].get<std::string>(), Catch::Contains("Reason: INC-42"));
+    auto paused = receiver.requests();
+    REQUIRE(paused.size() == 4);
+    CHECK(paused[2].json()["incident"]["name"] == "redemption paused");
+    CHECK(fixture.run("launchctl", {"resume", "redemption"}, environment).exit_code == 0);
+    auto all = receiver.requests();
+    REQUIRE(all.size() == 6);
+    auto resolve = all[4].path == "/chat" ? all[5] : all[4];
+    CHECK(resolve.method == "PATCH");
+    CHECK(resolve.path == "/v1/pages/kctbh9vrtdwd/incidents/incident-3");
+    CHECK(resolve.json()["incident"]["status"] == "resolved");
+    // Pausing again opens a new incident: the resolved one is forgotten.
+    CHECK(fixture.run("launchctl", {"pause", "redemption"}, environment).exit_code == 0);
+    CHECK(receiver.requests().back().method == "POST");
 }

@@ -7,9 +7,10 @@
 namespace launchkit::testing {
 
 WebhookReceiver::WebhookReceiver() : server_(std::make_unique<httplib::Server>()) {
-    server_->Post(".*", [this](const httplib::Request& request, httplib::Response& response) {
+    auto receive = [this](const httplib::Request& request, httplib::Response& response) {
         std::lock_guard lock(mutex_);
-        requests_.push_back({request.path, request.get_header_value("Authorization"),
+        requests_.push_back({request.method, request.path,
+                             request.get_header_value("Authorization"),
                              request.get_header_value("Content-Type"), request.body});
         if (failures_left_ > 0) {
             --failures_left_;
@@ -28,8 +29,23 @@ WebhookReceiver::WebhookReceiver() : server_(std::make_unique<httplib::Server>()
                                  "application/json");
             return;
         }
+        // Statuspage answers a new incident 201 with its id, an update 200 with the incident.
+        if (request.path.ends_with("/incidents")) {
+            response.status = 201;
+            response.set_content(
+                nlohmann::json{{"id", "incident-" + std::to_string(requests_.size())}}.dump(),
+                "application/json");
+            return;
+        }
+        if (request.method == "PATCH") {
+            auto id = request.path.substr(request.path.rfind('/') + 1);
+            response.set_content(nlohmann::json{{"id", id}}.dump(), "application/json");
+            return;
+        }
         response.set_content("ok", "text/plain");
-    });
+    };
+    server_->Post(".*", receive);
+    server_->Patch(".*", receive);
     port_ = server_->bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -18,6 +18,7 @@ class Server;
 namespace launchkit::testing {
 
 struct ReceivedRequest {
+    std::string method;
     std::string path;
     std::string authorization;
     std::string content_type;
