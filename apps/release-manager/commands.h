@@ -27,6 +27,8 @@ void add_abort_command(launchkit::CommandLine& cli);
 void add_promote_command(launchkit::CommandLine& cli);
 void add_pause_command(launchkit::CommandLine& cli);
 void add_runs_command(launchkit::CommandLine& cli);
+// `report RUN_ID`: a run as an HTML page.
+void add_report_command(launchkit::CommandLine& cli);
 void add_stats_command(launchkit::CommandLine& cli);
 // `doctor`: whether the state directory's records can be trusted.
 void add_doctor_command(launchkit::CommandLine& cli);

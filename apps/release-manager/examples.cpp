@@ -18,6 +18,9 @@ void add_examples(launchkit::CommandLine& cli) {
         "  release-manager create minor\n"
         "  release-manager create --version 5.1.0\n"
         "  release-manager create minor --sign dist/*.tar.gz --key release-signing.key");
+    cli.set_example("report",
+                    "Example (the Release Management Playbook's post-deployment review):\n"
+                    "  release-manager report production -o rollback-INC-42.html");
     cli.set_example("keygen",
                     "Example (the Release Management Playbook's signed release artifacts):\n"
                     "  LAUNCHKIT_SIGNING_PASSWORD=... release-manager keygen -o release-signing");

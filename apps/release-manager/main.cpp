@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     cli.add_commands({"promote"}, release_manager::add_promote_command);
     cli.add_commands({"pause"}, release_manager::add_pause_command);
     cli.add_commands({"runs"}, release_manager::add_runs_command);
+    cli.add_commands({"report"}, release_manager::add_report_command);
     cli.add_commands({"stats"}, release_manager::add_stats_command);
     cli.add_commands({"drill"}, release_manager::add_drill_command);
     cli.add_commands({"compat"}, release_manager::add_compat_command);

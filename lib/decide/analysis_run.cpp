@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "util/duration.h"
+#include "util/time.h"
 #include "util/strings.h"
 
 namespace launchkit::decide {
@@ -71,6 +72,8 @@ void RuleAnalysis::record(RuleMeasurement measurement, util::TimePoint at) {
             consecutive_errors_ = 0;
             break;
     }
+    if (history_.size() == max_history) history_.erase(history_.begin());
+    history_.push_back({at, measurement.value, measurement.threshold, measurement.phase});
     last_ = std::move(measurement);
     decide_phase();
 }
@@ -120,6 +123,21 @@ void RuleAnalysis::finish() {
     }
 }
 
+namespace {
+
+template <typename Number>
+nlohmann::json history_json(const RuleAnalysis& analysis, const Number& number) {
+    auto points = nlohmann::json::array();
+    for (const auto& point : analysis.history())
+        points.push_back({{"at", util::format_rfc3339_ms(point.at)},
+                          {"value", number(point.value)},
+                          {"threshold", number(point.threshold)},
+                          {"phase", to_string(point.phase)}});
+    return points;
+}
+
+}  // namespace
+
 nlohmann::json to_json(const RuleAnalysis& analysis) {
     const auto& rule = analysis.rule();
     const auto& last = analysis.last();
@@ -141,7 +159,8 @@ nlohmann::json to_json(const RuleAnalysis& analysis) {
             {"successes", analysis.successes()},
             {"failures", analysis.failures()},
             {"inconclusive", analysis.inconclusives()},
-            {"errors", analysis.errors()}};
+            {"errors", analysis.errors()},
+            {"history", history_json(analysis, number)}};
 }
 
 }  // namespace launchkit::decide

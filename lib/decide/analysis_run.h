@@ -51,6 +51,17 @@ class RuleAnalysis {
     int errors() const { return errors_; }
     const std::optional<RuleMeasurement>& last() const { return last_; }
 
+    // Every measurement with its time, oldest first (at most max_history: the latest kept), for
+    // a report to draw against the threshold.
+    struct Point {
+        util::TimePoint at;
+        std::optional<double> value;
+        std::optional<double> threshold;
+        MeasurementPhase phase;
+    };
+    static constexpr size_t max_history = 1000;
+    const std::vector<Point>& history() const { return history_; }
+
   private:
     void decide_phase();
 
@@ -67,6 +78,7 @@ class RuleAnalysis {
     int consecutive_successes_ = 0;
     std::optional<util::TimePoint> failing_since_{};
     std::optional<RuleMeasurement> last_{};
+    std::vector<Point> history_{};
 };
 
 nlohmann::json to_json(const RuleAnalysis& analysis);

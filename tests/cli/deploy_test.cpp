@@ -163,6 +163,32 @@ TEST_CASE("a canary whose error rate rises after the second traffic step is roll
     CHECK(history[0]["event"] == "rolled_back");
     CHECK(history[0]["version"] == "5.0.0");
     CHECK_THAT(history[0]["note"].get<std::string>(), Catch::Contains("gate at canary@25%"));
+
+    // The run as one HTML page: self-contained, a chart per gate metric with its threshold drawn.
+    auto report = (dir.path() / "report.html").string();
+    auto written = fixture.run_json("release-manager", {"report", run["run_id"], "-o", report});
+    CHECK(written["file"] == report);
+    auto html = *launchkit::util::read_file(report);
+    CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>") &&
+                         Catch::Contains("<span class=\"status rolled_back\">rolled_back</span>"));
+    for (const char* fetched : {"<script", "src=", "href=\"http", "url(", "@import", "<link"})
+        CHECK(html.find(fetched) == std::string::npos);
+    CHECK_THAT(html, Catch::Contains("<svg class=\"timeline\"") &&
+                         Catch::Contains("<svg class=\"chart traffic-chart\""));
+    size_t charts = 0;
+    for (auto at = html.find("<svg class=\"chart metric-chart\""); at != std::string::npos;
+         at = html.find("<svg class=\"chart metric-chart\"", at + 1)) {
+        ++charts;
+        auto chart = html.substr(at, html.find("</svg>", at) - at);
+        CHECK_THAT(chart, Catch::Contains("class=\"series threshold\"") &&
+                              Catch::Contains("class=\"dot value\""));
+    }
+    CHECK(charts == 2);  // one gate rule, judged at 5% and at 25%
+    CHECK_THAT(html, Catch::Contains("Gate canary@25%") && Catch::Contains("↩ undo:canary"));
+    // An environment names its latest run; the default file is RUN_ID.html.
+    auto latest = fixture.run_in(dir.path(), "release-manager", {"report", "production"});
+    CHECK(latest.exit_code == 0);
+    CHECK(std::filesystem::exists(dir.path() / (run["run_id"].get<std::string>() + ".html")));
 }
 
 TEST_CASE("a healthy canary is promoted and recorded as deployed", "[cli][playbook]") {

@@ -1,0 +1,216 @@
+#include "report/run_report_html.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "report/svg_chart.h"
+#include "util/time.h"
+
+namespace launchkit::report {
+namespace {
+
+using playbook::RunEvent;
+
+// Light by default, dark when the reader's system is; sized for a phone as for a desk.
+constexpr const char* style = R"(
+:root { color-scheme: light dark; --fg: #1d1f21; --bg: #ffffff; --muted: #6b7280; --grid: #e5e7eb;
+  --good: #1a7f37; --bad: #cf222e; --warn: #9a6700; --line: #0969da; --band: #cf222e; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #8b949e;
+  --grid: #30363d; --good: #3fb950; --bad: #f85149; --warn: #d29922; --line: #58a6ff;
+  --band: #ff7b72; } }
+body { font: 15px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg);
+  margin: 0 auto; padding: 16px; max-width: 960px; }
+h1 { font-size: 1.4em; margin: 0 0 4px; } h2 { font-size: 1.15em; margin: 28px 0 8px; }
+h3 { font-size: 1em; margin: 16px 0 4px; }
+.status { font-weight: 600; } .succeeded, .rolled_back { color: var(--good); }
+.failed, .rollback_failed { color: var(--bad); } .paused, .running { color: var(--warn); }
+table { border-collapse: collapse; width: 100%; font-size: 0.92em; display: block; overflow-x: auto; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--grid); vertical-align: top; }
+svg { width: 100%; height: auto; display: block; }
+svg text { fill: var(--fg); font: 11px system-ui, sans-serif; } svg .tick { fill: var(--muted); }
+svg .grid { stroke: var(--grid); stroke-width: 1; } svg .axis { stroke: var(--muted); }
+svg .series { fill: none; stroke-width: 2; } svg .series.value, svg .swatch.value { stroke: var(--line); fill: none; }
+svg .swatch { stroke-width: 2; } svg .swatch.value { fill: var(--line); }
+svg .series.threshold { stroke: var(--band); stroke-dasharray: 6 4; }
+svg .swatch.threshold { fill: var(--band); } svg .series.traffic { stroke: var(--line); }
+svg .swatch.traffic { fill: var(--line); } svg .dot.value, svg .dot.traffic { fill: var(--line); }
+svg .bar.succeeded { fill: var(--good); } svg .bar.failed { fill: var(--bad); }
+svg .bar.running { fill: var(--warn); } svg .bar.rollback { fill: var(--warn); }
+.muted { color: var(--muted); }
+)";
+
+double seconds_between(const std::string& from, const std::string& to) {
+    auto a = util::parse_rfc3339(from);
+    auto b = util::parse_rfc3339(to);
+    if (!a || !b) return 0;
+    return std::chrono::duration<double>(*b - *a).count();
+}
+
+std::string status_span(std::string_view status) {
+    return fmt::format("<span class=\"status {0}\">{0}</span>", escape_html(status));
+}
+
+std::string steps_section(const playbook::RunState& run) {
+    const auto& begin = run.started.time;
+    std::vector<TimelineBar> bars;
+    std::string rows;
+    auto add = [&](const playbook::StepRecord& step, bool rollback) {
+        auto status = std::string(to_string(step.status));
+        double start = seconds_between(begin, step.started_at);
+        double end = step.finished_at.empty() ? start : seconds_between(begin, step.finished_at);
+        bars.push_back({(rollback ? "↩ " : "") + step.name, start, end,
+                        rollback ? "rollback" : status, step.message});
+        rows += fmt::format(
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>+{}</td><td>{}</td><td>{}</td></tr>",
+            rollback ? "↩ " : "", escape_html(step.name), escape_html(step.kind),
+            status_span(status), format_seconds(start), format_seconds(end - start),
+            escape_html(step.message));
+    };
+    for (const auto& name : run.forward_order)
+        if (auto found = run.steps.find(name); found != run.steps.end()) add(found->second, false);
+    for (const auto& name : run.rollback_order)
+        if (auto found = run.rollback.find(name); found != run.rollback.end())
+            add(found->second, true);
+    std::string html = "<h2>Steps</h2>";
+    if (bars.empty()) return html + "<p class=\"muted\">No step started.</p>";
+    html += render_timeline(bars, "Steps over time");
+    html +=
+        "<table><thead><tr><th>Step</th><th>Kind</th><th>Status</th><th>Start</th>"
+        "<th>Took</th><th>What happened</th></tr></thead><tbody>" +
+        rows + "</tbody></table>";
+    return html;
+}
+
+std::string traffic_section(const playbook::RunState& run, const std::vector<RunEvent>& events) {
+    ChartSeries traffic{"traffic weight", {}, "traffic", true, true};
+    for (const auto& event : events)
+        if (const auto* changed = std::get_if<playbook::TrafficChanged>(&event)) {
+            double at = seconds_between(run.started.time, changed->time);
+            if (traffic.points.empty()) traffic.points.emplace_back(at, changed->previous_weight);
+            traffic.points.emplace_back(at, changed->weight);
+        }
+    if (traffic.points.empty()) return "";
+    // A rollback's undo of a canary takes its traffic back to 0 (journaled as the undo step).
+    for (const auto& [name, record] : run.rollback)
+        if (name.starts_with("undo:") && run.steps.contains(name.substr(5)) &&
+            record.status == playbook::StepStatus::succeeded && !record.finished_at.empty() &&
+            run.steps.at(name.substr(5)).undo.value("strategy", "") == "canary")
+            traffic.points.emplace_back(seconds_between(run.started.time, record.finished_at), 0);
+    std::sort(traffic.points.begin(), traffic.points.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    LineChart chart;
+    chart.title = "Traffic to the new version over time";
+    chart.y_label = "%";
+    chart.y_min = 0;
+    chart.y_max = 100;
+    chart.css_class = "chart traffic-chart";
+    chart.series.push_back(std::move(traffic));
+    return "<h2>Traffic</h2>" + render_line_chart(chart);
+}
+
+std::string number_or_dash(const nlohmann::json& value) {
+    if (value.is_number()) return fmt::format("{:.4g}", value.get<double>());
+    return "-";
+}
+
+std::string gate_section(const playbook::GateDecided& gate, const std::string& begin) {
+    std::string html = fmt::format("<h3>Gate {} — {}</h3><p>{}</p>", escape_html(gate.label),
+                                   status_span(gate.verdict), escape_html(gate.reason));
+    const auto& decision = gate.decision;
+    if (!decision.is_object()) return html;
+    for (const auto& rule : decision.value("thresholds", nlohmann::json::array())) {
+        ChartSeries values{rule.value("metric", "value"), {}, "value", false, true};
+        ChartSeries threshold{"threshold", {}, "threshold", true, false};
+        for (const auto& point : rule.value("history", nlohmann::json::array())) {
+            double at = seconds_between(begin, point.value("at", ""));
+            if (point["value"].is_number())
+                values.points.emplace_back(at, point["value"].get<double>());
+            if (point["threshold"].is_number())
+                threshold.points.emplace_back(at, point["threshold"].get<double>());
+        }
+        LineChart chart;
+        chart.title = fmt::format("{}: {} against its threshold ({})", rule.value("rule", ""),
+                                  rule.value("metric", ""), rule.value("phase", ""));
+        chart.css_class = "chart metric-chart";
+        chart.series.push_back(std::move(values));
+        chart.series.push_back(std::move(threshold));
+        auto condition =
+            rule["fail_when"].is_string()   ? "fail when " + rule["fail_when"].get<std::string>()
+            : rule["pass_when"].is_string() ? "pass when " + rule["pass_when"].get<std::string>()
+                                            : std::string();
+        html += fmt::format(
+            "<p><b>{}</b> ({}) {} — {}, {} of {} measurements ok{}</p>",
+            escape_html(rule.value("rule", "")), escape_html(rule.value("metric", "")),
+            escape_html(condition), status_span(rule.value("phase", "")),
+            rule.value("successes", 0), rule.value("measurements", 0),
+            rule.value("reason", "").empty() ? "" : ": " + escape_html(rule.value("reason", "")));
+        html += render_line_chart(chart);
+    }
+    if (decision["canary"].is_object()) {
+        html +=
+            "<table><thead><tr><th>Metric</th><th>Canary</th><th>Baseline</th>"
+            "<th>Effect interval</th><th>p-value</th><th>Class</th></tr></thead><tbody>";
+        for (const auto& metric : decision["canary"].value("metrics", nlohmann::json::array()))
+            html += fmt::format(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td>"
+                "<td>{}</td></tr>",
+                escape_html(metric.value("metric", metric.value("name", ""))),
+                number_or_dash(metric["canary_mean"]), number_or_dash(metric["baseline_mean"]),
+                number_or_dash(metric["lower"]), number_or_dash(metric["upper"]),
+                number_or_dash(metric["p_value"]), escape_html(metric.value("classification", "")));
+        html += "</tbody></table>";
+    }
+    return html;
+}
+
+}  // namespace
+
+std::string render_run_report(const playbook::RunState& run, const std::vector<RunEvent>& events) {
+    const auto& started = run.started;
+    auto status = std::string(to_string(run.status));
+    auto title =
+        fmt::format("{} {} in {}: {}", started.playbook, started.version, started.env, status);
+    std::string html =
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; img-src data:\">";
+    html +=
+        fmt::format("<title>{}</title><style>{}</style></head><body>", escape_html(title), style);
+    html += fmt::format("<h1>{} {} → {}</h1>", escape_html(started.playbook),
+                        escape_html(started.version), escape_html(started.env));
+    html += fmt::format(
+        "<p>{} · run <code>{}</code> · started {} by {} · was {}{}</p>", status_span(status),
+        escape_html(run.run_id), escape_html(started.time), escape_html(started.actor),
+        escape_html(started.previous_version.empty() ? "nothing" : started.previous_version),
+        run.finished_at.empty() ? ""
+                                : fmt::format(" · took {}", format_seconds(seconds_between(
+                                                                started.time, run.finished_at))));
+    if (!run.failure_reason.empty())
+        html += fmt::format(
+            "<p><b>Why:</b> {}{}</p>", escape_html(run.failure_reason),
+            run.failed_step.empty() ? "" : fmt::format(" (step {})", escape_html(run.failed_step)));
+    html += steps_section(run);
+    html += traffic_section(run, events);
+    std::string gates;
+    for (const auto& event : events)
+        if (const auto* gate = std::get_if<playbook::GateDecided>(&event))
+            gates += gate_section(*gate, started.time);
+    if (!gates.empty()) html += "<h2>Gates</h2>" + gates;
+    if (!run.notifications.empty()) {
+        html +=
+            "<h2>Notifications</h2><table><thead><tr><th>Moment</th><th>Target</th>"
+            "<th>Delivered</th><th>Attempts</th></tr></thead><tbody>";
+        for (const auto& sent : run.notifications)
+            html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                                escape_html(sent.notice), escape_html(sent.target),
+                                sent.delivered ? "yes" : "no: " + escape_html(sent.error),
+                                sent.attempts);
+        html += "</tbody></table>";
+    }
+    html += "<p class=\"muted\">Written by launchkit's release-manager report.</p></body></html>\n";
+    return html;
+}
+
+}  // namespace launchkit::report
