@@ -14,6 +14,9 @@ void add_stats_command(launchkit::CommandLine& cli) {
     command->add_option("--env", options->environment, "Only this environment");
     command->add_option("--since", options->since, "Window ending now (default 30d)");
     command->add_option("--tag-prefix", options->tag_prefix, "Component's tag prefix");
+    command->add_option("--html", options->html,
+                        "Also write the metrics week by week against their targets as one "
+                        "self-contained HTML page");
     cli.set_example(command,
                     "Example (the Release Management Playbook's success metrics):\n  "
                     "release-manager stats --env production --since "

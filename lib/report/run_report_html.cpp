@@ -166,18 +166,22 @@ std::string gate_section(const playbook::GateDecided& gate, const std::string& b
 
 }  // namespace
 
+std::string report_page_start(const std::string& title) {
+    return fmt::format(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; img-src data:\">"
+        "<title>{}</title><style>{}</style></head><body>",
+        escape_html(title), style);
+}
+
 std::string render_run_report(const playbook::RunState& run, const std::vector<RunEvent>& events) {
     const auto& started = run.started;
     auto status = std::string(to_string(run.status));
     auto title =
         fmt::format("{} {} in {}: {}", started.playbook, started.version, started.env, status);
-    std::string html =
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; img-src data:\">";
-    html +=
-        fmt::format("<title>{}</title><style>{}</style></head><body>", escape_html(title), style);
+    std::string html = report_page_start(title);
     html += fmt::format("<h1>{} {} → {}</h1>", escape_html(started.playbook),
                         escape_html(started.version), escape_html(started.env));
     html += fmt::format(

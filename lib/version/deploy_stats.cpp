@@ -7,8 +7,11 @@
 
 #include <fmt/format.h>
 
+
 #include "core/output.h"
+#include "report/stats_report_html.h"
 #include "util/duration.h"
+#include "util/file_io.h"
 #include "util/strings.h"
 
 namespace launchkit::version {
@@ -209,6 +212,11 @@ Result<ExitCode> run_stats(Context& context, const StatsOptions& options) {
     auto prefix = options.tag_prefix.value_or(context.config.release.tag_prefix);
     auto now = context.now();
     auto stats = compute_deploy_stats(entries, prefix, options.environment, now - *window, now);
+    if (!options.html.empty()) {
+        auto page = report::render_stats_report(entries, prefix, options.environment, *window, now);
+        LAUNCHKIT_TRY(util::write_file_atomically(options.html, page, 0644));
+        *context.err << "wrote " << options.html.string() << '\n';
+    }
     if (context.json) {
         print_json(*context.out, to_json(stats));
         return ExitCode::ok;

@@ -3,6 +3,7 @@
 // frequency, and lead time from release creation to deploy.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,7 @@ struct StatsOptions {
     std::string environment{};
     std::string since = "30d";
     std::optional<std::string> tag_prefix{};
+    std::filesystem::path html{};  // also write the metrics week by week as an HTML page
 };
 
 Result<ExitCode> run_stats(Context& context, const StatsOptions& options);

@@ -7,6 +7,7 @@
 #include "store/file_store.h"
 #include "support/state_fixture.h"
 #include "support/temp_dir.h"
+#include "util/file_io.h"
 
 using launchkit::testing::StateFixture;
 using launchkit::testing::TempDir;
@@ -90,4 +91,20 @@ TEST_CASE("stats: success and rollback rates from the runs recorded in the ledge
     auto table = fixture.run("release-manager", {"stats"});
     CHECK_THAT(table.stdout_text, Catch::Contains("deployment success rate") &&
                                       Catch::Contains("66.7%") && Catch::Contains("2 of 3 runs"));
+    // The same metrics week by week, each against its target, as a page.
+    auto page = (dir.path() / "stats.html").string();
+    auto html_run = fixture.run("release-manager", {"stats", "--since", "28d", "--html", page});
+    INFO(html_run.stderr_text);
+    REQUIRE(html_run.exit_code == 0);
+    auto html = *launchkit::util::read_file(page);
+    CHECK_THAT(html, Catch::Contains("4 weeks to") && Catch::Contains("3 runs, 2 deployments"));
+    for (const char* fetched : {"<script", "src=", "href=\"http", "url(", "@import"})
+        CHECK(html.find(fetched) == std::string::npos);
+    size_t charts = 0;
+    for (auto at = html.find("<svg class=\"chart stats-chart\""); at != std::string::npos;
+         at = html.find("<svg class=\"chart stats-chart\"", at + 1))
+        ++charts;
+    CHECK(charts == 5);
+    CHECK_THAT(html,
+               Catch::Contains("target &lt; 5%") && Catch::Contains("Over the window: 33.3%"));
 }
