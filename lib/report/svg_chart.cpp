@@ -10,7 +10,7 @@ namespace {
 
 constexpr double width = 640;
 constexpr double left = 56;
-constexpr double right = 16;
+constexpr double right = 30;  // room for the last tick label, centred on the edge
 constexpr double top = 28;
 constexpr double plot_height = 180;
 

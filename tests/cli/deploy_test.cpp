@@ -185,6 +185,43 @@ TEST_CASE("a canary whose error rate rises after the second traffic step is roll
     }
     CHECK(charts == 2);  // one gate rule, judged at 5% and at 25%
     CHECK_THAT(html, Catch::Contains("Gate canary@25%") && Catch::Contains("↩ undo:canary"));
+    // Opened in headless Chromium: it loads with no console error and fetches nothing (the
+    // page's Content-Security-Policy would log any attempt), the DOM holds the charts, and the
+    // screenshot is kept with the build as a test artefact.
+    auto artefacts = std::filesystem::path(LAUNCHKIT_BUILD_DIR) / "test-artefacts";
+    std::filesystem::create_directories(artefacts);
+    auto chromium = [&](std::vector<std::string> extra) {
+        std::vector<std::string> argv{"chromium",
+                                      "--headless=new",
+                                      "--no-sandbox",
+                                      "--disable-gpu",
+                                      "--no-first-run",
+                                      "--enable-logging=stderr",
+                                      "--user-data-dir=" + (dir.path() / "chromium").string()};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        argv.push_back("file://" + report);
+        return launchkit::testing::run_program(argv);
+    };
+    auto shot = artefacts / "rolled-back-canary-report.png";
+    std::filesystem::remove(shot);
+    auto screenshot = chromium({"--window-size=1024,2000", "--screenshot=" + shot.string()});
+    INFO(screenshot.stderr_text);
+    CHECK(screenshot.exit_code == 0);
+    CHECK(std::filesystem::file_size(shot) > 10000);
+    auto dom = chromium({"--dump-dom"});
+    for (const auto* output : {&screenshot.stderr_text, &dom.stderr_text})
+        for (const char* trouble : {"CONSOLE", "Refused to", "net::ERR", "Uncaught"})
+            CHECK(output->find(trouble) == std::string::npos);
+    size_t drawn = 0;
+    for (auto at = dom.stdout_text.find("<svg class=\"chart metric-chart\"");
+         at != std::string::npos;
+         at = dom.stdout_text.find("<svg class=\"chart metric-chart\"", at + 1)) {
+        ++drawn;
+        auto chart = dom.stdout_text.substr(at, dom.stdout_text.find("</svg>", at) - at);
+        CHECK_THAT(chart, Catch::Contains("class=\"series threshold\""));
+    }
+    CHECK(drawn == 2);
+
     // An environment names its latest run; the default file is RUN_ID.html.
     auto latest = fixture.run_in(dir.path(), "release-manager", {"report", "production"});
     CHECK(latest.exit_code == 0);
