@@ -142,7 +142,7 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     LAUNCHKIT_TRY(reject_unknown_keys(
         root, source, "",
         {"state_dir", "store", "etcd", "checklist", "slo_rules", "release", "flags", "backups",
-         "environments", "launch_controls", "signing", "notifications"}));
+         "environments", "launch_controls", "signing", "notifications", "reports"}));
 
     if (root["state_dir"]) {
         LAUNCHKIT_TRY_ASSIGN(std::string state_dir,
@@ -192,6 +192,23 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
                              reader.text_list(signing["public_keys"], "signing.public_keys"));
         for (const auto& key : keys)
             config.signing_public_keys.push_back(path_beside_config(source, key));
+    }
+    if (const auto& reports = root["reports"]) {
+        YamlReader reader(source.string());
+        if (!reports.is_map())
+            return reader.invalid(reports, "reports",
+                                  "expected {directory: PATH, url: https://.../${run_id}.html}");
+        LAUNCHKIT_TRY(reader.only_keys(reports, "reports.", {"directory", "url"}));
+        LAUNCHKIT_TRY_ASSIGN(std::string directory,
+                             reader.text(reports["directory"], "reports.directory"));
+        if (!directory.empty()) config.reports_directory = path_beside_config(source, directory);
+        LAUNCHKIT_TRY_ASSIGN(config.reports_url, reader.text(reports["url"], "reports.url"));
+        if (!config.reports_url.empty() && !config.reports_url.starts_with("http://") &&
+            !config.reports_url.starts_with("https://") &&
+            !config.reports_url.starts_with("file://"))
+            return reader.invalid(reports["url"], "reports.url",
+                                  "expected an http(s) or file URL, e.g. "
+                                  "https://deploys.example.com/runs/${run_id}.html");
     }
     if (const auto& notifications = root["notifications"]) {
         YamlReader reader(source.string());

@@ -92,6 +92,11 @@ struct Config {
     // `notifications:`: where every run announces its moments (notify/notification_target.h's
     // normalised targets, each with `on` and `environments`).
     std::vector<nlohmann::json> notifications;
+    // `reports:`: every run's HTML report written to `directory` when the run ends or pauses
+    // (absolute; empty: not written), and the address notifications link to, with ${run_id}
+    // and ${env} filled in.
+    std::filesystem::path reports_directory{};
+    std::string reports_url{};
     // The launch controls a fleet uses; empty: any name may be paused, and a never-paused name is
     // running.
     std::map<std::string, LaunchControlConfig> launch_controls;

@@ -54,6 +54,8 @@ class PlaybookRunner {
     const RunState& state() const { return state_; }
 
   private:
+    // launchkit.yaml's reports.directory/RUN_ID.html, rewritten when the run ends or pauses.
+    void write_report();
     Result<void> forward();
     Result<void> rollback_actions();
     Result<void> start_rollback(const std::string& reason, const std::string& failed_step);

@@ -28,6 +28,15 @@ std::optional<notify::NoticeKind> moment_of(const RunEvent& event) {
     return std::nullopt;
 }
 
+std::string report_url(const Context& context, const RunState& state) {
+    auto url = context.config.reports_url;
+    for (const auto& [name, value] : {std::pair{std::string("${run_id}"), state.run_id},
+                                      std::pair{std::string("${env}"), state.started.env}})
+        for (auto at = url.find(name); at != std::string::npos; at = url.find(name, at))
+            url.replace(at, name.size(), value);
+    return url;
+}
+
 namespace {
 
 // The gate decision that failed the run, if a gate did.
@@ -71,6 +80,7 @@ std::vector<NotificationSent> announce(
     facts.reason = state.failure_reason;
     facts.decision = failing_decision(state);
     facts.time = util::format_rfc3339(context.now());
+    facts.report_url = report_url(context, state);
     auto notice = notify::describe_run_moment(kind, std::move(facts));
     notify::DeliveryPolicy policy;
     policy.text_output = context.err;  // stdout may carry the run's JSON

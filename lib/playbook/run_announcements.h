@@ -14,6 +14,10 @@
 
 namespace launchkit::playbook {
 
+// Where launchkit.yaml's `reports.url` says the run's report is, ${run_id} and ${env} filled in;
+// empty when it says nothing.
+std::string report_url(const Context& context, const RunState& state);
+
 // The moment an event is, for the people watching: nullopt for the events in between.
 std::optional<notify::NoticeKind> moment_of(const RunEvent& event);
 

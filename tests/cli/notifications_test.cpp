@@ -19,12 +19,15 @@ TEST_CASE("notifications: Slack, Teams and PagerDuty hear a run's moments", "[cl
     StateFixture fixture;
     WebhookReceiver receiver;
     TempDir dir;
-    dir.write("launchkit.yaml", R"(notifications:
+    dir.write(
+        "launchkit.yaml",
+        R"(reports: {directory: reports, url: "https://deploys.example.com/runs/${run_id}.html"}
+notifications:
   - slack: {webhook_env: TEST_SLACK_WEBHOOK}
   - teams: {webhook_file: teams-webhook.txt}
     on: [rolled_back, rollback_failed]
   - pagerduty: {routing_key_env: TEST_PAGERDUTY_KEY, endpoint: ")" +
-                                    receiver.url("/v2/enqueue") + R"("}
+            receiver.url("/v2/enqueue") + R"("}
     environments: [production]
 )");
     dir.write("teams-webhook.txt", receiver.url("/teams/webhookb2/s3cr3t") + "\n");
@@ -83,6 +86,12 @@ steps:
                                                "Upgrade started: bad 1.5.0 in production",
                                                "[URGENT] Rolling back: bad 1.5.0 in production",
                                                "Rollback complete: bad 1.5.0 in production"});
+    // The run's report was written when it ended, and the messages link to it.
+    auto run_id = bad["run_id"].get<std::string>();
+    CHECK(std::filesystem::exists(dir.path() / "reports" / (run_id + ".html")));
+    auto blocks = slack.back().json()["attachments"][0]["blocks"];
+    CHECK(blocks.back()["elements"][0]["text"] ==
+          "<https://deploys.example.com/runs/" + run_id + ".html|Run report>");
     auto pagerduty = receiver.requests_to("/v2/enqueue");
     REQUIRE(pagerduty.size() == 2);
     CHECK(pagerduty[0].json()["event_action"] == "trigger");

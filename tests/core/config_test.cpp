@@ -37,8 +37,9 @@ TEST_CASE("parse_config names the file, line and key at fault", "[config]") {
              Case{"release:\n  tag_prefx: v\n", "x.yaml:2: unknown key 'release.tag_prefx'"},
              Case{"stat_dir: /tmp\n",
                   "x.yaml:1: unknown key 'stat_dir' (expected one of: backups, checklist, "
-                  "environments, etcd, flags, launch_controls, notifications, release, signing, "
-                  "slo_rules, state_dir, store)"},
+                  "environments, etcd, flags, launch_controls, notifications, release, reports, "
+                  "signing, slo_rules, state_dir, store)"},
+             Case{"reports: {url: 'ftp://x/${run_id}'}\n", "reports.url: expected an http(s)"},
              Case{"signing: key.pub\n", "x.yaml:1: signing: expected {public_keys: [FILE.pub"},
              Case{"signing: {public_key: k.pub}\n", "signing.public_key"},
              Case{"environments:\n  prod: {require_signed: yes-please}\n",
