@@ -173,9 +173,11 @@ Delivery deliver(const nlohmann::json& target, const Notice& notice, const Deliv
             auto answer = probe::send_http(request);
             if (answer && answer->status >= 200 && answer->status < 300) {
                 if (kind == "statuspage" && delivery.reference.empty()) {
-                    auto created = nlohmann::json::parse(answer->body, nullptr, false);
-                    if (created.is_object() && created.contains("id") && created["id"].is_string())
-                        delivery.reference = created["id"].get<std::string>();
+                    // A service's answer is bounded in size and, parsed here, in depth.
+                    auto created = util::parse_json(answer->body);
+                    if (created && created->is_object() && created->contains("id") &&
+                        (*created)["id"].is_string())
+                        delivery.reference = (*created)["id"].get<std::string>();
                 }
                 return {true, false, ""};
             }
