@@ -31,6 +31,13 @@ std::vector<double> clean(const std::vector<double>& values, const CanaryMetric&
     return kept;
 }
 
+nlohmann::json summary_json(const std::optional<SampleSummary>& summary) {
+    if (!summary) return nullptr;
+    return {{"count", summary->count},   {"min", summary->min}, {"q1", summary->q1},
+            {"median", summary->median}, {"q3", summary->q3},   {"max", summary->max},
+            {"values", summary->values}};
+}
+
 }  // namespace
 
 std::string_view to_string(Direction direction) {
@@ -82,6 +89,8 @@ MetricJudgement classify_metric(const CanaryMetric& metric, const std::vector<do
     auto baseline_values = clean(baseline, metric, judgement.baseline_outliers);
     judgement.canary_count = canary_values.size();
     judgement.baseline_count = baseline_values.size();
+    if (!canary_values.empty()) judgement.canary_sample = summarize_sample(canary_values);
+    if (!baseline_values.empty()) judgement.baseline_sample = summarize_sample(baseline_values);
     if (canary_values.empty() || baseline_values.empty()) {
         judgement.classification = MetricClass::nodata;
         judgement.failed = metric.must_have_data;
@@ -134,6 +143,8 @@ CanaryJudgement judge_canary(const std::vector<CanaryMetric>& metrics,
                              const std::map<std::string, std::vector<double>>& baseline,
                              const CanaryJudgeSettings& settings) {
     CanaryJudgement judgement;
+    judgement.confidence = settings.confidence;
+    judgement.tolerance = settings.tolerance;
     static const std::vector<double> none;
     for (const auto& metric : metrics) {
         auto canary_values = canary.find(metric.name);
@@ -217,7 +228,9 @@ nlohmann::json to_json(const MetricJudgement& judgement) {
             {"lower", optional_number(judgement.lower)},
             {"upper", optional_number(judgement.upper)},
             {"u", optional_number(judgement.u)},
-            {"p_value", optional_number(judgement.p_value)}};
+            {"p_value", optional_number(judgement.p_value)},
+            {"canary_sample", summary_json(judgement.canary_sample)},
+            {"baseline_sample", summary_json(judgement.baseline_sample)}};
 }
 
 nlohmann::json to_json(const CanaryJudgement& judgement) {
@@ -233,6 +246,8 @@ nlohmann::json to_json(const CanaryJudgement& judgement) {
     return {{"outcome", to_string(judgement.outcome)},
             {"score", judgement.score},
             {"reason", judgement.reason},
+            {"confidence", judgement.confidence},
+            {"tolerance", judgement.tolerance},
             {"groups", std::move(groups)},
             {"metrics", std::move(metrics)}};
 }

@@ -62,6 +62,9 @@ struct MetricJudgement {
     std::optional<double> upper{};
     std::optional<double> u{};
     std::optional<double> p_value{};
+    // What the test compared (after NaN handling and outlier removal), for reports to draw.
+    std::optional<SampleSummary> canary_sample{};
+    std::optional<SampleSummary> baseline_sample{};
 };
 
 enum class CanaryOutcome { pass, marginal, fail, nodata };
@@ -81,6 +84,8 @@ struct CanaryJudgement {
     double score = 0;
     CanaryOutcome outcome = CanaryOutcome::nodata;
     std::string reason{};
+    double confidence = 0;  // of every metric's interval
+    double tolerance = 0;
 };
 
 MetricJudgement classify_metric(const CanaryMetric& metric, const std::vector<double>& canary,

@@ -27,6 +27,28 @@ double median(std::vector<double> values) {
     return quantile_of_sorted(values, 0.5);
 }
 
+SampleSummary summarize_sample(std::span<const double> values, size_t max_values) {
+    std::vector<double> sorted(values.begin(), values.end());
+    std::sort(sorted.begin(), sorted.end());
+    SampleSummary summary;
+    summary.count = sorted.size();
+    if (sorted.empty()) return summary;
+    summary.min = sorted.front();
+    summary.q1 = quantile_of_sorted(sorted, 0.25);
+    summary.median = quantile_of_sorted(sorted, 0.5);
+    summary.q3 = quantile_of_sorted(sorted, 0.75);
+    summary.max = sorted.back();
+    if (sorted.size() <= max_values || max_values < 2) {
+        summary.values = std::move(sorted);
+        return summary;
+    }
+    summary.values.reserve(max_values);
+    for (size_t i = 0; i < max_values; ++i)
+        summary.values.push_back(quantile_of_sorted(
+            sorted, static_cast<double>(i) / static_cast<double>(max_values - 1)));
+    return summary;
+}
+
 std::vector<double> handle_nan(std::span<const double> values, NanStrategy strategy) {
     std::vector<double> kept;
     kept.reserve(values.size());

@@ -13,6 +13,22 @@ double mean(std::span<const double> values);
 double quantile_of_sorted(std::span<const double> sorted, double q);
 double median(std::vector<double> values);
 
+// A sample as a report draws it: the five-number summary, and the values themselves in order,
+// thinned to evenly spaced quantiles when there are more than a chart can show.
+struct SampleSummary {
+    size_t count = 0;
+    double min = 0;
+    double q1 = 0;
+    double median = 0;
+    double q3 = 0;
+    double max = 0;
+    std::vector<double> values{};  // ascending; all of them, or `max_values` quantiles
+};
+constexpr size_t summary_values_limit = 200;
+// `values` non-empty and free of NaN.
+SampleSummary summarize_sample(std::span<const double> values,
+                               size_t max_values = summary_values_limit);
+
 // What to do with NaN samples (a scrape that failed, a division by zero in the query).
 enum class NanStrategy { remove, replace_with_zero };
 std::vector<double> handle_nan(std::span<const double> values, NanStrategy strategy);

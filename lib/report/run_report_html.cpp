@@ -1,6 +1,7 @@
 #include "report/run_report_html.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -15,14 +16,15 @@ using playbook::RunEvent;
 // Light by default, dark when the reader's system is; sized for a phone as for a desk.
 constexpr const char* style = R"(
 :root { color-scheme: light dark; --fg: #1d1f21; --bg: #ffffff; --muted: #6b7280; --grid: #e5e7eb;
-  --good: #1a7f37; --bad: #cf222e; --warn: #9a6700; --line: #0969da; --band: #cf222e; }
+  --good: #1a7f37; --bad: #cf222e; --warn: #9a6700; --line: #0969da; --band: #cf222e;
+  --canary: #bc4c00; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --bg: #0d1117; --muted: #8b949e;
   --grid: #30363d; --good: #3fb950; --bad: #f85149; --warn: #d29922; --line: #58a6ff;
-  --band: #ff7b72; } }
+  --band: #ff7b72; --canary: #f0883e; } }
 body { font: 15px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg);
   margin: 0 auto; padding: 16px; max-width: 960px; }
 h1 { font-size: 1.4em; margin: 0 0 4px; } h2 { font-size: 1.15em; margin: 28px 0 8px; }
-h3 { font-size: 1em; margin: 16px 0 4px; }
+h3 { font-size: 1em; margin: 16px 0 4px; } h4 { font-size: 0.95em; margin: 14px 0 4px; }
 .status { font-weight: 600; } .succeeded, .rolled_back { color: var(--good); }
 .failed, .rollback_failed { color: var(--bad); } .paused, .running { color: var(--warn); }
 table { border-collapse: collapse; width: 100%; font-size: 0.92em; display: block; overflow-x: auto; }
@@ -37,6 +39,15 @@ svg .swatch.threshold { fill: var(--band); } svg .series.traffic { stroke: var(-
 svg .swatch.traffic { fill: var(--line); } svg .dot.value, svg .dot.traffic { fill: var(--line); }
 svg .bar.succeeded { fill: var(--good); } svg .bar.failed { fill: var(--bad); }
 svg .bar.running { fill: var(--warn); } svg .bar.rollback { fill: var(--warn); }
+svg .dot.canary { fill: var(--canary); fill-opacity: 0.45; stroke: none; }
+svg .dot.baseline { fill: var(--line); fill-opacity: 0.45; stroke: none; }
+svg .box { fill-opacity: 0.18; stroke-width: 1.5; } svg .whisker { stroke-width: 1.5; }
+svg .canary { stroke: var(--canary); } svg .box.canary { fill: var(--canary); }
+svg .baseline { stroke: var(--line); } svg .box.baseline { fill: var(--line); }
+svg .median { stroke-width: 3; } svg .reference { stroke: var(--muted); stroke-dasharray: 4 4; }
+svg .interval { stroke: var(--fg); stroke-width: 4; stroke-linecap: round; }
+svg .estimate { fill: var(--fg); }
+.class-high, .class-low { color: var(--bad); font-weight: 600; } .class-pass { color: var(--good); }
 .muted { color: var(--muted); }
 )";
 
@@ -110,8 +121,73 @@ std::string traffic_section(const playbook::RunState& run, const std::vector<Run
 }
 
 std::string number_or_dash(const nlohmann::json& value) {
-    if (value.is_number()) return fmt::format("{:.4g}", value.get<double>());
+    // + 0.0 turns an estimate of -0 into 0: "-0" reads as a shift that is not there.
+    if (value.is_number()) return fmt::format("{:.4g}", value.get<double>() + 0.0);
     return "-";
+}
+
+std::optional<SampleBox> sample_box(const nlohmann::json& sample, std::string label) {
+    if (!sample.is_object()) return std::nullopt;
+    SampleBox box;
+    box.css_class = label;
+    box.label = std::move(label);
+    for (auto [field, target] :
+         {std::pair{"count", &box.count}, std::pair{"min", &box.min}, std::pair{"q1", &box.q1},
+          std::pair{"median", &box.median}, std::pair{"q3", &box.q3}, std::pair{"max", &box.max}}) {
+        if (!sample[field].is_number()) return std::nullopt;
+        *target = sample[field].get<double>();
+    }
+    for (const auto& value : sample.value("values", nlohmann::json::array()))
+        if (value.is_number()) box.values.push_back(value.get<double>());
+    return box;
+}
+
+// Each metric's canary and baseline samples side by side, with the Mann-Whitney result and the
+// shift's interval: the picture behind the classification.
+std::string canary_section(const nlohmann::json& canary) {
+    double confidence = canary.value("confidence", 0.0) * 100;
+    std::string html = fmt::format(
+        "<h4>Canary analysis: {} (score {}) — {}</h4>", escape_html(canary.value("outcome", "")),
+        number_or_dash(canary["score"]), escape_html(canary.value("reason", "")));
+    std::string rows;
+    for (const auto& metric : canary.value("metrics", nlohmann::json::array())) {
+        auto name = metric.value("metric", "");
+        rows += fmt::format(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} [{}, {}]</td><td>{}</td><td>{}</td>"
+            "<td>{}</td></tr>",
+            escape_html(name), number_or_dash(metric["canary_mean"]),
+            number_or_dash(metric["baseline_mean"]), number_or_dash(metric["estimate"]),
+            number_or_dash(metric["lower"]), number_or_dash(metric["upper"]),
+            number_or_dash(metric["u"]), number_or_dash(metric["p_value"]),
+            escape_html(metric.value("classification", "")));
+        DistributionChart chart;
+        chart.title = fmt::format("{}: canary against baseline", name);
+        for (auto [field, label] :
+             {std::pair{"canary_sample", "canary"}, std::pair{"baseline_sample", "baseline"}})
+            if (auto box = sample_box(metric[field], label)) chart.samples.push_back(*box);
+        if (chart.samples.size() == 2 && metric["estimate"].is_number() &&
+            metric["lower"].is_number() && metric["upper"].is_number())
+            chart.shift =
+                ShiftInterval{fmt::format("shift, {:g}% interval", confidence),
+                              chart.samples[1].median, metric["estimate"].get<double>(),
+                              metric["lower"].get<double>(), metric["upper"].get<double>()};
+        html += fmt::format(
+            "<p><b>{}</b> — <span class=\"class-{}\">{}</span>: {}<br><span class=\"muted\">"
+            "Mann-Whitney U = {}, p = {}; canary − baseline shift {} [{}, {}] at {:g}% "
+            "confidence; mean ratio {}</span></p>",
+            escape_html(name), escape_html(metric.value("classification", "")),
+            escape_html(metric.value("classification", "")),
+            escape_html(metric.value("reason", "")), number_or_dash(metric["u"]),
+            number_or_dash(metric["p_value"]), number_or_dash(metric["estimate"]),
+            number_or_dash(metric["lower"]), number_or_dash(metric["upper"]), confidence,
+            number_or_dash(metric["effect_size"]));
+        html += render_distributions(chart);
+    }
+    html +=
+        "<table><thead><tr><th>Metric</th><th>Canary mean</th><th>Baseline mean</th>"
+        "<th>Shift [interval]</th><th>U</th><th>p-value</th><th>Class</th></tr></thead><tbody>" +
+        rows + "</tbody></table>";
+    return html;
 }
 
 std::string gate_section(const playbook::GateDecided& gate, const std::string& begin) {
@@ -147,20 +223,7 @@ std::string gate_section(const playbook::GateDecided& gate, const std::string& b
             rule.value("reason", "").empty() ? "" : ": " + escape_html(rule.value("reason", "")));
         html += render_line_chart(chart);
     }
-    if (decision["canary"].is_object()) {
-        html +=
-            "<table><thead><tr><th>Metric</th><th>Canary</th><th>Baseline</th>"
-            "<th>Effect interval</th><th>p-value</th><th>Class</th></tr></thead><tbody>";
-        for (const auto& metric : decision["canary"].value("metrics", nlohmann::json::array()))
-            html += fmt::format(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>[{}, {}]</td><td>{}</td>"
-                "<td>{}</td></tr>",
-                escape_html(metric.value("metric", metric.value("name", ""))),
-                number_or_dash(metric["canary_mean"]), number_or_dash(metric["baseline_mean"]),
-                number_or_dash(metric["lower"]), number_or_dash(metric["upper"]),
-                number_or_dash(metric["p_value"]), escape_html(metric.value("classification", "")));
-        html += "</tbody></table>";
-    }
+    if (decision["canary"].is_object()) html += canary_section(decision["canary"]);
     return html;
 }
 

@@ -98,7 +98,13 @@ std::string render_line_chart(const LineChart& chart) {
     if (chart.y_max) y_high = *chart.y_max;
     if (y_high <= y_low) y_high = y_low + 1;
     y_high += (y_high - y_low) * 0.08;
-    if (x_high <= x_low) x_high = x_low + 1;
+    // One moment (a gate that stopped at its first measurement) sits in the middle of its axis.
+    bool one_moment = x_high <= x_low;
+    double first_x = x_low;
+    if (one_moment) {
+        x_low -= 1;
+        x_high += 1;
+    }
     double plot_width = width - left - right;
     auto sx = [&](double x) { return left + (x - x_low) / (x_high - x_low) * plot_width; };
     auto sy = [&](double y) {
@@ -116,13 +122,13 @@ std::string render_line_chart(const LineChart& chart) {
             "text-anchor=\"end\">{}{}</text>",
             left - 6, sy(y) + 4, number(y), escape_html(chart.y_label));
     }
-    double x_step = tick_step(0, x_high - x_low, 5);
+    double x_step = one_moment ? 2 * (x_high - x_low) : tick_step(0, x_high - x_low, 5);
     for (double x = 0; x <= x_high - x_low + 1e-9; x += x_step)
         svg += fmt::format(
             "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" "
             "text-anchor=\"middle\">{}</text>",
-            sx(x_low + x), top + plot_height + 16,
-            chart.x_is_seconds ? "+" + format_seconds(x) : number(x_low + x));
+            sx(first_x + x), top + plot_height + 16,
+            chart.x_is_seconds ? "+" + format_seconds(x) : number(first_x + x));
     svg += fmt::format(
         "<line class=\"axis\" x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" "
         "y2=\"{2:.1f}\"/>",
@@ -151,13 +157,106 @@ std::string render_line_chart(const LineChart& chart) {
                         "<circle class=\"dot {}\" cx=\"{:.1f}\" cy=\"{:.1f}\" "
                         "r=\"3\"><title>{} at +{}: {}</title></circle>",
                         escape_html(series.css_class), sx(x), sy(y), escape_html(series.label),
-                        format_seconds(x - x_low), number(y));
+                        format_seconds(x - first_x), number(y));
         svg += fmt::format(
             "<rect class=\"swatch {}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"10\" "
             "height=\"10\"/><text class=\"legend\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>",
             escape_html(series.css_class), legend_x, height - 20, legend_x + 14, height - 11,
             escape_html(series.label));
         legend_x += 24 + 7.0 * static_cast<double>(series.label.size());
+    }
+    svg += "</svg>";
+    return svg;
+}
+
+std::string render_distributions(const DistributionChart& chart) {
+    constexpr double row = 46;
+    constexpr double label_width = 128;
+    double rows = static_cast<double>(chart.samples.size() + (chart.shift ? 1 : 0));
+    double height = top + row * rows + 30;
+    std::string svg = fmt::format(
+        "<svg class=\"{}\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {} {}\" "
+        "xmlns=\"http://www.w3.org/2000/svg\"><title>{}</title>",
+        escape_html(chart.css_class), escape_html(chart.title), width, height,
+        escape_html(chart.title));
+    double low = INFINITY, high = -INFINITY;
+    auto include = [&](double value) {
+        if (!std::isfinite(value)) return;
+        low = std::min(low, value);
+        high = std::max(high, value);
+    };
+    for (const auto& sample : chart.samples) {
+        include(sample.min);
+        include(sample.max);
+    }
+    if (chart.shift) {
+        include(chart.shift->reference + chart.shift->lower);
+        include(chart.shift->reference + chart.shift->upper);
+    }
+    if (!std::isfinite(low)) {
+        svg += fmt::format("<text class=\"empty\" x=\"{}\" y=\"{}\">no data</text></svg>",
+                           width / 2 - 24, top + 20);
+        return svg;
+    }
+    // Room either side, so that a box on the edge stays visible; a single value gets an axis.
+    double pad = high > low ? (high - low) * 0.06 : std::max(std::fabs(low) * 0.1, 1.0);
+    low -= pad;
+    high += pad;
+    double plot_width = width - label_width - right;
+    auto sx = [&](double x) { return label_width + (x - low) / (high - low) * plot_width; };
+    double bottom = top + row * rows;
+    double step = tick_step(low, high, 5);
+    for (double x = std::ceil(low / step) * step; x <= high + 1e-9 * std::fabs(high); x += step) {
+        svg += fmt::format(
+            "<line class=\"grid\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" "
+            "y2=\"{2:.1f}\"/><text class=\"tick\" x=\"{0:.1f}\" y=\"{3:.1f}\" "
+            "text-anchor=\"middle\">{4}</text>",
+            sx(x), top - 6, bottom, bottom + 16, number(std::fabs(x) < step * 1e-9 ? 0 : x));
+    }
+    double y = top;
+    for (const auto& sample : chart.samples) {
+        double middle = y + row / 2;
+        auto css = escape_html(sample.css_class);
+        svg += fmt::format("<text class=\"legend\" x=\"4\" y=\"{:.1f}\">{} (n={})</text>",
+                           middle + 4, escape_html(sample.label), number(sample.count));
+        // Each value a dot, spread over the row's height in a fixed pattern (no randomness, so
+        // the same run draws the same picture).
+        for (size_t i = 0; i < sample.values.size(); ++i) {
+            double offset = static_cast<double>(static_cast<int>((i * 7) % 13) - 6) * 2.4;
+            svg += fmt::format("<circle class=\"dot {}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.5\"/>",
+                               css, sx(sample.values[i]), middle + offset);
+        }
+        svg += fmt::format(
+            "<line class=\"whisker {0}\" x1=\"{1:.1f}\" x2=\"{2:.1f}\" y1=\"{3:.1f}\" "
+            "y2=\"{3:.1f}\"/>",
+            css, sx(sample.min), sx(sample.max), middle);
+        svg += fmt::format(
+            "<rect class=\"box {}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" "
+            "height=\"{:.1f}\"><title>{}: min {}, quartiles {} / {} / {}, max {}</title></rect>",
+            css, sx(sample.q1), middle - 12, std::max(1.5, sx(sample.q3) - sx(sample.q1)), 24.0,
+            escape_html(sample.label), number(sample.min), number(sample.q1), number(sample.median),
+            number(sample.q3), number(sample.max));
+        svg += fmt::format(
+            "<line class=\"median {0}\" x1=\"{1:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" "
+            "y2=\"{3:.1f}\"/>",
+            css, sx(sample.median), middle - 12, middle + 12);
+        y += row;
+    }
+    if (const auto& shift = chart.shift) {
+        double middle = y + row / 2;
+        svg += fmt::format(
+            "<line class=\"reference\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" "
+            "y2=\"{2:.1f}\"/>",
+            sx(shift->reference), top, bottom);
+        svg += fmt::format("<text class=\"legend\" x=\"4\" y=\"{:.1f}\">{}</text>", middle + 4,
+                           escape_html(shift->label));
+        svg += fmt::format(
+            "<line class=\"interval\" x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" "
+            "y2=\"{2:.1f}\"><title>shift {3} [{4}, {5}]</title></line>",
+            sx(shift->reference + shift->lower), sx(shift->reference + shift->upper), middle,
+            number(shift->estimate), number(shift->lower), number(shift->upper));
+        svg += fmt::format("<circle class=\"estimate\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"4\"/>",
+                           sx(shift->reference + shift->estimate), middle);
     }
     svg += "</svg>";
     return svg;

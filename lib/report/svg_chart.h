@@ -43,6 +43,35 @@ struct TimelineBar {
 // One row per bar, on a shared time axis.
 std::string render_timeline(const std::vector<TimelineBar>& bars, const std::string& title);
 
+// One sample drawn as a box plot (quartiles, median, whiskers to the extremes) over its values.
+struct SampleBox {
+    std::string label;      // "canary", "baseline"
+    std::string css_class;  // "canary", "baseline"
+    double count = 0;
+    double min = 0, q1 = 0, median = 0, q3 = 0, max = 0;
+    std::vector<double> values;  // drawn as dots
+};
+
+// A shift's confidence interval drawn on the samples' own axis, from a reference value (the
+// baseline's median): where the canary would sit if it moved by the estimate.
+struct ShiftInterval {
+    std::string label;
+    double reference = 0;
+    double estimate = 0;
+    double lower = 0;
+    double upper = 0;
+};
+
+struct DistributionChart {
+    std::string title;
+    std::vector<SampleBox> samples;
+    std::optional<ShiftInterval> shift{};
+    std::string css_class = "chart distribution-chart";
+};
+
+// The samples side by side on one value axis, one row each, and the shift's interval below them.
+std::string render_distributions(const DistributionChart& chart);
+
 // Text safe inside HTML and SVG elements and attribute values.
 std::string escape_html(std::string_view text);
 

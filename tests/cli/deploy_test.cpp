@@ -30,9 +30,21 @@ struct CanaryService {
     std::vector<int> weights_seen;
     std::mutex mutex;
 
+    std::atomic<int> scrapes{0};
+    std::atomic<int> baseline_scrapes{0};
+
     CanaryService() {
         publish();
+        publish_baseline();
         server.on_request([this](const std::string& path) {
+            if (path == "/metrics") {
+                ++scrapes;
+                publish();
+            }
+            if (path == "/baseline") {
+                ++baseline_scrapes;
+                publish_baseline();
+            }
             if (!path.starts_with("/weight/")) return;
             weight = std::stoi(path.substr(8));
             {
@@ -42,11 +54,16 @@ struct CanaryService {
             publish();
         });
     }
+    // Latency varies from scrape to scrape, the same way for the canary as for the baseline.
+    static int latency(int scrape) { return 100 + (scrape * 7) % 10 * 2; }
     void publish() {
         double error_rate = weight >= bad_from ? 0.12 : 0.01;
         server.set("/metrics", fmt::format("# TYPE http_error_ratio gauge\nhttp_error_ratio {}\n"
-                                           "canary_weight {}\n",
-                                           error_rate, weight.load()));
+                                           "canary_weight {}\nlatency_ms {}\n",
+                                           error_rate, weight.load(), latency(scrapes)));
+    }
+    void publish_baseline() {
+        server.set("/baseline", fmt::format("latency_ms {}\n", latency(baseline_scrapes)));
     }
     std::vector<int> seen() {
         std::lock_guard lock(mutex);
@@ -54,22 +71,36 @@ struct CanaryService {
     }
 };
 
+size_t count(const std::string& text, const std::string& needle) {
+    size_t found = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+        ++found;
+    return found;
+}
+
 std::string diagnose() {
     return std::string(LAUNCHKIT_BIN_DIR) + "/diagnose";
 }
 
 // The issue's example playbook, with the traffic change made through the service.
 void write_canary_playbook(const TempDir& dir, const CanaryService& service) {
-    dir.write("rules/canary.yaml", fmt::format(R"(
+    dir.write("rules/canary.yaml",
+              fmt::format(R"(
 sources:
   app: {{prometheus_text: "{}"}}
+  baseline: {{prometheus_text: "{}"}}
 metrics:
   error_rate: {{source: app, select: http_error_ratio}}
+  canary_latency: {{source: app, select: latency_ms}}
+  baseline_latency: {{source: baseline, select: latency_ms}}
 thresholds:
   - {{name: error-rate, metric: error_rate, fail_when: "> 5%"}}
-analysis: {{interval: 10ms, count: 2}}
+canary:
+  metrics:
+    - {{name: latency, direction: increase, canary: canary_latency, baseline: baseline_latency}}
+analysis: {{interval: 10ms, count: 6}}
 )",
-                                               service.server.url("/metrics")));
+                          service.server.url("/metrics"), service.server.url("/baseline")));
     dir.write("playbook.yaml", fmt::format(R"(apiVersion: launchkit/v1
 name: api-canary
 vars: {{service: api}}
@@ -184,6 +215,10 @@ TEST_CASE("a canary whose error rate rises after the second traffic step is roll
                               Catch::Contains("class=\"dot value\""));
     }
     CHECK(charts == 2);  // one gate rule, judged at 5% and at 25%
+    // The canary's latency against the baseline's, each time the gate judged it.
+    CHECK(count(html, "<svg class=\"chart distribution-chart\"") == 2);
+    CHECK_THAT(html, Catch::Contains("latency: canary against baseline") &&
+                         Catch::Contains("canary (n=6)") && Catch::Contains("Mann-Whitney U = "));
     CHECK_THAT(html, Catch::Contains("Gate canary@25%") && Catch::Contains("↩ undo:canary"));
     // Opened in headless Chromium: it loads with no console error and fetches nothing (the
     // page's Content-Security-Policy would log any attempt), the DOM holds the charts, and the
@@ -202,9 +237,11 @@ TEST_CASE("a canary whose error rate rises after the second traffic step is roll
         argv.push_back("file://" + report);
         return launchkit::testing::run_program(argv);
     };
+    std::filesystem::copy_file(report, artefacts / "rolled-back-canary-report.html",
+                               std::filesystem::copy_options::overwrite_existing);
     auto shot = artefacts / "rolled-back-canary-report.png";
     std::filesystem::remove(shot);
-    auto screenshot = chromium({"--window-size=1024,2000", "--screenshot=" + shot.string()});
+    auto screenshot = chromium({"--window-size=1024,4000", "--screenshot=" + shot.string()});
     INFO(screenshot.stderr_text);
     CHECK(screenshot.exit_code == 0);
     CHECK(std::filesystem::file_size(shot) > 10000);
@@ -221,6 +258,7 @@ TEST_CASE("a canary whose error rate rises after the second traffic step is roll
         CHECK_THAT(chart, Catch::Contains("class=\"series threshold\""));
     }
     CHECK(drawn == 2);
+    CHECK(count(dom.stdout_text, "<svg class=\"chart distribution-chart\"") == 2);
 
     // An environment names its latest run; the default file is RUN_ID.html.
     auto latest = fixture.run_in(dir.path(), "release-manager", {"report", "production"});

@@ -143,3 +143,36 @@ TEST_CASE("no data is NODATA, never a pass, must_have_data makes it a failure", 
     CHECK(judgement.score == Approx(50));
     CHECK(judgement.outcome == CanaryOutcome::fail);
 }
+
+TEST_CASE("a judgement keeps the samples it compared, thinned to 200 quantiles", "[decide]") {
+    auto baseline = normal_sample(3, 30, 100, 5);
+    baseline.push_back(std::nan(""));
+    baseline.push_back(10000);  // far out: removed before the test, and from the summary
+    auto canary = normal_sample(4, 1000, 130, 5);
+    auto judgement =
+        classify_metric(metric("latency", "latency", Direction::increase), canary, baseline, {});
+    REQUIRE(judgement.baseline_sample);
+    REQUIRE(judgement.canary_sample);
+    const auto& base = *judgement.baseline_sample;
+    CHECK(base.count == 30);
+    CHECK(base.values.size() == 30);
+    CHECK(std::is_sorted(base.values.begin(), base.values.end()));
+    CHECK(base.max < 10000);
+    CHECK(base.min == base.values.front());
+    CHECK(base.max == base.values.back());
+    CHECK(base.q1 <= base.median);
+    CHECK(base.median <= base.q3);
+    const auto& thinned = *judgement.canary_sample;
+    CHECK(thinned.count == judgement.canary_count);
+    REQUIRE(thinned.values.size() == summary_values_limit);
+    CHECK(thinned.values.front() == thinned.min);
+    CHECK(thinned.values.back() == thinned.max);
+    CHECK(thinned.values[100] == Approx(thinned.median).margin(0.2));
+    auto json = to_json(judgement);
+    CHECK(json["canary_sample"]["values"].size() == summary_values_limit);
+    CHECK(json["baseline_sample"]["count"] == 30);
+    // No data: nothing to draw, said as null.
+    auto empty = classify_metric(metric("errors", "errors", Direction::increase), {}, baseline, {});
+    CHECK_FALSE(empty.canary_sample);
+    CHECK(to_json(empty)["canary_sample"].is_null());
+}
