@@ -8,7 +8,7 @@
 namespace launchkit::notify {
 namespace {
 
-constexpr std::array<std::pair<NoticeKind, std::string_view>, 10> kind_names{{
+constexpr std::array<std::pair<NoticeKind, std::string_view>, 11> kind_names{{
     {NoticeKind::message, "message"},
     {NoticeKind::started, "started"},
     {NoticeKind::succeeded, "succeeded"},
@@ -19,6 +19,7 @@ constexpr std::array<std::pair<NoticeKind, std::string_view>, 10> kind_names{{
     {NoticeKind::rollback_failed, "rollback_failed"},
     {NoticeKind::control_paused, "control_paused"},
     {NoticeKind::control_resumed, "control_resumed"},
+    {NoticeKind::abandoned, "abandoned"},
 }};
 
 std::string or_dash(const std::string& text) {
@@ -48,6 +49,7 @@ Tone tone_of(NoticeKind kind) {
         case NoticeKind::paused:
         case NoticeKind::rolling_back:
         case NoticeKind::control_paused:
+        case NoticeKind::abandoned:
             return Tone::warning;
         case NoticeKind::failed:
         case NoticeKind::rollback_failed:
@@ -111,6 +113,13 @@ Notice describe_run_moment(NoticeKind kind, Notice facts) {
                 "A rollback step failed; the environment needs a person "
                 "now.{}{}\nRun: {}",
                 step, reason, or_dash(facts.run_id));
+            break;
+        case NoticeKind::abandoned:
+            facts.subject = fmt::format("Upgrade abandoned: {}", what);
+            facts.text = fmt::format(
+                "The run was marked abandoned: nothing was rolled back, and {} is as the run "
+                "left it. Check it by hand.{}{}\nRun: {}",
+                or_dash(facts.environment), step, reason, or_dash(facts.run_id));
             break;
         case NoticeKind::message:
         case NoticeKind::control_paused:

@@ -21,6 +21,7 @@ enum class NoticeKind {
     rollback_failed,  // a rollback step failed: people must act
     control_paused,   // `launchctl pause NAME`
     control_resumed,  // `launchctl resume NAME`
+    abandoned,        // `release-manager abort --abandon`: nothing rolled back, people must look
 };
 std::string_view to_string(NoticeKind kind);
 std::optional<NoticeKind> parse_notice_kind(std::string_view text);

@@ -201,8 +201,8 @@ Result<nlohmann::json> read_notification_target(const YamlReader& reader, const 
                 return reader.invalid(node["on"], field + ".on",
                                       fmt::format("'{}' is not a moment; expected started, "
                                                   "succeeded, failed, paused, rolling_back, "
-                                                  "rolled_back, rollback_failed, control_paused "
-                                                  "or control_resumed",
+                                                  "rolled_back, rollback_failed, abandoned, "
+                                                  "control_paused or control_resumed",
                                                   moment));
             target["on"].push_back(moment);
         }
@@ -244,6 +244,11 @@ bool target_hears(const nlohmann::json& target, NoticeKind kind) {
     if (target.value("kind", "") == "pagerduty") return pagerduty_action(kind).has_value();
     if (target.value("kind", "") == "statuspage") return statuspage_action(kind, true).has_value();
     return true;
+}
+
+bool any_target_hears(const std::vector<nlohmann::json>& targets, NoticeKind kind) {
+    return std::any_of(targets.begin(), targets.end(),
+                       [&](const nlohmann::json& target) { return target_hears(target, kind); });
 }
 
 bool target_covers(const nlohmann::json& target, const std::string& environment) {

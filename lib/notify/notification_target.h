@@ -33,6 +33,8 @@ Result<std::vector<nlohmann::json>> read_notification_targets(
 // Whether a config target hears about `kind` (its `on:` list; by default every run moment, and
 // for PagerDuty those that trigger or resolve an alert).
 bool target_hears(const nlohmann::json& target, NoticeKind kind);
+// Whether any of the configured targets hears `kind` (before anything is opened to announce it).
+bool any_target_hears(const std::vector<nlohmann::json>& targets, NoticeKind kind);
 
 // Whether a config target is for `environment` (its `environments:` list; none: every one).
 bool target_covers(const nlohmann::json& target, const std::string& environment);

@@ -119,6 +119,7 @@ std::optional<PagerDutyAction> pagerduty_action(NoticeKind kind) {
         case NoticeKind::rollback_failed:
         case NoticeKind::failed:
         case NoticeKind::paused:
+        case NoticeKind::abandoned:  // nobody rolled back: someone must look
             return PagerDutyAction::trigger;
         case NoticeKind::succeeded:
         case NoticeKind::rolled_back:
@@ -176,6 +177,10 @@ std::optional<StatuspageAction> statuspage_action(NoticeKind kind, bool incident
         case NoticeKind::rolled_back:
         case NoticeKind::control_resumed:
             if (incident_open) return StatuspageAction::resolve;
+            return std::nullopt;
+        case NoticeKind::abandoned:
+            // The public page keeps what it said; an incident already open hears the news.
+            if (incident_open) return StatuspageAction::update;
             return std::nullopt;
         case NoticeKind::message:
         case NoticeKind::started:

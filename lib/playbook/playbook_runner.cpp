@@ -1,8 +1,6 @@
 #include "playbook/playbook_runner.h"
 
 #include "playbook/run_announcements.h"
-#include "report/run_report_html.h"
-#include "util/file_io.h"
 
 #include <algorithm>
 #include <chrono>
@@ -53,38 +51,7 @@ PlaybookRunner::PlaybookRunner(Context& context, const Playbook& playbook,
 }
 
 Result<void> PlaybookRunner::record(RunEvent event) {
-    std::visit(
-        [this](auto& typed) {
-            if (typed.time.empty()) typed.time = util::format_rfc3339_ms(context_.now());
-        },
-        event);
-    LAUNCHKIT_TRY(journal_.append(event));
-    playbook::apply(state_, event);
-    // The report first, so that the notifications' link to it works when they arrive.
-    if (std::holds_alternative<RunFinished>(event) || std::holds_alternative<RunPaused>(event))
-        write_report();
-    if (auto moment = moment_of(event))
-        for (auto& sent : announce(context_, state_, *moment, context_.sleep))
-            LAUNCHKIT_TRY(record(std::move(sent)));
-    return {};
-}
-
-void PlaybookRunner::write_report() {
-    const auto& directory = context_.config.reports_directory;
-    if (directory.empty()) return;
-    size_t offset = 0;
-    auto events = journal_.read_from(offset);
-    auto written = [&]() -> Result<void> {
-        if (!events) return std::unexpected(events.error());
-        LAUNCHKIT_TRY(util::create_directories(directory));
-        return util::write_file_atomically(directory / (state_.run_id + ".html"),
-                                           report::render_run_report(state_, *events), 0644);
-    }();
-    // A report that cannot be written is said, never a reason to fail the run it reports on.
-    if (!written)
-        *context_.err << "  warning: the run's report was not written: " << written.error().message
-                      << '\n'
-                      << std::flush;
+    return record_event(context_, state_, journal_, std::move(event));
 }
 
 StopRequest PlaybookRunner::stop_request() {

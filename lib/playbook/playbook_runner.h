@@ -46,7 +46,8 @@ class PlaybookRunner {
     // Rolls back now, whatever the run's state (`release-manager rollback`).
     Result<RunState> roll_back(const std::string& reason);
 
-    // Journals `event` (fsync'd), then applies it; stamps the time when the event has none.
+    // Journals `event` (fsync'd), applies it and makes it public (record_event); stamps the time
+    // when the event has none.
     Result<void> record(RunEvent event);
 
     // A signal stopped this invocation (the run rolled back or paused because of it).
@@ -54,8 +55,6 @@ class PlaybookRunner {
     const RunState& state() const { return state_; }
 
   private:
-    // launchkit.yaml's reports.directory/RUN_ID.html, rewritten when the run ends or pauses.
-    void write_report();
     Result<void> forward();
     Result<void> rollback_actions();
     Result<void> start_rollback(const std::string& reason, const std::string& failed_step);

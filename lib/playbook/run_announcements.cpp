@@ -2,6 +2,8 @@
 
 #include "notify/delivery.h"
 #include "notify/notification_target.h"
+#include "report/run_report_html.h"
+#include "util/file_io.h"
 #include "util/time.h"
 
 namespace launchkit::playbook {
@@ -21,6 +23,8 @@ std::optional<notify::NoticeKind> moment_of(const RunEvent& event) {
                 return NoticeKind::rollback_failed;
             case RunStatus::failed:
                 return NoticeKind::failed;
+            case RunStatus::abandoned:
+                return NoticeKind::abandoned;
             default:
                 return std::nullopt;
         }
@@ -102,6 +106,40 @@ std::vector<NotificationSent> announce(
                                         delivery.reference});
     }
     return sent;
+}
+
+void write_run_report(const Context& context, const RunState& state, const RunJournal& journal) {
+    const auto& directory = context.config.reports_directory;
+    if (directory.empty()) return;
+    size_t offset = 0;
+    auto events = journal.read_from(offset);
+    auto written = [&]() -> Result<void> {
+        if (!events) return std::unexpected(events.error());
+        LAUNCHKIT_TRY(util::create_directories(directory));
+        return util::write_file_atomically(directory / (state.run_id + ".html"),
+                                           report::render_run_report(state, *events), 0644);
+    }();
+    if (!written)
+        *context.err << "  warning: the run's report was not written: " << written.error().message
+                     << '\n'
+                     << std::flush;
+}
+
+Result<void> record_event(const Context& context, RunState& state, const RunJournal& journal,
+                          RunEvent event) {
+    std::visit(
+        [&context](auto& typed) {
+            if (typed.time.empty()) typed.time = util::format_rfc3339_ms(context.now());
+        },
+        event);
+    LAUNCHKIT_TRY(journal.append(event));
+    playbook::apply(state, event);
+    if (std::holds_alternative<RunFinished>(event) || std::holds_alternative<RunPaused>(event))
+        write_run_report(context, state, journal);
+    if (auto moment = moment_of(event))
+        for (auto& sent : announce(context, state, *moment, context.sleep))
+            LAUNCHKIT_TRY(record_event(context, state, journal, std::move(sent)));
+    return {};
 }
 
 }  // namespace launchkit::playbook

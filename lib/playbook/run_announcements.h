@@ -10,6 +10,7 @@
 #include "core/context.h"
 #include "notify/notice.h"
 #include "playbook/run_event.h"
+#include "playbook/run_journal.h"
 #include "playbook/run_state.h"
 
 namespace launchkit::playbook {
@@ -27,5 +28,16 @@ std::optional<notify::NoticeKind> moment_of(const RunEvent& event);
 std::vector<NotificationSent> announce(const Context& context, const RunState& state,
                                        notify::NoticeKind kind,
                                        const std::function<void(std::chrono::milliseconds)>& sleep);
+
+// Writes the run's HTML report where launchkit.yaml's `reports.directory` says. A report that
+// cannot be written is a warning on stderr, never a reason to fail the run it reports on.
+void write_run_report(const Context& context, const RunState& state, const RunJournal& journal);
+
+// What happens to every event of a run, wherever it comes from (the runner, or `abort --abandon`
+// of a run nothing holds): journaled and applied, then made public — the report rewritten when
+// the run ends or pauses (first, so that the notifications' link to it works when they arrive),
+// the moment announced, and each delivery journaled.
+Result<void> record_event(const Context& context, RunState& state, const RunJournal& journal,
+                          RunEvent event);
 
 }  // namespace launchkit::playbook

@@ -8,6 +8,7 @@
 #include "core/output.h"
 #include "playbook/deploy_commands.h"
 #include "playbook/environment_runs.h"
+#include "playbook/run_announcements.h"
 #include "playbook/run_journal.h"
 #include "playbook/run_report.h"
 #include "util/time.h"
@@ -60,10 +61,8 @@ Result<ExitCode> act_on_dead_run(Context& context, const ControlOptions& options
         auto reason = fmt::format("abandoned by {}{}", context.actor,
                                   options.reason.empty() ? "" : ": " + options.reason);
         LAUNCHKIT_TRY_ASSIGN(auto journal, RunJournal::open(context, state.run_id));
-        RunFinished finished{
-            util::format_rfc3339_ms(context.now()), RunStatus::abandoned, reason, {}};
-        LAUNCHKIT_TRY(journal.append(finished));
-        playbook::apply(state, finished);
+        LAUNCHKIT_TRY(record_event(context, state, journal,
+                                   RunFinished{{}, RunStatus::abandoned, reason, {}}));
         *context.err << fmt::format("run {} marked abandoned; nothing was changed\n", state.run_id);
         return report(context, options.control, state);
     }

@@ -31,6 +31,15 @@ nlohmann::json to_json(const RunState& state) {
     nlohmann::json rollback = nlohmann::json::array();
     for (const auto& name : state.rollback_order)
         rollback.push_back(record_json(state.rollback.at(name)));
+    nlohmann::json notifications = nlohmann::json::array();
+    for (const auto& sent : state.notifications)
+        notifications.push_back({{"notice", sent.notice},
+                                 {"target", sent.target},
+                                 {"delivered", sent.delivered},
+                                 {"attempts", sent.attempts},
+                                 {"error", string_or_null(sent.error)},
+                                 {"reference", string_or_null(sent.reference)},
+                                 {"time", sent.time}});
     const auto& started = state.started;
     return {{"run_id", state.run_id},
             {"status", to_string(state.status)},
@@ -50,7 +59,8 @@ nlohmann::json to_json(const RunState& state) {
                                                  {"action", to_string(state.interrupted->action)}}
                                 : nlohmann::json(nullptr)},
             {"steps", std::move(steps)},
-            {"rollback", std::move(rollback)}};
+            {"rollback", std::move(rollback)},
+            {"notifications", std::move(notifications)}};
 }
 
 void print_run_report(Context& context, const Playbook& playbook, const RunState& state) {

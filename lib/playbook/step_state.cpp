@@ -7,6 +7,7 @@
 #include "backup/backup_source.h"
 #include "flags/flag_repository.h"
 #include "flags/launch_control.h"
+#include "notify/control_announcements.h"
 #include "playbook/step_executor.h"
 #include "store/open_store.h"
 #include "util/bounded_json.h"
@@ -72,6 +73,13 @@ Result<StepOutcome> set_launch_control(StepContext& run, const std::string& step
                              flags::resume_launch_control(*store, control, note,
                                                           run.context.config.launch_controls));
     }
+    // Announced as `launchctl` announces it: the people watching redemption learn of a pause
+    // the same way whoever or whatever made it.
+    if (change.changed)
+        notify::announce_control(
+            run.context, *store,
+            pause ? notify::NoticeKind::control_paused : notify::NoticeKind::control_resumed,
+            control, note.reason);
     StepOutcome outcome;
     outcome.succeeded = true;
     outcome.outputs = {{"was_paused", change.before.paused}};

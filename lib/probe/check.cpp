@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "util/bounded_json.h"
 #include "util/strings.h"
 
 namespace launchkit::probe {
@@ -82,8 +83,11 @@ std::optional<JsonExpectation> parse_json_expectation(std::string_view text) {
         }
     }
     if (!found || rest.empty()) return std::nullopt;
-    auto value = nlohmann::json::parse(rest, nullptr, false);
-    expectation.value = value.is_discarded() ? nlohmann::json(std::string(rest)) : value;
+    // A value nested deeper than any answer worth comparing is refused (comparing and printing
+    // it recurse once per level); anything else that is not JSON is compared as text.
+    if (util::line_nested_deeper_than(rest, util::max_json_depth)) return std::nullopt;
+    auto value = util::parse_json(rest);
+    expectation.value = value ? std::move(*value) : nlohmann::json(std::string(rest));
     try {
         nlohmann::json::json_pointer pointer(expectation.pointer);
     } catch (const nlohmann::json::exception&) {

@@ -16,6 +16,8 @@
 #include <fmt/format.h>
 
 #include "flags/flag_commands.h"
+#include "notify/control_announcements.h"
+#include "notify/notification_target.h"
 #include "serve/server_state.h"
 #include "store/open_store.h"
 #include "util/file_io.h"
@@ -123,6 +125,23 @@ Result<ExitCode> run_flag_server(Context& context, const FlagServerOptions& opti
     state.environment = environment;
     state.declared = declared;
     state.write_store = std::move(write_store);
+    state.announce_control = [&context](bool paused, const std::string& control,
+                                        const std::string& actor, const std::string& reason) {
+        auto kind =
+            paused ? notify::NoticeKind::control_paused : notify::NoticeKind::control_resumed;
+        if (!notify::any_target_hears(context.config.notifications, kind)) return;
+        // Each request thread its own context (the actor is the token's name) and its own
+        // connection to the store, where a status page incident's id is kept.
+        Context announcing = context;
+        announcing.actor = actor;
+        auto store = store::open_store(announcing);
+        if (!store) {
+            *context.err << fmt::format("warning: {} of {} not announced: {}\n",
+                                        notify::to_string(kind), control, store.error().message);
+            return;
+        }
+        notify::announce_control(announcing, **store, kind, control, reason);
+    };
     auto& holder = state.snapshots;
 
     // SIGTERM and SIGINT are taken by this thread alone (sigtimedwait below), never by a worker.

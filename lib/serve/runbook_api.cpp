@@ -106,7 +106,8 @@ HttpReply toggle_flag_request(store::Store& store, const std::string& served_env
 
 HttpReply launch_control_request(store::Store& store, std::string_view name, bool pause,
                                  std::string_view body, const store::ChangeNote& note,
-                                 const flags::DeclaredControls& declared) {
+                                 const flags::DeclaredControls& declared,
+                                 std::string* reason_given) {
     auto parsed = parse_body(body, {"new", "reason"});
     if (parsed.failure) return *parsed.failure;
     store::ChangeNote change = note;
@@ -121,6 +122,7 @@ HttpReply launch_control_request(store::Store& store, std::string_view name, boo
     auto made = pause ? flags::pause_launch_control(store, name, change, allow_new, declared)
                       : flags::resume_launch_control(store, name, change, declared);
     if (!made) return library_error(made.error());
+    if (reason_given) *reason_given = change.reason;
     auto view = flags::to_json(made->after);
     view["changed"] = made->changed;
     return {200, std::move(view), {}};

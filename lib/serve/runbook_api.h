@@ -19,9 +19,11 @@ HttpReply toggle_flag_request(store::Store& store, const std::string& served_env
                               std::string_view body, bool enable, const store::ChangeNote& note);
 
 // POST /api/launch-controls/NAME/pause|resume: {"reason"?, "new"? (pause a control never seen)}.
-// 200 with the control and "changed"; 400 for a refused name; 503 when the store fails.
+// 200 with the control and "changed"; 400 for a refused name; 503 when the store fails. The
+// request's reason is left in `reason_given` (for the announcement a change makes).
 HttpReply launch_control_request(store::Store& store, std::string_view name, bool pause,
                                  std::string_view body, const store::ChangeNote& note,
-                                 const flags::DeclaredControls& declared);
+                                 const flags::DeclaredControls& declared,
+                                 std::string* reason_given = nullptr);
 
 }  // namespace launchkit::serve

@@ -173,8 +173,9 @@ void add_runbook_read_routes(httplib::Server& server, ServerState& state) {
 // A write, made by one request at a time in this process; the snapshot is read again at once so
 // the writer's next read sees its change.
 template <typename Write>
-void write_and_refresh(ServerState& state, const AccessToken& token,
-                       const httplib::Request& request, httplib::Response& response, Write write) {
+HttpReply write_and_refresh(ServerState& state, const AccessToken& token,
+                            const httplib::Request& request, httplib::Response& response,
+                            Write write) {
     store::ChangeNote note{util::format_rfc3339(std::chrono::system_clock::now()), token.name,
                            fmt::format("feature-flags serve: {} {}", request.method, request.path),
                            ""};
@@ -185,6 +186,7 @@ void write_and_refresh(ServerState& state, const AccessToken& token,
                 load_flag_snapshot(*state.write_store, state.environment, state.declared))
             state.snapshots.replace(std::move(*snapshot));
     send_reply(response, reply);
+    return reply;
 }
 
 void add_runbook_write_routes(httplib::Server& server, ServerState& state) {
@@ -199,19 +201,24 @@ void add_runbook_write_routes(httplib::Server& server, ServerState& state) {
                                                                      request.body, enable, note);
                                       });
                 });
-    server.Post(R"(/api/launch-controls/([^/]+)/(pause|resume))",
-                [&state](const httplib::Request& request, httplib::Response& response) {
-                    auto token = admit(state, request, response, Access::write);
-                    if (!token) return;
-                    auto name = request.matches[1].str();
-                    bool pause = request.matches[2] == "pause";
-                    write_and_refresh(state, **token, request, response,
-                                      [&](store::Store& store, const store::ChangeNote& note) {
-                                          return launch_control_request(store, name, pause,
-                                                                        request.body, note,
-                                                                        state.declared);
-                                      });
-                });
+    server.Post(
+        R"(/api/launch-controls/([^/]+)/(pause|resume))",
+        [&state](const httplib::Request& request, httplib::Response& response) {
+            auto token = admit(state, request, response, Access::write);
+            if (!token) return;
+            auto name = request.matches[1].str();
+            bool pause = request.matches[2] == "pause";
+            std::string reason;
+            auto reply = write_and_refresh(state, **token, request, response,
+                                           [&](store::Store& store, const store::ChangeNote& note) {
+                                               return launch_control_request(
+                                                   store, name, pause, request.body, note,
+                                                   state.declared, &reason);
+                                           });
+            // After the write lock is let go: a slow target never holds up a write.
+            if (reply.status == 200 && reply.body.value("changed", false) && state.announce_control)
+                state.announce_control(pause, name, (*token)->name, reason);
+        });
 }
 
 void add_error_handlers(httplib::Server& server) {

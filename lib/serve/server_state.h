@@ -3,6 +3,7 @@
 // etcd's transactions order it against every other process).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -61,6 +62,11 @@ struct ServerState {
     flags::DeclaredControls declared{};
     std::mutex write_mutex{};
     std::unique_ptr<store::Store> write_store{};
+    // Tells launchkit.yaml's notification targets that a launch control changed, as `launchctl`
+    // does; unset, nothing is announced.
+    std::function<void(bool paused, const std::string& control, const std::string& actor,
+                       const std::string& reason)>
+        announce_control{};
 };
 
 // Every route, the error handlers and the request counters.

@@ -22,13 +22,13 @@ inline constexpr int max_json_depth = 128;
 // bracket counts (closing ones too), which can only err towards refusing.
 std::optional<size_t> line_nested_deeper_than(std::string_view text, int limit, bool yaml = false);
 
-// Parses `text`; exit code `code` with "not valid JSON" or "nested deeper than 128 levels (line
-// N)" for the caller to put after its file:line.
 // The member `name` of `object` when it is a string; nullopt when `object` is not an object, the
 // member is missing, or it is anything else. nlohmann's value("name", "") throws on a member of
 // another type, and what a server or a damaged file holds decides that type.
 std::optional<std::string> string_member(const nlohmann::json& object, std::string_view name);
 
+// Parses `text`; exit code `code` with "not valid JSON" or "nested deeper than 128 levels (line
+// N)" for the caller to put after its file:line.
 Result<nlohmann::json> parse_json(std::string_view text, ExitCode code = ExitCode::environment);
 
 // JSON text that never throws: a string holding invalid UTF-8 (a --reason, a file name, a value

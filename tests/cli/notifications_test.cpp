@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/flag_server.h"
 #include "support/state_fixture.h"
 #include "support/temp_dir.h"
 #include "support/webhook_receiver.h"
@@ -231,4 +232,89 @@ TEST_CASE("notifications: a status page incident opens with a rollback or a paus
     // Pausing again opens a new incident: the resolved one is forgotten.
     CHECK(fixture.run("launchctl", {"pause", "redemption"}, environment).exit_code == 0);
     CHECK(receiver.requests().back().method == "POST");
+}
+
+TEST_CASE("notifications: a playbook's pause, an abandoned run and the flag server's resume",
+          "[cli][notify]") {
+    StateFixture fixture;
+    WebhookReceiver receiver;
+    TempDir dir;
+    dir.write("launchkit.yaml", R"(notifications:
+  - webhook: ")" + receiver.url("/chat") +
+                                    R"("
+    on: [paused, abandoned, control_paused, control_resumed]
+  - pagerduty: {routing_key_env: TEST_PAGERDUTY_KEY, endpoint: ")" +
+                                    receiver.url("/v2/enqueue") + R"("}
+)");
+    dir.write("pausing.yaml", R"(apiVersion: launchkit/v1
+name: pausing
+steps:
+  - name: pause-redemption
+    pause: {control: redemption, reason: upgrading}
+  - {name: broken, run: [sh, -c, "exit 1"], on_failure: pause}
+)");
+    launchkit::testing::Environment environment{
+        {"TEST_PAGERDUTY_KEY", "R0UT1NGKEY"},
+        {"LAUNCHKIT_CONFIG", (dir.path() / "launchkit.yaml").string()}};
+    auto run = fixture.run_json(
+        "release-manager",
+        {"deploy", "1.1.0", "qa", "--playbook", (dir.path() / "pausing.yaml").string()},
+        environment, 1);
+    CHECK(run["status"] == "paused");
+    auto run_id = run["run_id"].get<std::string>();
+    // The pause step is announced as `launchctl pause` is, then the run's own pause.
+    auto chat = receiver.requests_to("/chat");
+    REQUIRE(chat.size() == 2);
+    CHECK(chat[0].json()["event"] == "control_paused");
+    CHECK(chat[0].json()["control"] == "redemption");
+    CHECK_THAT(chat[0].json()["text"].get<std::string>(), Catch::Contains("Reason: upgrading"));
+    CHECK(chat[1].json()["event"] == "paused");
+    auto pages = receiver.requests_to("/v2/enqueue");
+    REQUIRE(pages.size() == 1);
+    CHECK(pages[0].json()["event_action"] == "trigger");
+
+    // Abandoned: nothing rolled back, so the people watching hear it and the alert stays open.
+    auto abandoned = fixture.run_json(
+        "release-manager", {"abort", run_id, "--abandon", "--reason", "superseded"}, environment);
+    CHECK(abandoned["status"] == "abandoned");
+    chat = receiver.requests_to("/chat");
+    REQUIRE(chat.size() == 3);
+    CHECK(chat[2].json()["event"] == "abandoned");
+    CHECK(chat[2].json()["subject"] == "Upgrade abandoned: pausing 1.1.0 in qa");
+    CHECK_THAT(chat[2].json()["text"].get<std::string>(),
+               Catch::Contains("nothing was rolled back") && Catch::Contains("superseded"));
+    pages = receiver.requests_to("/v2/enqueue");
+    REQUIRE(pages.size() == 2);
+    CHECK(pages[1].json()["event_action"] == "trigger");
+    CHECK(pages[1].json()["dedup_key"] == pages[0].json()["dedup_key"]);
+    CHECK(pages[1].json()["payload"]["summary"] == "Upgrade abandoned: pausing 1.1.0 in qa");
+    // Both journaled with the run.
+    auto journaled = fixture.run_json("release-manager", {"runs", run_id}, environment);
+    size_t abandoned_notices = 0;
+    for (const auto& sent : journaled["notifications"])
+        abandoned_notices += sent["notice"] == "abandoned" && sent["delivered"] == true;
+    CHECK(abandoned_notices == 2);
+
+    // Redemption is still paused (the abandoned run undid nothing); an application's operator
+    // resumes it through the flag server, announced as the token's name.
+    auto tokens = fixture.state.write("tokens", "ops ops-token-0123456789abcdef\n");
+    std::filesystem::permissions(tokens, std::filesystem::perms::owner_read);
+    launchkit::testing::FlagServer server(fixture, {"--tokens-file", tokens.string()}, environment);
+    auto resumed = server.post("/api/launch-controls/redemption/resume",
+                               R"({"reason": "upgrade abandoned, reopening"})",
+                               {{"Authorization", "Bearer ops-token-0123456789abcdef"}});
+    REQUIRE(resumed.status == 200);
+    chat = receiver.requests_to("/chat");
+    REQUIRE(chat.size() == 4);
+    CHECK(chat[3].json()["event"] == "control_resumed");
+    CHECK_THAT(chat[3].json()["text"].get<std::string>(),
+               Catch::Contains("redemption was resumed by ops") &&
+                   Catch::Contains("Reason: upgrade abandoned, reopening"));
+    // Resuming what runs already changes nothing and says nothing.
+    CHECK(server
+              .post("/api/launch-controls/redemption/resume", "{}",
+                    {{"Authorization", "Bearer ops-token-0123456789abcdef"}})
+              .json()["changed"] == false);
+    CHECK(receiver.requests_to("/chat").size() == 4);
+    CHECK(server.stop() == 0);
 }

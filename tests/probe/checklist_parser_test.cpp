@@ -99,6 +99,13 @@ TEST_CASE("status ranges and JSON comparisons read as operators write them", "[p
     CHECK(parse_json_expectation("/ok != true")->value == true);
     for (const char* text : {"status == 1", "/status", "/status ~ 1", "/status =="})
         CHECK_FALSE(parse_json_expectation(text));
+    // A value nested 100,000 deep is refused, never walked; 128 levels are still a value.
+    CHECK_FALSE(parse_json_expectation("/a == " + std::string(100000, '[')));
+    CHECK_FALSE(
+        parse_json_expectation("/a == " + std::string(100000, '[') + std::string(100000, ']')));
+    auto deep = parse_json_expectation("/a == " + std::string(128, '[') + std::string(128, ']'));
+    REQUIRE(deep);
+    CHECK(deep->value.is_array());
 }
 
 TEST_CASE("probe timing uses Kubernetes' names", "[probe][checklist]") {
