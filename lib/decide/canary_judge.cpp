@@ -106,6 +106,10 @@ MetricJudgement classify_metric(const CanaryMetric& metric, const std::vector<do
     judgement.u = test.u;
     judgement.p_value = test.p_value;
     auto shift = hodges_lehmann(canary_values, baseline_values, settings.confidence);
+    // + 0.0 turns -0 into 0: "a shift of -0" reads as a change that is not there.
+    shift.estimate += 0.0;
+    shift.lower += 0.0;
+    shift.upper += 0.0;
     judgement.estimate = shift.estimate;
     judgement.lower = shift.lower;
     judgement.upper = shift.upper;

@@ -139,7 +139,9 @@ std::string render_line_chart(const LineChart& chart) {
         std::optional<double> previous_y;
         for (const auto& [x, y] : series.points) {
             if (!std::isfinite(x) || !std::isfinite(y)) continue;
-            if (path.empty())
+            if (path.empty() && one_moment && series.steps)  // a level: across the whole axis
+                path = fmt::format("M{:.1f},{:.1f} H{:.1f}", sx(x_low), sy(y), sx(x));
+            else if (path.empty())
                 path = fmt::format("M{:.1f},{:.1f}", sx(x), sy(y));
             else if (series.steps && previous_y)
                 path += fmt::format(" H{:.1f} V{:.1f}", sx(x), sy(y));

@@ -127,4 +127,8 @@ TEST_CASE("a line chart of one measurement puts it in the middle of a labelled a
     CHECK(x_of(svg, "dot value", "cx") == Approx(56 + (640 - 56 - 30) / 2.0).margin(0.1));
     CHECK_THAT(svg, Catch::Contains(">+0s</text>") && !Catch::Contains("+1s") &&
                         Catch::Contains("error_rate at +0s: 0.12"));
+    // A threshold known at that one moment is drawn across the whole axis.
+    chart.series.push_back({"threshold", {{12.5, 0.05}}, "threshold", true, false});
+    CHECK_THAT(report::render_line_chart(chart),
+               Catch::Contains("class=\"series threshold\" d=\"M56.0,"));
 }
