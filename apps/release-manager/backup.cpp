@@ -8,6 +8,20 @@ namespace backup = launchkit::backup;
 
 namespace {
 
+// `--offsite` alone: the repository launchkit.yaml's backups.offsite names; `--offsite REPO`:
+// that one.
+void add_offsite_option(CLI::App* command, backup::OffsiteOption& offsite, const char* help) {
+    command
+        ->add_option_function<std::vector<std::string>>(
+            "--offsite",
+            [&offsite](const std::vector<std::string>& values) {
+                offsite = values.empty() ? std::string() : values.front();
+            },
+            help)
+        ->expected(0, 1)
+        ->type_name("[REPO]");
+}
+
 void add_backup_create(launchkit::CommandLine& cli, CLI::App* parent) {
     auto options = std::make_shared<backup::BackupCreateOptions>();
     auto* command = cli.add_command("create",
@@ -21,6 +35,11 @@ void add_backup_create(launchkit::CommandLine& cli, CLI::App* parent) {
         ->required();
     command->add_option("--tag", options->tag, "A tag such as pre-upgrade");
     command->add_option("--label", options->labels, "KEY=VALUE, repeatable");
+    add_offsite_option(command, options->offsite,
+                       "Copy it to this restic repository once it verifies (default: "
+                       "backups.offsite in launchkit.yaml); exit 3 when the copy fails, the "
+                       "backup kept here");
+    command->add_flag("--no-offsite", options->no_offsite, "Keep this backup here only");
     command->footer(
         "Example (the Mycelia Upgrade Playbook before an upgrade):\n"
         "  release-manager backup create dir:./config --tag pre-upgrade --label version=1.4.2\n" +
@@ -35,6 +54,9 @@ void add_backup_list(launchkit::CommandLine& cli, CLI::App* parent) {
     auto* command = cli.add_command("list", "List backups, oldest first", parent);
     command->add_option("--source", options->source, "Only backups of this source");
     command->add_option("--tag", options->tag, "Only backups with this tag");
+    add_offsite_option(command, options->offsite,
+                       "Also the backups in the off-site repository, and where each lives "
+                       "(local, off-site, both)");
     cli.set_action(command, [options](launchkit::Context& context) {
         return backup::run_backup_list(context, *options);
     });
@@ -52,6 +74,12 @@ void add_backup_show(launchkit::CommandLine& cli, CLI::App* parent) {
 void add_verify_options(CLI::App* command, backup::BackupVerifyOptions& options) {
     command->add_option("id", options.id, "Backup id, a unique prefix of one, or 'latest'");
     command->add_flag("--all", options.all, "Verify every backup");
+    add_offsite_option(command, options.offsite,
+                       "Verify the off-site copies: restic check, then each copy read back and "
+                       "its SHA-256 compared");
+    command->add_option("--read-data-subset", options.read_data_subset,
+                        "With --offsite: restic check also reads this much of the data (10%, "
+                        "1/5, all)");
 }
 
 void add_backup_restore(launchkit::CommandLine& cli, CLI::App* parent) {
@@ -70,6 +98,9 @@ void add_backup_restore(launchkit::CommandLine& cli, CLI::App* parent) {
                       "Do not back up what is about to be replaced");
     command->add_flag("--allow-external-symlinks", options->allow_external_symlinks,
                       "Restore symlinks that point outside the target directory");
+    add_offsite_option(command, options->offsite,
+                       "Fetch the backup from this restic repository when it is not here "
+                       "(default: backups.offsite in launchkit.yaml)");
     command->footer(
         "Example (the Mycelia Rollback Procedures's configuration rollback):\n"
         "  release-manager backup restore latest --yes\n" +
@@ -95,6 +126,9 @@ void add_backup_prune(launchkit::CommandLine& cli, CLI::App* parent) {
     command->add_option("--source", options->source, "Only this source's backups");
     command->add_option("--tag", options->tag, "Only backups with this tag");
     command->add_flag("-n,--dry-run", options->dry_run, "Show what would be removed");
+    add_offsite_option(command, options->offsite,
+                       "Apply the policy in this restic repository too (default: "
+                       "backups.offsite in launchkit.yaml): restic forget --prune");
     command->footer(
         "Example:\n  release-manager backup prune --keep-last 3 --keep-daily 7 "
         "--keep-weekly 4 --dry-run\n" +
@@ -120,6 +154,15 @@ void add_backup_command(launchkit::CommandLine& cli) {
     });
     add_backup_restore(cli, group);
     add_backup_prune(cli, group);
+    auto sync = std::make_shared<backup::BackupSyncOptions>();
+    auto* sync_command = cli.add_command(
+        "sync", "Copy every backup not yet off-site to the restic repository", group);
+    add_offsite_option(sync_command, sync->offsite,
+                       "This restic repository (default: backups.offsite in launchkit.yaml)");
+    sync_command->add_flag("--init", sync->init, "Create the repository when there is none");
+    cli.set_action(sync_command, [sync](launchkit::Context& context) {
+        return backup::run_backup_sync(context, *sync);
+    });
 
     // The Release Management Playbook's `release_manager.mjs verify-backup`: the latest backup
     // unless told otherwise.

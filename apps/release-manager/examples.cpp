@@ -60,6 +60,9 @@ void add_examples(launchkit::CommandLine& cli) {
                     "Example (Mycelia Rollback Procedures: which backups can a rollback use?):\n"
                     "  release-manager backup list --tag pre-upgrade");
     cli.set_example("backup show", "Example:\n  release-manager backup show latest");
+    cli.set_example("backup sync",
+                    "Example (after an off-site copy failed; the repository from launchkit.yaml):\n"
+                    "  release-manager backup sync");
     cli.set_example("backup verify",
                     "Example (Release Management Playbook: verify backup integrity):\n"
                     "  release-manager backup verify --all");

@@ -11,6 +11,8 @@
 #include "backup/backup_operations.h"
 #include "backup/backup_repository.h"
 #include "backup/manifest_record.h"
+#include "backup/offsite_commands.h"
+#include "backup/offsite_copy.h"
 #include "core/output.h"
 #include "util/duration.h"
 #include "util/file_io.h"
@@ -65,15 +67,24 @@ Result<int> parse_keep(const std::string& text, std::string_view option) {
 Result<ExitCode> run_backup_create(Context& context, const BackupCreateOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto labels, parse_labels(options.labels));
     LAUNCHKIT_TRY_ASSIGN(auto source, resolve_backup_source(options.source, context.config));
+    if (options.no_offsite && options.offsite)
+        return fail(ExitCode::invalid_input, "--offsite and --no-offsite contradict each other");
+    // The off-site repository's password is checked before anything is backed up.
+    std::optional<ResticRepository> offsite;
+    if (!options.no_offsite) {
+        LAUNCHKIT_TRY_ASSIGN(offsite, offsite_repository(context, options.offsite, true));
+    }
     LAUNCHKIT_TRY_ASSIGN(auto outcome,
                          create_backup(context, source, {.tag = options.tag, .labels = labels}));
     print_warnings(context, outcome.warnings);
     const auto& manifest = outcome.manifest;
+    auto json = manifest_json(manifest);
+    json["warnings"] = outcome.warnings;
+    json["offsite"] = nullptr;
+    auto exit = offsite ? copy_new_backup(context, *offsite, manifest, json) : ExitCode::ok;
     if (context.json) {
-        auto json = manifest_json(manifest);
-        json["warnings"] = outcome.warnings;
         print_json(*context.out, json);
-        return ExitCode::ok;
+        return exit;
     }
     *context.out << fmt::format(
         "backup {} of {}: {} → {} in {}{}\n", manifest.id, source.name,
@@ -82,10 +93,16 @@ Result<ExitCode> run_backup_create(Context& context, const BackupCreateOptions& 
         manifest.kind == BackupKind::directory
             ? fmt::format(" ({})", util::count_of(manifest.entries, "entry", "entries"))
             : "");
-    return ExitCode::ok;
+    if (exit == ExitCode::ok && offsite)
+        *context.out << fmt::format("copied off-site to {} as snapshot {} ({} added)\n",
+                                    offsite->describe(), json["offsite"].value("snapshot", ""),
+                                    util::format_bytes(json["offsite"].value("data_added", 0)));
+    return exit;
 }
 
 Result<ExitCode> run_backup_list(Context& context, const BackupListOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto offsite, offsite_repository(context, options.offsite, false));
+    if (offsite) return run_offsite_list(context, options, *offsite);
     auto repository = BackupRepository::in_state_dir(context.state_dir);
     LAUNCHKIT_TRY_ASSIGN(auto listing, repository.list());
     std::optional<std::string> source_name;
@@ -107,11 +124,19 @@ Result<ExitCode> run_backup_list(Context& context, const BackupListOptions& opti
         auto checked = check_manifest(*records, manifest.id, *text, path.string());
         return checked ? "" : checked.error().message;
     };
+    // Where each lives, as far as this store knows without asking the repository (`--offsite`
+    // asks it).
+    auto copies = recorded_offsite_copies(context);
+    auto where = [&](const std::string& id) -> std::string {
+        if (!copies) return "?";
+        auto found = copies->find(id);
+        return found != copies->end() && !found->second.empty() ? "both" : "local";
+    };
     auto json = nlohmann::json::array();
-    Table table({"ID", "CREATED", "SOURCE", "KIND", "TAG", "SIZE", "LABELS", "STATUS"});
+    Table table({"ID", "CREATED", "SOURCE", "KIND", "TAG", "SIZE", "LABELS", "WHERE", "STATUS"});
     for (const auto& damaged : listing.damaged) {
         json.push_back({{"id", damaged.id}, {"damaged", damaged.problem}});
-        table.add_row({damaged.id, "", "", "", "", "", "",
+        table.add_row({damaged.id, "", "", "", "", "", "", "",
                        colorize("DAMAGED: " + damaged.problem, Color::red, context.color)});
     }
     for (const auto& manifest : listing.backups) {
@@ -120,10 +145,12 @@ Result<ExitCode> run_backup_list(Context& context, const BackupListOptions& opti
         auto damage = damage_of(manifest);
         auto entry = manifest_json(manifest);
         entry["damaged"] = string_or_null(damage);
+        entry["location"] = where(manifest.id);
         json.push_back(std::move(entry));
         table.add_row({manifest.id, manifest.created_at, manifest.source,
                        std::string(kind_name(manifest.kind)), manifest.tag,
                        util::format_bytes(manifest.stored_bytes()), labels_text(manifest.labels),
+                       where(manifest.id),
                        damage.empty() ? std::string(records ? "ok" : "?")
                                       : colorize("DAMAGED: " + damage, Color::red, context.color)});
     }
@@ -169,6 +196,10 @@ Result<ExitCode> run_backup_show(Context& context, const std::string& id) {
 }
 
 Result<ExitCode> run_backup_verify(Context& context, const BackupVerifyOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto offsite, offsite_repository(context, options.offsite, false));
+    if (offsite) return run_offsite_verify(context, options, *offsite);
+    if (!options.read_data_subset.empty())
+        return fail(ExitCode::invalid_input, "--read-data-subset goes with --offsite");
     auto repository = BackupRepository::in_state_dir(context.state_dir);
     if (options.all == !options.id.empty())
         return fail(ExitCode::invalid_input, "name one backup id (or 'latest'), or pass --all");
@@ -216,8 +247,10 @@ Result<ExitCode> run_backup_verify(Context& context, const BackupVerifyOptions& 
 }
 
 Result<ExitCode> run_backup_restore(Context& context, const BackupRestoreOptions& options) {
-    auto repository = BackupRepository::in_state_dir(context.state_dir);
-    LAUNCHKIT_TRY_ASSIGN(auto manifest, repository.find(options.id, options.environment));
+    LAUNCHKIT_TRY_ASSIGN(auto manifest,
+                         find_or_fetch_backup(context, options.id, options.environment, [&] {
+                             return offsite_repository(context, options.offsite, true);
+                         }));
     RestoreOptions restore{.to = options.to,
                            .safety_backup = !options.no_safety_backup,
                            .allow_external_symlinks = options.allow_external_symlinks};
@@ -263,50 +296,84 @@ Result<RetentionPolicy> parse_retention_policy(const BackupPruneOptions& options
 
 Result<ExitCode> run_backup_prune(Context& context, const BackupPruneOptions& options) {
     LAUNCHKIT_TRY_ASSIGN(auto policy, parse_retention_policy(options));
+    LAUNCHKIT_TRY_ASSIGN(auto offsite, offsite_repository(context, options.offsite, true));
     LAUNCHKIT_TRY_ASSIGN(auto listing, listing_with_warnings(context));
     std::optional<std::string> source_name;
     if (!options.source.empty()) {
         LAUNCHKIT_TRY_ASSIGN(auto source, resolve_backup_source(options.source, context.config));
         source_name = source.name;
     }
+    // Off-site, the same policy over the same backups: those only there (this machine never had
+    // them, or lost them) take their place in their source's history as described by their tags.
+    std::map<std::string, std::vector<std::string>> snapshots;
+    std::vector<BackupManifest> offsite_only;
+    std::set<std::string> local_ids;
+    for (const auto& manifest : listing.backups) local_ids.insert(manifest.id);
+    if (offsite) {
+        LAUNCHKIT_TRY_ASSIGN(snapshots, offsite_snapshots(*offsite));
+        LAUNCHKIT_TRY_ASSIGN(auto remote, list_offsite(*offsite));
+        for (const auto& backup : remote)
+            if (!local_ids.contains(backup.described.id)) offsite_only.push_back(backup.described);
+    }
     // Like restic's default grouping: each source keeps its own history.
     std::map<std::string, std::vector<const BackupManifest*>> groups;
-    for (const auto& manifest : listing.backups) {
-        if (source_name && manifest.source != *source_name) continue;
-        if (!options.tag.empty() && manifest.tag != options.tag) continue;
-        groups[manifest.source].push_back(&manifest);
-    }
+    for (const auto* backups : {&listing.backups, &offsite_only})
+        for (const auto& manifest : *backups) {
+            if (source_name && manifest.source != *source_name) continue;
+            if (!options.tag.empty() && manifest.tag != options.tag) continue;
+            groups[manifest.source].push_back(&manifest);
+        }
     auto repository = BackupRepository::in_state_dir(context.state_dir);
     if (!options.dry_run && std::filesystem::exists(repository.root())) {
         LAUNCHKIT_TRY(repository.remove_abandoned());
     }
+    std::vector<RetentionDecision> decisions;
+    for (const auto& [source, backups] : groups)
+        for (auto& decision : apply_retention(backups, policy))
+            decisions.push_back(std::move(decision));
+    auto where = [&](const std::string& id) {
+        bool here = local_ids.contains(id);
+        bool there = snapshots.contains(id);
+        return here && there ? "both" : here ? "local" : "off-site";
+    };
+    if (!options.dry_run) {
+        // Off-site first, in one restic run: when it fails, nothing was removed here either.
+        std::vector<std::string> forgotten;
+        for (const auto& decision : decisions)
+            if (!decision.keep)
+                if (auto found = snapshots.find(decision.backup->id); found != snapshots.end())
+                    forgotten.insert(forgotten.end(), found->second.begin(), found->second.end());
+        if (offsite) {
+            LAUNCHKIT_TRY(offsite->forget(forgotten));
+        }
+        for (const auto& decision : decisions) {
+            if (decision.keep) continue;
+            const auto& id = decision.backup->id;
+            if (local_ids.contains(id)) {
+                LAUNCHKIT_TRY(repository.remove(id));
+            }
+            LAUNCHKIT_TRY(forget_manifest(context, id, "pruned: outside the retention policy"));
+        }
+    }
     auto kept = nlohmann::json::array();
     auto removed = nlohmann::json::array();
-    Table table({"ID", "CREATED", "SOURCE", "TAG", "ACTION", "REASONS"});
-    for (const auto& [source, backups] : groups) {
-        for (const auto& decision : apply_retention(backups, policy)) {
-            const auto& manifest = *decision.backup;
-            nlohmann::json entry{{"id", manifest.id},
-                                 {"source", manifest.source},
-                                 {"created_at", manifest.created_at},
-                                 {"tag", manifest.tag},
-                                 {"reasons", decision.reasons}};
-            std::string reasons;
-            for (const auto& reason : decision.reasons)
-                reasons += (reasons.empty() ? "" : ", ") + reason;
-            if (!decision.keep && !options.dry_run) {
-                LAUNCHKIT_TRY(repository.remove(manifest.id));
-                LAUNCHKIT_TRY(
-                    forget_manifest(context, manifest.id, "pruned: outside the retention policy"));
-            }
-            (decision.keep ? kept : removed).push_back(entry);
-            std::string action = decision.keep     ? "keep"
-                                 : options.dry_run ? "would remove"
-                                                   : "removed";
-            table.add_row({manifest.id, manifest.created_at, manifest.source, manifest.tag,
-                           decision.keep ? action : colorize(action, Color::red, context.color),
-                           reasons});
-        }
+    Table table({"ID", "CREATED", "SOURCE", "TAG", "WHERE", "ACTION", "REASONS"});
+    for (const auto& decision : decisions) {
+        const auto& manifest = *decision.backup;
+        nlohmann::json entry{{"id", manifest.id},
+                             {"source", manifest.source},
+                             {"created_at", manifest.created_at},
+                             {"tag", manifest.tag},
+                             {"location", where(manifest.id)},
+                             {"reasons", decision.reasons}};
+        std::string reasons;
+        for (const auto& reason : decision.reasons)
+            reasons += (reasons.empty() ? "" : ", ") + reason;
+        (decision.keep ? kept : removed).push_back(entry);
+        std::string action = decision.keep ? "keep" : options.dry_run ? "would remove" : "removed";
+        table.add_row(
+            {manifest.id, manifest.created_at, manifest.source, manifest.tag, where(manifest.id),
+             decision.keep ? action : colorize(action, Color::red, context.color), reasons});
     }
     if (context.json) {
         print_json(*context.out,

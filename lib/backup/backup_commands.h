@@ -1,6 +1,7 @@
 // `release-manager backup …` (and the runbook's `verify-backup`): options in, tables or JSON out.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,20 +10,29 @@
 
 namespace launchkit::backup {
 
+// `--offsite [REPO]` of every backup command: nullopt when not given, "" for the configured
+// repository (launchkit.yaml's backups.offsite), else a repository restic accepts.
+using OffsiteOption = std::optional<std::string>;
+
 struct BackupCreateOptions {
     std::string source;
     std::string tag;
     std::vector<std::string> labels;  // "k=v"
+    OffsiteOption offsite{};
+    bool no_offsite = false;
 };
 
 struct BackupListOptions {
-    std::string source;  // only this source
-    std::string tag;     // only this tag
+    std::string source;       // only this source
+    std::string tag;          // only this tag
+    OffsiteOption offsite{};  // also what the repository holds
 };
 
 struct BackupVerifyOptions {
     std::string id;  // empty with all
     bool all = false;
+    OffsiteOption offsite{};       // verify the off-site copies instead
+    std::string read_data_subset;  // restic check --read-data-subset
 };
 
 struct BackupRestoreOptions {
@@ -32,6 +42,7 @@ struct BackupRestoreOptions {
     bool yes = false;
     bool no_safety_backup = false;
     bool allow_external_symlinks = false;
+    OffsiteOption offsite{};  // fetch from there when the backup is not here
 };
 
 struct BackupPruneOptions {
@@ -40,6 +51,12 @@ struct BackupPruneOptions {
     std::string source;
     std::string tag;
     bool dry_run = false;
+    OffsiteOption offsite{};
+};
+
+struct BackupSyncOptions {
+    OffsiteOption offsite{};
+    bool init = false;  // create the repository when there is none
 };
 
 Result<ExitCode> run_backup_create(Context& context, const BackupCreateOptions& options);
@@ -51,6 +68,8 @@ Result<ExitCode> run_backup_show(Context& context, const std::string& id);
 Result<ExitCode> run_backup_verify(Context& context, const BackupVerifyOptions& options);
 Result<ExitCode> run_backup_restore(Context& context, const BackupRestoreOptions& options);
 Result<ExitCode> run_backup_prune(Context& context, const BackupPruneOptions& options);
+// Copies every local backup not yet in the off-site repository.
+Result<ExitCode> run_backup_sync(Context& context, const BackupSyncOptions& options);
 
 // Parses the --keep-* options; an empty policy is refused (it would remove every backup).
 Result<RetentionPolicy> parse_retention_policy(const BackupPruneOptions& options);

@@ -11,8 +11,12 @@
 #include "backup/backup_repository.h"
 #include "backup/backup_source.h"
 #include "core/context.h"
+#include "util/progress_meter.h"
 
 namespace launchkit::backup {
+
+// Byte progress of long backup work on stderr (silent under --json unless stderr is a TTY).
+util::ProgressMeter progress_for(const Context& context, std::string label);
 
 struct CreateOptions {
     std::string tag;
@@ -36,8 +40,10 @@ struct VerifyReport {
 };
 
 // Recomputes every checksum and runs the kind's check. Problems are findings, not errors.
+// `vouched`: the manifest came out of an authenticated off-site repository, so a store with no
+// record of it is not a problem (a record that differs still is).
 VerifyReport verify_backup(Context& context, const BackupRepository& repository,
-                           const BackupManifest& manifest);
+                           const BackupManifest& manifest, bool vouched = false);
 
 struct RestoreOptions {
     std::string to;  // another path (dir, sqlite) or connection string (postgres)

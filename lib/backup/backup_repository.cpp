@@ -107,11 +107,11 @@ Result<BackupListing> BackupRepository::list() const {
     return listing;
 }
 
-Result<BackupManifest> BackupRepository::find(const std::string& id,
-                                              const std::string& environment) const {
+Result<BackupManifest> select_backup(const std::vector<BackupManifest>& backups,
+                                     const std::string& id, const std::string& environment,
+                                     const std::string& where) {
     if (id.empty() || id.find('/') != std::string::npos || id.starts_with('.'))
         return fail(ExitCode::invalid_input, "backup id '{}' is not a valid id", id);
-    LAUNCHKIT_TRY_ASSIGN(auto listing, list());
     if (id == "latest" || id.starts_with("latest:")) {
         // Not a restore's safety backup: running `restore latest` twice must not undo itself.
         // `latest:TAG` is the newest with that tag, so a rollback playbook can name "the
@@ -123,7 +123,7 @@ Result<BackupManifest> BackupRepository::find(const std::string& id,
         };
         std::vector<const BackupManifest*> candidates;
         std::set<std::string> elsewhere;
-        for (const auto& manifest : listing.backups) {
+        for (const auto& manifest : backups) {
             if (tag.empty() ? manifest.tag == safety_backup_tag : manifest.tag != tag) continue;
             if (!environment.empty() && environment_of(manifest) != environment) {
                 elsewhere.insert(environment_of(manifest).empty() ? "no environment"
@@ -150,32 +150,48 @@ Result<BackupManifest> BackupRepository::find(const std::string& id,
                                               fmt::join(elsewhere, ", "), environment);
         if (!tag.empty())
             return fail(ExitCode::invalid_input, "no backup tagged '{}'{} in {}{}", tag, scope,
-                        root_.string(), others);
-        return fail(ExitCode::invalid_input, "no backups{} in {}{}", scope, root_.string(), others);
+                        where, others);
+        return fail(ExitCode::invalid_input, "no backups{} in {}{}", scope, where, others);
     }
     std::vector<const BackupManifest*> matches;
-    for (const auto& manifest : listing.backups) {
+    for (const auto& manifest : backups) {
         if (manifest.id == id) return manifest;
         if (manifest.id.starts_with(id)) matches.push_back(&manifest);
     }
     if (matches.size() == 1) return *matches.front();
-    // The backup is there but its manifest is damaged: say that, not "no backup".
-    if (auto manifest_path = root_ / id / "manifest.json";
-        matches.empty() && std::filesystem::exists(manifest_path)) {
-        LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(manifest_path));
-        LAUNCHKIT_TRY(parse_manifest(text, manifest_path.string()));
-    }
     if (matches.empty())
-        return fail(ExitCode::invalid_input, "no backup '{}' in {} (see `backup list`)", id,
-                    root_.string());
+        return fail(ExitCode::invalid_input, "no backup '{}' in {} (see `backup list`)", id, where);
     return fail(ExitCode::invalid_input, "backup id '{}' is ambiguous: {} backups start with it",
                 id, matches.size());
 }
 
+Result<BackupManifest> BackupRepository::find(const std::string& id,
+                                              const std::string& environment) const {
+    LAUNCHKIT_TRY_ASSIGN(auto listing, list());
+    auto found = select_backup(listing.backups, id, environment, root_.string());
+    // The backup is there but its manifest is damaged: say that, not "no backup".
+    if (!found && !id.empty() && id.find('/') == std::string::npos && !id.starts_with('.')) {
+        if (auto manifest_path = root_ / id / "manifest.json";
+            std::filesystem::exists(manifest_path)) {
+            LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(manifest_path));
+            LAUNCHKIT_TRY(parse_manifest(text, manifest_path.string()));
+        }
+    }
+    return found;
+}
+
 Result<StagedBackup> BackupRepository::stage(util::TimePoint now) {
+    return stage_as(new_backup_id(now));
+}
+
+Result<StagedBackup> BackupRepository::stage_as(const std::string& id) {
+    if (id.empty() || id.find('/') != std::string::npos || id.starts_with('.') ||
+        id.starts_with("latest"))
+        return fail(ExitCode::invalid_input, "backup id '{}' is not a valid id", id);
+    if (std::filesystem::exists(folder(id)))
+        return fail(ExitCode::invalid_input, "backup {} is already in {}", id, root_.string());
     LAUNCHKIT_TRY(util::create_directories(root_, 0700));
     LAUNCHKIT_TRY(remove_abandoned());
-    auto id = new_backup_id(now);
     auto folder = root_ / (std::string(staging_prefix) + id);
     // Locked before the folder exists, so a cleaner never sees the folder without its writer.
     LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::acquire(folder.string() + ".lock"));
@@ -230,6 +246,13 @@ Result<void> BackupRepository::publish(StagedBackup& staged, const BackupManifes
                                        const ManifestRecorder& record) {
     auto text = util::dump_json(manifest_json(manifest), 2) + "\n";
     LAUNCHKIT_TRY(util::write_file_atomically(staged.folder() / "manifest.json", text, 0600));
+    return publish_as_written(staged, text, record);
+}
+
+Result<void> BackupRepository::publish_as_written(StagedBackup& staged,
+                                                  std::string_view manifest_text,
+                                                  const ManifestRecorder& record) {
+    auto text = manifest_text;
     LAUNCHKIT_TRY(util::fsync_directory(staged.folder()));
     // Recorded before the backup appears: a published backup always has its record. A crash in
     // between leaves a record of a backup that never appeared, which nothing restores from.

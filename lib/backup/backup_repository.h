@@ -76,6 +76,9 @@ class BackupRepository {
     Result<BackupManifest> find(const std::string& id, const std::string& environment = {}) const;
 
     Result<StagedBackup> stage(util::TimePoint now);
+    // A backup made elsewhere (fetched from off-site) keeps its id; exit 2 when one with that id
+    // is here already.
+    Result<StagedBackup> stage_as(const std::string& id);
     // Fills in the size and SHA-256 of every file of `manifest` still without one, and makes
     // each durable.
     Result<void> seal_files(StagedBackup& staged, BackupManifest& manifest) const;
@@ -83,6 +86,9 @@ class BackupRepository {
     using ManifestRecorder = std::function<Result<void>(std::string_view manifest_text)>;
     Result<void> publish(StagedBackup& staged, const BackupManifest& manifest,
                          const ManifestRecorder& record);
+    // The same for a staged folder whose manifest.json is already written (`manifest_text`).
+    Result<void> publish_as_written(StagedBackup& staged, std::string_view manifest_text,
+                                    const ManifestRecorder& record);
     Result<void> remove(const std::string& id);
     // Deletes staging folders whose writer is gone (killed mid-backup) and half-deleted backups.
     // Returns how many it removed.
@@ -91,6 +97,13 @@ class BackupRepository {
   private:
     std::filesystem::path root_;
 };
+
+// The backup `id` names among `backups` (oldest first), as BackupRepository::find resolves it:
+// a full id, a unique prefix, latest or latest:TAG (within `environment` when given). `where`
+// names the collection in errors.
+Result<BackupManifest> select_backup(const std::vector<BackupManifest>& backups,
+                                     const std::string& id, const std::string& environment,
+                                     const std::string& where);
 
 // Size and SHA-256 of a file, read in large blocks.
 Result<BackupFile> digest_file(const std::filesystem::path& path, const std::string& name);

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include "store/open_store.h"
+#include "util/bounded_json.h"
 #include "util/sha256.h"
+#include "util/time.h"
 
 namespace launchkit::backup {
 namespace {
@@ -39,6 +41,41 @@ Result<void> forget_manifest(const Context& context, const std::string& id,
                            .expected_revision = entry->mod_revision};
     LAUNCHKIT_TRY(store->commit({remove}, store::change_note(context, reason)));
     return {};
+}
+
+Result<void> record_offsite_copy(const Context& context, const std::string& id,
+                                 const std::string& repository_id, const std::string& snapshot) {
+    LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
+    auto key = manifest_record_key(id);
+    LAUNCHKIT_TRY_ASSIGN(auto entry, store->get(key));
+    if (!entry || !entry->value.is_object())
+        return fail(ExitCode::environment,
+                    "backup {} has no record in the store to add its off-site copy to", id);
+    auto value = entry->value;
+    if (!value["offsite"].is_object()) value["offsite"] = nlohmann::json::object();
+    value["offsite"][repository_id] = {{"snapshot", snapshot},
+                                       {"copied_at", util::format_rfc3339(context.now())}};
+    store::Mutation put{.kind = store::MutationKind::put,
+                        .key = key,
+                        .value = std::move(value),
+                        .expected_revision = entry->mod_revision};
+    LAUNCHKIT_TRY(store->commit(
+        {put}, store::change_note(context, fmt::format("backup {} copied off-site", id))));
+    return {};
+}
+
+Result<OffsiteCopies> recorded_offsite_copies(const Context& context) {
+    LAUNCHKIT_TRY_ASSIGN(auto store, store::open_store(context));
+    LAUNCHKIT_TRY_ASSIGN(auto entries, store->list(key_prefix));
+    OffsiteCopies copies;
+    for (const auto& entry : entries) {
+        auto& copies_of = copies[entry.key.substr(key_prefix.size())];
+        if (!entry.value.is_object() || !entry.value["offsite"].is_object()) continue;
+        for (const auto& [repository, copy] : entry.value["offsite"].items())
+            if (auto snapshot = util::string_member(copy, "snapshot"))
+                copies_of[repository] = *snapshot;
+    }
+    return copies;
 }
 
 Result<std::map<std::string, std::string>> recorded_manifests(const Context& context) {

@@ -27,6 +27,15 @@ Result<void> forget_manifest(const Context& context, const std::string& id,
 // Every recorded digest, by backup id, read once.
 Result<std::map<std::string, std::string>> recorded_manifests(const Context& context);
 
+// Backup `id` has a copy in the restic repository `repository_id` as snapshot `snapshot`: kept
+// in the same record, so a backup's off-site state is shared wherever the store is.
+Result<void> record_offsite_copy(const Context& context, const std::string& id,
+                                 const std::string& repository_id, const std::string& snapshot);
+
+// For every backup with a record, its off-site copies: repository id → snapshot.
+using OffsiteCopies = std::map<std::string, std::map<std::string, std::string>>;
+Result<OffsiteCopies> recorded_offsite_copies(const Context& context);
+
 // Why `manifest_text` of backup `id` cannot be trusted (exit 3 naming it), given the recorded
 // digests: not recorded, or not the text that was recorded.
 Result<void> check_manifest(const std::map<std::string, std::string>& records,

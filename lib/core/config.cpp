@@ -182,6 +182,9 @@ Result<Config> parse_config(std::string_view yaml_text, const std::filesystem::p
     }
     if (root["backups"]) {
         LAUNCHKIT_TRY_ASSIGN(config.backups, parse_backups_section(root["backups"], source));
+        if (const auto& offsite = root["backups"]["offsite"]) {
+            LAUNCHKIT_TRY_ASSIGN(config.backup_offsite, parse_offsite_section(offsite, source));
+        }
     }
     if (const auto& signing = root["signing"]) {
         YamlReader reader(source.string());

@@ -53,6 +53,14 @@ struct BackupSourceConfig {
     std::string where;                      // "launchkit.yaml:12", for error messages
 };
 
+// `backups: {offsite: {restic: {...}}}`: the restic repository every backup is copied to.
+struct ResticOffsiteConfig {
+    std::string repository;                 // what restic accepts: a path, sftp:, rest:, s3:, ...
+    std::filesystem::path password_file{};  // absolute; or
+    std::string password_env{};             // the variable holding the password
+    std::string where;                      // "launchkit.yaml:12"
+};
+
 // One environment of the promotion path (the `environments:` section).
 struct EnvironmentConfig {
     std::vector<std::string> required_environments;  // deployed to these first
@@ -86,6 +94,7 @@ struct Config {
     ReleaseConfig release;
     FlagsConfig flags;
     std::map<std::string, BackupSourceConfig> backups;      // by name
+    std::optional<ResticOffsiteConfig> backup_offsite;      // `backups.offsite`
     std::map<std::string, EnvironmentConfig> environments;  // by name
     // `signing.public_keys`: the minisign keys whose release signatures count; absolute.
     std::vector<std::filesystem::path> signing_public_keys;

@@ -102,11 +102,56 @@ Result<std::map<std::string, BackupSourceConfig>> parse_backups_section(
     std::map<std::string, BackupSourceConfig> sources;
     for (const auto& entry : node.entries()) {
         auto name = entry.first.text();
+        if (name == "offsite") continue;
         LAUNCHKIT_TRY_ASSIGN(auto parsed,
                              parse_source(reader, entry.second, source, "backups." + name));
         sources.emplace(name, std::move(parsed));
     }
     return sources;
+}
+
+bool is_restic_backend_url(std::string_view repository) {
+    for (std::string_view scheme :
+         {"local:", "sftp:", "rest:", "s3:", "b2:", "azure:", "gs:", "swift:", "rclone:"})
+        if (repository.starts_with(scheme)) return true;
+    return false;
+}
+
+Result<ResticOffsiteConfig> parse_offsite_section(const YamlNode& node,
+                                                  const std::filesystem::path& source) {
+    YamlReader reader(source.string());
+    constexpr const char* shape =
+        "expected {restic: {repository: REPO, password_file: FILE | password_env: VAR}}";
+    if (!node.is_map()) return reader.invalid(node, "backups.offsite", shape);
+    LAUNCHKIT_TRY(reader.only_keys(node, "backups.offsite.", {"restic"}));
+    const auto& restic = node["restic"];
+    if (!restic || !restic.is_map())
+        return reader.invalid(restic ? restic : node, "backups.offsite.restic", shape);
+    const std::string field = "backups.offsite.restic";
+    if (restic["password"])
+        return reader.invalid(restic["password"], field + ".password",
+                              "the password comes from password_file or password_env, never "
+                              "from the configuration");
+    LAUNCHKIT_TRY(
+        reader.only_keys(restic, field + ".", {"repository", "password_file", "password_env"}));
+    ResticOffsiteConfig config;
+    config.where =
+        restic.line() == 0 ? source.string() : fmt::format("{}:{}", source.string(), restic.line());
+    LAUNCHKIT_TRY_ASSIGN(config.repository,
+                         reader.text(restic["repository"], field + ".repository"));
+    if (config.repository.empty())
+        return reader.invalid(restic, field + ".repository",
+                              "expected the restic repository (a path, sftp:, rest:, s3:, ...)");
+    if (!is_restic_backend_url(config.repository))
+        config.repository = path_beside_config(source, config.repository).string();
+    LAUNCHKIT_TRY_ASSIGN(auto password_file,
+                         reader.text(restic["password_file"], field + ".password_file"));
+    if (!password_file.empty()) config.password_file = path_beside_config(source, password_file);
+    LAUNCHKIT_TRY_ASSIGN(config.password_env,
+                         reader.text(restic["password_env"], field + ".password_env"));
+    if (!password_file.empty() && !config.password_env.empty())
+        return reader.invalid(restic, field, "expected password_file or password_env, not both");
+    return config;
 }
 
 }  // namespace launchkit

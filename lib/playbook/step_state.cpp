@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "backup/backup_operations.h"
-#include "backup/backup_repository.h"
 #include "backup/backup_source.h"
+#include "backup/offsite_copy.h"
 #include "flags/flag_repository.h"
 #include "flags/launch_control.h"
 #include "notify/control_announcements.h"
@@ -130,10 +130,12 @@ Result<StepOutcome> execute_state_step(const Step& step, const nlohmann::json& b
             return outcome;
         }
         case StepKind::restore: {
-            auto repository = backup::BackupRepository::in_state_dir(run.context.state_dir);
+            // Not here (a new machine, a lost disk): fetched from the off-site repository.
             LAUNCHKIT_TRY_ASSIGN(
                 auto manifest,
-                repository.find(body.at("backup").get<std::string>(), run.variables.at("env")));
+                backup::find_or_fetch_backup(
+                    run.context, body.at("backup").get<std::string>(), run.variables.at("env"),
+                    [&] { return backup::ResticRepository::configured(run.context, ""); }));
             backup::RestoreOptions options;
             options.to = body.value("to", "");
             options.safety_backup = body.value("safety_backup", true);

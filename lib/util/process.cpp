@@ -66,6 +66,21 @@ struct SpawnSetup {
     SpawnSetup& operator=(const SpawnSetup&) = delete;
 };
 
+// Hands every whole line of `text` to the spec's stdout_line and keeps the rest; at the end,
+// the rest too.
+void hand_over_lines(std::string& text, const ProcessSpec& spec, bool at_end) {
+    size_t start = 0;
+    for (auto end = text.find('\n'); end != std::string::npos; end = text.find('\n', start)) {
+        spec.stdout_line(std::string_view(text).substr(start, end - start));
+        start = end + 1;
+    }
+    if (at_end && start < text.size()) {
+        spec.stdout_line(std::string_view(text).substr(start));
+        start = text.size();
+    }
+    text.erase(0, start);
+}
+
 }  // namespace
 
 std::string first_line(std::string_view text) {
@@ -174,12 +189,14 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
             if (got > 0) {
                 (is_stdout ? result.stdout_text : result.stderr_text)
                     .append(buffer, static_cast<size_t>(got));
+                if (is_stdout && spec.stdout_line) hand_over_lines(result.stdout_text, spec, false);
             } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
                 (is_stdout ? stdout_pipe.read_end : stderr_pipe.read_end).reset();
             }
         }
     }
 
+    if (spec.stdout_line) hand_over_lines(result.stdout_text, spec, true);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }

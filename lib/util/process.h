@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -24,6 +26,9 @@ struct ProcessSpec {
     std::string stdin_data{};
     // Kill the child's process group after this long.
     std::optional<std::chrono::milliseconds> timeout{};
+    // Set: each line of the child's stdout is handed over as it arrives (progress a tool prints
+    // while it works) instead of being kept in stdout_text.
+    std::function<void(std::string_view line)> stdout_line{};
 };
 
 struct ProcessResult {

@@ -1,0 +1,279 @@
+#include "backup/offsite_commands.h"
+
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "backup/backup_operations.h"
+#include "backup/backup_repository.h"
+#include "backup/manifest_record.h"
+#include "backup/offsite_copy.h"
+#include "core/output.h"
+#include "util/file_io.h"
+#include "util/progress_meter.h"
+#include "util/strings.h"
+
+namespace launchkit::backup {
+namespace {
+
+std::string id_tag() {
+    return fmt::format("{}-id", offsite_tag);
+}
+
+// A scratch folder beside the backups for what `verify --offsite` reads back; removed after.
+class ScratchFolder {
+  public:
+    explicit ScratchFolder(std::filesystem::path path) : path_(std::move(path)) {}
+    ~ScratchFolder() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    ScratchFolder(const ScratchFolder&) = delete;
+    ScratchFolder& operator=(const ScratchFolder&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+  private:
+    std::filesystem::path path_;
+};
+
+}  // namespace
+
+Result<std::optional<ResticRepository>> offsite_repository(const Context& context,
+                                                           const OffsiteOption& option,
+                                                           bool by_default) {
+    if (!option && !by_default) return std::optional<ResticRepository>();
+    LAUNCHKIT_TRY_ASSIGN(auto repository,
+                         ResticRepository::configured(context, option.value_or("")));
+    if (!repository && option)
+        return fail(ExitCode::invalid_input,
+                    "--offsite: no repository given and none configured (backups.offsite.restic "
+                    "in launchkit.yaml); pass --offsite REPO");
+    return repository;
+}
+
+Result<std::map<std::string, std::vector<std::string>>> offsite_snapshots(
+    const ResticRepository& repository) {
+    LAUNCHKIT_TRY_ASSIGN(auto snapshots, repository.snapshots({std::string(offsite_tag)}));
+    std::map<std::string, std::vector<std::string>> by_id;
+    for (const auto& snapshot : snapshots)
+        if (auto id = snapshot.tag_value(id_tag()); !id.empty())
+            by_id[id].push_back(snapshot.short_id.empty() ? snapshot.id : snapshot.short_id);
+    return by_id;
+}
+
+ExitCode copy_new_backup(Context& context, const ResticRepository& repository,
+                         const BackupManifest& manifest, nlohmann::json& json) {
+    auto copied = [&]() -> Result<OffsiteCopy> {
+        LAUNCHKIT_TRY_ASSIGN(auto repository_id, repository.repository_id());
+        return copy_offsite(context, repository, repository_id, manifest, {});
+    }();
+    if (!copied) {
+        json["offsite"] = {{"repository", repository.describe()},
+                           {"pending", true},
+                           {"error", copied.error().message}};
+        *context.err << fmt::format(
+            "error: backup {} is here but not yet off-site: {}\n"
+            "`release-manager backup sync` copies it once {} answers\n",
+            manifest.id, copied.error().message, repository.describe());
+        return ExitCode::environment;
+    }
+    json["offsite"] = {{"repository", repository.describe()},
+                       {"pending", false},
+                       {"snapshot", copied->snapshot},
+                       {"data_added", copied->data_added}};
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_backup_sync(Context& context, const BackupSyncOptions& options) {
+    LAUNCHKIT_TRY_ASSIGN(auto offsite, offsite_repository(context, options.offsite, true));
+    if (!offsite)
+        return fail(ExitCode::invalid_input,
+                    "no off-site repository: configure backups.offsite.restic in launchkit.yaml "
+                    "or pass --offsite REPO");
+    auto repository_id = offsite->repository_id();
+    if (!repository_id && options.init) {
+        LAUNCHKIT_TRY(offsite->init());
+        *context.err << "created the restic repository " << offsite->describe() << '\n';
+        repository_id = offsite->repository_id();
+    }
+    if (!repository_id)
+        return fail(ExitCode::environment, "{} (create it with `backup sync --init`)",
+                    repository_id.error().message);
+    auto local = BackupRepository::in_state_dir(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto listing, local.list());
+    LAUNCHKIT_TRY_ASSIGN(auto recorded, recorded_offsite_copies(context));
+    LAUNCHKIT_TRY_ASSIGN(auto there, offsite_snapshots(*offsite));
+    std::map<std::string, std::string> present;
+    for (const auto& [id, snapshots] : there) present[id] = snapshots.back();
+    auto json = nlohmann::json::array();
+    Table table({"ID", "SOURCE", "RESULT", "SNAPSHOT", "ADDED"});
+    bool all_copied = true;
+    for (const auto& manifest : listing.backups) {
+        auto copies = recorded.find(manifest.id);
+        bool recorded_there = copies != recorded.end() && copies->second.contains(*repository_id);
+        // Recorded and still there: nothing to do. Recorded but gone (someone forgot it with
+        // restic itself) is copied again.
+        if (recorded_there && present.contains(manifest.id)) continue;
+        auto copy = copy_offsite(context, *offsite, *repository_id, manifest, present);
+        if (!copy) {
+            all_copied = false;
+            json.push_back(
+                {{"id", manifest.id}, {"copied", false}, {"error", copy.error().message}});
+            table.add_row({manifest.id, manifest.source,
+                           colorize("FAILED", Color::red, context.color), "",
+                           copy.error().message});
+            continue;
+        }
+        json.push_back({{"id", manifest.id},
+                        {"copied", true},
+                        {"snapshot", copy->snapshot},
+                        {"already_there", copy->already_there},
+                        {"data_added", copy->data_added}});
+        table.add_row({manifest.id, manifest.source,
+                       copy->already_there ? "already there (recorded)" : "copied", copy->snapshot,
+                       util::format_bytes(copy->data_added)});
+    }
+    if (context.json)
+        print_json(*context.out,
+                   {{"repository", offsite->describe()}, {"ok", all_copied}, {"backups", json}});
+    else if (table.empty())
+        *context.out << fmt::format("every backup is in {} already\n", offsite->describe());
+    else
+        table.render(*context.out, context.color);
+    return all_copied ? ExitCode::ok : ExitCode::environment;
+}
+
+Result<ExitCode> run_offsite_list(Context& context, const BackupListOptions& options,
+                                  const ResticRepository& repository) {
+    auto local = BackupRepository::in_state_dir(context.state_dir);
+    LAUNCHKIT_TRY_ASSIGN(auto listing, local.list());
+    LAUNCHKIT_TRY_ASSIGN(auto remote, list_offsite(repository));
+    struct Row {
+        BackupManifest manifest;
+        bool here = false;
+        std::string snapshot;
+    };
+    std::map<std::string, Row> rows;
+    for (const auto& manifest : listing.backups) rows[manifest.id] = {manifest, true, ""};
+    for (const auto& backup : remote) {
+        auto& row = rows[backup.described.id];
+        if (!row.here) row.manifest = backup.described;
+        row.snapshot = backup.snapshot;
+    }
+    auto json = nlohmann::json::array();
+    Table table({"ID", "CREATED", "SOURCE", "KIND", "TAG", "WHERE", "SNAPSHOT"});
+    for (const auto& [id, row] : rows) {
+        const auto& manifest = row.manifest;
+        if (!options.source.empty() && manifest.source != options.source) continue;
+        if (!options.tag.empty() && manifest.tag != options.tag) continue;
+        auto where = row.here && !row.snapshot.empty() ? "both" : row.here ? "local" : "off-site";
+        auto entry = row.here ? manifest_json(manifest)
+                              : nlohmann::json{{"id", id},
+                                               {"source", manifest.source},
+                                               {"kind", kind_name(manifest.kind)},
+                                               {"tag", manifest.tag},
+                                               {"labels", manifest.labels},
+                                               {"created_at", manifest.created_at}};
+        entry["location"] = where;
+        entry["offsite_snapshot"] = string_or_null(row.snapshot);
+        json.push_back(std::move(entry));
+        table.add_row({id, manifest.created_at, manifest.source,
+                       std::string(kind_name(manifest.kind)), manifest.tag,
+                       row.here ? where : colorize(where, Color::yellow, context.color),
+                       row.snapshot});
+    }
+    if (context.json)
+        print_json(*context.out, json);
+    else if (table.empty())
+        *context.out << fmt::format("no backups here or in {}\n", repository.describe());
+    else
+        table.render(*context.out, context.color);
+    return ExitCode::ok;
+}
+
+Result<ExitCode> run_offsite_verify(Context& context, const BackupVerifyOptions& options,
+                                    const ResticRepository& repository) {
+    // restic's own check first: the repository's structure, and the data it was asked to read.
+    *context.err << fmt::format("checking {}{}\n", repository.describe(),
+                                options.read_data_subset.empty()
+                                    ? std::string()
+                                    : " (reading " + options.read_data_subset + " of the data)")
+                 << std::flush;
+    LAUNCHKIT_TRY_ASSIGN(auto repository_problems, repository.check(options.read_data_subset));
+    LAUNCHKIT_TRY_ASSIGN(auto remote, list_offsite(repository));
+    std::vector<const OffsiteBackup*> chosen;
+    if (options.all == !options.id.empty())
+        return fail(ExitCode::invalid_input, "name one backup id (or 'latest'), or pass --all");
+    if (options.all) {
+        for (const auto& backup : remote) chosen.push_back(&backup);
+    } else {
+        std::vector<BackupManifest> described;
+        for (const auto& backup : remote) described.push_back(backup.described);
+        LAUNCHKIT_TRY_ASSIGN(auto manifest,
+                             select_backup(described, options.id, "", repository.describe()));
+        for (const auto& backup : remote)
+            if (backup.described.id == manifest.id) chosen.push_back(&backup);
+    }
+    // Each copy read back whole and checked as a local backup is: the manifest against its
+    // record, every file's SHA-256, the kind's own check.
+    std::vector<VerifyReport> reports;
+    if (!repository_problems.empty())
+        reports.push_back({.id = "(repository)",
+                           .ok = false,
+                           .check = "restic check",
+                           .problems = repository_problems});
+    auto scratch_root = BackupRepository::in_state_dir(context.state_dir).root() /
+                        fmt::format(".offsite-verify-{}", ::getpid());
+    for (const auto* backup : chosen) {
+        ScratchFolder scratch(scratch_root);
+        VerifyReport report;
+        report.id = backup->described.id;
+        auto read = [&]() -> Result<void> {
+            LAUNCHKIT_TRY(repository.restore(backup->snapshot, scratch.path()));
+            auto manifest_path = scratch.path() / backup->described.id / "manifest.json";
+            LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file_at_most(manifest_path, 16 << 20,
+                                                                    "an off-site manifest"));
+            LAUNCHKIT_TRY_ASSIGN(auto manifest, parse_manifest(text, manifest_path.string()));
+            report = verify_backup(context, BackupRepository(scratch.path()), manifest, true);
+            return {};
+        }();
+        if (!read) {
+            report.ok = false;
+            report.problems.push_back(read.error().message);
+        }
+        report.check = report.ok ? fmt::format("snapshot {}: {}", backup->snapshot, report.check)
+                                 : report.check;
+        reports.push_back(std::move(report));
+    }
+    bool all_ok = std::all_of(reports.begin(), reports.end(), [](auto& r) { return r.ok; });
+    if (context.json) {
+        auto list = nlohmann::json::array();
+        for (const auto& report : reports)
+            list.push_back({{"id", report.id},
+                            {"ok", report.ok},
+                            {"check", string_or_null(report.check)},
+                            {"problems", report.problems},
+                            {"seconds", report.seconds}});
+        print_json(*context.out,
+                   {{"ok", all_ok}, {"repository", repository.describe()}, {"backups", list}});
+    } else {
+        Table table({"ID", "RESULT", "CHECK", "PROBLEM"});
+        for (const auto& report : reports) {
+            auto result = report.ok ? colorize("ok", Color::green, context.color)
+                                    : colorize("FAILED", Color::red, context.color);
+            table.add_row({report.id, result, report.check,
+                           report.problems.empty() ? "" : report.problems.front()});
+            for (std::size_t i = 1; i < report.problems.size(); ++i)
+                table.add_row({"", "", "", report.problems[i]});
+        }
+        if (table.empty())
+            *context.out << fmt::format("{}: restic check ok, no launchkit backups in it\n",
+                                        repository.describe());
+        else
+            table.render(*context.out, context.color);
+    }
+    return all_ok ? ExitCode::ok : ExitCode::said_no;
+}
+
+}  // namespace launchkit::backup

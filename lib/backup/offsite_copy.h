@@ -1,0 +1,63 @@
+// Backups that survive the machine: each local backup copied to a restic repository once it
+// verifies, found there again by its tags, and fetched back into the local folder when the local
+// copy is gone (a new machine pointed at the same repository).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backup/backup_manifest.h"
+#include "backup/restic_repository.h"
+#include "core/context.h"
+
+namespace launchkit::backup {
+
+// The tag every launchkit snapshot carries, and the NAME=VALUE tags beside it.
+inline constexpr std::string_view offsite_tag = "launchkit";
+std::vector<std::string> offsite_tags(const BackupManifest& manifest);
+
+// A launchkit backup in the repository, as its snapshot's tags describe it: enough to list and
+// choose it (as a manifest with id, source, tag, env label and creation time) without fetching.
+struct OffsiteBackup {
+    std::string snapshot;  // restic's snapshot id
+    std::string copied_at;
+    BackupManifest described;
+};
+Result<std::vector<OffsiteBackup>> list_offsite(const ResticRepository& repository);
+
+struct OffsiteCopy {
+    std::string id;
+    std::string snapshot;
+    std::uint64_t data_added = 0;  // bytes the repository grew by
+    double seconds = 0;
+    bool already_there = false;  // a snapshot of it was there (an earlier copy not yet recorded)
+};
+
+// Verifies backup `manifest` here (its checksums and the kind's own check), copies it unless
+// `present` (backup id → snapshot, from list_offsite) has it already, and records the copy in
+// the store. Progress on the context's stderr.
+Result<OffsiteCopy> copy_offsite(Context& context, const ResticRepository& repository,
+                                 const std::string& repository_id, const BackupManifest& manifest,
+                                 const std::map<std::string, std::string>& present);
+
+// Fetches `backup` into the local backup folder under its own id. Its manifest is trusted as
+// restic authenticated it (only the password's holder writes the repository): recorded in the
+// store when this store has no record of it, else checked against that record (exit 3 when it
+// differs). Then its checksums are verified as any local backup's are.
+Result<BackupManifest> fetch_offsite(Context& context, const ResticRepository& repository,
+                                     const std::string& repository_id, const OffsiteBackup& backup);
+
+// The backup `id` names (BackupRepository::find: an id, a prefix, latest, latest:TAG within
+// `environment`) here; when none here matches and `offsite` names a repository, the one it
+// names among the repository's, fetched first (a new machine pointed at the same repository
+// restores from it). `offsite` is asked only then: a backup that is here needs no password.
+using OffsiteLookup = std::function<Result<std::optional<ResticRepository>>()>;
+Result<BackupManifest> find_or_fetch_backup(Context& context, const std::string& id,
+                                            const std::string& environment,
+                                            const OffsiteLookup& offsite);
+
+}  // namespace launchkit::backup

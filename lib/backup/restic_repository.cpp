@@ -1,0 +1,267 @@
+#include "backup/restic_repository.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "util/bounded_json.h"
+#include "util/process.h"
+
+namespace launchkit::backup {
+namespace {
+
+// rest:https://user:secret@host/ → rest:https://user:***@host/
+std::string mask_password(const std::string& repository) {
+    auto scheme = repository.find("://");
+    if (scheme == std::string::npos) return repository;
+    auto authority_start = scheme + 3;
+    auto authority_end = repository.find('/', authority_start);
+    auto authority = repository.substr(authority_start, authority_end == std::string::npos
+                                                            ? std::string::npos
+                                                            : authority_end - authority_start);
+    auto at = authority.rfind('@');
+    if (at == std::string::npos) return repository;
+    auto colon = authority.find(':');
+    if (colon == std::string::npos || colon > at) return repository;
+    auto masked = repository;
+    masked.replace(authority_start + colon + 1, at - colon - 1, "***");
+    return masked;
+}
+
+bool environment_has(const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0';
+}
+
+std::uint64_t unsigned_member(const nlohmann::json& object, const char* name) {
+    auto found = object.find(name);
+    if (found == object.end() || !found->is_number()) return 0;
+    return found->is_number_unsigned()
+               ? found->get<std::uint64_t>()
+               : static_cast<std::uint64_t>(std::max(0.0, found->get<double>()));
+}
+
+std::vector<std::string> string_list(const nlohmann::json& object, const char* name) {
+    std::vector<std::string> values;
+    auto found = object.find(name);
+    if (found == object.end() || !found->is_array()) return values;
+    for (const auto& value : *found)
+        if (value.is_string()) values.push_back(value.get<std::string>());
+    return values;
+}
+
+}  // namespace
+
+std::string ResticSnapshot::tag_value(std::string_view name) const {
+    auto prefix = std::string(name) + "=";
+    for (const auto& tag : tags)
+        if (tag.starts_with(prefix)) return tag.substr(prefix.size());
+    return "";
+}
+
+Result<std::optional<ResticRepository>> ResticRepository::configured(const Context& context,
+                                                                     const std::string& override) {
+    const auto& config = context.config.backup_offsite;
+    if (override.empty() && !config) return std::optional<ResticRepository>();
+    ResticRepository repository;
+    repository.repository_ = override.empty() ? config->repository : override;
+    repository.described_ = mask_password(repository.repository_);
+    auto& environment = repository.environment_;
+    environment.emplace_back("RESTIC_REPOSITORY", repository.repository_);
+    // Two reports a second while a copy runs: enough for a progress line, little to parse.
+    environment.emplace_back("RESTIC_PROGRESS_FPS", "2");
+    if (config && !config->password_file.empty()) {
+        std::ifstream readable(config->password_file);
+        if (!readable)
+            return fail(ExitCode::invalid_input,
+                        "{}: backups.offsite.restic.password_file {}: cannot be read",
+                        config->where, config->password_file.string());
+        environment.emplace_back("RESTIC_PASSWORD_FILE", config->password_file.string());
+        environment.emplace_back("RESTIC_PASSWORD_COMMAND", "");
+    } else if (config && !config->password_env.empty()) {
+        const char* password = std::getenv(config->password_env.c_str());
+        if (password == nullptr || *password == '\0')
+            return fail(ExitCode::invalid_input,
+                        "{}: backups.offsite.restic.password_env: ${} is not set (the restic "
+                        "repository's password)",
+                        config->where, config->password_env);
+        environment.emplace_back("RESTIC_PASSWORD", password);
+        environment.emplace_back("RESTIC_PASSWORD_FILE", "");
+        environment.emplace_back("RESTIC_PASSWORD_COMMAND", "");
+    } else if (!environment_has("RESTIC_PASSWORD_FILE") && !environment_has("RESTIC_PASSWORD") &&
+               !environment_has("RESTIC_PASSWORD_COMMAND")) {
+        return fail(ExitCode::invalid_input,
+                    "no password for the restic repository {}: set "
+                    "backups.offsite.restic.password_file or password_env in launchkit.yaml, "
+                    "or RESTIC_PASSWORD_FILE",
+                    repository.described_);
+    }
+    return std::optional<ResticRepository>(std::move(repository));
+}
+
+Result<std::string> ResticRepository::run(const Run& run, const std::string& what) const {
+    util::ProcessSpec spec;
+    spec.argv = {"restic"};
+    spec.argv.insert(spec.argv.end(), run.arguments.begin(), run.arguments.end());
+    spec.working_directory = run.directory;
+    spec.environment = environment_;
+    spec.stdout_line = run.stdout_line;
+    auto result = util::run_process(spec);
+    if (!result)
+        return fail(ExitCode::environment, "{} in {}: {} (restic is Debian's `restic` package)",
+                    what, described_, result.error().message);
+    if (!result->succeeded()) {
+        auto said = util::first_line(result->stderr_text);
+        // restic's own words, with the repository's address masked where it repeats it.
+        for (auto at = said.find(repository_); at != std::string::npos && !repository_.empty();
+             at = said.find(repository_, at + described_.size()))
+            said.replace(at, repository_.size(), described_);
+        return fail(ExitCode::environment, "{} in {} failed: {}", what, described_,
+                    said.empty() ? fmt::format("restic exited {}", result->exit_code) : said);
+    }
+    return std::move(result->stdout_text);
+}
+
+Result<std::string> ResticRepository::repository_id() const {
+    auto read = run({.arguments = {"cat", "config", "--no-lock"}}, "reading the repository");
+    if (!read && read.error().message.find("unable to open config file") != std::string::npos)
+        return fail(ExitCode::environment,
+                    "no restic repository at {} (`release-manager backup sync --init` creates "
+                    "one)",
+                    described_);
+    LAUNCHKIT_TRY_ASSIGN(auto text, std::move(read));
+    LAUNCHKIT_TRY_ASSIGN(auto config, util::parse_json(text));
+    auto id = util::string_member(config, "id");
+    if (!id || id->empty())
+        return fail(ExitCode::environment, "{}: restic's config names no repository id",
+                    described_);
+    return *id;
+}
+
+Result<void> ResticRepository::init() const {
+    LAUNCHKIT_TRY(run({.arguments = {"init", "--quiet"}}, "creating the repository"));
+    return {};
+}
+
+Result<std::vector<ResticSnapshot>> ResticRepository::snapshots(
+    const std::vector<std::string>& tags) const {
+    Run listing{.arguments = {"snapshots", "--json", "--no-lock"}};
+    for (const auto& tag : tags) {
+        listing.arguments.push_back("--tag");
+        listing.arguments.push_back(tag);
+    }
+    LAUNCHKIT_TRY_ASSIGN(auto text, run(listing, "listing snapshots"));
+    LAUNCHKIT_TRY_ASSIGN(auto json, util::parse_json(text.empty() ? "[]" : text));
+    if (json.is_null()) json = nlohmann::json::array();
+    if (!json.is_array())
+        return fail(ExitCode::environment, "{}: restic snapshots --json: expected a list",
+                    described_);
+    std::vector<ResticSnapshot> snapshots;
+    for (const auto& entry : json) {
+        if (!entry.is_object()) continue;
+        ResticSnapshot snapshot;
+        snapshot.id = util::string_member(entry, "id").value_or("");
+        snapshot.short_id = util::string_member(entry, "short_id").value_or("");
+        snapshot.time = util::string_member(entry, "time").value_or("");
+        snapshot.hostname = util::string_member(entry, "hostname").value_or("");
+        snapshot.paths = string_list(entry, "paths");
+        snapshot.tags = string_list(entry, "tags");
+        if (!snapshot.id.empty()) snapshots.push_back(std::move(snapshot));
+    }
+    return snapshots;
+}
+
+Result<ResticBackupSummary> ResticRepository::backup(const std::filesystem::path& directory,
+                                                     const std::string& path,
+                                                     const std::vector<std::string>& tags,
+                                                     const ResticProgressHandler& progress) const {
+    Run copy{.arguments = {"backup", "--json"}, .directory = directory};
+    for (const auto& tag : tags) {
+        copy.arguments.push_back("--tag");
+        copy.arguments.push_back(tag);
+    }
+    copy.arguments.push_back("--");
+    copy.arguments.push_back(path);
+    std::optional<ResticBackupSummary> summary;
+    copy.stdout_line = [&](std::string_view line) {
+        auto message = util::parse_json(line);
+        if (!message || !message->is_object()) return;
+        auto type = util::string_member(*message, "message_type").value_or("");
+        if (type == "status" && progress) {
+            ResticProgress report;
+            auto fraction = message->find("percent_done");
+            if (fraction != message->end() && fraction->is_number())
+                report.fraction = fraction->get<double>();
+            report.bytes_done = unsigned_member(*message, "bytes_done");
+            report.total_bytes = unsigned_member(*message, "total_bytes");
+            progress(report);
+        } else if (type == "summary") {
+            ResticBackupSummary parsed;
+            parsed.snapshot_id = util::string_member(*message, "snapshot_id").value_or("");
+            parsed.data_added = unsigned_member(*message, "data_added");
+            parsed.files_new = unsigned_member(*message, "files_new");
+            parsed.bytes_processed = unsigned_member(*message, "total_bytes_processed");
+            auto duration = message->find("total_duration");
+            if (duration != message->end() && duration->is_number())
+                parsed.seconds = duration->get<double>();
+            summary = parsed;
+        }
+    };
+    LAUNCHKIT_TRY(run(copy, "copying " + path));
+    if (!summary || summary->snapshot_id.empty())
+        return fail(ExitCode::environment,
+                    "copying {} to {}: restic finished without naming the snapshot it made", path,
+                    described_);
+    return *summary;
+}
+
+Result<void> ResticRepository::restore(const std::string& id,
+                                       const std::filesystem::path& target) const {
+    LAUNCHKIT_TRY(run({.arguments = {"restore", id, "--target", target.string()}},
+                      "fetching snapshot " + id));
+    return {};
+}
+
+Result<std::vector<std::string>> ResticRepository::check(
+    const std::string& read_data_subset) const {
+    util::ProcessSpec spec;
+    spec.argv = {"restic", "check"};
+    if (!read_data_subset.empty()) spec.argv.push_back("--read-data-subset=" + read_data_subset);
+    spec.environment = environment_;
+    auto result = util::run_process(spec);
+    if (!result)
+        return fail(ExitCode::environment, "checking {}: {}", described_, result.error().message);
+    if (result->succeeded()) return std::vector<std::string>();
+    // restic says what is wrong across both streams, between lines about what it is doing.
+    std::vector<std::string> problems;
+    for (const auto* text : {&result->stdout_text, &result->stderr_text}) {
+        size_t start = 0;
+        while (start < text->size()) {
+            auto end = text->find('\n', start);
+            if (end == std::string::npos) end = text->size();
+            auto line = text->substr(start, end - start);
+            start = end + 1;
+            bool problem = line.find("rror") != std::string::npos ||
+                           line.find("Fatal") != std::string::npos ||
+                           line.find("does not match") != std::string::npos ||
+                           line.find("damaged") != std::string::npos;
+            if (problem && problems.size() < 20) problems.push_back(line);
+        }
+    }
+    if (problems.empty())
+        problems.push_back(fmt::format("restic check exited {}: {}", result->exit_code,
+                                       util::first_line(result->stderr_text)));
+    return problems;
+}
+
+Result<void> ResticRepository::forget(const std::vector<std::string>& ids) const {
+    if (ids.empty()) return {};
+    Run forget{.arguments = {"forget", "--prune", "--quiet"}};
+    forget.arguments.insert(forget.arguments.end(), ids.begin(), ids.end());
+    LAUNCHKIT_TRY(run(forget, "removing snapshots"));
+    return {};
+}
+
+}  // namespace launchkit::backup

@@ -1,0 +1,95 @@
+// The off-site copy's storage: a restic repository, driven through Debian's `restic` with argv
+// (never a shell). The repository and its password reach restic only through its environment
+// (RESTIC_REPOSITORY, RESTIC_PASSWORD_FILE, RESTIC_PASSWORD), never argv, since a rest: or s3:
+// address may carry credentials; messages show it with any password masked.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/error.h"
+#include "core/context.h"
+
+namespace launchkit::backup {
+
+struct ResticSnapshot {
+    std::string id;  // the full id
+    std::string short_id;
+    std::string time;  // RFC 3339
+    std::string hostname;
+    std::vector<std::string> paths;
+    std::vector<std::string> tags;
+
+    // The value of tag `NAME=VALUE`; empty when there is none.
+    std::string tag_value(std::string_view name) const;
+};
+
+// What `restic backup --json` said when it finished.
+struct ResticBackupSummary {
+    std::string snapshot_id;
+    std::uint64_t data_added = 0;  // bytes the repository grew by (after deduplication)
+    std::uint64_t files_new = 0;
+    std::uint64_t bytes_processed = 0;
+    double seconds = 0;
+};
+
+// One progress report of a running backup or restore.
+struct ResticProgress {
+    double fraction = 0;  // 0..1
+    std::uint64_t bytes_done = 0;
+    std::uint64_t total_bytes = 0;
+};
+using ResticProgressHandler = std::function<void(const ResticProgress&)>;
+
+class ResticRepository {
+  public:
+    // `--offsite REPO` when given, else launchkit.yaml's `backups.offsite.restic`; nullopt when
+    // neither names one. Exit 2 when the password has no source: the config's password_file
+    // (readable) or password_env (set), else restic's own RESTIC_PASSWORD_FILE, RESTIC_PASSWORD
+    // or RESTIC_PASSWORD_COMMAND in the environment.
+    static Result<std::optional<ResticRepository>> configured(const Context& context,
+                                                              const std::string& override);
+
+    // The repository as messages show it: a password in its address replaced by ***.
+    const std::string& describe() const { return described_; }
+
+    // The repository's own id (`restic cat config`): the same whatever address reaches it.
+    // Exit 3 naming the repository when there is none there, the password is wrong, or restic
+    // cannot be run.
+    Result<std::string> repository_id() const;
+    Result<void> init() const;
+    // The snapshots carrying every one of `tags`.
+    Result<std::vector<ResticSnapshot>> snapshots(const std::vector<std::string>& tags) const;
+    // Backs up `path` relative to `directory` (so that the snapshot holds `path` at its root,
+    // whatever machine restores it), with `tags`.
+    Result<ResticBackupSummary> backup(const std::filesystem::path& directory,
+                                       const std::string& path,
+                                       const std::vector<std::string>& tags,
+                                       const ResticProgressHandler& progress) const;
+    // Restores snapshot `id` into `target` (which it creates).
+    Result<void> restore(const std::string& id, const std::filesystem::path& target) const;
+    // `restic check`, reading back `read_data_subset` ("10%", "1/5", "all") of the data too when
+    // not empty. The problems restic reported; none when it found none.
+    Result<std::vector<std::string>> check(const std::string& read_data_subset) const;
+    // `restic forget --prune` of these snapshots.
+    Result<void> forget(const std::vector<std::string>& ids) const;
+
+  private:
+    struct Run {
+        std::vector<std::string> arguments;
+        std::filesystem::path directory{};
+        std::function<void(std::string_view)> stdout_line{};
+    };
+    Result<std::string> run(const Run& run, const std::string& what) const;
+
+    std::string repository_;
+    std::string described_;
+    std::vector<std::pair<std::string, std::string>> environment_;
+};
+
+}  // namespace launchkit::backup
