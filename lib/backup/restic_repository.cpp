@@ -68,6 +68,14 @@ Result<std::optional<ResticRepository>> ResticRepository::configured(const Conte
     ResticRepository repository;
     repository.repository_ = override.empty() ? config->repository : override;
     repository.described_ = mask_password(repository.repository_);
+    // The options speak of the configured repository's transport (sftp.command names its
+    // host), not of another one given for a single command.
+    if (override.empty() || (config && override == config->repository))
+        if (config)
+            for (const auto& [key, value] : config->options) {
+                repository.options_.push_back("-o");
+                repository.options_.push_back(key + "=" + value);
+            }
     auto& environment = repository.environment_;
     environment.emplace_back("RESTIC_REPOSITORY", repository.repository_);
     // Two reports a second while a copy runs: enough for a progress line, little to parse.
@@ -101,9 +109,15 @@ Result<std::optional<ResticRepository>> ResticRepository::configured(const Conte
     return std::optional<ResticRepository>(std::move(repository));
 }
 
+std::vector<std::string> ResticRepository::command() const {
+    std::vector<std::string> argv{"restic"};
+    argv.insert(argv.end(), options_.begin(), options_.end());
+    return argv;
+}
+
 Result<std::string> ResticRepository::run(const Run& run, const std::string& what) const {
     util::ProcessSpec spec;
-    spec.argv = {"restic"};
+    spec.argv = command();
     spec.argv.insert(spec.argv.end(), run.arguments.begin(), run.arguments.end());
     spec.working_directory = run.directory;
     spec.environment = environment_;
@@ -227,7 +241,8 @@ Result<void> ResticRepository::restore(const std::string& id,
 Result<std::vector<std::string>> ResticRepository::check(
     const std::string& read_data_subset) const {
     util::ProcessSpec spec;
-    spec.argv = {"restic", "check"};
+    spec.argv = command();
+    spec.argv.push_back("check");
     if (!read_data_subset.empty()) spec.argv.push_back("--read-data-subset=" + read_data_subset);
     spec.environment = environment_;
     auto result = util::run_process(spec);

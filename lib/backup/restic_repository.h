@@ -87,8 +87,11 @@ class ResticRepository {
     };
     Result<std::string> run(const Run& run, const std::string& what) const;
 
+    std::vector<std::string> command() const;  // restic and its -o options
+
     std::string repository_;
     std::string described_;
+    std::vector<std::string> options_;  // -o KEY=VALUE of launchkit.yaml's repository
     std::vector<std::pair<std::string, std::string>> environment_;
 };
 

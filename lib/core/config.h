@@ -58,7 +58,9 @@ struct ResticOffsiteConfig {
     std::string repository;                 // what restic accepts: a path, sftp:, rest:, s3:, ...
     std::filesystem::path password_file{};  // absolute; or
     std::string password_env{};             // the variable holding the password
-    std::string where;                      // "launchkit.yaml:12"
+    // restic's extended options, each passed as `-o KEY=VALUE` (sftp.command, s3.region, ...).
+    std::vector<std::pair<std::string, std::string>> options{};
+    std::string where;  // "launchkit.yaml:12"
 };
 
 // One environment of the promotion path (the `environments:` section).

@@ -132,8 +132,8 @@ Result<ResticOffsiteConfig> parse_offsite_section(const YamlNode& node,
         return reader.invalid(restic["password"], field + ".password",
                               "the password comes from password_file or password_env, never "
                               "from the configuration");
-    LAUNCHKIT_TRY(
-        reader.only_keys(restic, field + ".", {"repository", "password_file", "password_env"}));
+    LAUNCHKIT_TRY(reader.only_keys(restic, field + ".",
+                                   {"repository", "password_file", "password_env", "options"}));
     ResticOffsiteConfig config;
     config.where =
         restic.line() == 0 ? source.string() : fmt::format("{}:{}", source.string(), restic.line());
@@ -151,6 +151,20 @@ Result<ResticOffsiteConfig> parse_offsite_section(const YamlNode& node,
                          reader.text(restic["password_env"], field + ".password_env"));
     if (!password_file.empty() && !config.password_env.empty())
         return reader.invalid(restic, field, "expected password_file or password_env, not both");
+    if (const auto& options = restic["options"]) {
+        if (!options.is_map())
+            return reader.invalid(
+                options, field + ".options",
+                "expected restic's extended options, {sftp.command: \"ssh ...\"}");
+        for (const auto& entry : options.entries()) {
+            auto key = entry.first.text();
+            LAUNCHKIT_TRY_ASSIGN(auto value, reader.text(entry.second, field + ".options." + key));
+            if (key.empty() || key.find('=') != std::string::npos)
+                return reader.invalid(entry.first, field + ".options",
+                                      fmt::format("'{}' is not an option name", key));
+            config.options.emplace_back(key, value);
+        }
+    }
     return config;
 }
 
