@@ -29,7 +29,8 @@ namespace launchkit::backup {
     X(archive_entry_copy_hardlink) X(archive_entry_symlink) X(archive_entry_filetype)           \
     X(archive_entry_linkresolver_new) X(archive_entry_linkresolver_set_strategy)                \
     X(archive_entry_linkresolver_free) X(archive_entry_linkify) X(archive_entry_perm)            \
-    X(archive_entry_set_perm) X(archive_entry_size) X(archive_entry_set_size)
+    X(archive_entry_set_perm) X(archive_entry_size) X(archive_entry_set_size)                 \
+    X(archive_entry_unset_atime) X(archive_entry_unset_ctime) X(archive_entry_unset_birthtime)
 // clang-format on
 
 struct ArchiveLibrary {

@@ -172,6 +172,12 @@ class DirectoryArchiver {
             ARCHIVE_WARN)
             return fail(ExitCode::environment, "cannot read {}: {}", absolute.string(),
                         libarchive_.archive_error_string(disk_));
+        // What a restore sets (mode, owner, mtime) and nothing else: access and change times
+        // move as the tree is read, and would make two archives of the same tree differ, which
+        // an off-site repository would then store twice.
+        libarchive_.archive_entry_unset_atime(entry.get());
+        libarchive_.archive_entry_unset_ctime(entry.get());
+        libarchive_.archive_entry_unset_birthtime(entry.get());
         archive_entry* to_write = entry.get();
         archive_entry* spare = nullptr;
         libarchive_.archive_entry_linkify(resolver_.get(), &to_write, &spare);
@@ -418,6 +424,11 @@ Result<ArchiveStats> write_directory_archive(const std::filesystem::path& source
     // Worker threads compress while this thread reads files; a libzstd without them still works.
     auto workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     ZSTD_CCtx_setParameter(output.context, ZSTD_c_nbWorkers, workers);
+    // `zstd --rsyncable`: the compressed stream falls back into step after a change, so that a
+    // tree that changed a little compresses to mostly the same bytes, which restic stores once.
+    // (An experimental parameter of libzstd's stable ABI since 1.3.8, as the zstd CLI uses it;
+    // it needs the worker threads above, and a libzstd without them just ignores it.)
+    ZSTD_CCtx_setParameter(output.context, ZSTD_c_experimentalParam1 /* ZSTD_c_rsyncable */, 1);
 
     std::unique_ptr<archive, ArchiveDeleter> writer(libarchive.archive_write_new(), {&libarchive});
     libarchive.archive_write_set_format_pax_restricted(writer.get());
