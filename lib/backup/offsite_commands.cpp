@@ -63,7 +63,8 @@ Result<std::map<std::string, std::vector<std::string>>> offsite_snapshots(
 }
 
 ExitCode copy_new_backup(Context& context, const ResticRepository& repository,
-                         const BackupManifest& manifest, nlohmann::json& json) {
+                         const BackupManifest& manifest, nlohmann::json& json,
+                         std::string_view severity) {
     auto copied = [&]() -> Result<OffsiteCopy> {
         LAUNCHKIT_TRY_ASSIGN(auto repository_id, repository.repository_id());
         return copy_offsite(context, repository, repository_id, manifest, {});
@@ -73,9 +74,9 @@ ExitCode copy_new_backup(Context& context, const ResticRepository& repository,
                            {"pending", true},
                            {"error", copied.error().message}};
         *context.err << fmt::format(
-            "error: backup {} is here but not yet off-site: {}\n"
+            "{}: backup {} is here but not yet off-site: {}\n"
             "`release-manager backup sync` copies it once {} answers\n",
-            manifest.id, copied.error().message, repository.describe());
+            severity, manifest.id, copied.error().message, repository.describe());
         return ExitCode::environment;
     }
     json["offsite"] = {{"repository", repository.describe()},

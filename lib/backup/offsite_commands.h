@@ -21,8 +21,10 @@ Result<std::optional<ResticRepository>> offsite_repository(const Context& contex
 
 // After `backup create`: copies `manifest` off-site and says so in `json` ("offsite"). A copy
 // that fails leaves the local backup, marked pending, and is exit 3 with the reason on stderr.
+// `severity` opens that line: "error" for `backup create`, "warning" for a playbook's step.
 ExitCode copy_new_backup(Context& context, const ResticRepository& repository,
-                         const BackupManifest& manifest, nlohmann::json& json);
+                         const BackupManifest& manifest, nlohmann::json& json,
+                         std::string_view severity = "error");
 
 Result<ExitCode> run_offsite_list(Context& context, const BackupListOptions& options,
                                   const ResticRepository& repository);

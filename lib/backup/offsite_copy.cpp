@@ -94,13 +94,15 @@ Result<OffsiteCopy> copy_offsite(Context& context, const ResticRepository& repos
     } else {
         auto progress = progress_for(context, fmt::format("copy {} off-site", manifest.id));
         std::uint64_t reported = 0;
-        LAUNCHKIT_TRY_ASSIGN(
-            auto summary, repository.backup(local.root(), manifest.id, offsite_tags(manifest),
-                                            [&](const ResticProgress& report) {
-                                                if (report.bytes_done > reported)
-                                                    progress.advance(report.bytes_done - reported);
-                                                reported = std::max(reported, report.bytes_done);
-                                            }));
+        LAUNCHKIT_TRY_ASSIGN(auto summary,
+                             repository.backup(
+                                 local.root(), manifest.id, offsite_tags(manifest),
+                                 [&](const ResticProgress& report) {
+                                     if (report.bytes_done > reported)
+                                         progress.advance(report.bytes_done - reported);
+                                     reported = std::max(reported, report.bytes_done);
+                                 },
+                                 manifest.kind == BackupKind::directory));
         progress.finish();
         copy.snapshot = summary.snapshot_id;
         copy.data_added = summary.data_added;

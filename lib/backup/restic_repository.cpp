@@ -147,6 +147,8 @@ Result<std::string> ResticRepository::repository_id() const {
                     described_);
     LAUNCHKIT_TRY_ASSIGN(auto text, std::move(read));
     LAUNCHKIT_TRY_ASSIGN(auto config, util::parse_json(text));
+    if (auto version = config.find("version"); version != config.end() && version->is_number())
+        format_version_ = version->get<int>();
     auto id = util::string_member(config, "id");
     if (!id || id->empty())
         return fail(ExitCode::environment, "{}: restic's config names no repository id",
@@ -190,8 +192,10 @@ Result<std::vector<ResticSnapshot>> ResticRepository::snapshots(
 Result<ResticBackupSummary> ResticRepository::backup(const std::filesystem::path& directory,
                                                      const std::string& path,
                                                      const std::vector<std::string>& tags,
-                                                     const ResticProgressHandler& progress) const {
+                                                     const ResticProgressHandler& progress,
+                                                     bool compressed) const {
     Run copy{.arguments = {"backup", "--json"}, .directory = directory};
+    if (compressed && format_version_ >= 2) copy.arguments.push_back("--compression=off");
     for (const auto& tag : tags) {
         copy.arguments.push_back("--tag");
         copy.arguments.push_back(tag);

@@ -62,15 +62,19 @@ class ResticRepository {
     // Exit 3 naming the repository when there is none there, the password is wrong, or restic
     // cannot be run.
     Result<std::string> repository_id() const;
+    // The repository format (`restic cat config`'s version): 2 stores data compressed.
+    int format_version() const { return format_version_; }
     Result<void> init() const;
     // The snapshots carrying every one of `tags`.
     Result<std::vector<ResticSnapshot>> snapshots(const std::vector<std::string>& tags) const;
     // Backs up `path` relative to `directory` (so that the snapshot holds `path` at its root,
-    // whatever machine restores it), with `tags`.
+    // whatever machine restores it), with `tags`. `compressed`: the data is compressed already,
+    // so restic does not try again (after repository_id(), on a format 2 repository).
     Result<ResticBackupSummary> backup(const std::filesystem::path& directory,
                                        const std::string& path,
                                        const std::vector<std::string>& tags,
-                                       const ResticProgressHandler& progress) const;
+                                       const ResticProgressHandler& progress,
+                                       bool compressed = false) const;
     // Restores snapshot `id` into `target` (which it creates).
     Result<void> restore(const std::string& id, const std::filesystem::path& target) const;
     // `restic check`, reading back `read_data_subset` ("10%", "1/5", "all") of the data too when
@@ -92,6 +96,7 @@ class ResticRepository {
     std::string repository_;
     std::string described_;
     std::vector<std::string> options_;  // -o KEY=VALUE of launchkit.yaml's repository
+    mutable int format_version_ = 0;    // known once repository_id() has read the config
     std::vector<std::pair<std::string, std::string>> environment_;
 };
 

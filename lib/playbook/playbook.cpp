@@ -44,7 +44,7 @@ const std::set<std::string>& step_outputs(StepKind kind) {
         {StepKind::run, {"status", "stdout", "exit_code"}},
         {StepKind::probe, {"status", "passed", "failed"}},
         {StepKind::checklist, {"status", "passed", "failed"}},
-        {StepKind::backup, {"status", "id"}},
+        {StepKind::backup, {"status", "id", "offsite"}},
         {StepKind::restore, {"status", "id", "safety_backup"}},
         {StepKind::flag, {"status", "enabled", "rollout"}},
         {StepKind::pause, {"status", "was_paused"}},

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "backup/restic_repository.h"
 #include "decide/decision_rules.h"
 #include "flags/flag_repository.h"
 #include "flags/launch_control.h"
@@ -42,6 +43,7 @@ class Preflight {
         if (step.kind == StepKind::checklist) check_checklist(step);
         if (step.kind == StepKind::probe) check_probe(step);
         if (step.kind == StepKind::verify) check_verify(step);
+        if (step.kind == StepKind::backup) check_offsite(step);
         if (step.gate) check_gate(step, *step.gate);
     }
 
@@ -200,6 +202,14 @@ class Preflight {
         for (const auto& path : keys)
             if (auto read = sign::read_public_key_file(path, "public key"); !read)
                 add("{}: step '{}': {}", step.where, step.name, read.error().message);
+    }
+
+    // A backup step copies off-site when launchkit.yaml names a repository: its password has
+    // a source. (Whether the repository answers is the copy's business; a failed copy leaves
+    // the backup here and the run goes on.)
+    void check_offsite(const Step& step) {
+        if (auto offsite = backup::ResticRepository::configured(context_, ""); !offsite)
+            add("{}: step '{}': {}", step.where, step.name, offsite.error().message);
     }
 
     void check_gate(const Step& step, const GateSpec& gate) {

@@ -4,6 +4,7 @@
 
 #include "backup/backup_operations.h"
 #include "backup/backup_source.h"
+#include "backup/offsite_commands.h"
 #include "backup/offsite_copy.h"
 #include "flags/flag_repository.h"
 #include "flags/launch_control.h"
@@ -121,12 +122,27 @@ Result<StepOutcome> execute_state_step(const Step& step, const nlohmann::json& b
             // never finds a staging drill's backup.
             options.labels["run"] = run.variables.at("run_id");
             options.labels["env"] = run.variables.at("env");
+            LAUNCHKIT_TRY_ASSIGN(auto offsite,
+                                 backup::ResticRepository::configured(run.context, ""));
             LAUNCHKIT_TRY_ASSIGN(auto created, backup::create_backup(run.context, source, options));
             StepOutcome outcome;
             outcome.succeeded = true;
-            outcome.outputs = {{"id", created.manifest.id}};
+            outcome.outputs = {{"id", created.manifest.id}, {"offsite", nullptr}};
             outcome.message =
                 fmt::format("backup {} of {}", created.manifest.id, created.manifest.source);
+            if (offsite) {
+                // The backup is made: an off-site copy that fails does not fail the run (the
+                // upgrade it protects can still be rolled back from here); `backup sync` copies
+                // it later.
+                nlohmann::json copy;
+                if (backup::copy_new_backup(run.context, *offsite, created.manifest, copy,
+                                            "warning") == ExitCode::ok) {
+                    outcome.outputs["offsite"] = copy["offsite"].value("snapshot", "");
+                    outcome.message += ", copied off-site";
+                } else {
+                    outcome.message += ", NOT yet off-site (`release-manager backup sync`)";
+                }
+            }
             return outcome;
         }
         case StepKind::restore: {

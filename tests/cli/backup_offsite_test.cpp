@@ -277,3 +277,50 @@ TEST_CASE("verify --offsite finds a byte flipped off-site, and prune forgets the
     CHECK_FALSE(fs::exists(project.work.path() / "restored"));
     CHECK(new_machine.run_json("release-manager", {"backup", "list"}, environment).empty());
 }
+
+TEST_CASE("a playbook's backup goes off-site, and a new machine's restore step fetches it",
+          "[cli][backup][offsite][playbook]") {
+    StateFixture machine;
+    OffsiteProject project;
+    auto environment = project.environment();
+    project.work.write("upgrade.yaml", R"(apiVersion: launchkit/v1
+name: upgrade
+steps:
+  - name: backup-data
+    backup: {source: data, tag: pre-upgrade}
+  - {name: migrate, run: [sh, -c, "echo migrated > data/a.txt"]}
+)");
+    project.work.write("recover.yaml", R"(apiVersion: launchkit/v1
+name: recover
+steps:
+  - name: restore-data
+    restore: {backup: "latest:pre-upgrade", safety_backup: false}
+)");
+    auto deploy = [&](const StateFixture& on, const std::string& playbook,
+                      const std::string& version) {
+        auto result = on.run_in(project.work.path(), "release-manager",
+                                {"deploy", version, "production", "--playbook",
+                                 (project.work.path() / playbook).string(), "--json"},
+                                environment);
+        INFO(result.stderr_text);
+        REQUIRE(result.exit_code == 0);
+        return nlohmann::json::parse(result.stdout_text);
+    };
+    // The repository is not there yet: the backup is made, the run goes on, and says so.
+    auto first = deploy(machine, "upgrade.yaml", "1.0.0");
+    CHECK_THAT(first["steps"][0]["message"].get<std::string>(),
+               Catch::Contains("NOT yet off-site"));
+    REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
+            0);
+    project.work.write("data/a.txt", "alpha\n");
+    auto second = deploy(machine, "upgrade.yaml", "1.1.0");
+    CHECK_THAT(second["steps"][0]["message"].get<std::string>(),
+               Catch::Contains("copied off-site"));
+    CHECK(second["steps"][0]["outputs"]["offsite"].get<std::string>().size() >= 8);
+    CHECK(launchkit::util::read_file(project.work.path() / "data/a.txt").value() == "migrated\n");
+
+    // A new machine: its restore step finds production's latest pre-upgrade backup off-site.
+    StateFixture new_machine;
+    deploy(new_machine, "recover.yaml", "1.1.1");
+    CHECK(launchkit::util::read_file(project.work.path() / "data/a.txt").value() == "alpha\n");
+}
