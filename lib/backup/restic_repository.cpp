@@ -12,6 +12,10 @@
 namespace launchkit::backup {
 namespace {
 
+// Reading the repository's config or its list of snapshots is a small exchange: a server that
+// does not answer it within two minutes is unreachable (restic itself retries for much longer).
+constexpr std::chrono::milliseconds metadata_timeout{120'000};
+
 // rest:https://user:secret@host/ → rest:https://user:***@host/
 std::string mask_password(const std::string& repository) {
     auto scheme = repository.find("://");
@@ -122,10 +126,14 @@ Result<std::string> ResticRepository::run(const Run& run, const std::string& wha
     spec.working_directory = run.directory;
     spec.environment = environment_;
     spec.stdout_line = run.stdout_line;
+    spec.timeout = run.timeout;
     auto result = util::run_process(spec);
     if (!result)
         return fail(ExitCode::environment, "{} in {}: {} (restic is Debian's `restic` package)",
                     what, described_, result.error().message);
+    if (result->timed_out)
+        return fail(ExitCode::environment, "{} in {}: no answer within {} s", what, described_,
+                    run.timeout ? run.timeout->count() / 1000 : 0);
     if (!result->succeeded()) {
         auto said = util::first_line(result->stderr_text);
         // restic's own words, with the repository's address masked where it repeats it.
@@ -139,8 +147,15 @@ Result<std::string> ResticRepository::run(const Run& run, const std::string& wha
 }
 
 Result<std::string> ResticRepository::repository_id() const {
-    auto read = run({.arguments = {"cat", "config", "--no-lock"}}, "reading the repository");
-    if (!read && read.error().message.find("unable to open config file") != std::string::npos)
+    auto read = run({.arguments = {"cat", "config", "--no-lock"}, .timeout = metadata_timeout},
+                    "reading the repository");
+    auto missing = [](const std::string& said) {
+        if (said.find("unable to open config file") == std::string::npos) return false;
+        for (const char* absent : {"no such file", "404", "Not Found", "does not exist"})
+            if (said.find(absent) != std::string::npos) return true;
+        return false;
+    };
+    if (!read && missing(read.error().message))
         return fail(ExitCode::environment,
                     "no restic repository at {} (`release-manager backup sync --init` creates "
                     "one)",
@@ -163,7 +178,7 @@ Result<void> ResticRepository::init() const {
 
 Result<std::vector<ResticSnapshot>> ResticRepository::snapshots(
     const std::vector<std::string>& tags) const {
-    Run listing{.arguments = {"snapshots", "--json", "--no-lock"}};
+    Run listing{.arguments = {"snapshots", "--json", "--no-lock"}, .timeout = metadata_timeout};
     for (const auto& tag : tags) {
         listing.arguments.push_back("--tag");
         listing.arguments.push_back(tag);

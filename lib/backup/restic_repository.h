@@ -4,6 +4,7 @@
 // address may carry credentials; messages show it with any password masked.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -88,6 +89,7 @@ class ResticRepository {
         std::vector<std::string> arguments;
         std::filesystem::path directory{};
         std::function<void(std::string_view)> stdout_line{};
+        std::optional<std::chrono::milliseconds> timeout{};
     };
     Result<std::string> run(const Run& run, const std::string& what) const;
 

@@ -164,6 +164,15 @@ TEST_CASE("an off-site copy that fails keeps the local backup, and sync finishes
     REQUIRE(listed.size() == 1);
     CHECK(listed[0]["location"] == "local");
 
+    // A server that does not answer: restic's own words, the local backup kept.
+    auto unreachable = machine.run(
+        "release-manager", {"backup", "create", "data", "--offsite", "rest:http://127.0.0.1:1/"},
+        environment);
+    CHECK(unreachable.exit_code == 3);
+    CHECK_THAT(unreachable.stderr_text,
+               Catch::Contains("not yet off-site") && Catch::Contains("connection refused"));
+    CHECK(machine.run_json("release-manager", {"backup", "list"}, environment).size() == 2);
+
     // A repository made with another password.
     launchkit::util::ProcessSpec init;
     init.argv = {"/usr/bin/restic", "init", "--quiet"};
@@ -177,21 +186,21 @@ TEST_CASE("an off-site copy that fails keeps the local backup, and sync finishes
     // restic killed in the middle of a copy.
     fs::remove_all(project.repository);
     REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
-            0);  // the two pending backups copied
+            0);  // the three pending backups copied
     auto killed = machine.run("release-manager", {"backup", "create", "data"},
                               project.environment({{"KILL_RESTIC_BACKUP", "1"}}));
     CHECK(killed.exit_code == 3);
     CHECK_THAT(killed.stderr_text, Catch::Contains("not yet off-site"));
     listed = machine.run_json("release-manager", {"backup", "list"}, environment);
-    REQUIRE(listed.size() == 3);
-    CHECK(listed[2]["location"] == "local");
-    CHECK(project.snapshots().size() == 2);
+    REQUIRE(listed.size() == 4);
+    CHECK(listed[3]["location"] == "local");
+    CHECK(project.snapshots().size() == 3);
 
     auto synced = machine.run_json("release-manager", {"backup", "sync"}, environment);
     CHECK(synced["ok"] == true);
     REQUIRE(synced["backups"].size() == 1);
-    CHECK(synced["backups"][0]["id"] == listed[2]["id"]);
-    CHECK(project.snapshots().size() == 3);
+    CHECK(synced["backups"][0]["id"] == listed[3]["id"]);
+    CHECK(project.snapshots().size() == 4);
     auto again = machine.run("release-manager", {"backup", "sync"}, environment);
     CHECK(again.exit_code == 0);
     CHECK_THAT(again.stdout_text, Catch::Contains("every backup is in"));
@@ -210,7 +219,7 @@ TEST_CASE("an off-site copy that fails keeps the local backup, and sync finishes
     CHECK(no_password.exit_code == 2);
     CHECK_THAT(no_password.stderr_text,
                Catch::Contains("password_env: $NO_SUCH_PASSWORD_VARIABLE is not set"));
-    CHECK(machine.run_json("release-manager", {"backup", "list"}, environment).size() == 4);
+    CHECK(machine.run_json("release-manager", {"backup", "list"}, environment).size() == 5);
 }
 
 TEST_CASE("verify --offsite finds a byte flipped off-site, and prune forgets there too",
