@@ -3,6 +3,7 @@
 #include <set>
 
 #include "util/bounded_json.h"
+#include "util/sha256.h"
 
 namespace launchkit::backup {
 
@@ -16,7 +17,7 @@ nlohmann::json manifest_json(const BackupManifest& manifest) {
     auto files = nlohmann::json::array();
     for (const auto& file : manifest.files)
         files.push_back({{"path", file.path}, {"size", file.size}, {"sha256", file.sha256}});
-    return nlohmann::json{{"format", 1},
+    auto json = nlohmann::json{{"format", 1},
                           {"id", manifest.id},
                           {"source", manifest.source},
                           {"kind", kind_name(manifest.kind)},
@@ -32,6 +33,10 @@ nlohmann::json manifest_json(const BackupManifest& manifest) {
                           {"stored_bytes", manifest.stored_bytes()},
                           {"entries", manifest.entries},
                           {"seconds", manifest.seconds}};
+    if (!manifest.tree_content_sha256.empty())
+        json["tree"] = {{"content_sha256", manifest.tree_content_sha256},
+                        {"state_sha256", manifest.tree_state_sha256}};
+    return json;
 }
 
 Result<BackupManifest> parse_manifest(std::string_view text, const std::string& where) {
@@ -73,6 +78,14 @@ Result<BackupManifest> parse_manifest(std::string_view text, const std::string& 
         manifest.source_bytes = json.value("source_bytes", std::uint64_t{0});
         manifest.entries = json.value("entries", std::uint64_t{0});
         manifest.seconds = json.value("seconds", 0.0);
+        if (auto tree = json.find("tree"); tree != json.end()) {
+            manifest.tree_content_sha256 = tree->at("content_sha256").get<std::string>();
+            manifest.tree_state_sha256 = tree->at("state_sha256").get<std::string>();
+            if (!util::is_sha256_hex(manifest.tree_content_sha256) ||
+                !util::is_sha256_hex(manifest.tree_state_sha256))
+                return fail(ExitCode::environment,
+                            "{}: damaged manifest: 'tree' digests must be 64 hex digits", where);
+        }
         std::set<std::string> names;
         for (const auto& file : manifest.files) {
             if (!names.insert(file.path).second)

@@ -36,6 +36,11 @@ struct BackupManifest {
     std::uint64_t source_bytes = 0;  // bytes read from the source (before compression)
     std::uint64_t entries = 0;       // directory: archive entries
     double seconds = 0;              // how long the backup took
+    // directory: the tree as archived (ArchiveStats): what a restore gives back, and the state
+    // the directory was in, which tells later whether it is still the tree archived. Empty in
+    // manifests written before launchkit took them.
+    std::string tree_content_sha256;
+    std::string tree_state_sha256;
 
     std::uint64_t stored_bytes() const;
 };

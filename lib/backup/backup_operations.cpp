@@ -191,6 +191,8 @@ Result<CreateOutcome> create_backup(Context& context, const BackupSource& source
             manifest.files.push_back(stats.file);
             manifest.entries = stats.entries;
             manifest.source_bytes = stats.content_bytes;
+            manifest.tree_content_sha256 = stats.content_sha256;
+            manifest.tree_state_sha256 = stats.state_sha256;
             outcome.warnings = std::move(stats.warnings);
             break;
         }

@@ -14,6 +14,7 @@
 
 #include "backup/archive_library.h"
 #include "backup/archive_paths.h"
+#include "backup/directory_tree.h"
 #include "util/file_descriptor.h"
 #include "util/sha256.h"
 
@@ -120,34 +121,23 @@ class DirectoryArchiver {
                                                            libarchive.archive_format(writer));
     }
 
-    Result<void> add_tree(const std::filesystem::path& absolute, const std::string& relative) {
-        if (!skip_.empty() && !relative.empty() && absolute == skip_) {
-            stats_.warnings.push_back(
-                fmt::format("{}: the backup repository itself is left out", absolute.string()));
-            return {};
-        }
-        struct stat info {};
-        // The root is followed when it is a symlink (`dir:/srv/app/current` → releases/5), as
-        // `tar -C DIR .` does; everything below is archived as it is.
-        int status =
-            relative.empty() ? ::stat(absolute.c_str(), &info) : ::lstat(absolute.c_str(), &info);
-        if (status != 0)
-            return fail(ExitCode::environment, "cannot read {}: {}", absolute.string(),
-                        std::strerror(errno));
-        LAUNCHKIT_TRY(add_entry(absolute, relative, info));
-        if (!S_ISDIR(info.st_mode)) return {};
-        std::vector<std::string> names;
-        std::error_code error;
-        for (const auto& child : std::filesystem::directory_iterator(absolute, error))
-            names.push_back(child.path().filename().string());
-        if (error)
-            return fail(ExitCode::environment, "cannot list {}: {}", absolute.string(),
-                        error.message());
-        std::sort(names.begin(), names.end());  // the same tree gives the same archive
-        for (const auto& name : names)
-            LAUNCHKIT_TRY(
-                add_tree(absolute / name, relative.empty() ? name : relative + "/" + name));
-        return {};
+    Result<void> add_tree(const std::filesystem::path& root) {
+        return walk_directory_tree(
+            root, skip_,
+            [&](const std::filesystem::path& absolute, const std::string& relative,
+                const struct stat& info) {
+                state_.update(tree_state_line(relative, info));
+                return add_entry(absolute, relative, info);
+            },
+            [&](const std::filesystem::path& skipped) {
+                stats_.warnings.push_back(fmt::format(
+                    "{}: the backup repository itself is left out", skipped.string()));
+            });
+    }
+
+    void finish_digests() {
+        stats_.content_sha256 = content_.hex_digest();
+        stats_.state_sha256 = state_.hex_digest();
     }
 
   private:
@@ -186,8 +176,34 @@ class DirectoryArchiver {
             return fail(ExitCode::environment, "cannot archive {}: {}", absolute.string(),
                         libarchive_.archive_error_string(writer_));
         ++stats_.entries;
+        add_content_line(relative, info, to_write, hard_link);
         if (!S_ISREG(info.st_mode) || hard_link) return {};
         return copy_contents(fd.get(), absolute, static_cast<std::uint64_t>(info.st_size));
+    }
+
+    // What a restore gives back whatever the machine and user: path, type, permissions, link
+    // targets, then (in copy_contents) the bytes; not owners or times.
+    void add_content_line(const std::string& relative, const struct stat& info,
+                          archive_entry* entry, bool hard_link) {
+        std::string line = relative;
+        line.push_back('\0');
+        char type = S_ISDIR(info.st_mode)   ? 'd'
+                    : S_ISLNK(info.st_mode) ? 'l'
+                    : hard_link             ? 'h'
+                    : S_ISREG(info.st_mode) ? 'f'
+                                            : 's';
+        std::string target;
+        if (hard_link) {
+            target = libarchive_.archive_entry_hardlink(entry);
+        } else if (S_ISLNK(info.st_mode)) {
+            const char* symlink = libarchive_.archive_entry_symlink(entry);
+            target = symlink != nullptr ? symlink : "";
+        }
+        line += fmt::format("{} {:o} {} ", type, info.st_mode & 01777,
+                            type == 'f' ? static_cast<std::uint64_t>(info.st_size) : 0);
+        line += target;
+        line += "\0\n";
+        content_.update(line);
     }
 
     // Exactly `size` bytes, as the header promised: a file that shrank is padded, one that grew is
@@ -222,6 +238,7 @@ class DirectoryArchiver {
     }
 
     Result<void> write_data(const char* data, std::size_t size, const std::filesystem::path& path) {
+        content_.update(std::string_view(data, size));
         if (libarchive_.archive_write_data(writer_, data, size) < 0)
             return fail(ExitCode::environment, "cannot archive {}: {}", path.string(),
                         libarchive_.archive_error_string(writer_));
@@ -237,6 +254,8 @@ class DirectoryArchiver {
     std::filesystem::path skip_;
     std::unique_ptr<archive_entry_linkresolver, ResolverDeleter> resolver_;
     std::vector<char> buffer_ = std::vector<char>(block_size);
+    util::Sha256 content_;
+    util::Sha256 state_;
 };
 
 // The archive file being read: every byte libarchive consumes is hashed on the way.
@@ -447,7 +466,8 @@ Result<ArchiveStats> write_directory_archive(const std::filesystem::path& source
 
     ArchiveStats stats;
     DirectoryArchiver archiver(libarchive, writer.get(), disk.get(), progress, stats, skip);
-    LAUNCHKIT_TRY(archiver.add_tree(source, ""));
+    LAUNCHKIT_TRY(archiver.add_tree(source));
+    archiver.finish_digests();
     // libarchive ignores what the close callback returns, so the final flush's error is ours.
     if (libarchive.archive_write_close(writer.get()) != ARCHIVE_OK || !output.error.empty())
         return fail(

@@ -20,6 +20,11 @@ struct ArchiveStats {
     std::uint64_t content_bytes = 0;    // file contents, before compression
     BackupFile file;                    // the archive itself: name, size, SHA-256
     std::vector<std::string> warnings;  // files that changed while being read, sockets skipped
+    // Written only: over what a restore gives back (paths, types, permissions, link targets,
+    // bytes), the same for the tree extracted from this archive or restored by restic from a
+    // copy of the directory; and the directory's state (directory_tree.h) as it was read.
+    std::string content_sha256;
+    std::string state_sha256;
 };
 
 // Archives `source` (its modes, owners, mtimes, symlinks, hard links and empty directories) into

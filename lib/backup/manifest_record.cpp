@@ -70,8 +70,11 @@ Result<OffsiteCopies> recorded_offsite_copies(const Context& context) {
     OffsiteCopies copies;
     for (const auto& entry : entries) {
         auto& copies_of = copies[entry.key.substr(key_prefix.size())];
-        if (!entry.value.is_object() || !entry.value["offsite"].is_object()) continue;
-        for (const auto& [repository, copy] : entry.value["offsite"].items())
+        if (!entry.value.is_object()) continue;
+        // find, not []: [] on a const object without the key is undefined.
+        auto offsite = entry.value.find("offsite");
+        if (offsite == entry.value.end() || !offsite->is_object()) continue;
+        for (const auto& [repository, copy] : offsite->items())
             if (auto snapshot = util::string_member(copy, "snapshot"))
                 copies_of[repository] = *snapshot;
     }

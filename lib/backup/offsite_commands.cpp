@@ -1,6 +1,9 @@
 #include "backup/offsite_commands.h"
 
+#include <algorithm>
+#include <future>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -37,12 +40,28 @@ class ScratchFolder {
     std::filesystem::path path_;
 };
 
+bool looks_like_backup_id(const std::string& text) {
+    if (text == "latest" || text.starts_with("latest:")) return true;
+    // "20261125T181950.123Z-3f9a2c", or a prefix of one down to its date.
+    if (text.size() < 9 || text[8] != 'T' || text.find('/') != std::string::npos) return false;
+    return std::all_of(text.begin(), text.begin() + 8,
+                       [](char c) { return c >= '0' && c <= '9'; });
+}
+
 }  // namespace
 
 Result<std::optional<ResticRepository>> offsite_repository(const Context& context,
                                                            const OffsiteOption& option,
                                                            bool by_default) {
     if (!option && !by_default) return std::optional<ResticRepository>();
+    // `--offsite` takes an optional value, so `verify --offsite latest` reads the id as the
+    // repository: said plainly rather than as "no repository at latest".
+    if (option && looks_like_backup_id(*option))
+        return fail(ExitCode::invalid_input,
+                    "--offsite {}: that is a backup id, not a restic repository; name the backup "
+                    "before --offsite (`backup verify {} --offsite`), or give the repository as "
+                    "--offsite=REPO",
+                    *option, *option);
     LAUNCHKIT_TRY_ASSIGN(auto repository,
                          ResticRepository::configured(context, option.value_or("")));
     if (!repository && option)
@@ -65,10 +84,16 @@ Result<std::map<std::string, std::vector<std::string>>> offsite_snapshots(
 ExitCode copy_new_backup(Context& context, const ResticRepository& repository,
                          const BackupManifest& manifest, nlohmann::json& json,
                          std::string_view severity) {
-    auto copied = [&]() -> Result<OffsiteCopy> {
-        LAUNCHKIT_TRY_ASSIGN(auto repository_id, repository.repository_id());
-        return copy_offsite(context, repository, repository_id, manifest, {});
-    }();
+    // restic derives its key for every command (about half a second): the repository's id is
+    // read while the backup verifies and copies.
+    auto reading_id = std::async(std::launch::async, [&] { return repository.repository_id(); });
+    std::optional<Result<std::string>> read_id;
+    auto repository_id = [&]() -> Result<std::string> {
+        if (!read_id) read_id = reading_id.get();
+        return *read_id;
+    };
+    auto copied = copy_offsite(context, repository, repository_id, manifest, {});
+    if (reading_id.valid()) reading_id.wait();
     if (!copied) {
         json["offsite"] = {{"repository", repository.describe()},
                            {"pending", true},
@@ -82,6 +107,7 @@ ExitCode copy_new_backup(Context& context, const ResticRepository& repository,
     json["offsite"] = {{"repository", repository.describe()},
                        {"pending", false},
                        {"snapshot", copied->snapshot},
+                       {"form", form_name(copied->form)},
                        {"data_added", copied->data_added}};
     return ExitCode::ok;
 }
@@ -116,7 +142,9 @@ Result<ExitCode> run_backup_sync(Context& context, const BackupSyncOptions& opti
         // Recorded and still there: nothing to do. Recorded but gone (someone forgot it with
         // restic itself) is copied again.
         if (recorded_there && present.contains(manifest.id)) continue;
-        auto copy = copy_offsite(context, *offsite, *repository_id, manifest, present);
+        auto copy = copy_offsite(
+            context, *offsite, [&]() -> Result<std::string> { return *repository_id; }, manifest,
+            present);
         if (!copy) {
             all_copied = false;
             json.push_back(
@@ -130,6 +158,7 @@ Result<ExitCode> run_backup_sync(Context& context, const BackupSyncOptions& opti
                         {"copied", true},
                         {"snapshot", copy->snapshot},
                         {"already_there", copy->already_there},
+                        {"form", form_name(copy->form)},
                         {"data_added", copy->data_added}});
         table.add_row({manifest.id, manifest.source,
                        copy->already_there ? "already there (recorded)" : "copied", copy->snapshot,
@@ -231,12 +260,22 @@ Result<ExitCode> run_offsite_verify(Context& context, const BackupVerifyOptions&
         VerifyReport report;
         report.id = backup->described.id;
         auto read = [&]() -> Result<void> {
-            LAUNCHKIT_TRY(repository.restore(backup->snapshot, scratch.path()));
-            auto manifest_path = scratch.path() / backup->described.id / "manifest.json";
-            LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file_at_most(manifest_path, 16 << 20,
-                                                                    "an off-site manifest"));
-            LAUNCHKIT_TRY_ASSIGN(auto manifest, parse_manifest(text, manifest_path.string()));
-            report = verify_backup(context, BackupRepository(scratch.path()), manifest, true);
+            auto folder = scratch.path() / backup->described.id;
+            std::error_code error;
+            std::filesystem::create_directories(folder, error);
+            if (error)
+                return fail(ExitCode::environment, "cannot create {}: {}", folder.string(),
+                            error.message());
+            LAUNCHKIT_TRY_ASSIGN(auto restored,
+                                 restore_offsite(context, repository, *backup, folder));
+            // The manifest as written is checked against this store's record; a rebuilt
+            // archive, against what was rebuilt (its content matched the manifest's).
+            report = verify_backup(context, BackupRepository(scratch.path()), restored.manifest,
+                                   true);
+            if (backup->form == OffsiteForm::tree)
+                report.check = fmt::format(
+                    "directory restored, its content as archived; {}{}", report.check,
+                    restored.rebuilt_differs ? " (rebuilt here: other bytes, same files)" : "");
             return {};
         }();
         if (!read) {

@@ -1,13 +1,18 @@
 #include "backup/offsite_copy.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "backup/backup_operations.h"
 #include "backup/backup_repository.h"
+#include "backup/directory_archive.h"
+#include "backup/directory_tree.h"
 #include "backup/manifest_record.h"
 #include "util/file_io.h"
+#include "util/file_lock.h"
+#include "util/bounded_json.h"
 #include "util/sha256.h"
 #include "util/time.h"
 
@@ -26,7 +31,77 @@ std::string label_of(const BackupManifest& manifest, const std::string& name) {
     return found == manifest.labels.end() ? std::string() : found->second;
 }
 
+std::string form_tag() {
+    return fmt::format("{}-form", offsite_tag);
+}
+
+// Where a tree form's manifest waits for restic: the same path for every backup of a source, so
+// that restic takes the source's previous snapshot (same paths, same host) as its parent and reads
+// only the files that changed since.
+std::filesystem::path tree_manifest_path(const BackupRepository& local, const std::string& source) {
+    return local.root() / ".offsite" / util::sha256_hex(source).substr(0, 16) / "manifest.json";
+}
+
+// The directory a `dir:` backup archived, when it may go off-site as itself: its manifest has
+// the tree's digests, the directory is still in the state it was archived in, holds only files,
+// directories and symlinks (what restic restores as any user), and does not hold the backup
+// repository (which restic would copy too).
+std::optional<std::filesystem::path> unchanged_tree(const BackupManifest& manifest,
+                                                    const BackupRepository& local) {
+    if (manifest.kind != BackupKind::directory || manifest.tree_state_sha256.empty() ||
+        manifest.files.size() != 1)
+        return std::nullopt;
+    std::error_code error;
+    auto tree = std::filesystem::canonical(std::filesystem::absolute(manifest.target), error);
+    if (error) return std::nullopt;
+    auto repository = std::filesystem::weakly_canonical(local.root(), error);
+    if (error) return std::nullopt;
+    auto [end, ignored] =
+        std::mismatch(tree.begin(), tree.end(), repository.begin(), repository.end());
+    if (end == tree.end()) return std::nullopt;
+    auto state = read_tree_state(tree, {});
+    if (!state || !state->only_plain_entries || state->sha256 != manifest.tree_state_sha256)
+        return std::nullopt;
+    return tree;
+}
+
+// nullopt when the tree changed before restic had read it all: that snapshot is forgotten.
+Result<std::optional<ResticBackupSummary>> copy_tree(const ResticRepository& repository,
+                                      const BackupRepository& local,
+                                      const BackupManifest& manifest,
+                                      const std::filesystem::path& tree,
+                                      const ResticProgressHandler& progress) {
+    auto manifest_path = tree_manifest_path(local, manifest.source);
+    std::error_code error;
+    std::filesystem::create_directories(manifest_path.parent_path(), error);
+    if (error)
+        return fail(ExitCode::environment, "cannot create {}: {}",
+                    manifest_path.parent_path().string(), error.message());
+    // One copy of a source at a time: another would replace the manifest under this one.
+    LAUNCHKIT_TRY_ASSIGN(auto lock,
+                         util::FileLock::acquire(manifest_path.parent_path() / ".lock"));
+    LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(local.folder(manifest.id) / "manifest.json"));
+    LAUNCHKIT_TRY(util::write_file_atomically(manifest_path, text, 0600));
+    ResticBackupRequest request{.directory = local.root(),
+                                .paths = {tree.string(), manifest_path.string()},
+                                .tags = offsite_tags(manifest)};
+    request.tags.push_back(fmt::format("{}=tree", form_tag()));
+    LAUNCHKIT_TRY_ASSIGN(auto summary, repository.backup(request, progress));
+    // restic read the tree after the archive did: the copy is this backup only if nothing was
+    // written in between (and while restic read it).
+    auto after = read_tree_state(tree, {});
+    if (!after || after->sha256 != manifest.tree_state_sha256) {
+        LAUNCHKIT_TRY(repository.forget({summary.snapshot_id}, false));
+        return std::optional<ResticBackupSummary>();
+    }
+    return std::optional(summary);
+}
+
 }  // namespace
+
+std::string_view form_name(OffsiteForm form) {
+    return form == OffsiteForm::tree ? "tree" : "archive";
+}
 
 std::vector<std::string> offsite_tags(const BackupManifest& manifest) {
     std::vector<std::string> tags{std::string(offsite_tag)};
@@ -50,6 +125,9 @@ Result<std::vector<OffsiteBackup>> list_offsite(const ResticRepository& reposito
         OffsiteBackup backup;
         backup.snapshot = snapshot.short_id.empty() ? snapshot.id : snapshot.short_id;
         backup.copied_at = snapshot.time;
+        backup.form =
+            tag(snapshot, "form") == "tree" ? OffsiteForm::tree : OffsiteForm::archive;
+        backup.paths = snapshot.paths;
         auto& described = backup.described;
         described.id = tag(snapshot, "id");
         if (described.id.empty()) continue;  // not one of launchkit's
@@ -64,10 +142,11 @@ Result<std::vector<OffsiteBackup>> list_offsite(const ResticRepository& reposito
         described.host = snapshot.hostname;
         backups.push_back(std::move(backup));
     }
-    // Oldest first, as local listings are; a backup copied twice (two snapshots) is one backup.
+    // Oldest first, as local listings are; a backup copied twice (two snapshots) is one backup,
+    // its latest copy.
     std::sort(backups.begin(), backups.end(), [](const auto& a, const auto& b) {
         return a.described.id != b.described.id ? a.described.id < b.described.id
-                                                : a.copied_at < b.copied_at;
+                                                : a.copied_at > b.copied_at;
     });
     backups.erase(
         std::unique(backups.begin(), backups.end(),
@@ -77,7 +156,8 @@ Result<std::vector<OffsiteBackup>> list_offsite(const ResticRepository& reposito
 }
 
 Result<OffsiteCopy> copy_offsite(Context& context, const ResticRepository& repository,
-                                 const std::string& repository_id, const BackupManifest& manifest,
+                                 const RepositoryIdSource& repository_id,
+                                 const BackupManifest& manifest,
                                  const std::map<std::string, std::string>& present) {
     auto local = BackupRepository::in_state_dir(context.state_dir);
     OffsiteCopy copy;
@@ -88,28 +168,127 @@ Result<OffsiteCopy> copy_offsite(Context& context, const ResticRepository& repos
         return fail(ExitCode::environment, "backup {} does not verify, so it was not copied: {}",
                     manifest.id,
                     verified.problems.empty() ? std::string("?") : verified.problems.front());
+    std::optional<std::string> id_of_repository;
     if (auto found = present.find(manifest.id); found != present.end()) {
         copy.snapshot = found->second;
         copy.already_there = true;
     } else {
         auto progress = progress_for(context, fmt::format("copy {} off-site", manifest.id));
         std::uint64_t reported = 0;
-        LAUNCHKIT_TRY_ASSIGN(auto summary,
-                             repository.backup(
-                                 local.root(), manifest.id, offsite_tags(manifest),
-                                 [&](const ResticProgress& report) {
-                                     if (report.bytes_done > reported)
-                                         progress.advance(report.bytes_done - reported);
-                                     reported = std::max(reported, report.bytes_done);
-                                 },
-                                 manifest.kind == BackupKind::directory));
+        auto report = [&](const ResticProgress& said) {
+            if (said.bytes_done > reported) progress.advance(said.bytes_done - reported);
+            reported = std::max(reported, said.bytes_done);
+        };
+        std::optional<ResticBackupSummary> summary;
+        if (auto tree = unchanged_tree(manifest, local)) {
+            LAUNCHKIT_TRY_ASSIGN(summary, copy_tree(repository, local, manifest, *tree, report));
+            if (summary)
+                copy.form = OffsiteForm::tree;
+            else
+                *context.err << fmt::format(
+                    "note: {} changed while it was being copied; copying backup {}'s archive "
+                    "instead\n",
+                    tree->string(), manifest.id);
+        }
+        if (!summary) {
+            // The repository's format says whether restic compresses: the archive is already.
+            LAUNCHKIT_TRY_ASSIGN(id_of_repository, repository_id());
+            LAUNCHKIT_TRY_ASSIGN(summary,
+                                 repository.backup({.directory = local.root(),
+                                                    .paths = {manifest.id},
+                                                    .tags = offsite_tags(manifest),
+                                                    .compressed = true},
+                                                   report));
+        }
         progress.finish();
-        copy.snapshot = summary.snapshot_id;
-        copy.data_added = summary.data_added;
-        copy.seconds = summary.seconds;
+        copy.snapshot = summary->snapshot_id;
+        copy.data_added = summary->data_added;
+        copy.seconds = summary->seconds;
     }
-    LAUNCHKIT_TRY(record_offsite_copy(context, manifest.id, repository_id, copy.snapshot));
+    if (!id_of_repository) {
+        LAUNCHKIT_TRY_ASSIGN(id_of_repository, repository_id());
+    }
+    LAUNCHKIT_TRY(record_offsite_copy(context, manifest.id, *id_of_repository, copy.snapshot));
     return copy;
+}
+
+Result<RestoredOffsite> restore_offsite(Context& context, const ResticRepository& repository,
+                                        const OffsiteBackup& backup,
+                                        const std::filesystem::path& folder) {
+    const auto& id = backup.described.id;
+    auto fetched = folder / ".restic";
+    LAUNCHKIT_TRY(repository.restore(backup.snapshot, fetched));
+    std::error_code error;
+    std::filesystem::path tree;
+    if (backup.form == OffsiteForm::archive) {
+        // The snapshot's one folder (named by the id): its files move up into `folder` itself.
+        auto inner = fetched / id;
+        if (!std::filesystem::is_directory(inner))
+            return fail(ExitCode::environment, "snapshot {} in {} does not hold the folder {}",
+                        backup.snapshot, repository.describe(), id);
+        for (const auto& entry : std::filesystem::directory_iterator(inner, error)) {
+            std::filesystem::rename(entry.path(), folder / entry.path().filename(), error);
+            if (error) break;
+        }
+    } else {
+        // The directory and the manifest beside it, each under its full path.
+        std::filesystem::path manifest_inside;
+        for (const auto& path : backup.paths) {
+            auto inside = fetched / std::filesystem::path(path).relative_path();
+            if (std::filesystem::path(path).filename() == "manifest.json" &&
+                manifest_inside.empty())
+                manifest_inside = inside;
+            else
+                tree = inside;
+        }
+        if (backup.paths.size() != 2 || manifest_inside.empty() ||
+            !std::filesystem::is_directory(tree))
+            return fail(ExitCode::environment,
+                        "snapshot {} in {} does not hold a directory and its manifest", backup.snapshot,
+                        repository.describe());
+        std::filesystem::rename(manifest_inside, folder / "manifest.json", error);
+    }
+    if (error)
+        return fail(ExitCode::environment, "cannot move the fetched backup {} into {}: {}", id,
+                    folder.string(), error.message());
+    auto manifest_path = folder / "manifest.json";
+    RestoredOffsite restored;
+    LAUNCHKIT_TRY_ASSIGN(restored.manifest_text, util::read_file_at_most(manifest_path, 16 << 20,
+                                                                         "a fetched manifest"));
+    LAUNCHKIT_TRY_ASSIGN(restored.manifest,
+                         parse_manifest(restored.manifest_text, manifest_path.string()));
+    auto& manifest = restored.manifest;
+    if (manifest.id != id)
+        return fail(ExitCode::environment,
+                    "snapshot {} in {}: its manifest is of backup {}, its tags say {}",
+                    backup.snapshot, repository.describe(), manifest.id, id);
+    if (backup.form == OffsiteForm::tree) {
+        if (manifest.kind != BackupKind::directory || manifest.files.size() != 1 ||
+            manifest.tree_content_sha256.empty())
+            return fail(ExitCode::environment,
+                        "snapshot {} in {}: a directory's copy, but backup {} is not a `dir:` "
+                        "backup with a tree digest",
+                        backup.snapshot, repository.describe(), id);
+        const auto& name = manifest.files.front().path;
+        auto progress = progress_for(context, "rebuild " + id);
+        LAUNCHKIT_TRY_ASSIGN(auto rebuilt,
+                             write_directory_archive(tree, folder / name, name, &progress));
+        progress.finish();
+        if (rebuilt.content_sha256 != manifest.tree_content_sha256)
+            return fail(ExitCode::environment,
+                        "snapshot {} in {}: the directory it holds is not the one backup {} "
+                        "archived (content SHA-256 {}, the manifest says {})",
+                        backup.snapshot, repository.describe(), id, rebuilt.content_sha256,
+                        manifest.tree_content_sha256);
+        if (rebuilt.file.sha256 != manifest.files.front().sha256 ||
+            rebuilt.file.size != manifest.files.front().size) {
+            restored.rebuilt_differs = true;
+            manifest.files.front() = rebuilt.file;
+            LAUNCHKIT_TRY_ASSIGN(manifest.tools["libarchive"], archive_library_version());
+        }
+    }
+    std::filesystem::remove_all(fetched, error);
+    return restored;
 }
 
 Result<BackupManifest> fetch_offsite(Context& context, const ResticRepository& repository,
@@ -121,33 +300,31 @@ Result<BackupManifest> fetch_offsite(Context& context, const ResticRepository& r
     *context.err << fmt::format("fetching backup {} from {} (snapshot {})\n", id,
                                 repository.describe(), backup.snapshot)
                  << std::flush;
-    // restic restores the snapshot's one folder (named by the id) inside the staging folder;
-    // its files move up into the staging folder itself.
-    auto fetched = staged.folder() / ".restic";
-    LAUNCHKIT_TRY(repository.restore(backup.snapshot, fetched));
-    auto inner = fetched / id;
-    if (!std::filesystem::is_directory(inner))
-        return fail(ExitCode::environment, "snapshot {} in {} does not hold the folder {}",
-                    backup.snapshot, repository.describe(), id);
-    std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator(inner, error)) {
-        std::filesystem::rename(entry.path(), staged.folder() / entry.path().filename(), error);
-        if (error) break;
-    }
-    if (error)
-        return fail(ExitCode::environment, "cannot move the fetched backup {} into {}: {}", id,
-                    staged.folder().string(), error.message());
-    std::filesystem::remove_all(fetched, error);
+    LAUNCHKIT_TRY_ASSIGN(auto restored,
+                         restore_offsite(context, repository, backup, staged.folder()));
     auto manifest_path = staged.folder() / "manifest.json";
-    LAUNCHKIT_TRY_ASSIGN(
-        auto text, util::read_file_at_most(manifest_path, 16 * 1024 * 1024, "a fetched manifest"));
-    LAUNCHKIT_TRY_ASSIGN(auto manifest, parse_manifest(text, manifest_path.string()));
-    if (manifest.id != id)
-        return fail(ExitCode::environment,
-                    "snapshot {} in {}: its manifest is of backup {}, its tags say {}",
-                    backup.snapshot, repository.describe(), manifest.id, id);
     LAUNCHKIT_TRY_ASSIGN(auto records, recorded_manifests(context));
     bool known = records.contains(id);
+    auto text = restored.manifest_text;
+    if (restored.rebuilt_differs) {
+        // Same content, other bytes: the archive now here is the rebuilt one, which this
+        // store's record of the original cannot vouch for.
+        if (known) {
+            auto written = parse_manifest(restored.manifest_text, manifest_path.string());
+            auto version = [](const BackupManifest& manifest) {
+                auto found = manifest.tools.find("libarchive");
+                return found == manifest.tools.end() ? std::string("?") : found->second;
+            };
+            return fail(ExitCode::environment,
+                        "backup {}: the archive rebuilt here from its off-site copy holds the same "
+                        "files but not the same bytes as the one recorded (libarchive {} here, {} "
+                        "when it was written)",
+                        id, version(restored.manifest),
+                        written ? version(*written) : std::string("?"));
+        }
+        text = util::dump_json(manifest_json(restored.manifest), 2) + "\n";
+        LAUNCHKIT_TRY(util::write_file_atomically(manifest_path, text, 0600));
+    }
     LAUNCHKIT_TRY(local.publish_as_written(staged, text, [&](std::string_view written) {
         if (known) return check_manifest(records, id, written, manifest_path.string());
         return record_manifest(context, id, written,
@@ -155,7 +332,7 @@ Result<BackupManifest> fetch_offsite(Context& context, const ResticRepository& r
                                            repository.describe(), backup.snapshot));
     }));
     LAUNCHKIT_TRY(record_offsite_copy(context, id, repository_id, backup.snapshot));
-    auto verified = verify_backup(context, local, manifest);
+    auto verified = verify_backup(context, local, restored.manifest);
     if (!verified.ok) {
         // Nothing restores from a copy that does not verify; the off-site one stays as it is.
         (void)local.remove(id);
@@ -163,7 +340,7 @@ Result<BackupManifest> fetch_offsite(Context& context, const ResticRepository& r
                     repository.describe(),
                     verified.problems.empty() ? std::string("?") : verified.problems.front());
     }
-    return manifest;
+    return restored.manifest;
 }
 
 Result<BackupManifest> find_or_fetch_backup(Context& context, const std::string& id,

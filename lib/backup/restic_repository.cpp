@@ -16,6 +16,15 @@ namespace {
 // does not answer it within two minutes is unreachable (restic itself retries for much longer).
 constexpr std::chrono::milliseconds metadata_timeout{120'000};
 
+// restic's words when the address answers but holds no repository (a wrong password or an
+// unreachable server says otherwise).
+bool no_repository_there(const std::string& said) {
+    if (said.find("unable to open config file") == std::string::npos) return false;
+    for (const char* absent : {"no such file", "404", "Not Found", "does not exist"})
+        if (said.find(absent) != std::string::npos) return true;
+    return false;
+}
+
 // rest:https://user:secret@host/ → rest:https://user:***@host/
 std::string mask_password(const std::string& repository) {
     auto scheme = repository.find("://");
@@ -140,6 +149,11 @@ Result<std::string> ResticRepository::run(const Run& run, const std::string& wha
         for (auto at = said.find(repository_); at != std::string::npos && !repository_.empty();
              at = said.find(repository_, at + described_.size()))
             said.replace(at, repository_.size(), described_);
+        if (no_repository_there(said))
+            return fail(ExitCode::environment,
+                        "no restic repository at {} (`release-manager backup sync --init` "
+                        "creates one)",
+                        described_);
         return fail(ExitCode::environment, "{} in {} failed: {}", what, described_,
                     said.empty() ? fmt::format("restic exited {}", result->exit_code) : said);
     }
@@ -149,17 +163,6 @@ Result<std::string> ResticRepository::run(const Run& run, const std::string& wha
 Result<std::string> ResticRepository::repository_id() const {
     auto read = run({.arguments = {"cat", "config", "--no-lock"}, .timeout = metadata_timeout},
                     "reading the repository");
-    auto missing = [](const std::string& said) {
-        if (said.find("unable to open config file") == std::string::npos) return false;
-        for (const char* absent : {"no such file", "404", "Not Found", "does not exist"})
-            if (said.find(absent) != std::string::npos) return true;
-        return false;
-    };
-    if (!read && missing(read.error().message))
-        return fail(ExitCode::environment,
-                    "no restic repository at {} (`release-manager backup sync --init` creates "
-                    "one)",
-                    described_);
     LAUNCHKIT_TRY_ASSIGN(auto text, std::move(read));
     LAUNCHKIT_TRY_ASSIGN(auto config, util::parse_json(text));
     if (auto version = config.find("version"); version != config.end() && version->is_number())
@@ -179,9 +182,12 @@ Result<void> ResticRepository::init() const {
 Result<std::vector<ResticSnapshot>> ResticRepository::snapshots(
     const std::vector<std::string>& tags) const {
     Run listing{.arguments = {"snapshots", "--json", "--no-lock"}, .timeout = metadata_timeout};
-    for (const auto& tag : tags) {
+    // One --tag A,B asks for snapshots with both; --tag A --tag B, for either.
+    if (!tags.empty()) {
+        std::string all;
+        for (const auto& tag : tags) all += (all.empty() ? "" : ",") + tag;
         listing.arguments.push_back("--tag");
-        listing.arguments.push_back(tag);
+        listing.arguments.push_back(all);
     }
     LAUNCHKIT_TRY_ASSIGN(auto text, run(listing, "listing snapshots"));
     LAUNCHKIT_TRY_ASSIGN(auto json, util::parse_json(text.empty() ? "[]" : text));
@@ -204,19 +210,17 @@ Result<std::vector<ResticSnapshot>> ResticRepository::snapshots(
     return snapshots;
 }
 
-Result<ResticBackupSummary> ResticRepository::backup(const std::filesystem::path& directory,
-                                                     const std::string& path,
-                                                     const std::vector<std::string>& tags,
-                                                     const ResticProgressHandler& progress,
-                                                     bool compressed) const {
-    Run copy{.arguments = {"backup", "--json"}, .directory = directory};
-    if (compressed && format_version_ >= 2) copy.arguments.push_back("--compression=off");
-    for (const auto& tag : tags) {
+Result<ResticBackupSummary> ResticRepository::backup(const ResticBackupRequest& request,
+                                                     const ResticProgressHandler& progress) const {
+    Run copy{.arguments = {"backup", "--json"}, .directory = request.directory};
+    if (request.compressed && format_version_ >= 2) copy.arguments.push_back("--compression=off");
+    for (const auto& tag : request.tags) {
         copy.arguments.push_back("--tag");
         copy.arguments.push_back(tag);
     }
     copy.arguments.push_back("--");
-    copy.arguments.push_back(path);
+    copy.arguments.insert(copy.arguments.end(), request.paths.begin(), request.paths.end());
+    auto path = request.paths.empty() ? std::string() : request.paths.front();
     std::optional<ResticBackupSummary> summary;
     copy.stdout_line = [&](std::string_view line) {
         auto message = util::parse_json(line);
@@ -290,9 +294,10 @@ Result<std::vector<std::string>> ResticRepository::check(
     return problems;
 }
 
-Result<void> ResticRepository::forget(const std::vector<std::string>& ids) const {
+Result<void> ResticRepository::forget(const std::vector<std::string>& ids, bool prune) const {
     if (ids.empty()) return {};
-    Run forget{.arguments = {"forget", "--prune", "--quiet"}};
+    Run forget{.arguments = {"forget", "--quiet"}};
+    if (prune) forget.arguments.push_back("--prune");
     forget.arguments.insert(forget.arguments.end(), ids.begin(), ids.end());
     LAUNCHKIT_TRY(run(forget, "removing snapshots"));
     return {};

@@ -47,6 +47,15 @@ struct ResticProgress {
 };
 using ResticProgressHandler = std::function<void(const ResticProgress&)>;
 
+struct ResticBackupRequest {
+    std::filesystem::path directory;  // where restic runs
+    std::vector<std::string> paths;
+    std::vector<std::string> tags;
+    // The data is compressed already, so restic does not try again (after repository_id(), on a
+    // format 2 repository).
+    bool compressed = false;
+};
+
 class ResticRepository {
   public:
     // `--offsite REPO` when given, else launchkit.yaml's `backups.offsite.restic`; nullopt when
@@ -66,23 +75,19 @@ class ResticRepository {
     // The repository format (`restic cat config`'s version): 2 stores data compressed.
     int format_version() const { return format_version_; }
     Result<void> init() const;
-    // The snapshots carrying every one of `tags`.
+    // The snapshots carrying every one of `tags` (none holds a comma).
     Result<std::vector<ResticSnapshot>> snapshots(const std::vector<std::string>& tags) const;
-    // Backs up `path` relative to `directory` (so that the snapshot holds `path` at its root,
-    // whatever machine restores it), with `tags`. `compressed`: the data is compressed already,
-    // so restic does not try again (after repository_id(), on a format 2 repository).
-    Result<ResticBackupSummary> backup(const std::filesystem::path& directory,
-                                       const std::string& path,
-                                       const std::vector<std::string>& tags,
-                                       const ResticProgressHandler& progress,
-                                       bool compressed = false) const;
+    // Backs up `request.paths` (relative ones to `request.directory`) with its tags.
+    Result<ResticBackupSummary> backup(const ResticBackupRequest& request,
+                                       const ResticProgressHandler& progress) const;
     // Restores snapshot `id` into `target` (which it creates).
     Result<void> restore(const std::string& id, const std::filesystem::path& target) const;
     // `restic check`, reading back `read_data_subset` ("10%", "1/5", "all") of the data too when
     // not empty. The problems restic reported; none when it found none.
     Result<std::vector<std::string>> check(const std::string& read_data_subset) const;
-    // `restic forget --prune` of these snapshots.
-    Result<void> forget(const std::vector<std::string>& ids) const;
+    // `restic forget` of these snapshots, with --prune unless `prune` is false (their data then
+    // stays until the next prune).
+    Result<void> forget(const std::vector<std::string>& ids, bool prune = true) const;
 
   private:
     struct Run {

@@ -14,11 +14,6 @@ namespace {
 
 constexpr size_t max_checksum_entries = 100000;
 
-bool is_digest(std::string_view text) {
-    return text.size() == 64 &&
-           text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
-
 }  // namespace
 
 Result<std::string> file_sha256(const std::filesystem::path& path) {
@@ -61,7 +56,7 @@ Result<std::vector<ChecksumEntry>> parse_checksums(std::string_view text, std::s
         ++line_number;
         if (line.empty() && line_number > 1) continue;
         // sha256sum: the digest, a space, then ' ' (text) or '*' (binary), then the name.
-        if (line.size() < 67 || !is_digest(line.substr(0, 64)) || line[64] != ' ' ||
+        if (line.size() < 67 || !util::is_sha256_hex(line.substr(0, 64)) || line[64] != ' ' ||
             (line[65] != ' ' && line[65] != '*'))
             return fail(ExitCode::invalid_input,
                         "{}:{}: expected `SHA256  NAME` (64 hex digits, two spaces, a name)", where,

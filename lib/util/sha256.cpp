@@ -37,4 +37,9 @@ std::string sha256_hex(std::string_view data) {
     return hash.hex_digest();
 }
 
+bool is_sha256_hex(std::string_view text) {
+    return text.size() == 64 &&
+           text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
 }  // namespace launchkit::util

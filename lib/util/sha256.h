@@ -25,5 +25,7 @@ class Sha256 {
 };
 
 std::string sha256_hex(std::string_view data);
+// 64 lowercase hex digits, as hex_digest() writes them.
+bool is_sha256_hex(std::string_view text);
 
 }  // namespace launchkit::util

@@ -9,67 +9,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/offsite_project.h"
 #include "support/state_fixture.h"
 #include "util/file_io.h"
 
 using launchkit::testing::Environment;
+using launchkit::testing::OffsiteProject;
 using launchkit::testing::StateFixture;
 using launchkit::testing::TempDir;
 namespace fs = std::filesystem;
-
-namespace {
-
-constexpr const char* restic_password = "correct horse battery staple";
-
-// A project with a directory to back up, the repository's password in a file, and a restic
-// wrapper first on PATH that records every argv it is given (and dies like a killed process
-// when $KILL_RESTIC_BACKUP is set and it is asked to back up).
-struct OffsiteProject {
-    TempDir work;
-    fs::path repository = work.path() / "offsite-repo";
-    fs::path argv_log = work.path() / "restic-argv.log";
-
-    OffsiteProject() {
-        work.write("data/a.txt", "alpha\n");
-        work.write("data/sub/b.txt", std::string(20000, 'b'));
-        auto password = work.write("restic-password", std::string(restic_password) + "\n");
-        fs::permissions(password, fs::perms::owner_read | fs::perms::owner_write);
-        work.write("launchkit.yaml",
-                   "backups:\n  data: {dir: ./data}\n  offsite:\n    restic: "
-                   "{repository: ./offsite-repo, password_file: "
-                   "restic-password}\n");
-        auto wrapper =
-            work.write("bin/restic", "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '" + argv_log.string() +
-                                         "'\n"
-                                         "if [ \"$1\" = backup ] && [ -n "
-                                         "\"$KILL_RESTIC_BACKUP\" ]; then kill -9 $$; "
-                                         "fi\nexec /usr/bin/restic \"$@\"\n");
-        fs::permissions(wrapper, fs::perms::owner_all);
-    }
-    Environment environment(Environment extra = {}) const {
-        Environment environment{
-            {"LAUNCHKIT_CONFIG", (work.path() / "launchkit.yaml").string()},
-            {"PATH", (work.path() / "bin").string() + ":" + std::getenv("PATH")},
-            {"RESTIC_CACHE_DIR", (work.path() / "restic-cache").string()}};
-        environment.insert(environment.end(), extra.begin(), extra.end());
-        return environment;
-    }
-    // restic itself, to look at the repository as its users would.
-    nlohmann::json snapshots() const {
-        launchkit::util::ProcessSpec spec;
-        spec.argv = {"/usr/bin/restic", "snapshots", "--json", "--no-lock"};
-        spec.environment = {{"RESTIC_REPOSITORY", repository.string()},
-                            {"RESTIC_PASSWORD", restic_password},
-                            {"RESTIC_CACHE_DIR", (work.path() / "restic-cache").string()}};
-        auto result = launchkit::util::run_process(spec);
-        REQUIRE(result);
-        INFO(result->stderr_text);
-        REQUIRE(result->exit_code == 0);
-        return nlohmann::json::parse(result->stdout_text);
-    }
-};
-
-}  // namespace
 
 TEST_CASE("a backup goes off-site once it verifies, and a new machine restores it from there",
           "[cli][backup][offsite]") {
