@@ -15,6 +15,7 @@
 #include "backup/archive_library.h"
 #include "backup/archive_paths.h"
 #include "backup/directory_tree.h"
+#include "util/background_sha256.h"
 #include "util/file_descriptor.h"
 #include "util/sha256.h"
 
@@ -49,7 +50,7 @@ struct CompressedOutput {
     std::string path;
     ZSTD_CCtx* context = nullptr;
     std::vector<char> buffer = std::vector<char>(ZSTD_CStreamOutSize() * 4);
-    util::Sha256 hash;
+    util::BackgroundSha256 hash;
     std::uint64_t written = 0;
     std::string error;
 
@@ -254,7 +255,7 @@ class DirectoryArchiver {
     std::filesystem::path skip_;
     std::unique_ptr<archive_entry_linkresolver, ResolverDeleter> resolver_;
     std::vector<char> buffer_ = std::vector<char>(block_size);
-    util::Sha256 content_;
+    util::BackgroundSha256 content_;
     util::Sha256 state_;
 };
 
@@ -263,7 +264,7 @@ struct HashedInput {
     int fd = -1;
     std::string path;
     std::vector<char> buffer = std::vector<char>(block_size);
-    util::Sha256 hash;
+    util::BackgroundSha256 hash;  // while this thread decompresses
     std::uint64_t read = 0;
 
     la_ssize_t next(const void** data) {

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "util/background_sha256.h"
 #include "util/sha256.h"
 
 using launchkit::util::Sha256;
@@ -18,4 +19,24 @@ TEST_CASE("incremental hashing equals hashing the whole input", "[sha256]") {
     hash.update("");
     hash.update("c");
     CHECK(hash.hex_digest() == sha256_hex("abc"));
+}
+
+TEST_CASE("hashing on a background thread gives the digest of the bytes in order", "[sha256]") {
+    // Pieces small and large, across and beyond the chunks the background hash takes, so that the
+    // caller runs ahead of the hash and waits for chunks to come back.
+    std::string all;
+    launchkit::util::BackgroundSha256 background;
+    unsigned x = 7;
+    for (std::size_t size : {0u, 1u, 63u, 1000u, (1u << 20) - 5, 1u << 20, 3u << 20, 17u, 9u << 20}) {
+        std::string piece(size, '\0');
+        for (auto& byte : piece) byte = static_cast<char>((x = x * 1103515245 + 12345) >> 16);
+        background.update(piece);
+        all += piece;
+    }
+    CHECK(background.hex_digest() == sha256_hex(all));
+
+    launchkit::util::BackgroundSha256 nothing;
+    CHECK(nothing.hex_digest() == sha256_hex(""));
+    launchkit::util::BackgroundSha256 abandoned;  // destroyed without a digest: no hang
+    abandoned.update("abc");
 }
