@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "backup/directory_archive.h"
+#include "backup/directory_tree.h"
 #include "support/crafted_archive.h"
 #include "support/temp_dir.h"
 #include "util/file_io.h"
@@ -120,6 +121,53 @@ TEST_CASE("the same tree archives to the same bytes", "[backup][dir]") {
     REQUIRE(first);
     REQUIRE(second);
     CHECK(first->file.sha256 == second->file.sha256);
+}
+
+TEST_CASE("a tree's content digest survives a round trip; its state digest sees any write",
+          "[backup][dir]") {
+    TempDir temp;
+    auto source = temp.path() / "source";
+    write(source / "bin" / "run.sh", "#!/bin/sh\n", 0755);
+    write(source / "data" / "blob.bin", random_bytes(2 << 20));
+    fs::create_symlink("bin/run.sh", source / "run");
+    fs::create_hard_link(source / "bin" / "run.sh", source / "run.hardlink");
+    auto written = write_directory_archive(source, temp.path() / "1.tar.zst", "1", nullptr);
+    REQUIRE(written);
+    CHECK(written->content_sha256.size() == 64);
+    auto state = read_tree_state(source, {});
+    REQUIRE(state);
+    CHECK(state->sha256 == written->state_sha256);
+    CHECK(state->only_plain_entries);
+
+    // Extracted elsewhere (other inodes and times), the same content.
+    auto target = temp.path() / "restored";
+    fs::create_directory(target);
+    REQUIRE(read_directory_archive(temp.path() / "1.tar.zst", "1", target, {}));
+    auto rebuilt = write_directory_archive(target, temp.path() / "2.tar.zst", "2", nullptr);
+    REQUIRE(rebuilt);
+    CHECK(rebuilt->content_sha256 == written->content_sha256);
+    CHECK(rebuilt->state_sha256 != written->state_sha256);
+
+    // The mtime put back, the bytes the same: the state still tells.
+    auto path = source / "data" / "blob.bin";
+    auto before = lstat_of(path);
+    write(path, random_bytes(2 << 20));
+    timespec times[2] = {before.st_atim, before.st_mtim};
+    REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+    CHECK(read_tree_state(source, {})->sha256 != written->state_sha256);
+    // One byte or one permission changed: the content tells.
+    write(target / "data" / "blob.bin", random_bytes(2 << 20).replace(100, 1, "x"));
+    auto changed = write_directory_archive(target, temp.path() / "3.tar.zst", "3", nullptr);
+    CHECK(changed->content_sha256 != written->content_sha256);
+    write(target / "data" / "blob.bin", random_bytes(2 << 20), 0600);
+    auto chmodded = write_directory_archive(target, temp.path() / "4.tar.zst", "4", nullptr);
+    CHECK(chmodded->content_sha256 != written->content_sha256);
+    write(target / "data" / "blob.bin", random_bytes(2 << 20), 0644);
+    auto back = write_directory_archive(target, temp.path() / "5.tar.zst", "5", nullptr);
+    CHECK(back->content_sha256 == written->content_sha256);
+
+    ::mkfifo((source / "fifo").c_str(), 0600);
+    CHECK_FALSE(read_tree_state(source, {})->only_plain_entries);
 }
 
 TEST_CASE("archives that would write outside the target are refused", "[backup][tar-slip]") {
