@@ -183,13 +183,15 @@ Result<ExitCode> run_offsite_list(Context& context, const BackupListOptions& opt
         BackupManifest manifest;
         bool here = false;
         std::string snapshot;
+        std::optional<OffsiteForm> form;
     };
     std::map<std::string, Row> rows;
-    for (const auto& manifest : listing.backups) rows[manifest.id] = {manifest, true, ""};
+    for (const auto& manifest : listing.backups) rows[manifest.id] = {manifest, true, "", {}};
     for (const auto& backup : remote) {
         auto& row = rows[backup.described.id];
         if (!row.here) row.manifest = backup.described;
         row.snapshot = backup.snapshot;
+        row.form = backup.form;
     }
     auto json = nlohmann::json::array();
     Table table({"ID", "CREATED", "SOURCE", "KIND", "TAG", "WHERE", "SNAPSHOT"});
@@ -207,6 +209,8 @@ Result<ExitCode> run_offsite_list(Context& context, const BackupListOptions& opt
                                                {"created_at", manifest.created_at}};
         entry["location"] = where;
         entry["offsite_snapshot"] = string_or_null(row.snapshot);
+        entry["offsite_form"] =
+            row.form ? nlohmann::json(form_name(*row.form)) : nlohmann::json(nullptr);
         json.push_back(std::move(entry));
         table.add_row({id, manifest.created_at, manifest.source,
                        std::string(kind_name(manifest.kind)), manifest.tag,

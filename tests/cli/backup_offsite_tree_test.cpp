@@ -81,6 +81,7 @@ TEST_CASE("a directory goes off-site as itself: restic stores only the files tha
     auto there =
         new_machine.run_json("release-manager", {"backup", "list", "--offsite"}, environment);
     REQUIRE(there.size() == 2);
+    CHECK(there[0]["offsite_form"] == "tree");
     auto restored_to = project.work.path() / "restored";
     auto restored = new_machine.run_json(
         "release-manager",
@@ -117,6 +118,9 @@ TEST_CASE("a directory written to since its backup, or while it is copied, goes 
     auto synced = machine.run_json("release-manager", {"backup", "sync"}, environment);
     REQUIRE(synced["backups"].size() == 1);
     CHECK(synced["backups"][0]["form"] == "archive");
+    auto listed = machine.run_json("release-manager", {"backup", "list", "--offsite"}, environment);
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["offsite_form"] == "archive");
 
     // Written to while restic reads it: that snapshot is forgotten, the archive goes instead.
     auto written = project.work.path() / "data/a.txt";
