@@ -18,21 +18,21 @@ nlohmann::json manifest_json(const BackupManifest& manifest) {
     for (const auto& file : manifest.files)
         files.push_back({{"path", file.path}, {"size", file.size}, {"sha256", file.sha256}});
     auto json = nlohmann::json{{"format", 1},
-                          {"id", manifest.id},
-                          {"source", manifest.source},
-                          {"kind", kind_name(manifest.kind)},
-                          {"target", manifest.target},
-                          {"tag", manifest.tag},
-                          {"labels", manifest.labels},
-                          {"created_at", manifest.created_at},
-                          {"host", manifest.host},
-                          {"actor", manifest.actor},
-                          {"tools", manifest.tools},
-                          {"files", files},
-                          {"source_bytes", manifest.source_bytes},
-                          {"stored_bytes", manifest.stored_bytes()},
-                          {"entries", manifest.entries},
-                          {"seconds", manifest.seconds}};
+                               {"id", manifest.id},
+                               {"source", manifest.source},
+                               {"kind", kind_name(manifest.kind)},
+                               {"target", manifest.target},
+                               {"tag", manifest.tag},
+                               {"labels", manifest.labels},
+                               {"created_at", manifest.created_at},
+                               {"host", manifest.host},
+                               {"actor", manifest.actor},
+                               {"tools", manifest.tools},
+                               {"files", files},
+                               {"source_bytes", manifest.source_bytes},
+                               {"stored_bytes", manifest.stored_bytes()},
+                               {"entries", manifest.entries},
+                               {"seconds", manifest.seconds}};
     if (!manifest.tree_content_sha256.empty())
         json["tree"] = {{"content_sha256", manifest.tree_content_sha256},
                         {"state_sha256", manifest.tree_state_sha256}};

@@ -131,8 +131,8 @@ class DirectoryArchiver {
                 return add_entry(absolute, relative, info);
             },
             [&](const std::filesystem::path& skipped) {
-                stats_.warnings.push_back(fmt::format(
-                    "{}: the backup repository itself is left out", skipped.string()));
+                stats_.warnings.push_back(
+                    fmt::format("{}: the backup repository itself is left out", skipped.string()));
             });
     }
 

@@ -59,15 +59,15 @@ Result<TreeState> read_tree_state(const std::filesystem::path& root,
                                   const std::filesystem::path& skip) {
     util::Sha256 hash;
     TreeState state;
-    LAUNCHKIT_TRY(walk_directory_tree(
-        root, skip,
-        [&](const std::filesystem::path&, const std::string& relative,
-            const struct stat& info) -> Result<void> {
-            hash.update(tree_state_line(relative, info));
-            if (!S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode) && !S_ISLNK(info.st_mode))
-                state.only_plain_entries = false;
-            return {};
-        }));
+    LAUNCHKIT_TRY(walk_directory_tree(root, skip,
+                                      [&](const std::filesystem::path&, const std::string& relative,
+                                          const struct stat& info) -> Result<void> {
+                                          hash.update(tree_state_line(relative, info));
+                                          if (!S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode) &&
+                                              !S_ISLNK(info.st_mode))
+                                              state.only_plain_entries = false;
+                                          return {};
+                                      }));
     state.sha256 = hash.hex_digest();
     return state;
 }

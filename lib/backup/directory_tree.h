@@ -14,15 +14,13 @@
 namespace launchkit::backup {
 
 // `relative` is "" for the root; `info` is lstat's (stat's for the root).
-using TreeVisitor = std::function<Result<void>(const std::filesystem::path& absolute,
-                                               const std::string& relative,
-                                               const struct stat& info)>;
+using TreeVisitor = std::function<Result<void>(
+    const std::filesystem::path& absolute, const std::string& relative, const struct stat& info)>;
 
 // Visits `root` and everything below it except `skip` (the backup repository, when it lies
 // inside the tree), which is passed to `skipped` instead.
 Result<void> walk_directory_tree(
-    const std::filesystem::path& root, const std::filesystem::path& skip,
-    const TreeVisitor& visit,
+    const std::filesystem::path& root, const std::filesystem::path& skip, const TreeVisitor& visit,
     const std::function<void(const std::filesystem::path&)>& skipped = {});
 
 // What any write to an entry changes (inode, mode, size, mtime, ctime), as one line of the
@@ -30,7 +28,7 @@ Result<void> walk_directory_tree(
 std::string tree_state_line(const std::string& relative, const struct stat& info);
 
 struct TreeState {
-    std::string sha256;          // over every entry's tree_state_line, in walk order
+    std::string sha256;              // over every entry's tree_state_line, in walk order
     bool only_plain_entries = true;  // files, directories and symlinks only
 };
 Result<TreeState> read_tree_state(const std::filesystem::path& root,

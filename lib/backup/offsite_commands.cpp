@@ -44,8 +44,7 @@ bool looks_like_backup_id(const std::string& text) {
     if (text == "latest" || text.starts_with("latest:")) return true;
     // "20261125T181950.123Z-3f9a2c", or a prefix of one down to its date.
     if (text.size() < 9 || text[8] != 'T' || text.find('/') != std::string::npos) return false;
-    return std::all_of(text.begin(), text.begin() + 8,
-                       [](char c) { return c >= '0' && c <= '9'; });
+    return std::all_of(text.begin(), text.begin() + 8, [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -274,8 +273,8 @@ Result<ExitCode> run_offsite_verify(Context& context, const BackupVerifyOptions&
                                  restore_offsite(context, repository, *backup, folder));
             // The manifest as written is checked against this store's record; a rebuilt
             // archive, against what was rebuilt (its content matched the manifest's).
-            report = verify_backup(context, BackupRepository(scratch.path()), restored.manifest,
-                                   true);
+            report =
+                verify_backup(context, BackupRepository(scratch.path()), restored.manifest, true);
             if (backup->form == OffsiteForm::tree)
                 report.check = fmt::format(
                     "directory restored, its content as archived; {}{}", report.check,

@@ -10,9 +10,9 @@
 #include "backup/directory_archive.h"
 #include "backup/directory_tree.h"
 #include "backup/manifest_record.h"
+#include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/file_lock.h"
-#include "util/bounded_json.h"
 #include "util/sha256.h"
 #include "util/time.h"
 
@@ -67,10 +67,10 @@ std::optional<std::filesystem::path> unchanged_tree(const BackupManifest& manife
 
 // nullopt when the tree changed before restic had read it all: that snapshot is forgotten.
 Result<std::optional<ResticBackupSummary>> copy_tree(const ResticRepository& repository,
-                                      const BackupRepository& local,
-                                      const BackupManifest& manifest,
-                                      const std::filesystem::path& tree,
-                                      const ResticProgressHandler& progress) {
+                                                     const BackupRepository& local,
+                                                     const BackupManifest& manifest,
+                                                     const std::filesystem::path& tree,
+                                                     const ResticProgressHandler& progress) {
     auto manifest_path = tree_manifest_path(local, manifest.source);
     std::error_code error;
     std::filesystem::create_directories(manifest_path.parent_path(), error);
@@ -78,8 +78,7 @@ Result<std::optional<ResticBackupSummary>> copy_tree(const ResticRepository& rep
         return fail(ExitCode::environment, "cannot create {}: {}",
                     manifest_path.parent_path().string(), error.message());
     // One copy of a source at a time: another would replace the manifest under this one.
-    LAUNCHKIT_TRY_ASSIGN(auto lock,
-                         util::FileLock::acquire(manifest_path.parent_path() / ".lock"));
+    LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::acquire(manifest_path.parent_path() / ".lock"));
     LAUNCHKIT_TRY_ASSIGN(auto text, util::read_file(local.folder(manifest.id) / "manifest.json"));
     LAUNCHKIT_TRY(util::write_file_atomically(manifest_path, text, 0600));
     ResticBackupRequest request{.directory = local.root(),
@@ -125,8 +124,7 @@ Result<std::vector<OffsiteBackup>> list_offsite(const ResticRepository& reposito
         OffsiteBackup backup;
         backup.snapshot = snapshot.short_id.empty() ? snapshot.id : snapshot.short_id;
         backup.copied_at = snapshot.time;
-        backup.form =
-            tag(snapshot, "form") == "tree" ? OffsiteForm::tree : OffsiteForm::archive;
+        backup.form = tag(snapshot, "form") == "tree" ? OffsiteForm::tree : OffsiteForm::archive;
         backup.paths = snapshot.paths;
         auto& described = backup.described;
         described.id = tag(snapshot, "id");
@@ -193,12 +191,11 @@ Result<OffsiteCopy> copy_offsite(Context& context, const ResticRepository& repos
         if (!summary) {
             // The repository's format says whether restic compresses: the archive is already.
             LAUNCHKIT_TRY_ASSIGN(id_of_repository, repository_id());
-            LAUNCHKIT_TRY_ASSIGN(summary,
-                                 repository.backup({.directory = local.root(),
-                                                    .paths = {manifest.id},
-                                                    .tags = offsite_tags(manifest),
-                                                    .compressed = true},
-                                                   report));
+            LAUNCHKIT_TRY_ASSIGN(summary, repository.backup({.directory = local.root(),
+                                                             .paths = {manifest.id},
+                                                             .tags = offsite_tags(manifest),
+                                                             .compressed = true},
+                                                            report));
         }
         progress.finish();
         copy.snapshot = summary->snapshot_id;
@@ -244,8 +241,8 @@ Result<RestoredOffsite> restore_offsite(Context& context, const ResticRepository
         if (backup.paths.size() != 2 || manifest_inside.empty() ||
             !std::filesystem::is_directory(tree))
             return fail(ExitCode::environment,
-                        "snapshot {} in {} does not hold a directory and its manifest", backup.snapshot,
-                        repository.describe());
+                        "snapshot {} in {} does not hold a directory and its manifest",
+                        backup.snapshot, repository.describe());
         std::filesystem::rename(manifest_inside, folder / "manifest.json", error);
     }
     if (error)
@@ -253,8 +250,8 @@ Result<RestoredOffsite> restore_offsite(Context& context, const ResticRepository
                     folder.string(), error.message());
     auto manifest_path = folder / "manifest.json";
     RestoredOffsite restored;
-    LAUNCHKIT_TRY_ASSIGN(restored.manifest_text, util::read_file_at_most(manifest_path, 16 << 20,
-                                                                         "a fetched manifest"));
+    LAUNCHKIT_TRY_ASSIGN(restored.manifest_text,
+                         util::read_file_at_most(manifest_path, 16 << 20, "a fetched manifest"));
     LAUNCHKIT_TRY_ASSIGN(restored.manifest,
                          parse_manifest(restored.manifest_text, manifest_path.string()));
     auto& manifest = restored.manifest;

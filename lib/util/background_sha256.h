@@ -38,7 +38,7 @@ class BackgroundSha256 {
 
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<std::vector<char>> ready_;  // filled, waiting to be hashed
+    std::deque<std::vector<char>> ready_;   // filled, waiting to be hashed
     std::vector<std::vector<char>> spare_;  // hashed, to be filled again
     std::size_t chunks_ = 0;
     bool finished_ = false;

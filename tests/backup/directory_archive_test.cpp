@@ -123,7 +123,7 @@ TEST_CASE("the same tree archives to the same bytes", "[backup][dir]") {
     CHECK(first->file.sha256 == second->file.sha256);
 }
 
-TEST_CASE("a tree's content digest survives a round trip; its state digest sees any write",
+TEST_CASE("a tree's content digest survives a round trip, and its state digest sees any write",
           "[backup][dir]") {
     TempDir temp;
     auto source = temp.path() / "source";

@@ -62,8 +62,7 @@ TEST_CASE("a directory goes off-site as itself: restic stores only the files tha
     CHECK(has_tag(copies[0], "launchkit-form=tree"));
     auto paths = copies[0]["paths"];
     CHECK(std::find(paths.begin(), paths.end(),
-                    fs::canonical(project.work.path() / "data").string()) !=
-          paths.end());
+                    fs::canonical(project.work.path() / "data").string()) != paths.end());
 
     // 4 KiB rewritten in one of the 30 files: restic's own incremental backup stores that file
     // again; an archive of the whole tree would have changed in a chunk of about a MiB.
@@ -181,12 +180,13 @@ TEST_CASE("an off-site directory that is not what its backup archived is refused
     CHECK_FALSE(fs::exists(project.work.path() / "restored"));
     CHECK(new_machine.run_json("release-manager", {"backup", "list"}, environment).empty());
 
-    auto verified =
-        machine.run("release-manager", {"backup", "verify", id, "--offsite", "--json"}, environment);
+    auto verified = machine.run("release-manager", {"backup", "verify", id, "--offsite", "--json"},
+                                environment);
     CHECK(verified.exit_code == 1);
     CHECK_THAT(verified.stdout_text, Catch::Contains("is not the one backup"));
     // The id after --offsite would be read as the repository: said so, before anything runs.
-    auto misread = machine.run("release-manager", {"backup", "verify", "--offsite", id}, environment);
+    auto misread =
+        machine.run("release-manager", {"backup", "verify", "--offsite", id}, environment);
     CHECK(misread.exit_code == 2);
     CHECK_THAT(misread.stderr_text, Catch::Contains("that is a backup id"));
 }

@@ -30,10 +30,9 @@ OffsiteProject::OffsiteProject() {
 }
 
 Environment OffsiteProject::environment(Environment extra) const {
-    Environment environment{
-        {"LAUNCHKIT_CONFIG", (work.path() / "launchkit.yaml").string()},
-        {"PATH", (work.path() / "bin").string() + ":" + std::getenv("PATH")},
-        {"RESTIC_CACHE_DIR", (work.path() / "restic-cache").string()}};
+    Environment environment{{"LAUNCHKIT_CONFIG", (work.path() / "launchkit.yaml").string()},
+                            {"PATH", (work.path() / "bin").string() + ":" + std::getenv("PATH")},
+                            {"RESTIC_CACHE_DIR", (work.path() / "restic-cache").string()}};
     environment.insert(environment.end(), extra.begin(), extra.end());
     return environment;
 }

@@ -27,7 +27,8 @@ TEST_CASE("hashing on a background thread gives the digest of the bytes in order
     std::string all;
     launchkit::util::BackgroundSha256 background;
     unsigned x = 7;
-    for (std::size_t size : {0u, 1u, 63u, 1000u, (1u << 20) - 5, 1u << 20, 3u << 20, 17u, 9u << 20}) {
+    for (std::size_t size :
+         {0u, 1u, 63u, 1000u, (1u << 20) - 5, 1u << 20, 3u << 20, 17u, 9u << 20}) {
         std::string piece(size, '\0');
         for (auto& byte : piece) byte = static_cast<char>((x = x * 1103515245 + 12345) >> 16);
         background.update(piece);
