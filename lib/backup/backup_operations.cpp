@@ -118,11 +118,11 @@ Result<void> restore_directory(const BackupManifest& manifest, const std::filesy
     LAUNCHKIT_TRY(util::create_directories(parent));
     auto staged =
         parent / fmt::format(".{}.launchkit-restore-{}", target.filename().string(), manifest.id);
-    std::filesystem::remove_all(staged, error);  // left by a restore that was killed
+    error = util::remove_tree(staged);  // left by a restore that was killed
     if (::mkdir(staged.c_str(), 0700) != 0)
         return fail(ExitCode::environment, "cannot create {}: {}", staged.string(),
                     std::strerror(errno));
-    auto cleanup = [&] { std::filesystem::remove_all(staged, error); };
+    auto cleanup = [&] { error = util::remove_tree(staged); };
     const auto& expected = manifest.files.front();
     auto extracted = read_directory_archive(folder / expected.path, expected.path, staged,
                                             {options.allow_external_symlinks, &progress});

@@ -63,7 +63,7 @@ StagedBackup::StagedBackup(StagedBackup&& other) noexcept
 StagedBackup::~StagedBackup() {
     if (folder_.empty()) return;
     std::error_code ignored;
-    if (!published_) std::filesystem::remove_all(folder_, ignored);
+    if (!published_) ignored = util::remove_tree(folder_);
     std::filesystem::remove(folder_.string() + ".lock", ignored);
 }
 
@@ -216,12 +216,13 @@ Result<int> BackupRepository::remove_abandoned() {
         if (folder.filename().string().starts_with(staging_prefix)) {
             LAUNCHKIT_TRY_ASSIGN(auto lock, util::FileLock::try_acquire(lock_path));
             if (!lock) continue;  // its backup is still being written
-            std::filesystem::remove_all(folder, error);
+            // What cannot be removed (someone else's files) is left, not a reason to fail.
+            if (util::remove_tree(folder)) continue;
             std::filesystem::remove(lock_path, error);
         } else {
             auto lock = util::FileLock::acquire(root_ / ".lock");
             if (!lock) return std::unexpected(lock.error());
-            std::filesystem::remove_all(folder, error);
+            error = util::remove_tree(folder);
         }
         if (error)
             return fail(ExitCode::environment, "cannot remove abandoned {}: {}", folder.string(),
@@ -276,7 +277,7 @@ Result<void> BackupRepository::remove(const std::string& id) {
                     std::strerror(errno));
     LAUNCHKIT_TRY(util::fsync_directory(root_));
     std::error_code error;
-    std::filesystem::remove_all(doomed, error);
+    error = util::remove_tree(doomed);
     if (error)
         return fail(ExitCode::environment, "cannot delete {}: {}", doomed.string(),
                     error.message());

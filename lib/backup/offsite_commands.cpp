@@ -30,7 +30,7 @@ class ScratchFolder {
     explicit ScratchFolder(std::filesystem::path path) : path_(std::move(path)) {}
     ~ScratchFolder() {
         std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
+        ignored = util::remove_tree(path_);
     }
     ScratchFolder(const ScratchFolder&) = delete;
     ScratchFolder& operator=(const ScratchFolder&) = delete;

@@ -284,7 +284,9 @@ Result<RestoredOffsite> restore_offsite(Context& context, const ResticRepository
             LAUNCHKIT_TRY_ASSIGN(manifest.tools["libarchive"], archive_library_version());
         }
     }
-    std::filesystem::remove_all(fetched, error);
+    if (auto left = util::remove_tree(fetched))
+        return fail(ExitCode::environment, "cannot remove {}: {}", fetched.string(),
+                    left.message());
     return restored;
 }
 

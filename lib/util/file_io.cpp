@@ -219,4 +219,28 @@ void remove_leftover_temporaries(const std::filesystem::path& path) {
             std::filesystem::remove(entry.path(), error);
 }
 
+namespace {
+
+void open_up_directories(const std::filesystem::path& directory) {
+    struct stat info {};
+    if (::lstat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) return;
+    ::chmod(directory.c_str(), (info.st_mode & 07777) | S_IRWXU);
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(directory, error))
+        if (entry.is_directory(error) && !entry.is_symlink(error))
+            open_up_directories(entry.path());
+}
+
+}  // namespace
+
+std::error_code remove_tree(const std::filesystem::path& path) {
+    std::error_code error;
+    std::filesystem::remove_all(path, error);
+    if (!error) return error;
+    open_up_directories(path);
+    error.clear();
+    std::filesystem::remove_all(path, error);
+    return error;
+}
+
 }  // namespace launchkit::util

@@ -54,4 +54,9 @@ Result<void> create_directories(const std::filesystem::path& directory, mode_t m
 // process writing them was killed; call it holding the lock that serialises those writes.
 void remove_leftover_temporaries(const std::filesystem::path& path);
 
+// std::filesystem::remove_all, and when that fails (a tree restored with its read-only
+// directories, as restic restores them), again after giving the owner write access to every
+// directory below `path`. Symlinks are removed, never followed.
+std::error_code remove_tree(const std::filesystem::path& path);
+
 }  // namespace launchkit::util
