@@ -221,6 +221,11 @@ Result<ExitCode> run_backup_verify(Context& context, const BackupVerifyOptions& 
     }
     for (const auto& manifest : targets)
         reports.push_back(verify_backup(context, repository, manifest));
+    return report_verification(context, reports, nlohmann::json::object(), "");
+}
+
+ExitCode report_verification(Context& context, const std::vector<VerifyReport>& reports,
+                             const nlohmann::json& extra, const std::string& when_none) {
     bool all_ok = std::all_of(reports.begin(), reports.end(), [](auto& r) { return r.ok; });
     if (context.json) {
         auto list = nlohmann::json::array();
@@ -230,7 +235,10 @@ Result<ExitCode> run_backup_verify(Context& context, const BackupVerifyOptions& 
                             {"check", string_or_null(report.check)},
                             {"problems", report.problems},
                             {"seconds", report.seconds}});
-        print_json(*context.out, {{"ok", all_ok}, {"backups", list}});
+        auto answer = extra;
+        answer["ok"] = all_ok;
+        answer["backups"] = std::move(list);
+        print_json(*context.out, answer);
     } else {
         Table table({"ID", "RESULT", "CHECK", "PROBLEM"});
         for (const auto& report : reports) {
@@ -241,7 +249,10 @@ Result<ExitCode> run_backup_verify(Context& context, const BackupVerifyOptions& 
             for (std::size_t i = 1; i < report.problems.size(); ++i)
                 table.add_row({"", "", "", report.problems[i]});
         }
-        table.render(*context.out, context.color);
+        if (table.empty() && !when_none.empty())
+            *context.out << when_none << '\n';
+        else
+            table.render(*context.out, context.color);
     }
     return all_ok ? ExitCode::ok : ExitCode::said_no;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "backup/backup_operations.h"
 #include "backup/retention.h"
 #include "core/context.h"
 
@@ -66,6 +67,11 @@ std::vector<std::string> backup_ids(const Context& context);
 Result<ExitCode> run_backup_list(Context& context, const BackupListOptions& options);
 Result<ExitCode> run_backup_show(Context& context, const std::string& id);
 Result<ExitCode> run_backup_verify(Context& context, const BackupVerifyOptions& options);
+// verify's answer, of local or off-site copies: JSON {ok, backups: [{id, ok, check, problems,
+// seconds}]} with `extra`'s fields beside, or the ID/RESULT/CHECK/PROBLEM table (`when_none`
+// instead of an empty one, when given). Exit 1 when any failed.
+ExitCode report_verification(Context& context, const std::vector<VerifyReport>& reports,
+                             const nlohmann::json& extra, const std::string& when_none);
 Result<ExitCode> run_backup_restore(Context& context, const BackupRestoreOptions& options);
 Result<ExitCode> run_backup_prune(Context& context, const BackupPruneOptions& options);
 // Copies every local backup not yet in the off-site repository.

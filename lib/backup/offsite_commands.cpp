@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "backup/backup_commands.h"
 #include "backup/backup_operations.h"
 #include "backup/backup_repository.h"
 #include "backup/manifest_record.h"
@@ -289,34 +290,9 @@ Result<ExitCode> run_offsite_verify(Context& context, const BackupVerifyOptions&
                                  : report.check;
         reports.push_back(std::move(report));
     }
-    bool all_ok = std::all_of(reports.begin(), reports.end(), [](auto& r) { return r.ok; });
-    if (context.json) {
-        auto list = nlohmann::json::array();
-        for (const auto& report : reports)
-            list.push_back({{"id", report.id},
-                            {"ok", report.ok},
-                            {"check", string_or_null(report.check)},
-                            {"problems", report.problems},
-                            {"seconds", report.seconds}});
-        print_json(*context.out,
-                   {{"ok", all_ok}, {"repository", repository.describe()}, {"backups", list}});
-    } else {
-        Table table({"ID", "RESULT", "CHECK", "PROBLEM"});
-        for (const auto& report : reports) {
-            auto result = report.ok ? colorize("ok", Color::green, context.color)
-                                    : colorize("FAILED", Color::red, context.color);
-            table.add_row({report.id, result, report.check,
-                           report.problems.empty() ? "" : report.problems.front()});
-            for (std::size_t i = 1; i < report.problems.size(); ++i)
-                table.add_row({"", "", "", report.problems[i]});
-        }
-        if (table.empty())
-            *context.out << fmt::format("{}: restic check ok, no launchkit backups in it\n",
-                                        repository.describe());
-        else
-            table.render(*context.out, context.color);
-    }
-    return all_ok ? ExitCode::ok : ExitCode::said_no;
+    return report_verification(
+        context, reports, {{"repository", repository.describe()}},
+        fmt::format("{}: restic check ok, no launchkit backups in it", repository.describe()));
 }
 
 }  // namespace launchkit::backup
