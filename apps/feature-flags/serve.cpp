@@ -43,15 +43,18 @@ void add_serve_options(launchkit::CommandLine& cli, ServeAction action) {
                      "Largest request body in bytes; larger ones get 413")
         ->capture_default_str()
         ->check(CLI::Range(size_t{1}, size_t{16} * 1024 * 1024));
-    command->add_option("--threads", options->threads, "Requests served at once")
+    command
+        ->add_option("--threads", options->threads,
+                     "Threads answering requests, each serving many connections "
+                     "(0: one per core)")
         ->capture_default_str()
-        ->check(CLI::Range(size_t{1}, size_t{256}));
+        ->check(CLI::Range(size_t{0}, size_t{256}));
     cli.set_action(command, [options, action](launchkit::Context& context) {
         return action(context, *options);
     });
 }
 
-// The server runs in feature-flags-serve: its HTTP library brings OpenSSL, whose loading would
+// The server runs in feature-flags-serve: its HTTP library brings GnuTLS, whose loading would
 // add milliseconds to the start of every other feature-flags command.
 void add_serve_command(launchkit::CommandLine& cli) {
     add_serve_options(

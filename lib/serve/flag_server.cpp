@@ -1,11 +1,7 @@
 #include "serve/flag_server.h"
 
-#include <httplib.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -18,6 +14,7 @@
 #include "flags/flag_commands.h"
 #include "notify/control_announcements.h"
 #include "notify/notification_target.h"
+#include "serve/http_server.h"
 #include "serve/server_state.h"
 #include "store/open_store.h"
 #include "util/file_io.h"
@@ -151,39 +148,19 @@ Result<ExitCode> run_flag_server(Context& context, const FlagServerOptions& opti
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-    httplib::Server server;
-    // SO_REUSEADDR without cpp-httplib's SO_REUSEPORT, which lets a second server bind the same
-    // port and silently take half of its requests; TCP_NODELAY (inherited by every accepted
-    // connection), without which Nagle's algorithm and delayed ACKs held each answer 40 ms.
-    socket_t listening = -1;
-    server.set_socket_options([&listening](socket_t socket) {
-        listening = socket;
-        int yes = 1;
-        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-        setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-    });
-    server.set_payload_max_length(options.max_body_bytes);
-    // A connection keeps its thread while it is kept alive (cpp-httplib serves one connection
-    // per thread): many requests per connection, and idle ones let go after 5 s.
-    server.set_keep_alive_max_count(100000);
-    server.set_keep_alive_timeout(5);
-    server.set_read_timeout(5s);
-    server.set_write_timeout(5s);
-    auto threads = options.threads;
-    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    HttpServer server;
     add_routes(server, state);
-
-    int port = address.port == 0
-                   ? server.bind_to_any_port(address.host)
-                   : (server.bind_to_port(address.host, address.port) ? address.port : -1);
-    if (port <= 0)
+    HttpServerOptions serving{.host = address.host,
+                              .port = address.port,
+                              .threads = options.threads,
+                              .max_body_bytes = options.max_body_bytes};
+    auto bound = server.start(serving);
+    if (!bound)
         return fail(ExitCode::environment,
-                    "--listen {}: cannot listen there (in use, or not an "
-                    "address of this machine)",
-                    options.listen);
-    // cpp-httplib listens with a backlog of 5: connections beyond it wait a SYN retransmit
-    // (1 s) each. Listening again sets the kernel's maximum.
-    ::listen(listening, SOMAXCONN);
+                    "--listen {}: cannot listen there (in use, or not an address of this "
+                    "machine): {}",
+                    options.listen, bound.error().message);
+    int port = *bound;
     if (!options.port_file.empty())
         LAUNCHKIT_TRY(util::write_file_atomically(options.port_file, std::to_string(port) + "\n"));
     *context.err << fmt::format(
@@ -194,22 +171,14 @@ Result<ExitCode> run_flag_server(Context& context, const FlagServerOptions& opti
                  << std::flush;
 
     std::atomic<bool> stopping{false};
-    std::atomic<bool> listening_ended{false};
-    std::thread listener([&] {
-        server.listen_after_bind();
-        listening_ended = true;
-    });
     std::thread refresher([&] {
         refresh_snapshots(*store, holder, environment, declared, options.refresh_poll, stopping);
     });
     int signal = 0;
-    timespec tick{0, 200 * 1000 * 1000};
-    while (!listening_ended && signal <= 0) signal = sigtimedwait(&stop_signals, nullptr, &tick);
+    while (signal <= 0) signal = sigwaitinfo(&stop_signals, nullptr);
     stopping = true;
-    server.stop();  // stops accepting; the pool finishes the requests in flight
-    listener.join();
+    server.stop();  // stops accepting, lets the requests in flight finish
     refresher.join();
-    if (signal <= 0) return fail(ExitCode::environment, "the HTTP server stopped by itself");
     *context.err << fmt::format("feature-flags: {}: stopped serving\n",
                                 signal == SIGTERM ? "SIGTERM" : "SIGINT");
     return ExitCode::ok;

@@ -1,6 +1,6 @@
-// `feature-flags serve`: an HTTP server (cpp-httplib) over the state store that lets
-// applications read the flags and launch controls operators change: OpenFeature's OFREP, the
-// runbooks' /api/feature-flags routes and health checks. Requests answer from an in-memory
+// `feature-flags serve`: an HTTP server (libmicrohttpd, serve/http_server.h) over the state store
+// that lets applications read the flags and launch controls operators change: OpenFeature's OFREP,
+// the runbooks' /api/feature-flags routes and health checks. Requests answer from an in-memory
 // snapshot that a watcher replaces after every commit, made here or by any other process or host.
 #pragma once
 
@@ -23,8 +23,8 @@ struct FlagServerOptions {
     // `NAME TOKEN` lines (see access_tokens.h); with $LAUNCHKIT_SERVE_TOKEN, who may write.
     std::filesystem::path tokens_file;
     std::string read_access = "open";  // "open", or "token": reads need a token too
-    std::size_t threads =
-        64;  // one per open connection (cpp-httplib serves a connection per thread)
+    // Event threads, each serving many connections; 0: one per core.
+    std::size_t threads = 0;
     // How long a commit may take to be served: the embedded store is looked at this often
     // (etcd is watched).
     std::chrono::milliseconds refresh_poll{100};

@@ -1,11 +1,10 @@
-#include <httplib.h>
-
 #include <chrono>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "flags/flag_view.h"
+#include "serve/http_server.h"
 #include "serve/ofrep.h"
 #include "serve/runbook_api.h"
 #include "serve/server_state.h"
@@ -16,48 +15,45 @@ namespace launchkit::serve {
 
 namespace {
 
-void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
-    response.status = status;
-    response.set_header("Cache-Control", "no-store");
-    response.set_content(util::dump_json(body), "application/json");
+OutgoingResponse json_response(int status, const nlohmann::json& body) {
+    return {.status = status,
+            .content_type = "application/json",
+            .body = util::dump_json(body),
+            .headers = {{"Cache-Control", "no-store"}}};
 }
 
-void send_reply(httplib::Response& response, const HttpReply& reply) {
-    if (!reply.etag.empty()) response.set_header("ETag", reply.etag);
-    if (reply.body.is_null()) {
-        response.status = reply.status;
-        return;
-    }
-    send_json(response, reply.status, reply.body);
+OutgoingResponse reply_response(const HttpReply& reply) {
+    OutgoingResponse response{.status = reply.status};
+    if (!reply.body.is_null()) response = json_response(reply.status, reply.body);
+    if (!reply.etag.empty()) response.headers.emplace_back("ETag", reply.etag);
+    return response;
 }
 
 enum class Access { read, write };
 
-// The token the request acts with; nullptr for an open read. nullopt when it may not go on,
-// the refusal sent: 401 without a bearer token, 403 with one that is not known, 403 for every
-// write when the server has no tokens at all.
-std::optional<const AccessToken*> admit(const ServerState& state, const httplib::Request& request,
-                                        httplib::Response& response, Access access) {
+// The token the request acts with (nullptr for an open read), or the refusal to send: 401
+// without a bearer token, 403 with one that is not known, 403 for every write when the server
+// has no tokens at all.
+std::expected<const AccessToken*, OutgoingResponse> admit(const ServerState& state,
+                                                          const IncomingRequest& request,
+                                                          Access access) {
     if (access == Access::read && !state.reads_need_token) return nullptr;
-    if (state.tokens.empty()) {
-        send_json(response, 403,
-                  {{"error",
-                    "writes are disabled: start the server with --tokens-file or "
-                    "LAUNCHKIT_SERVE_TOKEN"}});
-        return std::nullopt;
-    }
-    auto authorization = request.get_header_value("Authorization");  // a copy: the view's owner
+    if (state.tokens.empty())
+        return std::unexpected(json_response(403, {{"error",
+                                                    "writes are disabled: start the server with "
+                                                    "--tokens-file or LAUNCHKIT_SERVE_TOKEN"}}));
+    auto authorization = request.header("Authorization").value_or("");
     auto presented = bearer_token(authorization);
     if (!presented) {
-        response.set_header("WWW-Authenticate", "Bearer realm=\"launchkit\"");
-        send_json(response, 401, {{"error", "an Authorization: Bearer TOKEN header is required"}});
-        return std::nullopt;
+        auto refusal =
+            json_response(401, {{"error", "an Authorization: Bearer TOKEN header is required"}});
+        refusal.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"launchkit\"");
+        return std::unexpected(std::move(refusal));
     }
     const auto* token = find_access_token(state.tokens, *presented);
-    if (!token) {
-        send_json(response, 403, {{"error", "the bearer token is not one this server knows"}});
-        return std::nullopt;
-    }
+    if (!token)
+        return std::unexpected(
+            json_response(403, {{"error", "the bearer token is not one this server knows"}}));
     return token;
 }
 
@@ -80,93 +76,86 @@ void count_answer(ServerMetrics& metrics, const FlagSnapshot& snapshot,
     metrics.count_evaluation(known ? key : "(unknown)", result);
 }
 
-void add_ofrep_routes(httplib::Server& server, ServerState& state) {
-    server.Post(R"(/ofrep/v1/evaluate/flags/(.+))", [&state](const httplib::Request& request,
-                                                             httplib::Response& response) {
-        if (!admit(state, request, response, Access::read)) return;
+void add_ofrep_routes(HttpServer& server, ServerState& state) {
+    server.route("POST", "/ofrep/v1/evaluate/flags/{*}", [&state](const IncomingRequest& request) {
+        if (auto admitted = admit(state, request, Access::read); !admitted) return admitted.error();
         auto snapshot = state.snapshots.current();
-        auto reply = evaluate_ofrep_flag(*snapshot, request.matches[1].str(), request.body);
+        auto reply = evaluate_ofrep_flag(*snapshot, request.captures[0], request.body);
         if (reply.body.contains("key")) count_answer(state.metrics, *snapshot, reply.body);
-        send_reply(response, reply);
+        return reply_response(reply);
     });
-    server.Post("/ofrep/v1/evaluate/flags",
-                [&state](const httplib::Request& request, httplib::Response& response) {
-                    if (!admit(state, request, response, Access::read)) return;
-                    auto snapshot = state.snapshots.current();
-                    auto reply = evaluate_ofrep_flags(*snapshot, request.body,
-                                                      request.get_header_value("If-None-Match"));
-                    if (reply.body.contains("flags"))
-                        for (const auto& item : reply.body["flags"])
-                            count_answer(state.metrics, *snapshot, item);
-                    send_reply(response, reply);
-                });
-    server.Get("/ofrep/v1/configuration",
-               [&state](const httplib::Request& request, httplib::Response& response) {
-                   if (!admit(state, request, response, Access::read)) return;
-                   send_json(response, 200, ofrep_configuration());
-               });
+    server.route("POST", "/ofrep/v1/evaluate/flags", [&state](const IncomingRequest& request) {
+        if (auto admitted = admit(state, request, Access::read); !admitted) return admitted.error();
+        auto snapshot = state.snapshots.current();
+        auto reply = evaluate_ofrep_flags(*snapshot, request.body,
+                                          request.header("If-None-Match").value_or(""));
+        if (reply.body.contains("flags"))
+            for (const auto& item : reply.body["flags"])
+                count_answer(state.metrics, *snapshot, item);
+        return reply_response(reply);
+    });
+    server.route("GET", "/ofrep/v1/configuration", [&state](const IncomingRequest& request) {
+        if (auto admitted = admit(state, request, Access::read); !admitted) return admitted.error();
+        return json_response(200, ofrep_configuration());
+    });
 }
 
-void add_health_routes(httplib::Server& server, ServerState& state) {
-    server.Get("/health/live", [](const httplib::Request&, httplib::Response& response) {
-        send_json(response, 200, {{"status", "live"}});
+void add_health_routes(HttpServer& server, ServerState& state) {
+    server.route("GET", "/health/live", [](const IncomingRequest&) {
+        return json_response(200, {{"status", "live"}});
     });
-    server.Get("/health/ready", [&state](const httplib::Request&, httplib::Response& response) {
+    server.route("GET", "/health/ready", [&state](const IncomingRequest&) {
         auto problem = state.snapshots.problem();
         auto snapshot = state.snapshots.current();
         if (problem.empty())
-            send_json(response, 200, {{"status", "ready"}, {"revision", snapshot->revision}});
-        else
-            send_json(response, 503,
-                      {{"status", "store unavailable"},
-                       {"error", problem},
-                       {"serving_revision", snapshot->revision}});
+            return json_response(200, {{"status", "ready"}, {"revision", snapshot->revision}});
+        return json_response(503, {{"status", "store unavailable"},
+                                   {"error", problem},
+                                   {"serving_revision", snapshot->revision}});
     });
-    server.Get("/metrics", [&state](const httplib::Request& request, httplib::Response& response) {
-        if (!admit(state, request, response, Access::read)) return;
-        response.set_content(state.metrics.prometheus_text(), "text/plain; version=0.0.4");
+    server.route("GET", "/metrics", [&state](const IncomingRequest& request) {
+        if (auto admitted = admit(state, request, Access::read); !admitted) return admitted.error();
+        return OutgoingResponse{.status = 200,
+                                .content_type = "text/plain; version=0.0.4",
+                                .body = state.metrics.prometheus_text()};
     });
-    server.Get(
-        "/api/usage", [&state](const httplib::Request& request, httplib::Response& response) {
-            if (!admit(state, request, response, Access::read)) return;
-            send_json(response, 200,
-                      {{"environment", state.environment}, {"evaluations", state.metrics.usage()}});
-        });
+    server.route("GET", "/api/usage", [&state](const IncomingRequest& request) {
+        if (auto admitted = admit(state, request, Access::read); !admitted) return admitted.error();
+        return json_response(
+            200, {{"environment", state.environment}, {"evaluations", state.metrics.usage()}});
+    });
 }
 
 // The runbooks' reads: what `feature-flags list --json`, `get --json` and `launchctl status
 // --json` print, for the environment served.
-void add_runbook_read_routes(httplib::Server& server, ServerState& state) {
-    server.Get("/api/feature-flags",
-               [&state](const httplib::Request& request, httplib::Response& response) {
-                   if (!admit(state, request, response, Access::read)) return;
-                   auto snapshot = state.snapshots.current();
-                   auto views = nlohmann::json::array();
-                   for (const auto& flag : snapshot->flags)
-                       views.push_back(flags::flag_view(flag, snapshot->environment));
-                   send_json(response, 200,
-                             {{"environment", snapshot->environment},
-                              {"revision", snapshot->revision},
-                              {"flags", views}});
-               });
-    server.Get(R"(/api/feature-flags/([^/]+))", [&state](const httplib::Request& request,
-                                                         httplib::Response& response) {
-        if (!admit(state, request, response, Access::read)) return;
+void add_runbook_read_routes(HttpServer& server, ServerState& state) {
+    server.route("GET", "/api/feature-flags", [&state](const IncomingRequest& request) {
+        if (auto admitted = admit(state, request, Access::read); !admitted) return admitted.error();
         auto snapshot = state.snapshots.current();
-        auto name = request.matches[1].str();
+        auto views = nlohmann::json::array();
+        for (const auto& flag : snapshot->flags)
+            views.push_back(flags::flag_view(flag, snapshot->environment));
+        return json_response(200, {{"environment", snapshot->environment},
+                                   {"revision", snapshot->revision},
+                                   {"flags", views}});
+    });
+    server.route("GET", "/api/feature-flags/{}", [&state](const IncomingRequest& request) {
+        if (auto admitted = admit(state, request, Access::read); !admitted) return admitted.error();
+        auto snapshot = state.snapshots.current();
+        const auto& name = request.captures[0];
         for (const auto& flag : snapshot->flags)
             if (flag.name == name)
-                return send_json(response, 200, flags::flag_view(flag, snapshot->environment));
-        send_json(response, 404, {{"error", fmt::format("no such flag '{}'", name)}});
+                return json_response(200, flags::flag_view(flag, snapshot->environment));
+        return json_response(404, {{"error", fmt::format("no such flag '{}'", name)}});
     });
-    server.Get("/api/launch-controls", [&state](const httplib::Request& request,
-                                                httplib::Response& response) {
-        if (!admit(state, request, response, Access::read)) return;
+    server.route("GET", "/api/launch-controls", [&state](const IncomingRequest& request) {
+        if (auto admitted = admit(state, request, Access::read); !admitted) return admitted.error();
         auto snapshot = state.snapshots.current();
         auto controls = nlohmann::json::array();
         for (const auto& control : snapshot->launch_controls)
             controls.push_back(flags::to_json(control));
-        send_json(response, 200, {{"revision", snapshot->revision}, {"launch_controls", controls}});
+        return json_response(200,
+                             {{"revision", snapshot->revision}, {"launch_controls", controls}});
     });
 }
 
@@ -174,8 +163,7 @@ void add_runbook_read_routes(httplib::Server& server, ServerState& state) {
 // the writer's next read sees its change.
 template <typename Write>
 HttpReply write_and_refresh(ServerState& state, const AccessToken& token,
-                            const httplib::Request& request, httplib::Response& response,
-                            Write write) {
+                            const IncomingRequest& request, Write write) {
     store::ChangeNote note{util::format_rfc3339(std::chrono::system_clock::now()), token.name,
                            fmt::format("feature-flags serve: {} {}", request.method, request.path),
                            ""};
@@ -185,76 +173,70 @@ HttpReply write_and_refresh(ServerState& state, const AccessToken& token,
         if (auto snapshot =
                 load_flag_snapshot(*state.write_store, state.environment, state.declared))
             state.snapshots.replace(std::move(*snapshot));
-    send_reply(response, reply);
     return reply;
 }
 
-void add_runbook_write_routes(httplib::Server& server, ServerState& state) {
-    server.Post(R"(/api/feature-flags/(enable|disable))",
-                [&state](const httplib::Request& request, httplib::Response& response) {
-                    auto token = admit(state, request, response, Access::write);
-                    if (!token) return;
-                    bool enable = request.matches[1] == "enable";
-                    write_and_refresh(state, **token, request, response,
+// Writes wait on the store (a lock, an fsync, etcd): they run as blocking routes, off the event
+// threads.
+constexpr bool blocking = true;
+
+void add_runbook_write_routes(HttpServer& server, ServerState& state) {
+    for (bool enable : {true, false})
+        server.route(
+            "POST", enable ? "/api/feature-flags/enable" : "/api/feature-flags/disable",
+            [&state, enable](const IncomingRequest& request) {
+                auto token = admit(state, request, Access::write);
+                if (!token) return token.error();
+                return reply_response(
+                    write_and_refresh(state, **token, request,
                                       [&](store::Store& store, const store::ChangeNote& note) {
                                           return toggle_flag_request(store, state.environment,
                                                                      request.body, enable, note);
-                                      });
-                });
-    server.Post(
-        R"(/api/launch-controls/([^/]+)/(pause|resume))",
-        [&state](const httplib::Request& request, httplib::Response& response) {
-            auto token = admit(state, request, response, Access::write);
-            if (!token) return;
-            auto name = request.matches[1].str();
-            bool pause = request.matches[2] == "pause";
-            std::string reason;
-            auto reply = write_and_refresh(state, **token, request, response,
-                                           [&](store::Store& store, const store::ChangeNote& note) {
-                                               return launch_control_request(
-                                                   store, name, pause, request.body, note,
-                                                   state.declared, &reason);
-                                           });
-            // After the write lock is let go: a slow target never holds up a write.
-            if (reply.status == 200 && reply.body.value("changed", false) && state.announce_control)
-                state.announce_control(pause, name, (*token)->name, reason);
-        });
+                                      }));
+            },
+            blocking);
+    for (bool pause : {true, false})
+        server.route(
+            "POST", pause ? "/api/launch-controls/{}/pause" : "/api/launch-controls/{}/resume",
+            [&state, pause](const IncomingRequest& request) {
+                auto token = admit(state, request, Access::write);
+                if (!token) return token.error();
+                const auto& name = request.captures[0];
+                std::string reason;
+                auto reply = write_and_refresh(
+                    state, **token, request,
+                    [&](store::Store& store, const store::ChangeNote& note) {
+                        return launch_control_request(store, name, pause, request.body, note,
+                                                      state.declared, &reason);
+                    });
+                // After the write lock is let go: a slow target never holds up a write. The
+                // answer follows the announcement, so a 200 means the targets were told.
+                if (reply.status == 200 && reply.body.value("changed", false) &&
+                    state.announce_control)
+                    state.announce_control(pause, name, (*token)->name, reason);
+                return reply_response(reply);
+            },
+            blocking);
 }
-
-void add_error_handlers(httplib::Server& server) {
-    // Called for every status from 400 on; the routes' own answers keep their bodies.
-    server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
-        if (!response.body.empty()) return;
-        std::string error = response.status == 413 ? "the request body is too large"
-                            : response.status == 404
-                                ? fmt::format("no route {} {}", request.method, request.path)
-                                : fmt::format("HTTP {}", response.status);
-        send_json(response, response.status, {{"error", error}});
-    });
-    server.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
-            send_json(response, 500, {{"error", "internal error"}});
-        });
-}
-
-// When the request on this thread started: set before routing, read by the logger after it.
-thread_local std::chrono::steady_clock::time_point request_started;
 
 }  // namespace
 
-void add_routes(httplib::Server& server, ServerState& state) {
+void add_routes(HttpServer& server, ServerState& state) {
     add_ofrep_routes(server, state);
     add_health_routes(server, state);
     add_runbook_read_routes(server, state);
     add_runbook_write_routes(server, state);
-    add_error_handlers(server);
-    server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-        request_started = std::chrono::steady_clock::now();
-        return httplib::Server::HandlerResponse::Unhandled;
+    // Answers of the server itself keep the routes' JSON form.
+    server.on_error([](int status, const std::string& method, const std::string& path) {
+        std::string error = status == 413   ? "the request body is too large"
+                            : status == 404 ? fmt::format("no route {} {}", method, path)
+                            : status == 500 ? "internal error"
+                                            : fmt::format("HTTP {}", status);
+        return json_response(status, {{"error", error}});
     });
-    server.set_logger([&state](const httplib::Request& request, const httplib::Response& response) {
-        state.metrics.count_request(route_of(request.method, request.path), response.status,
-                                    std::chrono::steady_clock::now() - request_started);
+    server.on_answered([&state](const std::string& method, const std::string& path, int status,
+                                std::chrono::nanoseconds latency) {
+        state.metrics.count_request(route_of(method, path), status, latency);
     });
 }
 

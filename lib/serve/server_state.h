@@ -15,11 +15,9 @@
 #include "serve/server_metrics.h"
 #include "store/store.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace launchkit::serve {
+
+class HttpServer;
 
 // The snapshot requests read, and whether the store answered the last time it was read.
 class SnapshotHolder {
@@ -69,7 +67,7 @@ struct ServerState {
         announce_control{};
 };
 
-// Every route, the error handlers and the request counters.
-void add_routes(httplib::Server& server, ServerState& state);
+// Every route, the error answers and the request counters.
+void add_routes(HttpServer& server, ServerState& state);
 
 }  // namespace launchkit::serve
