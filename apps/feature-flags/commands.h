@@ -10,7 +10,8 @@ namespace feature_flags {
 // --help examples for the commands, from the runbooks.
 void add_examples(launchkit::CommandLine& cli);
 
-void add_toggle_commands(launchkit::CommandLine& cli);  // enable, disable, --enable, --disable
+void add_toggle_commands(launchkit::CommandLine& cli);         // enable, disable
+void add_runbook_toggle_options(launchkit::CommandLine& cli);  // --enable NAME, --disable NAME
 void add_create_command(launchkit::CommandLine& cli);
 void add_set_command(launchkit::CommandLine& cli);
 void add_get_command(launchkit::CommandLine& cli);

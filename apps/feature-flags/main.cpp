@@ -7,7 +7,8 @@ int main(int argc, char** argv) {
         "Feature flags per environment: toggle, gradual rollout, Unleash targeting (strategies, "
         "constraints, segments, variants, dependencies), audit trail and stale-flag reports.");
     feature_flags::remember_arguments(argv);
-    feature_flags::add_toggle_commands(cli);
+    feature_flags::add_runbook_toggle_options(cli);
+    cli.add_commands({"enable", "disable"}, feature_flags::add_toggle_commands);
     cli.add_commands({"create"}, feature_flags::add_create_command);
     cli.add_commands({"set"}, feature_flags::add_set_command);
     cli.add_commands({"get"}, feature_flags::add_get_command);

@@ -24,7 +24,9 @@ void add_toggle_commands(launchkit::CommandLine& cli) {
             return launchkit::flags::run_toggle(context, *target, enable);
         });
     }
+}
 
+void add_runbook_toggle_options(launchkit::CommandLine& cli) {
     // The runbooks' spelling: `feature-flags --enable NAME` / `--disable NAME`.
     auto seed = std::make_shared<SeedForms>();
     auto& app = cli.app();
