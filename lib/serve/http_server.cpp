@@ -25,6 +25,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How much of a body over the limit is still read (and dropped) before the answer.
+constexpr std::size_t discard_beyond_limit = 1024 * 1024;
+
 std::vector<std::string_view> split_segments(std::string_view path) {
     std::vector<std::string_view> parts;
     if (path.empty() || path.front() != '/') return parts;
@@ -70,6 +73,7 @@ struct RequestState {
     std::string path;
     std::string body;
     bool too_large = false;
+    std::size_t discarded = 0;  // bytes of a body over the limit, read and dropped
     bool dispatched = false;
     int status = 0;  // 0: nothing sent
     // A blocking handler's answer, waiting for the event thread to send it.
@@ -237,15 +241,21 @@ struct HttpServer::Internals {
             return MHD_YES;
         }
         if (*upload_size != 0) {
-            if (!state->too_large) {
-                if (state->body.size() + *upload_size > server.max_body_bytes) {
-                    state->too_large = true;
-                    std::string().swap(state->body);
-                } else {
-                    state->body.append(upload_data, *upload_size);
-                }
-            }
+            auto size = *upload_size;
             *upload_size = 0;
+            if (state->dispatched) return MHD_YES;  // answered already; the connection closes
+            if (!state->too_large && state->body.size() + size > server.max_body_bytes) {
+                state->too_large = true;
+                std::string().swap(state->body);
+            }
+            if (!state->too_large) {
+                state->body.append(upload_data, size);
+                return MHD_YES;
+            }
+            // A body a little too large is read to its end, so that the client (still sending)
+            // sees the 413; one that goes on is answered at once and its connection closed.
+            state->discarded += size;
+            if (state->discarded > discard_beyond_limit) return server.dispatch(connection, *state);
             return MHD_YES;
         }
         if (state->ready) {
