@@ -73,10 +73,10 @@ Result<BackupManifest> parse_manifest(std::string_view text, const std::string& 
                         max_manifest_files);
         for (const auto& file : json.at("files"))
             manifest.files.push_back({file.at("path").get<std::string>(),
-                                      file.at("size").get<std::uint64_t>(),
+                                      util::json_integer<std::uint64_t>(file.at("size")),
                                       file.at("sha256").get<std::string>()});
-        manifest.source_bytes = json.value("source_bytes", std::uint64_t{0});
-        manifest.entries = json.value("entries", std::uint64_t{0});
+        manifest.source_bytes = util::json_integer_or<std::uint64_t>(json, "source_bytes", 0);
+        manifest.entries = util::json_integer_or<std::uint64_t>(json, "entries", 0);
         manifest.seconds = json.value("seconds", 0.0);
         if (auto tree = json.find("tree"); tree != json.end()) {
             manifest.tree_content_sha256 = tree->at("content_sha256").get<std::string>();

@@ -165,7 +165,10 @@ Result<std::string> ResticRepository::repository_id() const {
                     "reading the repository");
     LAUNCHKIT_TRY_ASSIGN(auto text, std::move(read));
     LAUNCHKIT_TRY_ASSIGN(auto config, util::parse_json(text));
-    if (auto version = config.find("version"); version != config.end() && version->is_number())
+    // Read as the small integer it is: restic writes 1 or 2, and a float cast to int is undefined.
+    if (auto version = config.find("version");
+        version != config.end() && version->is_number_integer() &&
+        version->get<std::int64_t>() >= 0 && version->get<std::int64_t>() <= 1000)
         format_version_ = version->get<int>();
     auto id = util::string_member(config, "id");
     if (!id || id->empty())

@@ -12,6 +12,7 @@
 #include "playbook/run_report.h"
 #include "playbook/step_executor.h"
 #include "playbook/variables.h"
+#include "util/bounded_json.h"
 #include "util/strings.h"
 #include "version/release_ledger.h"
 
@@ -94,7 +95,7 @@ std::string summary(const Step& step, const nlohmann::json& body, const PlanOpti
         case StepKind::flag: {
             std::string text = fmt::format("{} {}", text_of(body, "name"), text_of(body, "state"));
             if (body.contains("rollout"))
-                text += fmt::format(" at {}%", body["rollout"].get<int>());
+                text += fmt::format(" at {}%", util::json_integer<int>(body["rollout"]));
             if (auto env = text_of(body, "env"); !env.empty()) text += " in " + env;
             return text;
         }

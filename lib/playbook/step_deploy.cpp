@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "playbook/step_executor.h"
+#include "util/bounded_json.h"
 #include "util/strings.h"
 
 namespace launchkit::playbook {
@@ -40,8 +41,8 @@ Result<StepOutcome> canary(const Step& step, const nlohmann::json& body, StepCon
     size_t start = 0;
     int previous = 0;
     if (run.progress.is_object() && run.progress.value("strategy", "") == "canary") {
-        start = run.progress.value("index", -1) + 1;
-        previous = run.progress.value("weight", 0);
+        start = util::json_integer_or<int>(run.progress, "index", -1) + 1;
+        previous = util::json_integer_or<int>(run.progress, "weight", 0);
     }
     StepOutcome outcome;
     outcome.outputs["strategy"] = "canary";
@@ -94,7 +95,8 @@ Result<StepOutcome> canary(const Step& step, const nlohmann::json& body, StepCon
 std::vector<std::string> rolling_batches(const nlohmann::json& body) {
     std::vector<std::string> batches;
     if (!body.contains("targets")) {
-        for (int i = 1; i <= body.value("batches", 1); ++i) batches.push_back(std::to_string(i));
+        for (int i = 1; i <= util::json_integer_or<int>(body, "batches", 1); ++i)
+            batches.push_back(std::to_string(i));
         return batches;
     }
     auto targets = body.at("targets").get<std::vector<std::string>>();
@@ -120,7 +122,7 @@ Result<StepOutcome> rolling(const Step& step, const nlohmann::json& body, StepCo
     auto batches = rolling_batches(body);
     size_t start = 0;
     if (run.progress.is_object() && run.progress.value("strategy", "") == "rolling")
-        start = run.progress.value("index", -1) + 1;
+        start = util::json_integer_or<int>(run.progress, "index", -1) + 1;
     StepOutcome outcome;
     outcome.outputs["strategy"] = "rolling";
     for (size_t i = start; i < batches.size(); ++i) {
@@ -229,11 +231,11 @@ Result<StepOutcome> undo_deploy_step(const Step& step, const StepRecord& record,
     if (strategy == "canary") {
         *run.context.err << fmt::format("  undo {}: traffic → 0%\n", step.name) << std::flush;
         LAUNCHKIT_TRY_ASSIGN(
-            outcome,
-            run_command(run, step.body.at("set_weight"),
-                        {{"weight", "0"},
-                         {"previous_weight", std::to_string(record.undo.value("weight", 0))}},
-                        step.name + ".set_weight"));
+            outcome, run_command(run, step.body.at("set_weight"),
+                                 {{"weight", "0"},
+                                  {"previous_weight", std::to_string(util::json_integer_or<int>(
+                                                          record.undo, "weight", 0))}},
+                                 step.name + ".set_weight"));
         return outcome;
     }
     if (strategy == "blue-green" && record.undo.value("switched", false)) {

@@ -99,7 +99,7 @@ Result<StepOutcome> execute_state_step(const Step& step, const nlohmann::json& b
             auto environment = body.value("env", "");
             if (environment.empty()) environment = run.variables.at("env");
             std::optional<int> rollout;
-            if (body.contains("rollout")) rollout = body["rollout"].get<int>();
+            if (body.contains("rollout")) rollout = util::json_integer<int>(body["rollout"]);
             return set_flag(run, step.name, body.at("name").get<std::string>(), environment,
                             body.value("state", "enabled") == "enabled", rollout,
                             body.value("create", false));
@@ -176,7 +176,7 @@ Result<StepOutcome> undo_state_step(const Step& step, const StepRecord& record, 
     if (step.kind == StepKind::flag)
         return set_flag(run, "undo:" + step.name, undo.at("flag").get<std::string>(),
                         undo.at("env").get<std::string>(), undo.at("enabled").get<bool>(),
-                        undo.at("rollout").get<int>());
+                        util::json_integer<int>(undo.at("rollout")));
     if (step.kind == StepKind::pause || step.kind == StepKind::resume)
         return set_launch_control(run, "undo:" + step.name, undo.at("control").get<std::string>(),
                                   undo.at("paused").get<bool>(),

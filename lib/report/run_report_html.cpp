@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "report/svg_chart.h"
+#include "util/bounded_json.h"
 #include "util/time.h"
 
 namespace launchkit::report {
@@ -219,7 +220,8 @@ std::string gate_section(const playbook::GateDecided& gate, const std::string& b
             "<p><b>{}</b> ({}) {} — {}, {} of {} measurements ok{}</p>",
             escape_html(rule.value("rule", "")), escape_html(rule.value("metric", "")),
             escape_html(condition), status_span(rule.value("phase", "")),
-            rule.value("successes", 0), rule.value("measurements", 0),
+            util::dump_json(rule.value("successes", nlohmann::json(0))),
+            util::dump_json(rule.value("measurements", nlohmann::json(0))),
             rule.value("reason", "").empty() ? "" : ": " + escape_html(rule.value("reason", "")));
         html += render_line_chart(chart);
     }

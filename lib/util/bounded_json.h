@@ -3,9 +3,11 @@
 // copy) recurses once per level, and 100,000 levels overflow the stack.
 #pragma once
 
+#include <concepts>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +28,34 @@ std::optional<size_t> line_nested_deeper_than(std::string_view text, int limit, 
 // member is missing, or it is anything else. nlohmann's value("name", "") throws on a member of
 // another type, and what a server or a damaged file holds decides that type.
 std::optional<std::string> string_member(const nlohmann::json& object, std::string_view name);
+
+// The integer `value` holds, as T. nlohmann's get<T>() casts a float (1e55) or a too-large
+// integer to T, which for a float is undefined behaviour and for an integer a wrapped number;
+// this throws nlohmann's type_error (as get<T>() does for a string, so the callers' handlers of
+// json::exception report it) for anything but an integer that T represents.
+template <std::integral T>
+T json_integer(const nlohmann::json& value) {
+    if (value.is_number_unsigned()) {
+        auto number = value.get<std::uint64_t>();
+        if (std::in_range<T>(number)) return static_cast<T>(number);
+    } else if (value.is_number_integer()) {
+        auto number = value.get<std::int64_t>();
+        if (std::in_range<T>(number)) return static_cast<T>(number);
+    } else {
+        throw nlohmann::json::type_error::create(
+            302, std::string("type must be an integer, but is ") + value.type_name(), &value);
+    }
+    throw nlohmann::json::type_error::create(302, "integer " + value.dump() + " is out of range",
+                                             &value);
+}
+
+// The integer member `name` of `object` as T, or `fallback` when there is no such member (where
+// nlohmann's value(name, fallback) would cast a float).
+template <std::integral T>
+T json_integer_or(const nlohmann::json& object, std::string_view name, T fallback) {
+    auto found = object.find(name);
+    return found == object.end() ? fallback : json_integer<T>(*found);
+}
 
 // Parses `text`; exit code `code` with "not valid JSON" or "nested deeper than 128 levels (line
 // N)" for the caller to put after its file:line.

@@ -45,3 +45,26 @@ TEST_CASE("a directory manifest's tree digests round-trip, and malformed ones ar
     REQUIRE(older);
     CHECK(older->tree_content_sha256.empty());
 }
+
+TEST_CASE("a manifest's sizes and counts that are not integers are damage, named", "[backup]") {
+    // The fuzzer's find: a file size of 1.2e55, which get<std::uint64_t>() cast undefinedly.
+    const std::string head = R"({"format": 1, "id": "x", "source": "dir:/x", "kind": "dir",
+                                 "created_at": "2026-12-03T11:10:54Z", )";
+    const std::string file = R"("files": [{"path": "data.tar.zst", "sha256": "ab", "size": )";
+    for (const std::string& text :
+         {head + file + "12000008091290000000000000000000000015372286728091293017}]}",
+          head + file + "-1}]}", head + file + "1.5}]}",
+          head + file + R"(1}], "source_bytes": 1e300})",
+          head + file + R"(1}], "entries": 18446744073709551616})"}) {
+        auto parsed = parse_manifest(text, "manifest.json");
+        INFO(text);
+        REQUIRE_FALSE(parsed);
+        CHECK(parsed.error().code == launchkit::ExitCode::environment);
+        CHECK_THAT(parsed.error().message, Catch::Contains("manifest.json"));
+    }
+    auto whole =
+        parse_manifest(head + file + R"(18446744073709551615}], "entries": 3})", "manifest.json");
+    REQUIRE(whole);
+    CHECK(whole->files.at(0).size == 18446744073709551615u);
+    CHECK(whole->entries == 3);
+}

@@ -1,0 +1,40 @@
+// Integers read from JSON a disk, a person or a server may have damaged: a float or an integer
+// out of range is a type error the reader reports, never a cast (undefined for 1e55).
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <limits>
+
+#include "util/bounded_json.h"
+
+using launchkit::util::json_integer;
+using launchkit::util::json_integer_or;
+using nlohmann::json;
+
+TEST_CASE("json_integer gives integers T holds and throws a type error for anything else",
+          "[util][json]") {
+    CHECK(json_integer<int>(json::parse("42")) == 42);
+    CHECK(json_integer<int>(json::parse("-7")) == -7);
+    CHECK(json_integer<std::uint64_t>(json::parse("18446744073709551615")) ==
+          std::numeric_limits<std::uint64_t>::max());
+    CHECK(json_integer<std::int64_t>(json::parse("-9223372036854775808")) ==
+          std::numeric_limits<std::int64_t>::min());
+    for (const char* text : {"1.2e55", "1.5", "-1e300", "\"3\"", "true", "null", "[]", "{}"}) {
+        INFO(text);
+        CHECK_THROWS_AS(json_integer<std::int64_t>(json::parse(text)), json::type_error);
+    }
+    // In range of int64 but not of the type asked for.
+    CHECK_THROWS_WITH(json_integer<int>(json::parse("2147483648")),
+                      Catch::Contains("2147483648 is out of range"));
+    CHECK_THROWS_AS(json_integer<std::uint64_t>(json::parse("-1")), json::type_error);
+    CHECK_THROWS_AS(json_integer<std::int64_t>(json::parse("9223372036854775808")),
+                    json::type_error);
+}
+
+TEST_CASE("json_integer_or falls back only when the member is missing", "[util][json]") {
+    auto object = json::parse(R"({"index": 3, "weight": 2.5})");
+    CHECK(json_integer_or<int>(object, "index", -1) == 3);
+    CHECK(json_integer_or<int>(object, "missing", -1) == -1);
+    CHECK(json_integer_or<int>(json::array(), "index", -1) == -1);
+    CHECK_THROWS_AS(json_integer_or<int>(object, "weight", 0), json::type_error);
+}
