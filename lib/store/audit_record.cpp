@@ -50,8 +50,21 @@ bool record_hash_matches(std::string_view line, const AuditRecord& record) {
 
 std::string seal_record(AuditRecord& record, std::string_view previous_hash) {
     record.previous_hash = std::string(previous_hash);
-    record.hash = compute_record_hash(record);
-    return dump_json(to_json(record)) + "\n";
+    // The line is the hashed text with the hash spliced in where sorted keys put it, between
+    // "command" and "previous" (as record_hash_matches reads it back): one serialisation, not two.
+    std::string body = dump_json(record_body(record));
+    record.hash = util::sha256_hex(body);
+    constexpr std::string_view previous_field = ",\"previous\":";
+    auto at = body.rfind(previous_field);
+    std::string line;
+    line.reserve(body.size() + 80);
+    line.append(body, 0, at)
+        .append(",\"hash\":\"")
+        .append(record.hash)
+        .append("\"")
+        .append(body, at)
+        .append("\n");
+    return line;
 }
 
 Result<AuditRecord> parse_audit_record(std::string_view line, std::string_view where) {
@@ -64,8 +77,8 @@ Result<AuditRecord> parse_audit_record(std::string_view line, std::string_view w
     if (!json.is_object()) return damaged("not a JSON object");
     AuditRecord record;
     try {
-        record.sequence = json.at("sequence").get<std::int64_t>();
-        record.revision = json.at("revision").get<std::int64_t>();
+        record.sequence = util::json_integer<std::int64_t>(json.at("sequence"));
+        record.revision = util::json_integer<std::int64_t>(json.at("revision"));
         record.note.time = json.at("time").get<std::string>();
         record.note.actor = json.at("actor").get<std::string>();
         record.note.command = json.at("command").get<std::string>();

@@ -94,18 +94,18 @@ Result<FileStore::Snapshot> FileStore::read_snapshot() const {
         if (json.at("format").get<std::string>() != snapshot_format)
             return corrupt(fmt::format("unknown format '{}', expected '{}'",
                                        json.at("format").get<std::string>(), snapshot_format));
-        snapshot.revision = json.at("revision").get<std::int64_t>();
+        snapshot.revision = util::json_integer<std::int64_t>(json.at("revision"));
         const auto& audit = json.at("audit");
-        snapshot.records = audit.at("records").get<std::int64_t>();
-        snapshot.audit_bytes = audit.at("bytes").get<std::int64_t>();
+        snapshot.records = util::json_integer<std::int64_t>(audit.at("records"));
+        snapshot.audit_bytes = util::json_integer<std::int64_t>(audit.at("bytes"));
         snapshot.head_hash = audit.at("head").get<std::string>();
         for (const auto& [key, stored] : json.at("keys").items()) {
             StoreEntry entry;
             entry.key = key;
             entry.value = stored.at("value");
-            entry.create_revision = stored.at("create_revision").get<std::int64_t>();
-            entry.mod_revision = stored.at("mod_revision").get<std::int64_t>();
-            entry.version = stored.at("version").get<std::int64_t>();
+            entry.create_revision = util::json_integer<std::int64_t>(stored.at("create_revision"));
+            entry.mod_revision = util::json_integer<std::int64_t>(stored.at("mod_revision"));
+            entry.version = util::json_integer<std::int64_t>(stored.at("version"));
             snapshot.keys.emplace(key, std::move(entry));
         }
     } catch (const nlohmann::json::exception& error) {
@@ -154,20 +154,24 @@ Result<void> FileStore::catch_up(Snapshot& snapshot) const {
             snapshot.torn_tail = true;  // a partial record: never acknowledged, not committed
             break;
         }
-        auto where = fmt::format("{} record {}", audit_path_.string(), snapshot.records + 1);
-        LAUNCHKIT_TRY_ASSIGN(AuditRecord record,
-                             parse_audit_record(tail.substr(0, newline), where));
-        if (record.sequence != snapshot.records + 1 || record.previous_hash != snapshot.head_hash ||
-            record.revision != snapshot.revision + 1 ||
-            !record_hash_matches(tail.substr(0, newline), record))
+        // Named only in an error: every command replays up to a snapshot interval of records.
+        auto where = [&] {
+            return fmt::format("{} record {}", audit_path_.string(), snapshot.records + 1);
+        };
+        auto record = parse_audit_record(tail.substr(0, newline), {});
+        if (!record) return fail(record.error().code, "{}{}", where(), record.error().message);
+        if (record->sequence != snapshot.records + 1 ||
+            record->previous_hash != snapshot.head_hash ||
+            record->revision != snapshot.revision + 1 ||
+            !record_hash_matches(tail.substr(0, newline), *record))
             return fail(ExitCode::environment,
                         "{}: does not continue the hash chain; left untouched — run "
                         "'release-manager doctor'",
-                        where);
-        LAUNCHKIT_TRY(apply_record(snapshot.keys, record, false, where));
-        snapshot.revision = record.revision;
-        snapshot.records = record.sequence;
-        snapshot.head_hash = record.hash;
+                        where());
+        LAUNCHKIT_TRY(apply_record(snapshot.keys, *record, false, audit_path_.native()));
+        snapshot.revision = record->revision;
+        snapshot.records = record->sequence;
+        snapshot.head_hash = std::move(record->hash);
         snapshot.audit_bytes += static_cast<std::int64_t>(newline + 1);
         tail.remove_prefix(newline + 1);
     }
@@ -184,8 +188,11 @@ Result<void> FileStore::write_snapshot(Snapshot& snapshot) const {
                              {"bytes", snapshot.audit_bytes},
                              {"head", snapshot.head_hash}}},
                            {"keys", std::move(keys)}};
-    LAUNCHKIT_TRY(
-        util::write_file_atomically(state_path_, seal_state(dump_json(json, 1) + "\n"), 0600));
+    // The snapshot is a cache of the log: if a power cut undoes its rename, the previous snapshot
+    // returns, which covers fewer records of the same log and is caught up from it. So its
+    // content is fsync'd (it is never read torn) but not the directory's entry.
+    LAUNCHKIT_TRY(util::write_file_atomically(state_path_, seal_state(dump_json(json, 1) + "\n"),
+                                              0600, util::ReplaceDurability::may_revert));
     snapshot.stored_records = snapshot.records;
     snapshot.stored_bytes = snapshot.audit_bytes;
     LAUNCHKIT_TRY_ASSIGN(snapshot.stored_identity, identify(state_path_));

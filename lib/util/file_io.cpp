@@ -89,7 +89,7 @@ Result<void> fsync_directory(const std::filesystem::path& directory) {
 }
 
 Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
-                                   mode_t mode_for_new_file) {
+                                   mode_t mode_for_new_file, ReplaceDurability durability) {
     mode_t mode = mode_for_new_file;
     struct stat existing {};
     if (::stat(path.c_str(), &existing) == 0) mode = existing.st_mode & 07777;
@@ -127,6 +127,8 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
         ::unlink(temp_path.c_str());
         return io_error("replace", path, saved);
     }
+    // The content was fsync'd before the rename: a lost rename brings back the old file, whole.
+    if (durability == ReplaceDurability::may_revert) return {};
     return fsync_directory(directory);
 }
 

@@ -26,10 +26,16 @@ Result<std::string> read_file_at_most(const std::filesystem::path& path, std::ui
 // Reads a file from byte `offset` to its end (the unread tail of a log).
 Result<std::string> read_file_from(const std::filesystem::path& path, std::int64_t offset);
 
-// Replaces `path` with `content` atomically. An existing file keeps its permission bits; a new one
-// gets `mode_for_new_file`.
+// Whether a replacement must survive a power cut once write_file_atomically returns, or may then
+// come back as the file it replaced (a cache that the caller rebuilds from a log that is durable):
+// the second spares the directory's fsync.
+enum class ReplaceDurability { durable, may_revert };
+
+// Replaces `path` with `content` atomically: a reader sees the old file or the new one, whole. An
+// existing file keeps its permission bits; a new one gets `mode_for_new_file`.
 Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
-                                   mode_t mode_for_new_file = 0644);
+                                   mode_t mode_for_new_file = 0644,
+                                   ReplaceDurability durability = ReplaceDurability::durable);
 
 // Appends `content` with O_APPEND in one write and fsyncs it (journals and ledgers). A new file
 // gets `mode_for_new_file`: launchkit's own records are private.

@@ -357,3 +357,19 @@ TEST_CASE("a record's hash is checked from its line, and from its content when r
     edited.replace(edited.find("\"first\""), 7, "\"other\"");
     CHECK_FALSE(record_hash_matches(edited, *parse_audit_record(edited, "test")));
 }
+
+TEST_CASE("a sealed record's line is its hashed content with the hash in its sorted place",
+          "[store][audit]") {
+    AuditRecord record;
+    record.sequence = 7;
+    record.revision = 9;
+    record.note = note("a \"previous\": reason");
+    // Values that hold the very field names the line is spliced around.
+    record.changes.push_back({MutationKind::put, "flags/x",
+                              nlohmann::json{{"previous", ",\"previous\":"}, {"hash", "h"}},
+                              nlohmann::json{{"previous", nlohmann::json{{"previous", 1}}}}});
+    auto line = seal_record(record, std::string(64, 'a'));
+    CHECK(record.hash == compute_record_hash(record));
+    CHECK(line == dump_json(to_json(record)) + "\n");
+    CHECK(record_hash_matches(std::string_view(line).substr(0, line.size() - 1), record));
+}
