@@ -5,7 +5,7 @@
 namespace feature_flags {
 namespace {
 
-struct SeedForms {
+struct RunbookToggle {
     std::string enable;
     std::string disable;
     launchkit::flags::FlagTarget target;
@@ -28,25 +28,25 @@ void add_toggle_commands(launchkit::CommandLine& cli) {
 
 void add_runbook_toggle_options(launchkit::CommandLine& cli) {
     // The runbooks' spelling: `feature-flags --enable NAME` / `--disable NAME`.
-    auto seed = std::make_shared<SeedForms>();
+    auto runbook = std::make_shared<RunbookToggle>();
     auto& app = cli.app();
-    auto* enable = app.add_option("--enable", seed->enable, "Same as 'enable NAME'");
-    auto* disable = app.add_option("--disable", seed->disable, "Same as 'disable NAME'");
+    auto* enable = app.add_option("--enable", runbook->enable, "Same as 'enable NAME'");
+    auto* disable = app.add_option("--disable", runbook->disable, "Same as 'disable NAME'");
     enable->excludes(disable);
-    app.add_option("--env", seed->target.environment, "Environment for --enable/--disable");
-    app.add_option("--reason", seed->target.reason, "Why, for --enable/--disable");
-    cli.set_action(&app,
-                   [seed](launchkit::Context& context) -> launchkit::Result<launchkit::ExitCode> {
-                       if (seed->enable.empty() && seed->disable.empty())
-                           return launchkit::fail(
-                               launchkit::ExitCode::invalid_input,
-                               "a subcommand is required (or --enable NAME / --disable NAME); "
-                               "see 'feature-flags --help'");
-                       auto target = seed->target;
-                       bool enable = !seed->enable.empty();
-                       target.name = enable ? seed->enable : seed->disable;
-                       return launchkit::flags::run_toggle(context, target, enable);
-                   });
+    app.add_option("--env", runbook->target.environment, "Environment for --enable/--disable");
+    app.add_option("--reason", runbook->target.reason, "Why, for --enable/--disable");
+    cli.set_action(
+        &app, [runbook](launchkit::Context& context) -> launchkit::Result<launchkit::ExitCode> {
+            if (runbook->enable.empty() && runbook->disable.empty())
+                return launchkit::fail(
+                    launchkit::ExitCode::invalid_input,
+                    "a subcommand is required (or --enable NAME / --disable NAME); "
+                    "see 'feature-flags --help'");
+            auto target = runbook->target;
+            bool enable = !runbook->enable.empty();
+            target.name = enable ? runbook->enable : runbook->disable;
+            return launchkit::flags::run_toggle(context, target, enable);
+        });
 }
 
 }  // namespace feature_flags

@@ -15,7 +15,8 @@ using launchkit::testing::TempDir;
 
 namespace {
 
-constexpr const char* rules_yaml = R"(# seed 002's automatic rollback triggers, offline
+constexpr const char* rules_yaml =
+    R"(# the Mesh OS Release Management Playbook's automatic rollback triggers, offline
 thresholds:
   - {name: errors, metric: error_rate, fail_when: "> 5%"}
   - {name: latency, metric: latency_p95, fail_when: "> 2x baseline"}

@@ -73,7 +73,7 @@ TEST_CASE("a mistyped subcommand gets a suggestion and exit code 2", "[cli]") {
     CHECK_THAT(result.stderr_text, Catch::Contains("did you mean 'create'?"));
 }
 
-TEST_CASE("every command's --help shows an example from the seeds", "[cli]") {
+TEST_CASE("every command's --help shows an example from the runbooks", "[cli]") {
     TempDir state;  // empty: no flag names or backup ids among the subcommands listed
     std::vector<std::pair<std::string, std::string>> environment{
         {"LAUNCHKIT_STATE_DIR", state.path().string()}};

@@ -504,8 +504,10 @@ steps:
     CHECK(hook["env"] == "edge");
 }
 
-TEST_CASE("seed 002's pre-deployment checks: expected empty, all_pass, success, no_critical",
-          "[cli][playbook]") {
+TEST_CASE(
+    "the Mesh OS Release Management Playbook's pre-deployment checks: expected empty, all_pass, "
+    "success, no_critical",
+    "[cli][playbook]") {
     StateFixture fixture;
     TempDir dir;
     auto playbook = [&](const std::string& status_output, const std::string& audit_output) {

@@ -10,7 +10,7 @@
 
 using launchkit::testing::StateFixture;
 
-TEST_CASE_METHOD(StateFixture, "the seed's --enable/--disable and get's exit codes",
+TEST_CASE_METHOD(StateFixture, "the runbooks' --enable/--disable and get's exit codes",
                  "[cli][flags]") {
     REQUIRE(flags({"create", "feature-name", "--owner", "payments"}).exit_code == 0);
     auto off = flags({"get", "feature-name"});

@@ -107,7 +107,7 @@ TEST_CASE("Argo semantics: inconclusive limit and consecutive successes", "[deci
     CHECK(streak.measurements() == 6);
 }
 
-TEST_CASE("seed threshold: health checks failing for longer than 2 minutes", "[decide]") {
+TEST_CASE("runbook threshold: health checks failing for longer than 2 minutes", "[decide]") {
     auto rule = error_rate_rule();
     rule.name = rule.metric = "health_failing";
     rule.fail_when = *parse_condition("> 0");

@@ -11,7 +11,8 @@ using namespace launchkit::decide;
 
 namespace {
 
-constexpr const char* seed_rules = R"(# seed 002's automatic rollback triggers
+constexpr const char* seed_rules =
+    R"(# the Mesh OS Release Management Playbook's automatic rollback triggers
 sources:
   app: {prometheus_text: "http://127.0.0.1:9/metrics"}
 metrics:
@@ -47,7 +48,9 @@ std::string parse_error(const std::string& yaml) {
 
 }  // namespace
 
-TEST_CASE("a decision rules file with the seed's triggers and matrix", "[decide]") {
+TEST_CASE(
+    "a decision rules file with the Mesh OS Release Management Playbook's triggers and matrix",
+    "[decide]") {
     auto rules = parse_decision_rules(seed_rules, "rules.yaml");
     REQUIRE(rules);
     CHECK(rules->thresholds.size() == 5);

@@ -23,7 +23,7 @@ constexpr auto failed = MeasurementPhase::failed;
 
 }  // namespace
 
-TEST_CASE("seed threshold: error rate above 5 %", "[decide]") {
+TEST_CASE("runbook threshold: error rate above 5 %", "[decide]") {
     auto error_rate = rule("error_rate", "> 5%");
     CHECK(phase(error_rate, {{"error_rate", 0.0499}}) == succeeded);
     CHECK(phase(error_rate, {{"error_rate", 0.05}}) == succeeded);
@@ -33,7 +33,7 @@ TEST_CASE("seed threshold: error rate above 5 %", "[decide]") {
     CHECK(measurement.detail == "error_rate = 0.08, fails when > 5% (0.05)");
 }
 
-TEST_CASE("seed threshold: latency p95 above 2x the baseline", "[decide]") {
+TEST_CASE("runbook threshold: latency p95 above 2x the baseline", "[decide]") {
     auto latency = rule("latency_p95", "> 2x baseline");
     MetricValues baseline{{"latency_p95", 200.0}};
     CHECK(phase(latency, {{"latency_p95", 399.9}}, baseline) == succeeded);
@@ -46,14 +46,14 @@ TEST_CASE("seed threshold: latency p95 above 2x the baseline", "[decide]") {
     CHECK(parse_condition("> 2 × baseline")->reference == ThresholdReference::baseline_factor);
 }
 
-TEST_CASE("seed threshold: any critical alert firing", "[decide]") {
+TEST_CASE("runbook threshold: any critical alert firing", "[decide]") {
     auto alerts = rule("critical_alerts", "> 0");
     CHECK(phase(alerts, {{"critical_alerts", 0.0}}) == succeeded);
     CHECK(phase(alerts, {{"critical_alerts", 1.0}}) == failed);
     CHECK(phase(alerts, {{"critical_alerts", 0.5}}) == failed);
 }
 
-TEST_CASE("seed threshold: more than 10 % of agents unhealthy", "[decide]") {
+TEST_CASE("runbook threshold: more than 10 % of agents unhealthy", "[decide]") {
     auto agents = rule("agents_unhealthy", "> 10% of agents_total");
     CHECK(phase(agents, {{"agents_unhealthy", 9.0}, {"agents_total", 100.0}}) == succeeded);
     CHECK(phase(agents, {{"agents_unhealthy", 10.0}, {"agents_total", 100.0}}) == succeeded);
@@ -61,7 +61,7 @@ TEST_CASE("seed threshold: more than 10 % of agents unhealthy", "[decide]") {
     CHECK(phase(agents, {{"agents_unhealthy", 1.0}}) == MeasurementPhase::error);
 }
 
-TEST_CASE("seed threshold: backlog or outbox age growing beyond a tolerance", "[decide]") {
+TEST_CASE("runbook threshold: backlog or outbox age growing beyond a tolerance", "[decide]") {
     MetricValues baseline{{"outbox_age", 1000.0}};
     auto relative = rule("outbox_age", "grows > 20%");
     CHECK(phase(relative, {{"outbox_age", 1199.0}}, baseline) == succeeded);
@@ -71,7 +71,7 @@ TEST_CASE("seed threshold: backlog or outbox age growing beyond a tolerance", "[
     CHECK(phase(absolute, {{"outbox_age", 1099.5}}, baseline) == succeeded);
     CHECK(phase(absolute, {{"outbox_age", 1100.0}}, baseline) == succeeded);
     CHECK(phase(absolute, {{"outbox_age", 1100.5}}, baseline) == failed);
-    // Seed 001: active connections dropping by more than 10 %.
+    // The Zeitwork Platform Upgrade Guide: active connections dropping by more than 10 %.
     auto drop = rule("active_connections", "grows < -10%");
     MetricValues connections{{"active_connections", 500.0}};
     CHECK(phase(drop, {{"active_connections", 451.0}}, connections) == succeeded);
@@ -79,7 +79,7 @@ TEST_CASE("seed threshold: backlog or outbox age growing beyond a tolerance", "[
     CHECK(phase(drop, {{"active_connections", 449.0}}, connections) == failed);
 }
 
-TEST_CASE("seed threshold: CPU and memory above 90 %", "[decide]") {
+TEST_CASE("runbook threshold: CPU and memory above 90 %", "[decide]") {
     for (const char* metric : {"cpu_usage", "memory_usage"}) {
         auto usage = rule(metric, "> 90%");
         CHECK(phase(usage, {{metric, 0.8999}}) == succeeded);
@@ -94,8 +94,10 @@ TEST_CASE("seed threshold: CPU and memory above 90 %", "[decide]") {
 TEST_CASE("pass_when and fail_when together leave a gap that is inconclusive", "[decide]") {
     ThresholdRule success_rate;
     success_rate.name = success_rate.metric = "success_rate";
-    success_rate.pass_when = *parse_condition(">= 99.9%");  // seed 002: target
-    success_rate.fail_when = *parse_condition("< 99%");     // seed 002: alert threshold
+    success_rate.pass_when =
+        *parse_condition(">= 99.9%");  // the Mesh OS Release Management Playbook: target
+    success_rate.fail_when =
+        *parse_condition("< 99%");  // the Mesh OS Release Management Playbook: alert threshold
     CHECK(phase(success_rate, {{"success_rate", 0.9995}}) == succeeded);
     CHECK(phase(success_rate, {{"success_rate", 0.995}}) == MeasurementPhase::inconclusive);
     CHECK(phase(success_rate, {{"success_rate", 0.985}}) == failed);

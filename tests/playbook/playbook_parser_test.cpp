@@ -17,7 +17,7 @@ std::string refused(const std::string& yaml) {
 
 }  // namespace
 
-TEST_CASE("seed 001's upgrade order comes from needs", "[playbook]") {
+TEST_CASE("the Zeitwork Platform Upgrade Guide's upgrade order comes from needs", "[playbook]") {
     auto parsed = parse_playbook(R"(apiVersion: launchkit/v1
 name: zeitwork
 steps:

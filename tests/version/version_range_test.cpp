@@ -19,7 +19,8 @@ bool matches(const std::string& range, const std::string& version) {
 
 }  // namespace
 
-TEST_CASE("seed 001's ranges as the matrix writes them", "[version][range]") {
+TEST_CASE("the Zeitwork Platform Upgrade Guide's ranges as the matrix writes them",
+          "[version][range]") {
     // "Node Agent v1.1.x - v1.2.x": both ends inclusive of their whole minor series.
     CHECK_FALSE(matches("v1.1.x - v1.2.x", "1.0.9"));
     CHECK(matches("v1.1.x - v1.2.x", "1.1.0"));

@@ -1,4 +1,4 @@
-// The shipped playbooks (playbooks/, one per seed runbook): every one plans, and each runs for real
+// The shipped playbooks (playbooks/, one per runbook): every one plans, and each runs for real
 // against examples/demo-service — an upgrade that is promoted, one that goes bad and is rolled
 // back, and the rollback runbooks.
 #include <catch2/catch.hpp>
@@ -53,7 +53,7 @@ std::string step_status(const nlohmann::json& run, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("every shipped playbook plans with every strategy it offers", "[cli][seeds]") {
+TEST_CASE("every shipped playbook plans with every strategy it offers", "[cli][runbooks]") {
     StateFixture fixture;
     struct Expected {
         std::string file;
@@ -122,7 +122,8 @@ TEST_CASE("every shipped playbook plans with every strategy it offers", "[cli][s
     auto missing = fixture.run("release-manager", {"plan", playbook("mycelia-upgrade"), "--json"});
     CHECK(missing.exit_code == 2);
     CHECK_THAT(missing.stdout_text, Catch::Contains("needs token_env DEMO_ADMIN_TOKEN"));
-    // Seed 001's order: the database, then operator, node agents, then the traffic tier.
+    // The Zeitwork Platform Upgrade Guide's order: the database, then operator, node agents, then
+    // the traffic tier.
     auto zeitwork = step_names(fixture.run_json("release-manager",
                                                 {"plan", playbook("zeitwork-platform-upgrade")},
                                                 DemoService::environment()));
@@ -135,8 +136,10 @@ TEST_CASE("every shipped playbook plans with every strategy it offers", "[cli][s
     CHECK(position("promote-node-agent") < position("upgrade-edge-proxy"));
 }
 
-TEST_CASE("seed 000: a good release is promoted, a bad one rolled back at 10%, the flag kept",
-          "[cli][seeds]") {
+TEST_CASE(
+    "the Mycelia Upgrade Playbook: a good release is promoted, a bad one rolled back at 10%, the "
+    "flag kept",
+    "[cli][runbooks]") {
     StateFixture fixture;
     DemoService service(R"(releases:
   "1.5.0": {error_rate: 0.09, latency_ms: 480}
@@ -164,14 +167,16 @@ TEST_CASE("seed 000: a good release is promoted, a bad one rolled back at 10%, t
     auto flag =
         fixture.run_json("feature-flags", {"get", "btc-mainnet-redemption", "--env", "production"});
     CHECK(flag["enabled"] == true);
-    // Two good runs, one rolled back: the seed's success metrics.
+    // Two good runs, one rolled back: the runbook's success metrics.
     auto stats = fixture.run_json("release-manager", {"stats", "--env", "production"});
     CHECK(stats["runs"] == 3);
     CHECK(stats["rolled_back"] == 1);
 }
 
-TEST_CASE("seed 003: the rollback runbook pauses redemption, restores config and data, resumes",
-          "[cli][seeds]") {
+TEST_CASE(
+    "Mycelia's Rollback Procedures: the rollback runbook pauses redemption, restores config and "
+    "data, resumes",
+    "[cli][runbooks]") {
     StateFixture fixture;
     DemoService service;
     REQUIRE(fixture.flags({"create", "btc-mainnet-redemption"}).exit_code == 0);
@@ -234,8 +239,10 @@ TEST_CASE("seed 003: the rollback runbook pauses redemption, restores config and
     CHECK(backups.size() >= 1);
 }
 
-TEST_CASE("seed 004: migrate and compare against the baseline, a bad upgrade restores the data",
-          "[cli][seeds]") {
+TEST_CASE(
+    "the Artifortress Upgrade and Rollback Runbook: migrate and compare against the baseline, a "
+    "bad upgrade restores the data",
+    "[cli][runbooks]") {
     StateFixture fixture;
     DemoService service(R"(releases:
   "2.1.0": {schema: 2}
@@ -295,8 +302,10 @@ TEST_CASE("seed 004: migrate and compare against the baseline, a bad upgrade res
     CHECK(back["failed_step"] == "db-migrate-baseline");
 }
 
-TEST_CASE("seed 004: a drill upgrades, rolls back and records the times for stats",
-          "[cli][seeds][drill]") {
+TEST_CASE(
+    "the Artifortress Upgrade and Rollback Runbook: a drill upgrades, rolls back and records the "
+    "times for stats",
+    "[cli][runbooks][drill]") {
     StateFixture fixture;
     DemoService service("releases:\n  \"2.1.0\": {schema: 2}\n");
     std::vector<std::string> vars{"--var",     "service_url=" + service.url(),
@@ -348,8 +357,10 @@ TEST_CASE("seed 004: a drill upgrades, rolls back and records the times for stat
     CHECK_THAT(unchecked.stderr_text, Catch::Contains("--check URL"));
 }
 
-TEST_CASE("seed 002: checks, then rolling, canary and blue-green, a slow green is rolled back",
-          "[cli][seeds]") {
+TEST_CASE(
+    "the Mesh OS Release Management Playbook: checks, then rolling, canary and blue-green, a slow "
+    "green is rolled back",
+    "[cli][runbooks]") {
     StateFixture fixture;
     DemoService service(R"(releases:
   "5.1.0": {error_rate: 0.001, latency_ms: 130}
@@ -357,7 +368,7 @@ TEST_CASE("seed 002: checks, then rolling, canary and blue-green, a slow green i
 )");
     launchkit::testing::GitSandbox repo;
     repo.commit("feat: mesh scheduler");
-    // The project's own npm scripts, as the seed's checks run them.
+    // The project's own npm scripts, as the runbook's checks run them.
     TempDir tools;
     auto npm = tools.write("npm", R"sh(#!/bin/sh
 case "$1" in
@@ -396,8 +407,10 @@ esac
     CHECK(service.status()["version"] == "5.1.0");
 }
 
-TEST_CASE("seed 001: components in dependency order, a bad node agent pauses, rollback restores",
-          "[cli][seeds]") {
+TEST_CASE(
+    "the Zeitwork Platform Upgrade Guide: components in dependency order, a bad node agent pauses, "
+    "rollback restores",
+    "[cli][runbooks]") {
     StateFixture fixture;
     DemoService operator_service;
     DemoService node_agent("releases:\n  \"1.3.0\": {error_rate: 0.05}\n");
