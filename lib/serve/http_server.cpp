@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <charconv>
 #include <condition_variable>
 #include <cstring>
@@ -18,6 +17,8 @@
 #include <thread>
 
 #include <fmt/format.h>
+
+#include "util/strings.h"
 
 namespace launchkit::serve {
 
@@ -94,13 +95,10 @@ std::optional<std::string> lookup_header(MHD_Connection* connection, std::string
 
 std::optional<std::string> IncomingRequest::header(std::string_view name) const {
     if (connection_) return lookup_header(connection_, name);
+    // Header names are case-insensitive (RFC 9110, 5.1).
+    const auto wanted = util::to_lower(name);
     for (const auto& [key, value] : copied_headers_)
-        if (key.size() == name.size() &&
-            std::equal(key.begin(), key.end(), name.begin(), [](char left, char right) {
-                return std::tolower(static_cast<unsigned char>(left)) ==
-                       std::tolower(static_cast<unsigned char>(right));
-            }))
-            return value;
+        if (util::to_lower(key) == wanted) return value;
     return std::nullopt;
 }
 

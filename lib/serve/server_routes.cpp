@@ -1,5 +1,4 @@
 #include <chrono>
-#include <optional>
 
 #include <fmt/format.h>
 
@@ -176,47 +175,51 @@ HttpReply write_and_refresh(ServerState& state, const AccessToken& token,
     return reply;
 }
 
-// Writes wait on the store (a lock, an fsync, etcd): they run as blocking routes, off the event
-// threads.
-constexpr bool blocking = true;
+// A write route: admitted only with a write token, and run as a blocking route, off the event
+// threads, since a write waits on the store (a lock, an fsync, etcd).
+template <typename Handler>
+void add_write_route(HttpServer& server, ServerState& state, std::string pattern, Handler handle) {
+    server.route(
+        "POST", std::move(pattern),
+        [&state, handle](const IncomingRequest& request) {
+            auto token = admit(state, request, Access::write);
+            if (!token) return token.error();
+            return handle(request, **token);
+        },
+        /*blocking=*/true);
+}
 
 void add_runbook_write_routes(HttpServer& server, ServerState& state) {
     for (bool enable : {true, false})
-        server.route(
-            "POST", enable ? "/api/feature-flags/enable" : "/api/feature-flags/disable",
-            [&state, enable](const IncomingRequest& request) {
-                auto token = admit(state, request, Access::write);
-                if (!token) return token.error();
-                return reply_response(
-                    write_and_refresh(state, **token, request,
-                                      [&](store::Store& store, const store::ChangeNote& note) {
-                                          return toggle_flag_request(store, state.environment,
-                                                                     request.body, enable, note);
-                                      }));
-            },
-            blocking);
+        add_write_route(
+            server, state, enable ? "/api/feature-flags/enable" : "/api/feature-flags/disable",
+            [&state, enable](const IncomingRequest& request, const AccessToken& token) {
+                return reply_response(write_and_refresh(
+                    state, token, request, [&](store::Store& store, const store::ChangeNote& note) {
+                        return toggle_flag_request(store, state.environment, request.body, enable,
+                                                   note);
+                    }));
+            });
     for (bool pause : {true, false})
-        server.route(
-            "POST", pause ? "/api/launch-controls/{}/pause" : "/api/launch-controls/{}/resume",
-            [&state, pause](const IncomingRequest& request) {
-                auto token = admit(state, request, Access::write);
-                if (!token) return token.error();
-                const auto& name = request.captures[0];
-                std::string reason;
-                auto reply = write_and_refresh(
-                    state, **token, request,
-                    [&](store::Store& store, const store::ChangeNote& note) {
-                        return launch_control_request(store, name, pause, request.body, note,
-                                                      state.declared, &reason);
-                    });
-                // After the write lock is let go: a slow target never holds up a write. The
-                // answer follows the announcement, so a 200 means the targets were told.
-                if (reply.status == 200 && reply.body.value("changed", false) &&
-                    state.announce_control)
-                    state.announce_control(pause, name, (*token)->name, reason);
-                return reply_response(reply);
-            },
-            blocking);
+        add_write_route(server, state,
+                        pause ? "/api/launch-controls/{}/pause" : "/api/launch-controls/{}/resume",
+                        [&state, pause](const IncomingRequest& request, const AccessToken& token) {
+                            const auto& name = request.captures[0];
+                            std::string reason;
+                            auto reply = write_and_refresh(
+                                state, token, request,
+                                [&](store::Store& store, const store::ChangeNote& note) {
+                                    return launch_control_request(store, name, pause, request.body,
+                                                                  note, state.declared, &reason);
+                                });
+                            // After the write lock is let go: a slow target never holds up a write.
+                            // The answer follows the announcement, so a 200 means the targets were
+                            // told.
+                            if (reply.status == 200 && reply.body.value("changed", false) &&
+                                state.announce_control)
+                                state.announce_control(pause, name, token.name, reason);
+                            return reply_response(reply);
+                        });
 }
 
 }  // namespace
