@@ -48,14 +48,6 @@ bool environment_has(const char* name) {
     return value != nullptr && *value != '\0';
 }
 
-std::uint64_t unsigned_member(const nlohmann::json& object, const char* name) {
-    auto found = object.find(name);
-    if (found == object.end() || !found->is_number()) return 0;
-    return found->is_number_unsigned()
-               ? found->get<std::uint64_t>()
-               : static_cast<std::uint64_t>(std::max(0.0, found->get<double>()));
-}
-
 std::vector<std::string> string_list(const nlohmann::json& object, const char* name) {
     std::vector<std::string> values;
     auto found = object.find(name);
@@ -234,15 +226,15 @@ Result<ResticBackupSummary> ResticRepository::backup(const ResticBackupRequest& 
             auto fraction = message->find("percent_done");
             if (fraction != message->end() && fraction->is_number())
                 report.fraction = fraction->get<double>();
-            report.bytes_done = unsigned_member(*message, "bytes_done");
-            report.total_bytes = unsigned_member(*message, "total_bytes");
+            report.bytes_done = util::count_member(*message, "bytes_done");
+            report.total_bytes = util::count_member(*message, "total_bytes");
             progress(report);
         } else if (type == "summary") {
             ResticBackupSummary parsed;
             parsed.snapshot_id = util::string_member(*message, "snapshot_id").value_or("");
-            parsed.data_added = unsigned_member(*message, "data_added");
-            parsed.files_new = unsigned_member(*message, "files_new");
-            parsed.bytes_processed = unsigned_member(*message, "total_bytes_processed");
+            parsed.data_added = util::count_member(*message, "data_added");
+            parsed.files_new = util::count_member(*message, "files_new");
+            parsed.bytes_processed = util::count_member(*message, "total_bytes_processed");
             auto duration = message->find("total_duration");
             if (duration != message->end() && duration->is_number())
                 parsed.seconds = duration->get<double>();

@@ -1,5 +1,7 @@
 #include "util/bounded_json.h"
 
+#include <limits>
+
 namespace launchkit::util {
 
 std::optional<size_t> line_nested_deeper_than(std::string_view text, int limit, bool yaml) {
@@ -39,6 +41,17 @@ Result<nlohmann::json> parse_json(std::string_view text, ExitCode code) {
 
 std::string dump_json(const nlohmann::json& value, int indent) {
     return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::uint64_t count_member(const nlohmann::json& object, std::string_view name) {
+    if (!object.is_object()) return 0;
+    auto found = object.find(name);
+    if (found == object.end() || !found->is_number()) return 0;
+    if (found->is_number_unsigned()) return found->get<std::uint64_t>();
+    double value = found->get<double>();  // a negative integer or a float
+    if (!(value > 0)) return 0;
+    if (value >= 18446744073709551615.0) return std::numeric_limits<std::uint64_t>::max();
+    return static_cast<std::uint64_t>(value);
 }
 
 std::optional<std::string> string_member(const nlohmann::json& object, std::string_view name) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,10 @@ T json_integer_or(const nlohmann::json& object, std::string_view name, T fallbac
     auto found = object.find(name);
     return found == object.end() ? fallback : json_integer<T>(*found);
 }
+
+// The member `name` as a count (bytes, files) in another tool's report: 0 when it is missing, not
+// a number, or negative; a float is truncated and clamped to the range, never cast out of it.
+std::uint64_t count_member(const nlohmann::json& object, std::string_view name);
 
 // Parses `text`; exit code `code` with "not valid JSON" or "nested deeper than 128 levels (line
 // N)" for the caller to put after its file:line.

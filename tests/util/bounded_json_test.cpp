@@ -38,3 +38,17 @@ TEST_CASE("json_integer_or falls back only when the member is missing", "[util][
     CHECK(json_integer_or<int>(json::array(), "index", -1) == -1);
     CHECK_THROWS_AS(json_integer_or<int>(object, "weight", 0), json::type_error);
 }
+
+TEST_CASE("count_member reads another tool's counts without casting out of range", "[util][json]") {
+    using launchkit::util::count_member;
+    auto report = json::parse(R"({"bytes": 1024, "files": 3.9, "huge": 1e30, "negative": -5,
+                                  "text": "12", "max": 18446744073709551615})");
+    CHECK(count_member(report, "bytes") == 1024);
+    CHECK(count_member(report, "files") == 3);
+    CHECK(count_member(report, "huge") == std::numeric_limits<std::uint64_t>::max());
+    CHECK(count_member(report, "negative") == 0);
+    CHECK(count_member(report, "text") == 0);
+    CHECK(count_member(report, "missing") == 0);
+    CHECK(count_member(report, "max") == std::numeric_limits<std::uint64_t>::max());
+    CHECK(count_member(json::array(), "bytes") == 0);
+}
