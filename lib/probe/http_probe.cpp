@@ -104,10 +104,10 @@ std::optional<std::string> find_http_failure(const HttpExpectation& expect,
         if (!parsed) return fmt::format("body is {}", parsed.error().message);
         const auto& json = *parsed;
         for (const auto& expectation : expect.json) {
-            nlohmann::json::json_pointer pointer(expectation.pointer);
-            if (!json.contains(pointer))
-                return fmt::format("{} is missing from the JSON body", expectation.pointer);
-            const auto& actual = json.at(pointer);
+            const auto* found =
+                util::find_pointer(json, nlohmann::json::json_pointer(expectation.pointer));
+            if (!found) return fmt::format("{} is missing from the JSON body", expectation.pointer);
+            const auto& actual = *found;
             if (!compare_json(actual, expectation.comparison, expectation.value))
                 return fmt::format("{} is {}, expected {} {}", expectation.pointer,
                                    util::dump_json(actual), to_string(expectation.comparison),

@@ -70,10 +70,11 @@ std::pair<std::optional<double>, std::string> metric_value(const MetricDefinitio
                                                            const SourceData& data) {
     if (!data.error.empty()) return {std::nullopt, data.error};
     if (source.kind == MetricSourceKind::json) {
-        nlohmann::json::json_pointer pointer(metric.pointer);
-        if (!data.json.contains(pointer))
+        const auto* found =
+            util::find_pointer(data.json, nlohmann::json::json_pointer(metric.pointer));
+        if (!found)
             return {std::nullopt, fmt::format("{} is missing from {}", metric.pointer, source.url)};
-        const auto& value = data.json.at(pointer);
+        const auto& value = *found;
         if (!value.is_number())
             return {std::nullopt,
                     fmt::format("{} is {}, not a number", metric.pointer, util::dump_json(value))};

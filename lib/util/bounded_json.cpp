@@ -43,6 +43,15 @@ std::string dump_json(const nlohmann::json& value, int indent) {
     return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+const nlohmann::json* find_pointer(const nlohmann::json& document,
+                                   const nlohmann::json::json_pointer& pointer) {
+    try {
+        return document.contains(pointer) ? &document.at(pointer) : nullptr;
+    } catch (const nlohmann::json::exception&) {
+        return nullptr;
+    }
+}
+
 std::uint64_t count_member(const nlohmann::json& object, std::string_view name) {
     if (!object.is_object()) return 0;
     auto found = object.find(name);

@@ -58,6 +58,12 @@ T json_integer_or(const nlohmann::json& object, std::string_view name, T fallbac
     return found == object.end() ? fallback : json_integer<T>(*found);
 }
 
+// The value `pointer` (RFC 6901) names in `document`, or nullptr when there is none. nlohmann's
+// contains() throws instead of answering for some tokens that cannot index an array (an empty
+// one: "/" against [...]), which the pointer and the document, both input, decide.
+const nlohmann::json* find_pointer(const nlohmann::json& document,
+                                   const nlohmann::json::json_pointer& pointer);
+
 // The member `name` as a count (bytes, files) in another tool's report: 0 when it is missing, not
 // a number, or negative; a float is truncated and clamped to the range, never cast out of it.
 std::uint64_t count_member(const nlohmann::json& object, std::string_view name);

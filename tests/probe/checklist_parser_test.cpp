@@ -154,3 +154,22 @@ TEST_CASE("a JSON expectation with invalid UTF-8 fails with a message, not an ex
     REQUIRE(failure);
     CHECK_THAT(*failure, Catch::StartsWith("/status is \"ready\", expected == "));
 }
+
+// Found by fuzz/metric_answer: the pointer "/" against an array body made nlohmann's contains()
+// throw (out_of_range 404) out of the check, which ends a probe's worker thread with terminate.
+TEST_CASE("a JSON pointer that cannot index the body's array says it is missing",
+          "[probe][checklist]") {
+    for (const char* text : {"/ == 1", "/- == 1", "/01/ok == true", "/x == 1"}) {
+        auto expectation = parse_json_expectation(text);
+        REQUIRE(expectation);
+        launchkit::probe::HttpExpectation expect;
+        expect.json.push_back(*expectation);
+        launchkit::probe::HttpResponse response;
+        response.status = 200;
+        response.body = R"([{"name": "db", "ok": true}])";
+        auto failure = launchkit::probe::find_http_failure(expect, response);
+        INFO(text);
+        REQUIRE(failure);
+        CHECK_THAT(*failure, Catch::EndsWith("is missing from the JSON body"));
+    }
+}

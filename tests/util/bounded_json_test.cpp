@@ -52,3 +52,20 @@ TEST_CASE("count_member reads another tool's counts without casting out of range
     CHECK(count_member(report, "max") == std::numeric_limits<std::uint64_t>::max());
     CHECK(count_member(json::array(), "bytes") == 0);
 }
+
+TEST_CASE("find_pointer answers for every pointer and document, never throws", "[util][json]") {
+    using launchkit::util::find_pointer;
+    auto document = json::parse(R"([{"name": "db", "ok": true}, {"": 7}])");
+    auto pointer = [](const char* text) { return json::json_pointer(text); };
+    // The metric_answer fuzzer's find: "/" is the member "" of the root, and nlohmann's
+    // contains() throws for it when the root is an array.
+    CHECK(find_pointer(document, pointer("/")) == nullptr);
+    CHECK(find_pointer(document, pointer("/-")) == nullptr);
+    CHECK(find_pointer(document, pointer("/07")) == nullptr);
+    CHECK(find_pointer(document, pointer("/99999999999999999999999")) == nullptr);
+    CHECK(find_pointer(document, pointer("/0/name/x")) == nullptr);
+    REQUIRE(find_pointer(document, pointer("/0/name")) != nullptr);
+    CHECK(*find_pointer(document, pointer("/0/name")) == "db");
+    CHECK(*find_pointer(document, pointer("/1/")) == 7);
+    CHECK(*find_pointer(document, pointer("")) == document);
+}
