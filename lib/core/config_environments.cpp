@@ -1,7 +1,7 @@
 #include "core/config_environments.h"
 
+#include <algorithm>
 #include <functional>
-#include <regex>
 #include <set>
 
 #include "core/yaml_reader.h"
@@ -9,8 +9,13 @@
 namespace launchkit {
 
 bool is_environment_name(const std::string& name) {
-    static const std::regex pattern(R"(^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$)");
-    return std::regex_match(name, pattern);
+    // [A-Za-z0-9][A-Za-z0-9_.-]{0,62}: a name that is safe in a path, a journal and a URL.
+    auto alphanumeric = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    };
+    auto allowed = [&](char c) { return alphanumeric(c) || c == '_' || c == '.' || c == '-'; };
+    return !name.empty() && name.size() <= 63 && alphanumeric(name.front()) &&
+           std::all_of(name.begin(), name.end(), allowed);
 }
 
 Result<std::map<std::string, EnvironmentConfig>> parse_environments_section(

@@ -1,6 +1,7 @@
 #include "core/config_release_branches.h"
 
-#include <regex>
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "core/yaml_reader.h"
@@ -8,9 +9,14 @@
 namespace launchkit {
 namespace {
 
+// SemVer's alphanumeric identifier: [0-9A-Za-z-]+ holding at least one non-digit. A loop, not
+// std::regex: libstdc++'s executor backtracks without bound on a long identifier that fails
+// (the config fuzzer's 17 KB input ran for minutes).
 bool is_prerelease_identifier(const std::string& text) {
-    static const std::regex pattern(R"(^[0-9A-Za-z-]*[A-Za-z-][0-9A-Za-z-]*$)");
-    return std::regex_match(text, pattern);
+    auto allowed = [](unsigned char c) { return std::isalnum(c) || c == '-'; };
+    auto non_digit = [](unsigned char c) { return std::isalpha(c) || c == '-'; };
+    return std::all_of(text.begin(), text.end(), allowed) &&
+           std::any_of(text.begin(), text.end(), non_digit);
 }
 
 Result<ReleaseBranchConfig> parse_branch(const YamlReader& reader, const YamlNode& node,
@@ -56,9 +62,18 @@ Result<ReleaseBranchConfig> parse_branch(const YamlReader& reader, const YamlNod
 }  // namespace
 
 bool is_maintenance_range(std::string_view text) {
-    // Up to 18 digits: a version number that fits, with room for the next one above it.
-    static const std::regex pattern(R"(^[0-9]{1,18}\.(x|x\.x|[0-9]{1,18}\.x)$)");
-    return std::regex_match(text.begin(), text.end(), pattern);
+    // N.x, N.x.x or N.N.x. Up to 18 digits a number: a version number that fits, with room for
+    // the next one above it.
+    auto take_number = [&text] {
+        size_t digits = 0;
+        while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+        text.remove_prefix(digits);
+        return digits >= 1 && digits <= 18;
+    };
+    if (!take_number() || !text.starts_with('.')) return false;
+    text.remove_prefix(1);
+    if (text == "x" || text == "x.x") return true;
+    return take_number() && text == ".x";
 }
 
 Result<std::vector<ReleaseBranchConfig>> parse_release_branches(

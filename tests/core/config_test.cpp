@@ -4,6 +4,8 @@
 #include <fstream>
 
 #include "core/config.h"
+#include "core/config_environments.h"
+#include "core/config_release_branches.h"
 #include "support/temp_dir.h"
 
 using namespace launchkit;
@@ -163,4 +165,36 @@ TEST_CASE("the flags section sets the default environment and the stale window",
     auto unknown = launchkit::parse_config("flags:\n  enviroment: staging\n", "x.yaml");
     REQUIRE_FALSE(unknown);
     CHECK_THAT(unknown.error().message, Catch::Contains("unknown key 'flags.enviroment'"));
+}
+
+// Found by fuzz/config: a long pre-release identifier that fails the check ran for minutes in
+// std::regex's backtracking; the check is linear now.
+TEST_CASE("a long pre-release name is judged at once, valid or not", "[config]") {
+    const std::string digits(20'000, '1');
+    auto refused = parse_config(
+        "release:\n  branches:\n    - {name: beta, prerelease: '" + digits + "!'}\n", "x.yaml");
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().message, Catch::Contains("is not a SemVer pre-release"));
+    auto accepted = parse_config(
+        "release:\n  branches:\n    - {name: beta, prerelease: '" + digits + "x'}\n", "x.yaml");
+    REQUIRE(accepted);
+    CHECK(accepted->release.branches.at(0).prerelease == digits + "x");
+}
+
+// The name and range checks are loops, like the pre-release one: each table row is a case the
+// regular expressions they replaced decided the same way.
+TEST_CASE("environment names and maintenance ranges are checked character by character",
+          "[config]") {
+    for (const char* name : {"production", "eu-west.1", "a", "A_b", "9lives"})
+        CHECK(is_environment_name(name));
+    for (const char* name : {"", "-prod", ".hidden", "_x", "prod/eu", "prod env", "prod\n"})
+        CHECK_FALSE(is_environment_name(name));
+    CHECK(is_environment_name(std::string(63, 'a')));
+    CHECK_FALSE(is_environment_name(std::string(64, 'a')));
+
+    for (const char* range : {"1.x", "1.x.x", "1.2.x", "123456789012345678.x"})
+        CHECK(is_maintenance_range(range));
+    for (const char* range : {"", "x", ".x", "1", "1.", "1.2", "1.2.3", "1.x.y", "1.xx", "1.2.x.x",
+                              "a.x", "1.2.xx", "1234567890123456789.x", "1..x", "1.x."})
+        CHECK_FALSE(is_maintenance_range(range));
 }
