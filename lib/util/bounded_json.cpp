@@ -46,8 +46,8 @@ std::string dump_json(const nlohmann::json& value, int indent) {
 const nlohmann::json* find_pointer(const nlohmann::json& document,
                                    const nlohmann::json::json_pointer& pointer) {
     try {
-        return document.contains(pointer) ? &document.at(pointer) : nullptr;
-    } catch (const nlohmann::json::exception&) {
+        return &document.at(pointer);
+    } catch (const nlohmann::json::exception&) {  // out_of_range (missing) or parse_error
         return nullptr;
     }
 }
