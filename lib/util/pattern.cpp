@@ -15,6 +15,7 @@ namespace launchkit::util {
 struct Pattern::Compiled {
     pcre2_code* code = nullptr;
     pcre2_match_context* limits = nullptr;
+    std::chrono::milliseconds time_limit{};
     ~Compiled() {
         pcre2_match_context_free(limits);
         pcre2_code_free(code);
@@ -92,7 +93,8 @@ std::expected<Pattern, std::string> Pattern::compile(std::string_view expression
     }
     compiled->limits = pcre2_match_context_create(nullptr);
     if (!compiled->limits) return std::unexpected("out of memory");
-    pcre2_set_match_limit(compiled->limits, pattern_match_limit);
+    pcre2_set_match_limit(compiled->limits, options.match_limit);
+    compiled->time_limit = options.time_limit;
     pcre2_set_heap_limit(compiled->limits, pattern_heap_limit_kib);
     return Pattern(std::move(compiled), std::string(expression));
 }
@@ -107,7 +109,7 @@ std::expected<std::optional<Pattern::Groups>, std::string> Pattern::run(std::str
     std::unique_ptr<pcre2_match_context, decltype(&pcre2_match_context_free)> limits(
         pcre2_match_context_copy(compiled_->limits), &pcre2_match_context_free);
     if (!limits) return std::unexpected("out of memory");
-    SearchClock clock{std::chrono::steady_clock::now() + pattern_time_limit};
+    SearchClock clock{std::chrono::steady_clock::now() + compiled_->time_limit};
     pcre2_set_callout(limits.get(), &on_attempt, &clock);
     uint32_t flags = whole ? (PCRE2_ANCHORED | PCRE2_ENDANCHORED) : 0;
     int result = pcre2_match(compiled_->code, reinterpret_cast<PCRE2_SPTR>(text.data()),
@@ -116,7 +118,7 @@ std::expected<std::optional<Pattern::Groups>, std::string> Pattern::run(std::str
     if (result == PCRE2_ERROR_CALLOUT)
         return std::unexpected(fmt::format("/{}/ gave up on {} bytes of text: it ran past {}",
                                            expression_, text.size(),
-                                           format_duration(pattern_time_limit)));
+                                           format_duration(compiled_->time_limit)));
     if (result == PCRE2_ERROR_MATCHLIMIT || result == PCRE2_ERROR_HEAPLIMIT ||
         result == PCRE2_ERROR_DEPTHLIMIT)
         return std::unexpected(fmt::format("/{}/ gave up on {} bytes of text: {}", expression_,

@@ -29,6 +29,11 @@ inline constexpr size_t max_pattern_bytes = 4096;
 
 struct PatternOptions {
     bool ignore_case = false;
+    // One search's limits. The defaults suit every caller; the pattern fuzzer lowers them, as
+    // PCRE2's own fuzzer does (a match limit of 100), to try thousands of times more patterns in
+    // the same time through the same code.
+    uint32_t match_limit = pattern_match_limit;
+    std::chrono::milliseconds time_limit = pattern_time_limit;
 };
 
 // A compiled Perl-compatible pattern (PCRE2 syntax: \d, \s, \b, (?:...), lazy quantifiers),

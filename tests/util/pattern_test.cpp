@@ -81,6 +81,27 @@ TEST_CASE("Pattern gives up on catastrophic backtracking with an error, never a 
     CHECK(result.error().find("gave up") != std::string::npos);
 }
 
+TEST_CASE("Pattern's limits are the options' when given", "[pattern]") {
+    const std::string text = std::string(30, 'a') + "x";
+    auto few_steps = Pattern::compile("(a+)+[bc]", {.match_limit = 1000});
+    REQUIRE(few_steps);
+    auto stopped = few_steps->search(text);
+    REQUIRE_FALSE(stopped);
+    CHECK_THAT(stopped.error(), Catch::Contains("match limit"));
+    // The same search within the default match limit, and a plain one within the lowered one.
+    CHECK(Pattern::compile("(a+)+[bc]")->search(std::string(12, 'a') + "x") == false);
+    CHECK(few_steps->search("aab") == true);
+
+    std::string long_text;
+    for (int i = 0; i < 2000; ++i) long_text += std::string(22, 'x') + "$\n";
+    auto short_clock =
+        Pattern::compile("(x+x+)+[yz]", {.time_limit = std::chrono::milliseconds(20)});
+    REQUIRE(short_clock);
+    auto timed_out = short_clock->search(long_text);
+    REQUIRE_FALSE(timed_out);
+    CHECK_THAT(timed_out.error(), Catch::Contains("it ran past 20 ms"));
+}
+
 TEST_CASE("Pattern gives up when backtracking at every position of a long text adds up",
           "[pattern]") {
     // Found by the pattern fuzzer: each run of 22 x's costs about 4 million steps at each of its
