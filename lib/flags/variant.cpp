@@ -4,6 +4,7 @@
 #include <set>
 
 #include "flags/bucketing.h"
+#include "util/bounded_json.h"
 #include "util/strings.h"
 
 namespace launchkit::flags {
@@ -93,13 +94,13 @@ Result<std::vector<Variant>> variants_from_json(const nlohmann::json& json,
             return fail(ExitCode::invalid_input, "{}.name: variant '{}' is listed twice", at,
                         variant.name);
         auto weight = item.find("weight");
-        if (weight == item.end() || !weight->is_number_integer() || weight->get<long>() < 0 ||
-            weight->get<long>() > variant_weight_total)
+        auto weight_value = weight == item.end() ? std::nullopt : util::integer_value<int>(*weight);
+        if (!weight_value || *weight_value < 0 || *weight_value > variant_weight_total)
             return fail(ExitCode::invalid_input,
                         "{}.weight: expected a whole number from 0 to "
                         "{}",
                         at, variant_weight_total);
-        variant.weight = weight->get<int>();
+        variant.weight = *weight_value;
         total += variant.weight;
         if (auto type = item.find("weightType"); type != item.end() && !type->is_null()) {
             if (!type->is_string() || (*type != "fix" && *type != "variable"))

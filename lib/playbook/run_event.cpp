@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "util/bounded_json.h"
+
 namespace launchkit::playbook {
 namespace {
 
@@ -54,11 +56,9 @@ class FieldReader {
     std::optional<int> integer(const char* key) {
         auto found = object_.find(key);
         if (found == object_.end() || found->is_null()) return std::nullopt;
-        if (!found->is_number_integer()) {
-            note(key, "expected an integer");
-            return std::nullopt;
-        }
-        return found->get<int>();
+        auto number = util::integer_value<int>(*found);
+        if (!number) note(key, "expected an integer");
+        return number;
     }
     double number(const char* key) {
         auto found = object_.find(key);

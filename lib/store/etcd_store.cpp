@@ -47,11 +47,14 @@ Result<ChainHead> read_head(const std::optional<EtcdKeyValue>& kv, std::string_v
     auto sequence = json->find("sequence");
     auto revision = json->find("revision");
     auto hash = json->find("hash");
-    if (sequence == json->end() || !sequence->is_number_integer() || revision == json->end() ||
-        !revision->is_number_integer() || hash == json->end() || !hash->is_string())
+    auto sequence_value =
+        sequence == json->end() ? std::nullopt : util::integer_value<std::int64_t>(*sequence);
+    auto revision_value =
+        revision == json->end() ? std::nullopt : util::integer_value<std::int64_t>(*revision);
+    if (!sequence_value || !revision_value || hash == json->end() || !hash->is_string())
         return damaged("expected sequence, revision and hash");
-    head.sequence = sequence->get<std::int64_t>();
-    head.revision = revision->get<std::int64_t>();
+    head.sequence = *sequence_value;
+    head.revision = *revision_value;
     head.hash = hash->get<std::string>();
     head.etcd_mod_revision = kv->mod_revision;
     return head;

@@ -31,7 +31,7 @@ Result<std::string> decode_base64(std::string_view text, std::string_view field)
 Result<std::int64_t> number_field(const nlohmann::json& object, std::string_view name) {
     auto found = object.find(name);
     if (found == object.end() || found->is_null()) return std::int64_t{0};
-    if (found->is_number_integer()) return found->get<std::int64_t>();
+    if (auto number = util::integer_value<std::int64_t>(*found)) return *number;
     if (found->is_string()) {
         const auto& text = found->get_ref<const std::string&>();
         std::int64_t value = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "store/audit_record.h"
+#include "util/bounded_json.h"
 
 namespace launchkit::store {
 
@@ -126,9 +127,11 @@ Result<StoreEntry> entry_from_json(const nlohmann::json& json, std::string key,
                                    std::string_view where) {
     auto revision = [&](const char* name) -> Result<std::int64_t> {
         auto found = json.find(name);
-        if (found == json.end() || !found->is_number_integer() || found->get<std::int64_t>() < 0)
+        auto number =
+            found == json.end() ? std::nullopt : util::integer_value<std::int64_t>(*found);
+        if (!number || *number < 0)
             return fail(ExitCode::environment, "{}: '{}' has no valid {}", where, key, name);
-        return found->get<std::int64_t>();
+        return *number;
     };
     if (!json.is_object() || !json.contains("value"))
         return fail(ExitCode::environment, "{}: '{}' is not a store entry", where, key);

@@ -30,22 +30,29 @@ std::optional<size_t> line_nested_deeper_than(std::string_view text, int limit, 
 // another type, and what a server or a damaged file holds decides that type.
 std::optional<std::string> string_member(const nlohmann::json& object, std::string_view name);
 
-// The integer `value` holds, as T. nlohmann's get<T>() casts a float (1e55) or a too-large
-// integer to T, which for a float is undefined behaviour and for an integer a wrapped number;
-// this throws nlohmann's type_error (as get<T>() does for a string, so the callers' handlers of
-// json::exception report it) for anything but an integer that T represents.
+// The integer `value` holds when T represents it; nullopt for anything else (a float, a string,
+// an integer out of T's range). nlohmann's get<T>() casts a float (1e55) or a too-large integer
+// to T, which for a float is undefined behaviour and for an integer a wrapped number.
 template <std::integral T>
-T json_integer(const nlohmann::json& value) {
+std::optional<T> integer_value(const nlohmann::json& value) {
     if (value.is_number_unsigned()) {
         auto number = value.get<std::uint64_t>();
         if (std::in_range<T>(number)) return static_cast<T>(number);
     } else if (value.is_number_integer()) {
         auto number = value.get<std::int64_t>();
         if (std::in_range<T>(number)) return static_cast<T>(number);
-    } else {
+    }
+    return std::nullopt;
+}
+
+// As integer_value, for readers whose handlers of json::exception report a damaged file: anything
+// but an integer that T represents throws nlohmann's type_error (as get<T>() does for a string).
+template <std::integral T>
+T json_integer(const nlohmann::json& value) {
+    if (auto number = integer_value<T>(value)) return *number;
+    if (!value.is_number_integer())
         throw nlohmann::json::type_error::create(
             302, std::string("type must be an integer, but is ") + value.type_name(), &value);
-    }
     throw nlohmann::json::type_error::create(302, "integer " + value.dump() + " is out of range",
                                              &value);
 }

@@ -125,6 +125,12 @@ TEST_CASE("a journal line that is not a known event is refused naming its file a
         {{"event", "traffic_changed"}, {"time", "t"}, {"step", "c"}, {"weight", "25"}}, where);
     REQUIRE_FALSE(wrong_type);
     CHECK(wrong_type.error().message == "runs/x.jsonl:7: field 'weight' expected an integer");
+    // 2^32 + 25 is an integer, but not a weight: read as int it wrapped to 25.
+    auto wrapped = parse_run_event(
+        {{"event", "traffic_changed"}, {"time", "t"}, {"step", "c"}, {"weight", 4294967321LL}},
+        where);
+    REQUIRE_FALSE(wrapped);
+    CHECK(wrapped.error().message == "runs/x.jsonl:7: field 'weight' expected an integer");
     auto no_status = parse_run_event({{"event", "run_finished"}, {"time", "t"}}, where);
     REQUIRE_FALSE(no_status);
     CHECK(no_status.error().message == "runs/x.jsonl:7: field 'status' is missing");

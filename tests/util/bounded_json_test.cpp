@@ -31,6 +31,20 @@ TEST_CASE("json_integer gives integers T holds and throws a type error for anyth
                     json::type_error);
 }
 
+TEST_CASE("integer_value is the integer T holds, or nothing", "[util][json]") {
+    using launchkit::util::integer_value;
+    CHECK(integer_value<int>(json::parse("-7")) == -7);
+    CHECK(integer_value<std::int64_t>(json::parse("9223372036854775807")) ==
+          std::numeric_limits<std::int64_t>::max());
+    for (const char* text :
+         {"9223372036854775808", "18446744073709551615", "1.0", "1e300", "\"3\"", "null", "[1]"}) {
+        INFO(text);
+        CHECK_FALSE(integer_value<std::int64_t>(json::parse(text)));
+    }
+    CHECK_FALSE(integer_value<int>(json::parse("4294967321")));  // not wrapped to 25
+    CHECK_FALSE(integer_value<unsigned>(json::parse("-1")));
+}
+
 TEST_CASE("json_integer_or falls back only when the member is missing", "[util][json]") {
     auto object = json::parse(R"({"index": 3, "weight": 2.5})");
     CHECK(json_integer_or<int>(object, "index", -1) == 3);
