@@ -2,12 +2,11 @@
 // between them) and blue-green (deploy green, verify, switch; switch back on rollback). The
 // traffic change itself is the user's command; launchkit decides when and whether.
 #include <algorithm>
-#include <cmath>
-#include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "playbook/step_executor.h"
+#include "playbook/step_schema.h"
 #include "util/bounded_json.h"
 #include "util/strings.h"
 
@@ -92,7 +91,7 @@ Result<StepOutcome> canary(const Step& step, const nlohmann::json& body, StepCon
 }
 
 // Batches of targets (batch_size N or N%), or `batches` numbered batches.
-std::vector<std::string> rolling_batches(const nlohmann::json& body) {
+Result<std::vector<std::string>> rolling_batches(const nlohmann::json& body) {
     std::vector<std::string> batches;
     if (!body.contains("targets")) {
         for (int i = 1; i <= util::json_integer_or<int>(body, "batches", 1); ++i)
@@ -100,14 +99,15 @@ std::vector<std::string> rolling_batches(const nlohmann::json& body) {
         return batches;
     }
     auto targets = body.at("targets").get<std::vector<std::string>>();
+    // Checked when the playbook was read; a journal replayed on resume is read again.
     auto size_text = body.value("batch_size", "1");
-    size_t size = 1;
-    if (!size_text.empty() && size_text.back() == '%') {
-        double percent = std::atof(size_text.c_str());
-        size = static_cast<size_t>(std::ceil(targets.size() * percent / 100.0));
-    } else {
-        size = static_cast<size_t>(std::max(1, std::atoi(size_text.c_str())));
-    }
+    auto batch = parse_batch_size(size_text);
+    if (!batch)
+        return fail(ExitCode::invalid_input,
+                    "batch_size '{}': expected a number of targets or a percentage",
+                    util::printable(size_text, 64));
+    size_t size = static_cast<size_t>(batch->amount);
+    if (batch->percent) size = (targets.size() * size + 99) / 100;
     size = std::max<size_t>(size, 1);
     for (size_t i = 0; i < targets.size(); i += size) {
         std::string batch;
@@ -119,7 +119,7 @@ std::vector<std::string> rolling_batches(const nlohmann::json& body) {
 }
 
 Result<StepOutcome> rolling(const Step& step, const nlohmann::json& body, StepContext& run) {
-    auto batches = rolling_batches(body);
+    LAUNCHKIT_TRY_ASSIGN(auto batches, rolling_batches(body));
     size_t start = 0;
     if (run.progress.is_object() && run.progress.value("strategy", "") == "rolling")
         start = util::json_integer_or<int>(run.progress, "index", -1) + 1;

@@ -1,11 +1,13 @@
 #include "playbook/step_schema.h"
 
+#include <charconv>
 #include <cstring>
 
 #include "core/config.h"
 #include "decide/decision_rules.h"
 #include "notify/notification_target.h"
 #include "util/duration.h"
+#include "util/strings.h"
 
 namespace launchkit::playbook {
 namespace {
@@ -116,6 +118,11 @@ Result<nlohmann::json> read_deploy(const YamlReader& reader, const YamlNode& nod
     }
     if (node["batch_size"]) {
         LAUNCHKIT_TRY_ASSIGN(auto size, reader.text(node["batch_size"], field + ".batch_size"));
+        if (!parse_batch_size(size))
+            return reader.invalid(node["batch_size"], field + ".batch_size",
+                                  fmt::format("'{}' is not a batch size; expected a number of "
+                                              "targets from 1 to {} or a percentage such as 25%",
+                                              util::printable(size, 64), max_batch_targets));
         body["batch_size"] = size;
     }
     // Every strategy the step may be run with (--strategy) needs its commands.
@@ -225,6 +232,17 @@ Result<nlohmann::json> read_http_call(const YamlReader& reader, const YamlNode& 
 }
 
 }  // namespace
+
+std::optional<BatchSize> parse_batch_size(std::string_view text) {
+    BatchSize size;
+    size.percent = text.ends_with('%');
+    if (size.percent) text.remove_suffix(1);
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), size.amount);
+    if (error != std::errc() || end != text.data() + text.size() || size.amount < 1 ||
+        size.amount > (size.percent ? 100 : max_batch_targets))
+        return std::nullopt;
+    return size;
+}
 
 Result<nlohmann::json> read_command(const YamlReader& reader, const YamlNode& node,
                                     const std::string& field,

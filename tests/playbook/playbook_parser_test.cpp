@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "playbook/step_schema.h"
 #include "playbook/variables.h"
 
 using namespace launchkit::playbook;
@@ -57,6 +58,29 @@ steps:
     CHECK(parsed->steps[4].on_failure == OnFailure::rollback);
     CHECK(parsed->steps[4].body["working_directory"] == "/srv/playbooks");
     CHECK(parsed->vars.at("service") == "api-${env}");
+}
+
+TEST_CASE("a rolling deploy's batch_size is a count or a percentage, nothing else", "[playbook]") {
+    auto step = [](const std::string& size) {
+        return "apiVersion: launchkit/v1\nname: p\nsteps:\n  - {name: a, deploy: {strategy: "
+               "rolling, targets: [n1, n2], batch_size: \"" +
+               size + "\", run_batch: [x]}}\n";
+    };
+    for (const char* size : {"1", "10000", "1%", "40%", "100%"}) {
+        INFO(size);
+        CHECK(parse_playbook(step(size), "/tmp/p.yaml"));
+    }
+    // Each of these ran as batches of one, or (a huge or negative percentage) cast a double out
+    // of size_t's range.
+    for (const char* size : {"", "0", "ten", "2 ", "-5%", "0%", "101%", "1e308%", "2.5", "10001",
+                             "99999999999999999999", "%"}) {
+        INFO(size);
+        CHECK_THAT(refused(step(size)), Catch::Contains("steps[0].deploy.batch_size") &&
+                                            Catch::Contains("is not a batch size"));
+    }
+    CHECK(parse_batch_size("40%")->percent);
+    CHECK(parse_batch_size("40%")->amount == 40);
+    CHECK_FALSE(parse_batch_size("7")->percent);
 }
 
 TEST_CASE("playbook errors name the file, line and field", "[playbook]") {
