@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/etcd_server.h"
-#include "support/prometheus_server.h"
+#include "support/background_process.h"
 #include "support/state_fixture.h"
 
 using launchkit::testing::Environment;

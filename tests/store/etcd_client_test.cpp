@@ -4,7 +4,7 @@
 
 #include "store/etcd_client.h"
 #include "support/etcd_server.h"
-#include "support/prometheus_server.h"
+#include "support/background_process.h"
 
 using namespace launchkit;
 using namespace launchkit::store;

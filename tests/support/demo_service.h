@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include <sys/types.h>
 #include <nlohmann/json.hpp>
 
+#include "support/background_process.h"
 #include "support/temp_dir.h"
 
 namespace launchkit::testing {
@@ -19,7 +19,6 @@ class DemoService {
 
     // `releases_yaml` becomes config/releases.yaml: how each version behaves once deployed.
     explicit DemoService(const std::string& releases_yaml = "releases: {}\n");
-    ~DemoService();
     DemoService(const DemoService&) = delete;
     DemoService& operator=(const DemoService&) = delete;
 
@@ -34,8 +33,8 @@ class DemoService {
 
   private:
     TempDir dir_;
+    BackgroundProcess process_;
     int port_ = 0;
-    pid_t pid_ = -1;
 };
 
 }  // namespace launchkit::testing

@@ -13,7 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "probe/http_client.h"
-#include "support/prometheus_server.h"
+#include "support/background_process.h"
 #include "util/file_io.h"
 
 extern char** environ;

@@ -1,20 +1,11 @@
 #include "support/flag_server.h"
 
-#include <chrono>
 #include <csignal>
-#include <fstream>
-#include <thread>
 
-#include <fcntl.h>
 #include <httplib.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <catch2/catch.hpp>
 
-#include "util/file_io.h"
 #include "util/strings.h"
-
-extern char** environ;
 
 namespace launchkit::testing {
 
@@ -24,54 +15,18 @@ FlagServer::FlagServer(const StateFixture& fixture, std::vector<std::string> arg
     arguments.insert(arguments.begin(),
                      {"serve", "--listen", "127.0.0.1:0", "--port-file", port_file.string()});
     auto spec = fixture.spec("feature-flags", std::move(arguments), std::move(environment));
-    std::vector<char*> argv;
-    for (auto& argument : spec.argv) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> variables;
-    for (const auto& [name, value] : spec.environment) variables.push_back(name + "=" + value);
-    for (char** entry = environ; *entry; ++entry) variables.push_back(*entry);
-    std::vector<char*> envp;
-    for (auto& variable : variables) envp.push_back(variable.data());
-    envp.push_back(nullptr);
-    auto log_path = dir_.path() / "server.log";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    int spawned = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE(spawned == 0);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (port_ == 0) {
-        if (std::filesystem::exists(port_file)) std::ifstream(port_file) >> port_;
-        if (port_ != 0) break;
-        int status = 0;
-        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
-            FAIL("feature-flags serve exited: " << log());
-        }
-        if (std::chrono::steady_clock::now() > deadline)
-            FAIL("feature-flags serve did not start within 20 s: " << log());
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-}
-
-FlagServer::~FlagServer() {
-    if (pid_ > 0) stop();
+    process_ =
+        BackgroundProcess(std::move(spec.argv), dir_.path() / "server.log", "",
+                          {.environment = std::move(spec.environment), .stop_signal = SIGTERM});
+    port_ = wait_for_port_file(process_, port_file, "feature-flags serve");
 }
 
 int FlagServer::stop() {
-    if (pid_ <= 0) return -1;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return process_.stop();
 }
 
 std::string FlagServer::log() const {
-    return util::read_file(dir_.path() / "server.log").value_or("");
+    return process_.log();
 }
 
 namespace {

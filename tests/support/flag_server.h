@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include <sys/types.h>
 #include <nlohmann/json.hpp>
 
+#include "support/background_process.h"
 #include "support/state_fixture.h"
 
 namespace launchkit::testing {
@@ -26,7 +26,6 @@ class FlagServer {
     // `arguments` follow `serve` (e.g. {"--env", "staging"}).
     explicit FlagServer(const StateFixture& fixture, std::vector<std::string> arguments = {},
                         Environment environment = {});
-    ~FlagServer();
     FlagServer(const FlagServer&) = delete;
     FlagServer& operator=(const FlagServer&) = delete;
 
@@ -38,13 +37,13 @@ class FlagServer {
                     const std::map<std::string, std::string>& headers = {}) const;
     // SIGTERM, then the exit status once it is gone (-1 when a signal ended it).
     int stop();
-    // What it wrote on stderr.
+    // What it wrote on stdout and stderr.
     std::string log() const;
 
   private:
     TempDir dir_;
+    BackgroundProcess process_;
     int port_ = 0;
-    pid_t pid_ = -1;
 };
 
 }  // namespace launchkit::testing

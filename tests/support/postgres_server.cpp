@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
-#include "support/prometheus_server.h"
+#include "support/background_process.h"
 
 namespace launchkit::testing {
 namespace {

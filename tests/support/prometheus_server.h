@@ -4,8 +4,7 @@
 
 #include <string>
 
-#include <sys/types.h>
-
+#include "support/background_process.h"
 #include "support/temp_dir.h"
 
 namespace launchkit::testing {
@@ -14,7 +13,6 @@ class PrometheusServer {
   public:
     // `target` is host:port of an exporter serving /metrics.
     explicit PrometheusServer(const std::string& target);
-    ~PrometheusServer();
     PrometheusServer(const PrometheusServer&) = delete;
     PrometheusServer& operator=(const PrometheusServer&) = delete;
 
@@ -23,10 +21,7 @@ class PrometheusServer {
   private:
     TempDir dir_;
     int port_ = 0;
-    pid_t pid_ = -1;
+    BackgroundProcess process_;
 };
-
-// A port nothing listens on right now, below the ephemeral range (see prometheus_server.cpp).
-int free_port();
 
 }  // namespace launchkit::testing

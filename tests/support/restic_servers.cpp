@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "support/prometheus_server.h"
+#include "support/background_process.h"
 #include "util/file_io.h"
 
 namespace launchkit::testing {

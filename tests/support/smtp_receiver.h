@@ -6,8 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <sys/types.h>
-
+#include "support/background_process.h"
 #include "support/temp_dir.h"
 
 namespace launchkit::testing {
@@ -18,7 +17,6 @@ class SmtpReceiver {
     static constexpr const char* password = "mail-password";
 
     SmtpReceiver();
-    ~SmtpReceiver();
     SmtpReceiver(const SmtpReceiver&) = delete;
     SmtpReceiver& operator=(const SmtpReceiver&) = delete;
 
@@ -32,7 +30,7 @@ class SmtpReceiver {
     TempDir dir_;
     std::filesystem::path certificate_;
     int port_ = 0;
-    pid_t pid_ = -1;
+    BackgroundProcess process_;
 };
 
 }  // namespace launchkit::testing
