@@ -107,6 +107,25 @@ std::string BackgroundProcess::log() const {
     return util::read_file(log_).value_or("");
 }
 
+namespace {
+
+// Whether a socket could be bound to 127.0.0.1:`port` (`connect` false), or connected to it.
+bool loopback_port_answers(int port, bool connect) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    auto* generic = reinterpret_cast<sockaddr*>(&address);
+    bool done = (connect ? ::connect(fd, generic, sizeof address)
+                         : ::bind(fd, generic, sizeof address)) == 0;
+    ::close(fd);
+    return done;
+}
+
+}  // namespace
+
 // Below the kernel's ephemeral range (32768-60999 on Linux): a port from that range, free when
 // looked at, can be taken by any outgoing connection before the server binds it, which once kept
 // etcd from starting in CI. Random, so that parallel test processes rarely pick the same one, and
@@ -117,15 +136,7 @@ int free_port() {
     std::lock_guard lock(mutex);
     for (int attempt = 0; attempt < 1000; ++attempt) {
         int port = std::uniform_int_distribution<int>(20000, 32000)(random);
-        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        REQUIRE(fd >= 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        address.sin_port = htons(static_cast<uint16_t>(port));
-        bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-        ::close(fd);
-        if (bound) return port;
+        if (loopback_port_answers(port, false)) return port;
     }
     FAIL("no free port between 20000 and 32000");
     return 0;
@@ -133,23 +144,9 @@ int free_port() {
 
 void wait_until_listening(const BackgroundProcess& server, int port,
                           std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        REQUIRE(fd >= 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        address.sin_port = htons(static_cast<uint16_t>(port));
-        bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-        ::close(fd);
-        if (connected) return;
-        if (!server.running() || std::chrono::steady_clock::now() > deadline) {
-            INFO("server log:\n" << server.log());
-            FAIL("nothing listens on 127.0.0.1:" << port);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    wait_until_ready(
+        server, [port] { return loopback_port_answers(port, true); },
+        "the server meant to listen on 127.0.0.1:" + std::to_string(port), timeout);
 }
 
 void wait_until_ready(const BackgroundProcess& server, const std::function<bool()>& ready,
