@@ -156,10 +156,8 @@ Result<ExitCode> run_backup_list(Context& context, const BackupListOptions& opti
     }
     if (context.json)
         print_json(*context.out, json);
-    else if (table.empty())
-        *context.out << "no backups in " << repository.root().string() << '\n';
     else
-        table.render(*context.out, context.color);
+        table.render_or(*context.out, context.color, "no backups in " + repository.root().string());
     return ExitCode::ok;
 }
 
@@ -249,10 +247,7 @@ ExitCode report_verification(Context& context, const std::vector<VerifyReport>& 
             for (std::size_t i = 1; i < report.problems.size(); ++i)
                 table.add_row({"", "", "", report.problems[i]});
         }
-        if (table.empty() && !when_none.empty())
-            *context.out << when_none << '\n';
-        else
-            table.render(*context.out, context.color);
+        table.render_or(*context.out, context.color, when_none);
     }
     return all_ok ? ExitCode::ok : ExitCode::said_no;
 }

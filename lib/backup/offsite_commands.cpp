@@ -167,10 +167,9 @@ Result<ExitCode> run_backup_sync(Context& context, const BackupSyncOptions& opti
     if (context.json)
         print_json(*context.out,
                    {{"repository", offsite->describe()}, {"ok", all_copied}, {"backups", json}});
-    else if (table.empty())
-        *context.out << fmt::format("every backup is in {} already\n", offsite->describe());
     else
-        table.render(*context.out, context.color);
+        table.render_or(*context.out, context.color,
+                        fmt::format("every backup is in {} already", offsite->describe()));
     return all_copied ? ExitCode::ok : ExitCode::environment;
 }
 
@@ -219,10 +218,9 @@ Result<ExitCode> run_offsite_list(Context& context, const BackupListOptions& opt
     }
     if (context.json)
         print_json(*context.out, json);
-    else if (table.empty())
-        *context.out << fmt::format("no backups here or in {}\n", repository.describe());
     else
-        table.render(*context.out, context.color);
+        table.render_or(*context.out, context.color,
+                        fmt::format("no backups here or in {}", repository.describe()));
     return ExitCode::ok;
 }
 

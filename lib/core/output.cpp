@@ -53,6 +53,13 @@ void Table::add_row(std::vector<std::string> cells) {
     rows_.push_back(std::move(cells));
 }
 
+void Table::render_or(std::ostream& out, bool color, std::string_view when_empty) const {
+    if (rows_.empty() && !when_empty.empty())
+        out << when_empty << '\n';
+    else
+        render(out, color);
+}
+
 void Table::render(std::ostream& out, bool color) const {
     std::vector<size_t> widths(headers_.size());
     for (size_t i = 0; i < headers_.size(); ++i) widths[i] = display_width(headers_[i]);

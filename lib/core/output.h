@@ -3,6 +3,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,9 @@ class Table {
     void add_row(std::vector<std::string> cells);
     bool empty() const { return rows_.empty(); }
     void render(std::ostream& out, bool color) const;
+    // `render`, or the line `when_empty` instead of a table of headers alone when there are no
+    // rows (an empty `when_empty`: the headers alone).
+    void render_or(std::ostream& out, bool color, std::string_view when_empty) const;
 
   private:
     std::vector<std::string> headers_;

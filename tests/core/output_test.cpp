@@ -27,3 +27,17 @@ TEST_CASE("colour is applied only when enabled", "[output]") {
     table.render(coloured, true);
     CHECK(coloured.str() == "\x1b[1mA\x1b[0m\nx\n");
 }
+
+TEST_CASE("render_or says what is missing instead of printing headers alone", "[output]") {
+    Table table({"ID", "CREATED"});
+    std::ostringstream none;
+    table.render_or(none, false, "no backups in /var/lib/app");
+    CHECK(none.str() == "no backups in /var/lib/app\n");
+    std::ostringstream headers;
+    table.render_or(headers, false, "");
+    CHECK(headers.str() == "ID  CREATED\n");
+    table.add_row({"b1", "today"});
+    std::ostringstream rows;
+    table.render_or(rows, false, "no backups");
+    CHECK(rows.str() == "ID  CREATED\nb1  today\n");
+}
