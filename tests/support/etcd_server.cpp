@@ -2,21 +2,14 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
-#include <thread>
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <catch2/catch.hpp>
 
 #include "probe/http_client.h"
 #include "support/background_process.h"
 #include "util/file_io.h"
-
-extern char** environ;
 
 namespace launchkit::testing {
 
@@ -71,7 +64,7 @@ EtcdCluster::EtcdCluster(size_t members, bool tls) {
         member.peer_port = free_port();
         if (!initial_cluster_.empty()) initial_cluster_ += ",";
         initial_cluster_ += fmt::format("{}=http://127.0.0.1:{}", member.name, member.peer_port);
-        members_.push_back(member);
+        members_.push_back(std::move(member));
     }
     for (auto& member : members_) spawn(member, true);
     for (const auto& member : members_) wait_ready(member);
@@ -80,15 +73,6 @@ EtcdCluster::EtcdCluster(size_t members, bool tls) {
 EtcdCluster& EtcdCluster::shared() {
     static EtcdCluster cluster(1);
     return cluster;
-}
-
-EtcdCluster::~EtcdCluster() {
-    for (auto& member : members_) {
-        if (member.pid <= 0) continue;
-        ::kill(member.pid, SIGKILL);
-        int status = 0;
-        ::waitpid(member.pid, &status, 0);
-    }
 }
 
 std::vector<std::string> EtcdCluster::endpoints() const {
@@ -140,18 +124,7 @@ void EtcdCluster::spawn(Member& member, bool fresh) {
         arguments.push_back("--trusted-ca-file=" + certificates_.ca.string());
         arguments.push_back("--client-cert-auth");
     }
-    std::vector<char*> argv;
-    for (auto& argument : arguments) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    int spawned = ::posix_spawnp(&member.pid, "etcd", &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    INFO("is Debian's etcd-server package installed? (scripts/install-deps installs it)");
-    REQUIRE(spawned == 0);
+    member.process = BackgroundProcess(std::move(arguments), log, "etcd-server");
 }
 
 void EtcdCluster::wait_ready(const Member& member) const {
@@ -165,31 +138,22 @@ void EtcdCluster::wait_ready(const Member& member) const {
     request.client_key_file = certificates_.client_key;
     request.body = R"({"key": "AA=="})";
     request.timeout = std::chrono::seconds(2);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (true) {
-        auto answer = probe::send_http(request);
-        if (answer && answer->status == 200) return;
-        if (std::chrono::steady_clock::now() > deadline) {
-            INFO("etcd log:\n"
-                 << util::read_file(dir_.path() / (member.name + ".log")).value_or(""));
-            FAIL("etcd " << member.name << " did not answer within 60 s");
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    wait_until_ready(
+        member.process,
+        [&request] {
+            auto answer = probe::send_http(request);
+            return answer && answer->status == 200;
+        },
+        "etcd " + member.name, std::chrono::seconds(60));
 }
 
 void EtcdCluster::stop(size_t index) {
-    auto& member = members_.at(index);
-    if (member.pid <= 0) return;
-    ::kill(member.pid, SIGKILL);
-    int status = 0;
-    ::waitpid(member.pid, &status, 0);
-    member.pid = -1;
+    members_.at(index).process.stop();
 }
 
 void EtcdCluster::start(size_t index) {
     auto& member = members_.at(index);
-    if (member.pid > 0) return;
+    if (member.process.running()) return;
     spawn(member, false);
     wait_ready(member);
 }

@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include "support/background_process.h"
 #include "support/temp_dir.h"
 
 namespace launchkit::testing {
@@ -27,7 +28,6 @@ class EtcdCluster {
     // Starts `members` members and waits until the cluster has a leader. With `tls`, clients
     // speak HTTPS to them and must show a certificate from the cluster's CA.
     explicit EtcdCluster(size_t members = 1, bool tls = false);
-    ~EtcdCluster();
     // One single-member cluster for the whole test run, for tests that stop no member: each test
     // works under its own key prefix.
     static EtcdCluster& shared();
@@ -54,7 +54,7 @@ class EtcdCluster {
         std::string name;
         int client_port = 0;
         int peer_port = 0;
-        pid_t pid = -1;
+        BackgroundProcess process{};
     };
     void spawn(Member& member, bool fresh);
     void wait_ready(const Member& member) const;
