@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "util/bounded_json.h"
+
 namespace launchkit::flags {
 namespace {
 
@@ -148,17 +150,17 @@ Result<Flag> flag_from_json(const nlohmann::json& json, std::string_view where) 
             FlagEnvironment environment;
             environment.enabled = state.at("enabled").get<bool>();
             // Read as the integer it must be: a huge float converted to int is undefined, and a
-            // huge integer would wrap.
+            // huge integer would wrap (2^64 - 1 read as -1: off instead of on).
             auto rollout = state.find("rollout");
-            if (rollout != state.end() && !rollout->is_number_integer())
+            auto rollout_value = rollout == state.end()
+                                     ? std::optional<std::int64_t>(100)
+                                     : util::integer_value<std::int64_t>(*rollout);
+            if (!rollout_value)
                 return fail(ExitCode::environment,
-                            "{}: damaged flag record: rollout {} is not "
-                            "an integer",
-                            where, rollout->dump());
-            environment.rollout = rollout == state.end()
-                                      ? 100
-                                      : static_cast<int>(std::clamp<std::int64_t>(
-                                            rollout->get<std::int64_t>(), -1, 101));
+                            "{}: damaged flag record: rollout {} is not an integer", where,
+                            rollout->dump());
+            environment.rollout =
+                static_cast<int>(std::clamp<std::int64_t>(*rollout_value, -1, 101));
             environment.updated_at = state.value("updated_at", "");
             environment.updated_by = state.value("updated_by", "");
             auto field = fmt::format("{}: damaged flag record: {}", where, name);
@@ -236,10 +238,9 @@ std::vector<std::string> describe_flag_change(const nlohmann::json& before,
         };
         if (was.strategies.has_value() != now.strategies.has_value() ||
             strategies_json(was) != strategies_json(now))
-            changes.push_back(count(was) == count(now)
-                                  ? fmt::format("{}: strategies changed", name)
-                                  : fmt::format("{}: strategies {} → {}", name, count(was),
-                                                count(now)));
+            changes.push_back(count(was) == count(now) ? fmt::format("{}: strategies changed", name)
+                                                       : fmt::format("{}: strategies {} → {}", name,
+                                                                     count(was), count(now)));
         if (to_json(was.variants) != to_json(now.variants))
             changes.push_back(fmt::format("{}: variants {} → {}", name,
                                           describe_variants(was.variants),
