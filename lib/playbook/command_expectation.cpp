@@ -1,6 +1,8 @@
 #include "playbook/command_expectation.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <limits>
 #include <string>
 
@@ -19,15 +21,29 @@ namespace {
 // metadata.vulnerabilities, yarn's auditSummary data.vulnerabilities.
 std::optional<AuditFindings> from_counts(const nlohmann::json& counts) {
     if (!counts.is_object()) return std::nullopt;
+    // A count too large for an int is as many as an int holds, as count_in reads printed ones:
+    // get<int>() wrapped 2^32 + 1 to 1, and summing them overflowed.
+    auto clamped = [](std::int64_t count) {
+        return static_cast<int>(std::min<std::int64_t>(count, std::numeric_limits<int>::max()));
+    };
     AuditFindings findings;
-    int sum = 0;
+    std::int64_t sum = 0;
+    std::optional<std::int64_t> total;
     for (const auto& [severity, count] : counts.items()) {
-        if (!count.is_number_integer()) return std::nullopt;
-        if (severity == "total") continue;
-        sum += count.get<int>();
-        if (severity == "critical") findings.critical = count.get<int>();
+        auto number = util::integer_value<std::int64_t>(count);
+        if (!number && count.is_number_unsigned())
+            number = std::numeric_limits<std::int64_t>::max();
+        if (!number || *number < 0) return std::nullopt;
+        if (severity == "total") {
+            total = number;
+            continue;
+        }
+        sum = *number > std::numeric_limits<std::int64_t>::max() - sum
+                  ? std::numeric_limits<std::int64_t>::max()
+                  : sum + *number;
+        if (severity == "critical") findings.critical = clamped(*number);
     }
-    findings.total = counts.contains("total") ? counts["total"].get<int>() : sum;
+    findings.total = clamped(total.value_or(sum));
     return findings;
 }
 
@@ -43,8 +59,8 @@ std::optional<AuditFindings> from_json(std::string_view output) {
     for (auto line : util::split(output, '\n')) {
         if (!util::trim(line).starts_with("{")) continue;
         auto event = util::parse_json(line).value_or(nlohmann::json());
-        if (event.is_object() && event.value("type", "") == "auditSummary" &&
-            event.contains("data") && event["data"].is_object())
+        if (util::string_member(event, "type") == "auditSummary" && event.contains("data") &&
+            event["data"].is_object())
             return from_counts(event["data"].value("vulnerabilities", nlohmann::json()));
     }
     return std::nullopt;

@@ -95,3 +95,32 @@ TEST_CASE("an audit count beyond an int is read as the most there can be", "[pla
     CHECK(report->total == std::numeric_limits<int>::max());
     CHECK(report->critical == std::numeric_limits<int>::max());
 }
+
+// The same in JSON: get<int>() wrapped 4294967297 to 1, and two counts near the top of an int
+// overflowed their sum (undefined); a yarn line whose "type" was not a string threw.
+TEST_CASE("an audit count beyond an int in JSON is read as the most there can be", "[playbook]") {
+    const auto most = std::numeric_limits<int>::max();
+    auto wrapped = read_audit_report(
+        R"({"metadata": {"vulnerabilities": {"low": 0, "critical": 4294967297}}})");
+    REQUIRE(wrapped);
+    CHECK(wrapped->critical == most);
+    CHECK(wrapped->total == most);
+    auto summed = read_audit_report(
+        R"({"metadata": {"vulnerabilities": {"high": 2147483647, "critical": 2147483647}}})");
+    REQUIRE(summed);
+    CHECK(summed->total == most);
+    auto unsigned_huge = read_audit_report(
+        R"({"metadata": {"vulnerabilities": {"critical": 18446744073709551615, "total": 3}}})");
+    REQUIRE(unsigned_huge);
+    CHECK(unsigned_huge->critical == most);
+    CHECK(unsigned_huge->total == 3);
+    CHECK_FALSE(read_audit_report(R"({"metadata": {"vulnerabilities": {"critical": -1}}})"));
+    CHECK_FALSE(read_audit_report(R"({"metadata": {"vulnerabilities": {"critical": 1.5}}})"));
+    CHECK_FALSE(read_audit_report("{\"type\": 5}\n{\"type\": [\"auditSummary\"]}\n"));
+    auto yarn = read_audit_report(
+        "{\"type\": 5}\n{\"type\": \"auditSummary\", \"data\": {\"vulnerabilities\": "
+        "{\"critical\": 2, \"low\": 1}}}\n");
+    REQUIRE(yarn);
+    CHECK(yarn->critical == 2);
+    CHECK(yarn->total == 3);
+}
