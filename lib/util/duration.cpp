@@ -1,8 +1,9 @@
 #include "util/duration.h"
 
-#include <cmath>
-
+#include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <limits>
 
 namespace launchkit::util {
 
@@ -47,7 +48,10 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
 }
 
 std::string format_duration(std::chrono::milliseconds duration) {
-    long long ms = duration.count();
+    // A duration read from a file may be any integer: the extremes are clamped first, so that
+    // negating and rounding stay in range (-LLONG_MIN overflowed).
+    constexpr long long limit = std::numeric_limits<long long>::max() - 1000;
+    long long ms = std::clamp<long long>(duration.count(), -limit, limit);
     std::string sign = ms < 0 ? "-" : "";
     if (ms < 0) ms = -ms;
     if (ms < 1000) return fmt::format("{}{} ms", sign, ms);
@@ -74,7 +78,11 @@ std::string format_duration(std::chrono::milliseconds duration) {
 }
 
 std::string format_seconds(double seconds) {
-    return format_duration(std::chrono::milliseconds(std::llround(seconds * 1000)));
+    // Any double a file holds: llround of one beyond long long's range (1e300, infinity) gave
+    // LLONG_MIN, and NaN has no duration.
+    if (std::isnan(seconds)) seconds = 0;
+    double ms = std::clamp(seconds * 1000, -9.2e18, 9.2e18);
+    return format_duration(std::chrono::milliseconds(std::llround(ms)));
 }
 
 std::string format_duration_spec(std::chrono::milliseconds duration) {

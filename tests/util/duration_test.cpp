@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "util/duration.h"
 
 using namespace std::chrono_literals;
@@ -52,4 +54,20 @@ TEST_CASE("format_duration is one human format for every duration", "[duration]"
     CHECK(format_duration(51h) == "2 d 3 h");
     CHECK(format_seconds(0.3) == "300 ms");
     CHECK(format_seconds(9.5) == "9.5 s");
+}
+
+// A manifest's or journal's duration is whatever the file holds: the extremes print, without the
+// overflow of negating LLONG_MIN (what llround gave for -1e300 or infinity).
+TEST_CASE("format_duration and format_seconds print any value a file holds", "[duration]") {
+    const auto lowest = std::chrono::milliseconds(std::numeric_limits<long long>::min());
+    const auto highest = std::chrono::milliseconds(std::numeric_limits<long long>::max());
+    CHECK_THAT(format_duration(lowest), Catch::StartsWith("-") && Catch::EndsWith(" h"));
+    CHECK_THAT(format_duration(highest), Catch::EndsWith(" h"));
+    for (double seconds : {1e300, -1e300, std::numeric_limits<double>::infinity(),
+                           -std::numeric_limits<double>::infinity()}) {
+        INFO(seconds);
+        CHECK_THAT(format_seconds(seconds), Catch::EndsWith(" h"));
+    }
+    CHECK(format_seconds(std::numeric_limits<double>::quiet_NaN()) == "0 ms");
+    CHECK(format_seconds(-2.5) == "-2.5 s");
 }
