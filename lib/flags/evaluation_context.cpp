@@ -54,11 +54,13 @@ Result<std::optional<std::string>> value_text(const nlohmann::json& value, std::
     else if (value.is_number_integer() || value.is_number_unsigned())
         text = value.dump();
     else if (value.is_number_float()) {
+        // A whole number prints as JavaScript would print it ("2", not "2.0"). The range check
+        // comes first: converting 1e300 to long long is undefined (found by review; any OFREP
+        // client could send it).
         double number = value.get<double>();
-        text =
-            number == static_cast<double>(static_cast<long long>(number)) && std::abs(number) < 1e15
-                ? std::to_string(static_cast<long long>(number))
-                : value.dump();
+        text = std::abs(number) < 1e15 && number == std::trunc(number)
+                   ? std::to_string(static_cast<long long>(number))
+                   : value.dump();
     } else
         return fail(ExitCode::invalid_input,
                     "{}: context field '{}': expected a string, a number "

@@ -152,6 +152,14 @@ TEST_CASE("contexts read from JSON and from NAME=VALUE pairs", "[flags][targetin
     CHECK(context.value("userId") == "42");
     CHECK(context.value("beta") == "true");
     CHECK(context.value("n") == "2.5");
+    // Whole floats print as JavaScript prints them; one beyond long long's range printed through
+    // an undefined conversion to long long (found by review: any OFREP client can send one).
+    auto numbers = context_of(
+        {{"properties", {{"whole", 2.0}, {"huge", 1e300}, {"negative", -1e300}, {"big", 1e15}}}});
+    CHECK(numbers.value("whole") == "2");
+    CHECK(numbers.value("huge") == "1e+300");
+    CHECK(numbers.value("negative") == "-1e+300");
+    CHECK(numbers.value("big") == "1e+15");
     auto nested = context_from_json({{"properties", {{"tags", {"a"}}}}}, "ctx.json");
     REQUIRE_FALSE(nested);
     CHECK(nested.error().message ==
