@@ -14,6 +14,24 @@ namespace {
 
 using playbook::RunEvent;
 
+// A journal's decisions are read as found: a member may be missing (an older version, an edited
+// file) or of another type, which draws a dash or nothing, never undefined behaviour (nlohmann's
+// const operator[] on a missing key) or a thrown type_error (value() with a default).
+const nlohmann::json& field_of(const nlohmann::json& object, std::string_view name) {
+    return util::member_or_null(object, name);
+}
+
+std::string text_of(const nlohmann::json& object, std::string_view name,
+                    std::string fallback = "") {
+    return util::string_member(object, name).value_or(std::move(fallback));
+}
+
+// A count drawn as written, 0 when it is not there.
+std::string count_text(const nlohmann::json& object, std::string_view name) {
+    const auto& count = field_of(object, name);
+    return count.is_number() ? util::dump_json(count) : "0";
+}
+
 // Light by default, dark when the reader's system is; sized for a phone as for a desk.
 constexpr const char* style = R"(
 :root { color-scheme: light dark; --fg: #1d1f21; --bg: #ffffff; --muted: #6b7280; --grid: #e5e7eb;
@@ -107,7 +125,7 @@ std::string traffic_section(const playbook::RunState& run, const std::vector<Run
     for (const auto& [name, record] : run.rollback)
         if (name.starts_with("undo:") && run.steps.contains(name.substr(5)) &&
             record.status == playbook::StepStatus::succeeded && !record.finished_at.empty() &&
-            run.steps.at(name.substr(5)).undo.value("strategy", "") == "canary")
+            text_of(run.steps.at(name.substr(5)).undo, "strategy") == "canary")
             traffic.points.emplace_back(seconds_between(run.started.time, record.finished_at), 0);
     std::sort(traffic.points.begin(), traffic.points.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -135,10 +153,10 @@ std::optional<SampleBox> sample_box(const nlohmann::json& sample, std::string la
     for (auto [field, target] :
          {std::pair{"count", &box.count}, std::pair{"min", &box.min}, std::pair{"q1", &box.q1},
           std::pair{"median", &box.median}, std::pair{"q3", &box.q3}, std::pair{"max", &box.max}}) {
-        if (!sample[field].is_number()) return std::nullopt;
-        *target = sample[field].get<double>();
+        if (!field_of(sample, field).is_number()) return std::nullopt;
+        *target = field_of(sample, field).get<double>();
     }
-    for (const auto& value : sample.value("values", nlohmann::json::array()))
+    for (const auto& value : field_of(sample, "values"))
         if (value.is_number()) box.values.push_back(value.get<double>());
     return box;
 }
@@ -146,42 +164,45 @@ std::optional<SampleBox> sample_box(const nlohmann::json& sample, std::string la
 // Each metric's canary and baseline samples side by side, with the Mann-Whitney result and the
 // shift's interval: the picture behind the classification.
 std::string canary_section(const nlohmann::json& canary) {
-    double confidence = canary.value("confidence", 0.0) * 100;
+    const auto& level = field_of(canary, "confidence");
+    double confidence = level.is_number() ? level.get<double>() * 100 : 0;
     std::string html = fmt::format(
-        "<h4>Canary analysis: {} (score {}) — {}</h4>", escape_html(canary.value("outcome", "")),
-        number_or_dash(canary["score"]), escape_html(canary.value("reason", "")));
+        "<h4>Canary analysis: {} (score {}) — {}</h4>", escape_html(text_of(canary, "outcome")),
+        number_or_dash(field_of(canary, "score")), escape_html(text_of(canary, "reason")));
     std::string rows;
-    for (const auto& metric : canary.value("metrics", nlohmann::json::array())) {
-        auto name = metric.value("metric", "");
+    for (const auto& metric : field_of(canary, "metrics")) {
+        auto name = text_of(metric, "metric");
         rows += fmt::format(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} [{}, {}]</td><td>{}</td><td>{}</td>"
             "<td>{}</td></tr>",
-            escape_html(name), number_or_dash(metric["canary_mean"]),
-            number_or_dash(metric["baseline_mean"]), number_or_dash(metric["estimate"]),
-            number_or_dash(metric["lower"]), number_or_dash(metric["upper"]),
-            number_or_dash(metric["u"]), number_or_dash(metric["p_value"]),
-            escape_html(metric.value("classification", "")));
+            escape_html(name), number_or_dash(field_of(metric, "canary_mean")),
+            number_or_dash(field_of(metric, "baseline_mean")),
+            number_or_dash(field_of(metric, "estimate")), number_or_dash(field_of(metric, "lower")),
+            number_or_dash(field_of(metric, "upper")), number_or_dash(field_of(metric, "u")),
+            number_or_dash(field_of(metric, "p_value")),
+            escape_html(text_of(metric, "classification")));
         DistributionChart chart;
         chart.title = fmt::format("{}: canary against baseline", name);
         for (auto [field, label] :
              {std::pair{"canary_sample", "canary"}, std::pair{"baseline_sample", "baseline"}})
-            if (auto box = sample_box(metric[field], label)) chart.samples.push_back(*box);
-        if (chart.samples.size() == 2 && metric["estimate"].is_number() &&
-            metric["lower"].is_number() && metric["upper"].is_number())
-            chart.shift =
-                ShiftInterval{fmt::format("shift, {:g}% interval", confidence),
-                              chart.samples[1].median, metric["estimate"].get<double>(),
-                              metric["lower"].get<double>(), metric["upper"].get<double>()};
+            if (auto box = sample_box(field_of(metric, field), label))
+                chart.samples.push_back(*box);
+        if (chart.samples.size() == 2 && field_of(metric, "estimate").is_number() &&
+            field_of(metric, "lower").is_number() && field_of(metric, "upper").is_number())
+            chart.shift = ShiftInterval{
+                fmt::format("shift, {:g}% interval", confidence), chart.samples[1].median,
+                field_of(metric, "estimate").get<double>(), field_of(metric, "lower").get<double>(),
+                field_of(metric, "upper").get<double>()};
         html += fmt::format(
             "<p><b>{}</b> — <span class=\"class-{}\">{}</span>: {}<br><span class=\"muted\">"
             "Mann-Whitney U = {}, p = {}; canary − baseline shift {} [{}, {}] at {:g}% "
             "confidence; mean ratio {}</span></p>",
-            escape_html(name), escape_html(metric.value("classification", "")),
-            escape_html(metric.value("classification", "")),
-            escape_html(metric.value("reason", "")), number_or_dash(metric["u"]),
-            number_or_dash(metric["p_value"]), number_or_dash(metric["estimate"]),
-            number_or_dash(metric["lower"]), number_or_dash(metric["upper"]), confidence,
-            number_or_dash(metric["effect_size"]));
+            escape_html(name), escape_html(text_of(metric, "classification")),
+            escape_html(text_of(metric, "classification")), escape_html(text_of(metric, "reason")),
+            number_or_dash(field_of(metric, "u")), number_or_dash(field_of(metric, "p_value")),
+            number_or_dash(field_of(metric, "estimate")), number_or_dash(field_of(metric, "lower")),
+            number_or_dash(field_of(metric, "upper")), confidence,
+            number_or_dash(field_of(metric, "effect_size")));
         html += render_distributions(chart);
     }
     html +=
@@ -196,36 +217,37 @@ std::string gate_section(const playbook::GateDecided& gate, const std::string& b
                                    status_span(gate.verdict), escape_html(gate.reason));
     const auto& decision = gate.decision;
     if (!decision.is_object()) return html;
-    for (const auto& rule : decision.value("thresholds", nlohmann::json::array())) {
-        ChartSeries values{rule.value("metric", "value"), {}, "value", false, true};
+    for (const auto& rule : field_of(decision, "thresholds")) {
+        ChartSeries values{text_of(rule, "metric", "value"), {}, "value", false, true};
         ChartSeries threshold{"threshold", {}, "threshold", true, false};
-        for (const auto& point : rule.value("history", nlohmann::json::array())) {
-            double at = seconds_between(begin, point.value("at", ""));
-            if (point["value"].is_number())
-                values.points.emplace_back(at, point["value"].get<double>());
-            if (point["threshold"].is_number())
-                threshold.points.emplace_back(at, point["threshold"].get<double>());
+        for (const auto& point : field_of(rule, "history")) {
+            double at = seconds_between(begin, text_of(point, "at"));
+            if (field_of(point, "value").is_number())
+                values.points.emplace_back(at, field_of(point, "value").get<double>());
+            if (field_of(point, "threshold").is_number())
+                threshold.points.emplace_back(at, field_of(point, "threshold").get<double>());
         }
         LineChart chart;
-        chart.title = fmt::format("{}: {} against its threshold ({})", rule.value("rule", ""),
-                                  rule.value("metric", ""), rule.value("phase", ""));
+        chart.title = fmt::format("{}: {} against its threshold ({})", text_of(rule, "rule"),
+                                  text_of(rule, "metric"), text_of(rule, "phase"));
         chart.css_class = "chart metric-chart";
         chart.series.push_back(std::move(values));
         chart.series.push_back(std::move(threshold));
-        auto condition =
-            rule["fail_when"].is_string()   ? "fail when " + rule["fail_when"].get<std::string>()
-            : rule["pass_when"].is_string() ? "pass when " + rule["pass_when"].get<std::string>()
-                                            : std::string();
+        auto condition = field_of(rule, "fail_when").is_string()
+                             ? "fail when " + field_of(rule, "fail_when").get<std::string>()
+                         : field_of(rule, "pass_when").is_string()
+                             ? "pass when " + field_of(rule, "pass_when").get<std::string>()
+                             : std::string();
         html += fmt::format(
             "<p><b>{}</b> ({}) {} — {}, {} of {} measurements ok{}</p>",
-            escape_html(rule.value("rule", "")), escape_html(rule.value("metric", "")),
-            escape_html(condition), status_span(rule.value("phase", "")),
-            util::dump_json(rule.value("successes", nlohmann::json(0))),
-            util::dump_json(rule.value("measurements", nlohmann::json(0))),
-            rule.value("reason", "").empty() ? "" : ": " + escape_html(rule.value("reason", "")));
+            escape_html(text_of(rule, "rule")), escape_html(text_of(rule, "metric")),
+            escape_html(condition), status_span(text_of(rule, "phase")),
+            count_text(rule, "successes"), count_text(rule, "measurements"),
+            text_of(rule, "reason").empty() ? "" : ": " + escape_html(text_of(rule, "reason")));
         html += render_line_chart(chart);
     }
-    if (decision["canary"].is_object()) html += canary_section(decision["canary"]);
+    if (field_of(decision, "canary").is_object())
+        html += canary_section(field_of(decision, "canary"));
     return html;
 }
 

@@ -52,6 +52,13 @@ const nlohmann::json* find_pointer(const nlohmann::json& document,
     }
 }
 
+const nlohmann::json& member_or_null(const nlohmann::json& object, std::string_view name) {
+    static const nlohmann::json null;
+    if (!object.is_object()) return null;
+    auto found = object.find(name);
+    return found == object.end() ? null : *found;
+}
+
 std::uint64_t count_member(const nlohmann::json& object, std::string_view name) {
     if (!object.is_object()) return 0;
     auto found = object.find(name);

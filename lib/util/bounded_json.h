@@ -57,6 +57,11 @@ T json_integer(const nlohmann::json& value) {
                                              &value);
 }
 
+// The member `name` of `object`, or a JSON null when there is none or `object` is not an object.
+// nlohmann's operator[] on a const object is undefined for a missing key, and a file that was
+// edited or written by an older version may lack any of them.
+const nlohmann::json& member_or_null(const nlohmann::json& object, std::string_view name);
+
 // The integer member `name` of `object` as T, or `fallback` when there is no such member (where
 // nlohmann's value(name, fallback) would cast a float).
 template <std::integral T>

@@ -132,3 +132,27 @@ TEST_CASE("a line chart of one measurement puts it in the middle of a labelled a
     CHECK_THAT(report::render_line_chart(chart),
                Catch::Contains("class=\"series threshold\" d=\"M56.0,"));
 }
+
+// A journal edited by hand, damaged, or written by an older version: every member of a gate's
+// decision may be missing or of another type. value() threw on a member that was not an object,
+// and operator[] on a missing key of a const object is undefined.
+TEST_CASE("a gate decision with missing or mistyped members still draws its report", "[report]") {
+    auto decision = nlohmann::json::parse(R"({
+      "verdict": "rollback",
+      "thresholds": [5, {"rule": 7, "metric": ["m"], "history": [{"at": 3}, 4, {"value": "x"},
+                                                                  {"at": "2026-12-04T10:00:05Z", "value": 2}]},
+                     {"history": {"at": 1}, "successes": "two"}],
+      "canary": {"metrics": [1, {"metric": 5, "canary_sample": {"count": "x"}}, {}],
+                 "confidence": "high", "score": null}})");
+    auto state = canary_run();
+    std::vector<playbook::RunEvent> events{playbook::GateDecided{
+        "2026-12-04T10:00:30.000Z", "canary", "canary@25%", "rollback", "edited", decision}};
+    std::string html;
+    REQUIRE_NOTHROW(html = report::render_run_report(state, events));
+    CHECK_THAT(html, Catch::Contains("Gate canary@25%") && Catch::Contains("Canary analysis"));
+    // And with no canary member at all, as a thresholds-only gate's decision may be written.
+    events = {playbook::GateDecided{"2026-12-04T10:00:30.000Z", "canary", "canary@25%", "continue",
+                                    "fine", nlohmann::json::parse(R"({"verdict": 1})")}};
+    REQUIRE_NOTHROW(html = report::render_run_report(state, events));
+    CHECK(html.find("Canary analysis") == std::string::npos);
+}
