@@ -99,7 +99,8 @@ Result<std::vector<std::string>> rolling_batches(const nlohmann::json& body) {
         return batches;
     }
     auto targets = body.at("targets").get<std::vector<std::string>>();
-    // Checked when the playbook was read; a journal replayed on resume is read again.
+    // Checked when the playbook was read (a resumed run reads the file again); checked here as
+    // well, so that a body made some other way cannot run as batches of one.
     auto size_text = body.value("batch_size", "1");
     auto batch = parse_batch_size(size_text);
     if (!batch)
