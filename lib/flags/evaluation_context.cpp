@@ -1,7 +1,8 @@
 #include "flags/evaluation_context.h"
 
 #include <array>
-#include <cmath>
+#include <charconv>
+#include <cstdlib>
 
 #include "util/strings.h"
 
@@ -42,7 +43,48 @@ std::optional<std::string_view> EvaluationContext::standard(std::string_view nam
 
 namespace {
 
-// JavaScript's String(value) for what a JSON context may hold; nothing for null.
+// JavaScript's Number::toString (ECMA-262 §6.1.6.1.20): the shortest digits that read back as
+// the same double, written out in full for exponents up to 21 and down to 10^-6 ("2", not
+// "2.0"; "1000000000000000", not "1e+15"; "1e-7", not "1e-07"). The Unleash SDKs compare a
+// number the application passed as this text, so a STR_ or IN constraint must see the same.
+std::string javascript_number_text(double number) {
+    if (number == 0) return "0";  // -0 too
+    std::array<char, 64> buffer{};
+    auto written = std::to_chars(buffer.data(), buffer.data() + buffer.size(), number,
+                                 std::chars_format::scientific);
+    std::string_view scientific(buffer.data(), written.ptr);  // "-1.2345e+15"
+    std::string text;
+    if (scientific.front() == '-') {
+        text = "-";
+        scientific.remove_prefix(1);
+    }
+    auto e = scientific.find('e');
+    std::string digits;
+    for (char c : scientific.substr(0, e))
+        if (c != '.') digits += c;
+    int exponent = 0;  // of the first digit; JavaScript's n is exponent + 1
+    auto exponent_text = scientific.substr(e + 1);
+    std::from_chars(exponent_text.data() + (exponent_text.front() == '+'),
+                    exponent_text.data() + exponent_text.size(), exponent);
+    int count = static_cast<int>(digits.size());
+    int n = exponent + 1;
+    if (count <= n && n <= 21)
+        text += digits + std::string(static_cast<std::size_t>(n - count), '0');
+    else if (0 < n && n <= 21)
+        text += digits.substr(0, static_cast<std::size_t>(n)) + "." +
+                digits.substr(static_cast<std::size_t>(n));
+    else if (-6 < n && n <= 0)
+        text += "0." + std::string(static_cast<std::size_t>(-n), '0') + digits;
+    else {
+        text += digits.substr(0, 1);
+        if (count > 1) text += "." + digits.substr(1);
+        text += (exponent < 0 ? "e-" : "e+") + std::to_string(std::abs(exponent));
+    }
+    return text;
+}
+
+// JavaScript's String(value) for what a JSON context may hold; nothing for null. Integers keep
+// the digits they were sent with.
 Result<std::optional<std::string>> value_text(const nlohmann::json& value, std::string_view where,
                                               std::string_view field) {
     std::string text;
@@ -53,15 +95,9 @@ Result<std::optional<std::string>> value_text(const nlohmann::json& value, std::
         text = value.get<bool>() ? "true" : "false";
     else if (value.is_number_integer() || value.is_number_unsigned())
         text = value.dump();
-    else if (value.is_number_float()) {
-        // A whole number prints as JavaScript would print it ("2", not "2.0"). The range check
-        // comes first: converting 1e300 to long long is undefined (found by review; any OFREP
-        // client could send it).
-        double number = value.get<double>();
-        text = std::abs(number) < 1e15 && number == std::trunc(number)
-                   ? std::to_string(static_cast<long long>(number))
-                   : value.dump();
-    } else
+    else if (value.is_number_float())
+        text = javascript_number_text(value.get<double>());
+    else
         return fail(ExitCode::invalid_input,
                     "{}: context field '{}': expected a string, a number "
                     "or a boolean, got {}",

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "flags/bucketing.h"
 #include "flags/constraint.h"
@@ -159,7 +161,29 @@ TEST_CASE("contexts read from JSON and from NAME=VALUE pairs", "[flags][targetin
     CHECK(numbers.value("whole") == "2");
     CHECK(numbers.value("huge") == "1e+300");
     CHECK(numbers.value("negative") == "-1e+300");
-    CHECK(numbers.value("big") == "1e+15");
+    CHECK(numbers.value("big") == "1000000000000000");
+    // Every form of JavaScript's String(number): in full below 10^21 and from 10^-6, shortest
+    // digits that read back, an exponent without a leading zero. nlohmann writes "1e+15",
+    // "1e-06" and "1e-07" for three of them.
+    const std::vector<std::pair<double, std::string>> javascript = {
+        {1e21, "1e+21"},
+        {1.5e21, "1.5e+21"},
+        {123456789012345680000.0, "123456789012345680000"},
+        {0.1 + 0.2, "0.30000000000000004"},
+        {-0.0, "0"},
+        {0.000001, "0.000001"},
+        {1.25e-6, "0.00000125"},
+        {1e-7, "1e-7"},
+        {-1.5e-7, "-1.5e-7"},
+        {123.456, "123.456"},
+        {5e-324, "5e-324"},
+        {1.7976931348623157e308, "1.7976931348623157e+308"},
+        {2251799813685248.5, "2251799813685248.5"},
+    };
+    for (const auto& [number, text] : javascript) {
+        INFO(text);
+        CHECK(context_of({{"properties", {{"n", number}}}}).value("n") == text);
+    }
     auto nested = context_from_json({{"properties", {{"tags", {"a"}}}}}, "ctx.json");
     REQUIRE_FALSE(nested);
     CHECK(nested.error().message ==
