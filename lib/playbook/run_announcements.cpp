@@ -51,10 +51,15 @@ nlohmann::json failing_decision(const RunState& state) {
 }
 
 // The incident an earlier notice of this run opened on `target` and nothing has resolved yet.
+// A launch control's incident, journaled when a step paused it, is the control's own: its
+// resume resolves it, the run's notices never update it.
 std::string open_incident(const RunState& state, const std::string& target) {
     for (auto sent = state.notifications.rbegin(); sent != state.notifications.rend(); ++sent) {
         if (sent->target != target || sent->reference.empty() || !sent->delivered) continue;
         auto kind = notify::parse_notice_kind(sent->notice);
+        if (kind == notify::NoticeKind::control_paused ||
+            kind == notify::NoticeKind::control_resumed)
+            continue;
         bool resolved = kind && (*kind == notify::NoticeKind::succeeded ||
                                  *kind == notify::NoticeKind::rolled_back);
         return resolved ? std::string() : sent->reference;

@@ -9,6 +9,7 @@
 #include "flags/flag_repository.h"
 #include "flags/launch_control.h"
 #include "notify/control_announcements.h"
+#include "playbook/run_event.h"
 #include "playbook/step_executor.h"
 #include "store/open_store.h"
 #include "util/bounded_json.h"
@@ -75,12 +76,24 @@ Result<StepOutcome> set_launch_control(StepContext& run, const std::string& step
                                                           run.context.config.launch_controls));
     }
     // Announced as `launchctl` announces it: the people watching redemption learn of a pause
-    // the same way whoever or whatever made it.
-    if (change.changed)
-        notify::announce_control(
-            run.context, *store,
-            pause ? notify::NoticeKind::control_paused : notify::NoticeKind::control_resumed,
-            control, note.reason);
+    // the same way whoever or whatever made it. Journaled as the run's own notices are, so that
+    // `runs RUN_ID` and the report say who heard of it and what did not go out.
+    if (change.changed) {
+        auto kind =
+            pause ? notify::NoticeKind::control_paused : notify::NoticeKind::control_resumed;
+        auto deliveries = notify::announce_control(run.context, *store, kind, control, note.reason);
+        if (run.record)
+            for (auto& delivery : deliveries)
+                // A journal that cannot be written is the run's problem, reported by its next
+                // event (as a notify step's deliveries are).
+                (void)run.record(NotificationSent{{},
+                                                  std::move(delivery.target),
+                                                  std::string(notify::to_string(kind)),
+                                                  delivery.delivered,
+                                                  delivery.attempts,
+                                                  std::move(delivery.error),
+                                                  std::move(delivery.reference)});
+    }
     StepOutcome outcome;
     outcome.succeeded = true;
     outcome.outputs = {{"was_paused", change.before.paused}};

@@ -4,6 +4,9 @@
 // delivery is journaled.
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "support/flag_server.h"
@@ -232,6 +235,61 @@ TEST_CASE("notifications: a status page incident opens with a rollback or a paus
     // Pausing again opens a new incident: the resolved one is forgotten.
     CHECK(fixture.run("launchctl", {"pause", "redemption"}, environment).exit_code == 0);
     CHECK(receiver.requests().back().method == "POST");
+}
+
+TEST_CASE("notifications: a pause step's incident is the control's, the rollback's its own",
+          "[cli][notify]") {
+    StateFixture fixture;
+    WebhookReceiver receiver;
+    TempDir dir;
+    dir.write("launchkit.yaml", R"(notifications:
+  - statuspage:
+      page_id: kctbh9vrtdwd
+      api_key_env: TEST_STATUSPAGE_KEY
+      endpoint: ")" + receiver.url("/v1") +
+                                    R"("
+)");
+    dir.write("pausing.yaml", R"(apiVersion: launchkit/v1
+name: pausing
+steps:
+  - name: pause-redemption
+    pause: {control: redemption, reason: upgrading}
+  - {name: migrate, run: ["false"], on_failure: rollback}
+)");
+    launchkit::testing::Environment environment{
+        {"TEST_STATUSPAGE_KEY", "5tatu5-k3y"},
+        {"LAUNCHKIT_CONFIG", (dir.path() / "launchkit.yaml").string()}};
+    auto run = fixture.run_json(
+        "release-manager",
+        {"deploy", "1.5.0", "production", "--playbook", (dir.path() / "pausing.yaml").string()},
+        environment, 1);
+    CHECK(run["status"] == "rolled_back");
+    // The pause opens the control's incident; the rollback opens its own rather than updating
+    // it; undoing the pause resolves the control's, the rollback's end its own.
+    auto requests = receiver.requests();
+    REQUIRE(requests.size() == 4);
+    CHECK(requests[0].method == "POST");
+    CHECK(requests[0].json()["incident"]["name"] == "redemption paused");
+    CHECK(requests[1].method == "POST");
+    CHECK(requests[1].json()["incident"]["name"] ==
+          "[URGENT] Rolling back: pausing 1.5.0 in production");
+    CHECK(requests[2].method == "PATCH");
+    CHECK(requests[2].path == "/v1/pages/kctbh9vrtdwd/incidents/incident-1");
+    CHECK(requests[2].json()["incident"]["status"] == "resolved");
+    CHECK(requests[3].method == "PATCH");
+    CHECK(requests[3].path == "/v1/pages/kctbh9vrtdwd/incidents/incident-2");
+    CHECK(requests[3].json()["incident"]["status"] == "resolved");
+    // The step's pause and its undo are journaled with the run's own notices.
+    auto journaled = fixture.run_json("release-manager", {"runs", run["run_id"].get<std::string>()},
+                                      environment);
+    std::vector<std::string> notices;
+    for (const auto& sent : journaled["notifications"]) {
+        CHECK(sent["delivered"] == true);
+        notices.push_back(sent["notice"].get<std::string>());
+    }
+    CHECK(notices == std::vector<std::string>{"control_paused", "rolling_back", "control_resumed",
+                                              "rolled_back"});
+    CHECK(journaled["notifications"][0]["reference"] == "incident-1");
 }
 
 TEST_CASE("notifications: a playbook's pause, an abandoned run and the flag server's resume",
