@@ -231,7 +231,11 @@ Result<RestoredOffsite> restore_offsite(Context& context, const ResticRepository
         // The directory and the manifest beside it, each under its full path.
         std::filesystem::path manifest_inside;
         for (const auto& path : backup.paths) {
-            auto inside = fetched / std::filesystem::path(path).relative_path();
+            auto restored = restored_path(fetched, path);
+            if (!restored)
+                return fail(ExitCode::environment, "snapshot {} in {}: {}", backup.snapshot,
+                            repository.describe(), restored.error().message);
+            auto inside = std::move(*restored);
             if (std::filesystem::path(path).filename() == "manifest.json" &&
                 manifest_inside.empty())
                 manifest_inside = inside;

@@ -1,12 +1,10 @@
 #include "backup/restic_repository.h"
 
-#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
 #include <fmt/format.h>
 
-#include "util/bounded_json.h"
 #include "util/process.h"
 
 namespace launchkit::backup {
@@ -48,23 +46,7 @@ bool environment_has(const char* name) {
     return value != nullptr && *value != '\0';
 }
 
-std::vector<std::string> string_list(const nlohmann::json& object, const char* name) {
-    std::vector<std::string> values;
-    auto found = object.find(name);
-    if (found == object.end() || !found->is_array()) return values;
-    for (const auto& value : *found)
-        if (value.is_string()) values.push_back(value.get<std::string>());
-    return values;
-}
-
 }  // namespace
-
-std::string ResticSnapshot::tag_value(std::string_view name) const {
-    auto prefix = std::string(name) + "=";
-    for (const auto& tag : tags)
-        if (tag.starts_with(prefix)) return tag.substr(prefix.size());
-    return "";
-}
 
 Result<std::optional<ResticRepository>> ResticRepository::configured(const Context& context,
                                                                      const std::string& override) {
@@ -156,17 +138,9 @@ Result<std::string> ResticRepository::repository_id() const {
     auto read = run({.arguments = {"cat", "config", "--no-lock"}, .timeout = metadata_timeout},
                     "reading the repository");
     LAUNCHKIT_TRY_ASSIGN(auto text, std::move(read));
-    LAUNCHKIT_TRY_ASSIGN(auto config, util::parse_json(text));
-    // Read as the small integer it is: restic writes 1 or 2, and a float cast to int is undefined.
-    if (auto version = config.find("version");
-        version != config.end() && version->is_number_integer() &&
-        version->get<std::int64_t>() >= 0 && version->get<std::int64_t>() <= 1000)
-        format_version_ = version->get<int>();
-    auto id = util::string_member(config, "id");
-    if (!id || id->empty())
-        return fail(ExitCode::environment, "{}: restic's config names no repository id",
-                    described_);
-    return *id;
+    LAUNCHKIT_TRY_ASSIGN(auto config, parse_restic_config(text, described_));
+    format_version_ = config.version;
+    return std::move(config.id);
 }
 
 Result<void> ResticRepository::init() const {
@@ -185,24 +159,7 @@ Result<std::vector<ResticSnapshot>> ResticRepository::snapshots(
         listing.arguments.push_back(all);
     }
     LAUNCHKIT_TRY_ASSIGN(auto text, run(listing, "listing snapshots"));
-    LAUNCHKIT_TRY_ASSIGN(auto json, util::parse_json(text.empty() ? "[]" : text));
-    if (json.is_null()) json = nlohmann::json::array();
-    if (!json.is_array())
-        return fail(ExitCode::environment, "{}: restic snapshots --json: expected a list",
-                    described_);
-    std::vector<ResticSnapshot> snapshots;
-    for (const auto& entry : json) {
-        if (!entry.is_object()) continue;
-        ResticSnapshot snapshot;
-        snapshot.id = util::string_member(entry, "id").value_or("");
-        snapshot.short_id = util::string_member(entry, "short_id").value_or("");
-        snapshot.time = util::string_member(entry, "time").value_or("");
-        snapshot.hostname = util::string_member(entry, "hostname").value_or("");
-        snapshot.paths = string_list(entry, "paths");
-        snapshot.tags = string_list(entry, "tags");
-        if (!snapshot.id.empty()) snapshots.push_back(std::move(snapshot));
-    }
-    return snapshots;
+    return parse_restic_snapshots(text, described_);
 }
 
 Result<ResticBackupSummary> ResticRepository::backup(const ResticBackupRequest& request,
@@ -218,28 +175,9 @@ Result<ResticBackupSummary> ResticRepository::backup(const ResticBackupRequest& 
     auto path = request.paths.empty() ? std::string() : request.paths.front();
     std::optional<ResticBackupSummary> summary;
     copy.stdout_line = [&](std::string_view line) {
-        auto message = util::parse_json(line);
-        if (!message || !message->is_object()) return;
-        auto type = util::string_member(*message, "message_type").value_or("");
-        if (type == "status" && progress) {
-            ResticProgress report;
-            auto fraction = message->find("percent_done");
-            if (fraction != message->end() && fraction->is_number())
-                report.fraction = fraction->get<double>();
-            report.bytes_done = util::count_member(*message, "bytes_done");
-            report.total_bytes = util::count_member(*message, "total_bytes");
-            progress(report);
-        } else if (type == "summary") {
-            ResticBackupSummary parsed;
-            parsed.snapshot_id = util::string_member(*message, "snapshot_id").value_or("");
-            parsed.data_added = util::count_member(*message, "data_added");
-            parsed.files_new = util::count_member(*message, "files_new");
-            parsed.bytes_processed = util::count_member(*message, "total_bytes_processed");
-            auto duration = message->find("total_duration");
-            if (duration != message->end() && duration->is_number())
-                parsed.seconds = duration->get<double>();
-            summary = parsed;
-        }
+        auto said = parse_restic_backup_message(line);
+        if (said.progress && progress) progress(*said.progress);
+        if (said.summary) summary = std::move(said.summary);
     };
     LAUNCHKIT_TRY(run(copy, "copying " + path));
     if (!summary || summary->snapshot_id.empty())

@@ -13,38 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "backup/restic_output.h"
 #include "base/error.h"
 #include "core/context.h"
 
 namespace launchkit::backup {
 
-struct ResticSnapshot {
-    std::string id;  // the full id
-    std::string short_id;
-    std::string time;  // RFC 3339
-    std::string hostname;
-    std::vector<std::string> paths;
-    std::vector<std::string> tags;
-
-    // The value of tag `NAME=VALUE`; empty when there is none.
-    std::string tag_value(std::string_view name) const;
-};
-
-// What `restic backup --json` said when it finished.
-struct ResticBackupSummary {
-    std::string snapshot_id;
-    std::uint64_t data_added = 0;  // bytes the repository grew by (after deduplication)
-    std::uint64_t files_new = 0;
-    std::uint64_t bytes_processed = 0;
-    double seconds = 0;
-};
-
-// One progress report of a running backup or restore.
-struct ResticProgress {
-    double fraction = 0;  // 0..1
-    std::uint64_t bytes_done = 0;
-    std::uint64_t total_bytes = 0;
-};
 using ResticProgressHandler = std::function<void(const ResticProgress&)>;
 
 struct ResticBackupRequest {
