@@ -19,6 +19,7 @@
 #include "util/file_io.h"
 #include "util/file_lock.h"
 #include "util/sha256.h"
+#include "util/strings.h"
 
 namespace launchkit::backup {
 namespace {
@@ -38,6 +39,14 @@ Result<void> fsync_path(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+bool is_backup_id(std::string_view id) {
+    if (id.empty() || id.size() > 128 || id.starts_with('.') || id.starts_with("latest"))
+        return false;
+    for (unsigned char c : id)
+        if (c == '/' || c < 0x20 || c == 0x7f) return false;
+    return true;
+}
 
 std::string new_backup_id(util::TimePoint now) {
     auto stamp = util::format_rfc3339(now);  // 2026-11-25T18:19:50Z
@@ -110,9 +119,11 @@ Result<BackupListing> BackupRepository::list() const {
 Result<BackupManifest> select_backup(const std::vector<BackupManifest>& backups,
                                      const std::string& id, const std::string& environment,
                                      const std::string& where) {
-    if (id.empty() || id.find('/') != std::string::npos || id.starts_with('.'))
-        return fail(ExitCode::invalid_input, "backup id '{}' is not a valid id", id);
-    if (id == "latest" || id.starts_with("latest:")) {
+    bool selector = id == "latest" || id.starts_with("latest:");
+    if (!selector && !is_backup_id(id))
+        return fail(ExitCode::invalid_input, "backup id '{}' is not a valid id",
+                    util::printable(id, 200));
+    if (selector) {
         // Not a restore's safety backup: running `restore latest` twice must not undo itself.
         // `latest:TAG` is the newest with that tag, so a rollback playbook can name "the
         // pre-upgrade database backup" without knowing its id.
@@ -185,9 +196,9 @@ Result<StagedBackup> BackupRepository::stage(util::TimePoint now) {
 }
 
 Result<StagedBackup> BackupRepository::stage_as(const std::string& id) {
-    if (id.empty() || id.find('/') != std::string::npos || id.starts_with('.') ||
-        id.starts_with("latest"))
-        return fail(ExitCode::invalid_input, "backup id '{}' is not a valid id", id);
+    if (!is_backup_id(id))
+        return fail(ExitCode::invalid_input, "backup id '{}' is not a valid id",
+                    util::printable(id, 200));
     if (std::filesystem::exists(folder(id)))
         return fail(ExitCode::invalid_input, "backup {} is already in {}", id, root_.string());
     LAUNCHKIT_TRY(util::create_directories(root_, 0700));

@@ -23,6 +23,11 @@ inline constexpr std::string_view safety_backup_tag = "pre-restore";
 // apart.
 std::string new_backup_id(util::TimePoint now);
 
+// Whether `id` may name a backup's folder: what new_backup_id makes or another host's launchkit
+// made, never a path ('/', a leading '.'), a control character, a name over 128 bytes or
+// `latest…` (a selector). An off-site snapshot's id is whatever the repository's writers tagged.
+bool is_backup_id(std::string_view id);
+
 // A backup being written. Removes its folder on destruction unless published. While it lives it
 // holds a lock beside its folder, so that abandoned folders (a killed backup) can be told apart
 // from ones still being written.

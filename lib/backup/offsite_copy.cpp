@@ -128,7 +128,10 @@ Result<std::vector<OffsiteBackup>> list_offsite(const ResticRepository& reposito
         backup.paths = snapshot.paths;
         auto& described = backup.described;
         described.id = tag(snapshot, "id");
-        if (described.id.empty()) continue;  // not one of launchkit's
+        // Not one of launchkit's: none has no id, and none has an id that is not a folder's
+        // name ("../../x" would send `verify --offsite --all` to read it back outside its
+        // scratch folder).
+        if (!is_backup_id(described.id)) continue;
         described.source = tag(snapshot, "source");
         if (auto kind = parse_kind(tag(snapshot, "kind"))) described.kind = *kind;
         described.tag = tag(snapshot, "tag");

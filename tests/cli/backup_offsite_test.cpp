@@ -235,6 +235,44 @@ TEST_CASE("verify --offsite finds a byte flipped off-site, and prune forgets the
     CHECK(new_machine.run_json("release-manager", {"backup", "list"}, environment).empty());
 }
 
+TEST_CASE("an off-site snapshot tagged with a path for an id is no backup of launchkit's",
+          "[cli][backup][offsite]") {
+    StateFixture machine;
+    OffsiteProject project;
+    auto environment = project.environment();
+    REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
+            0);
+    // Another host holding the repository's password tags a snapshot as a backup whose id
+    // climbs out of the scratch folder `verify --offsite --all` reads copies back into.
+    auto escaped = machine.state.path().parent_path() /
+                   (machine.state.path().filename().string() + "-escaped");
+    project.work.write("hostile/x.txt", "x\n");
+    project.restic({"backup", "--tag", "launchkit", "--tag",
+                    "launchkit-id=../../../" + escaped.filename().string(),
+                    (project.work.path() / "hostile").string()});
+    project.work.write("data/a.txt", "kept\n");
+    auto id = machine.run_json("release-manager", {"backup", "create", "data"}, environment)["id"];
+
+    auto verified = machine.run_json("release-manager", {"backup", "verify", "--offsite", "--all"},
+                                     environment);
+    CHECK(verified["ok"] == true);
+    REQUIRE(verified["backups"].size() == 1);
+    CHECK(verified["backups"][0]["id"] == id);
+    CHECK_FALSE(fs::exists(escaped));
+    StateFixture new_machine;
+    auto listed =
+        new_machine.run_json("release-manager", {"backup", "list", "--offsite"}, environment);
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["id"] == id);
+    auto refused = new_machine.run("release-manager",
+                                   {"backup", "restore", "../../../" + escaped.filename().string(),
+                                    "--to", (project.work.path() / "restored").string(), "--yes"},
+                                   environment);
+    CHECK(refused.exit_code == 2);
+    CHECK_THAT(refused.stderr_text, Catch::Contains("is not a valid id"));
+    CHECK_FALSE(fs::exists(escaped));
+}
+
 TEST_CASE("a playbook's backup goes off-site, and a new machine's restore step fetches it",
           "[cli][backup][offsite][playbook]") {
     StateFixture machine;
