@@ -14,6 +14,7 @@
 #include "util/file_io.h"
 #include "util/file_lock.h"
 #include "util/sha256.h"
+#include "util/strings.h"
 #include "util/time.h"
 
 namespace launchkit::backup {
@@ -227,6 +228,13 @@ Result<RestoredOffsite> restore_offsite(Context& context, const ResticRepository
             return fail(ExitCode::environment, "snapshot {} in {} does not hold the folder {}",
                         backup.snapshot, repository.describe(), id);
         for (const auto& entry : std::filesystem::directory_iterator(inner, error)) {
+            // A backup's folder holds its manifest and archives: a symlink, FIFO or device
+            // there (whoever wrote the snapshot) would be read through, or block the reader.
+            if (!entry.is_regular_file() || entry.is_symlink())
+                return fail(ExitCode::environment,
+                            "snapshot {} in {} holds {}, which is not a regular file",
+                            backup.snapshot, repository.describe(),
+                            util::printable(entry.path().filename().string(), 200));
             std::filesystem::rename(entry.path(), folder / entry.path().filename(), error);
             if (error) break;
         }
@@ -246,7 +254,8 @@ Result<RestoredOffsite> restore_offsite(Context& context, const ResticRepository
                 tree = inside;
         }
         if (backup.paths.size() != 2 || manifest_inside.empty() ||
-            !std::filesystem::is_directory(tree))
+            !std::filesystem::is_regular_file(std::filesystem::symlink_status(manifest_inside)) ||
+            !std::filesystem::is_directory(std::filesystem::symlink_status(tree)))
             return fail(ExitCode::environment,
                         "snapshot {} in {} does not hold a directory and its manifest",
                         backup.snapshot, repository.describe());

@@ -273,6 +273,36 @@ TEST_CASE("an off-site snapshot tagged with a path for an id is no backup of lau
     CHECK_FALSE(fs::exists(escaped));
 }
 
+TEST_CASE("an off-site backup holding a symlink is refused, not read through",
+          "[cli][backup][offsite]") {
+    StateFixture machine;
+    OffsiteProject project;
+    auto environment = project.environment();
+    REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
+            0);
+    // As launchkit lays out an archive's copy (a folder named by the id, from its parent), but
+    // its manifest a symlink to a file of whichever machine restores it.
+    const std::string id = "20261205T120000.000Z-abcdef";
+    fs::create_directories(project.work.path() / id);
+    fs::create_symlink("/etc/passwd", project.work.path() / id / "manifest.json");
+    project.restic({"backup", "--tag", "launchkit", "--tag", "launchkit-id=" + id, id},
+                   project.work.path());
+    StateFixture new_machine;
+    auto refused = new_machine.run(
+        "release-manager",
+        {"backup", "restore", id, "--to", (project.work.path() / "restored").string(), "--yes"},
+        environment);
+    CHECK(refused.exit_code == 3);
+    CHECK_THAT(refused.stderr_text,
+               Catch::Contains("holds manifest.json, which is not a regular file"));
+    CHECK_FALSE(fs::exists(project.work.path() / "restored"));
+    CHECK(new_machine.run_json("release-manager", {"backup", "list"}, environment).empty());
+    auto verified = machine.run("release-manager", {"backup", "verify", id, "--offsite", "--json"},
+                                environment);
+    CHECK(verified.exit_code == 1);
+    CHECK_THAT(verified.stdout_text, Catch::Contains("not a regular file"));
+}
+
 TEST_CASE("a playbook's backup goes off-site, and a new machine's restore step fetches it",
           "[cli][backup][offsite][playbook]") {
     StateFixture machine;

@@ -37,8 +37,10 @@ Environment OffsiteProject::environment(Environment extra) const {
     return environment;
 }
 
-std::string OffsiteProject::restic(const std::vector<std::string>& arguments) const {
+std::string OffsiteProject::restic(const std::vector<std::string>& arguments,
+                                   const std::filesystem::path& directory) const {
     util::ProcessSpec spec;
+    spec.working_directory = directory;
     spec.argv = {"/usr/bin/restic"};
     spec.argv.insert(spec.argv.end(), arguments.begin(), arguments.end());
     spec.environment = {{"RESTIC_REPOSITORY", repository.string()},

@@ -25,9 +25,10 @@ struct OffsiteProject {
     std::filesystem::path argv_log = work.path() / "restic-argv.log";
 
     Environment environment(Environment extra = {}) const;
-    // restic itself (not the wrapper), on the repository, as its users would run it: stdout;
-    // fails the test when restic fails.
-    std::string restic(const std::vector<std::string>& arguments) const;
+    // restic itself (not the wrapper), on the repository, as its users would run it (from
+    // `directory` when given): stdout; fails the test when restic fails.
+    std::string restic(const std::vector<std::string>& arguments,
+                       const std::filesystem::path& directory = {}) const;
     nlohmann::json snapshots() const;
 };
 
