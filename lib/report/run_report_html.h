@@ -15,10 +15,6 @@ namespace launchkit::report {
 // under which the page can fetch nothing.
 std::string report_page_start(const std::string& title);
 
-// <!DOCTYPE html> up to <body>: the shared style (light and dark), and a Content-Security-Policy
-// under which the page can fetch nothing.
-std::string report_page_start(const std::string& title);
-
 // The page for a run, from its replayed state and its journal's events (oldest first).
 std::string render_run_report(const playbook::RunState& run,
                               const std::vector<playbook::RunEvent>& events);
