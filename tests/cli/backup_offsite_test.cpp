@@ -133,8 +133,7 @@ TEST_CASE("an off-site copy that fails keeps the local backup, and sync finishes
 
     // restic killed in the middle of a copy.
     fs::remove_all(project.repository);
-    REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
-            0);  // the three pending backups copied
+    project.sync_init(machine, environment);  // the three pending backups copied
     auto killed = machine.run("release-manager", {"backup", "create", "data"},
                               project.environment({{"KILL_RESTIC_BACKUP", "1"}}));
     CHECK(killed.exit_code == 3);
@@ -175,8 +174,7 @@ TEST_CASE("verify --offsite finds a byte flipped off-site, and prune forgets the
     StateFixture machine;
     OffsiteProject project;
     auto environment = project.environment();
-    REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
-            0);
+    project.sync_init(machine, environment);
     std::vector<std::string> ids;
     for (int i = 0; i < 3; ++i) {
         project.work.write("data/a.txt", "version " + std::to_string(i) + "\n");
@@ -240,8 +238,7 @@ TEST_CASE("an off-site snapshot tagged with a path for an id is no backup of lau
     StateFixture machine;
     OffsiteProject project;
     auto environment = project.environment();
-    REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
-            0);
+    project.sync_init(machine, environment);
     // Another host holding the repository's password tags a snapshot as a backup whose id
     // climbs out of the scratch folder `verify --offsite --all` reads copies back into.
     auto escaped = machine.state.path().parent_path() /
@@ -278,8 +275,7 @@ TEST_CASE("an off-site backup holding a symlink is refused, not read through",
     StateFixture machine;
     OffsiteProject project;
     auto environment = project.environment();
-    REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
-            0);
+    project.sync_init(machine, environment);
     // As launchkit lays out an archive's copy (a folder named by the id, from its parent), but
     // its manifest a symlink to a file of whichever machine restores it.
     const std::string id = "20261205T120000.000Z-abcdef";
@@ -335,8 +331,7 @@ steps:
     auto first = deploy(machine, "upgrade.yaml", "1.0.0");
     CHECK_THAT(first["steps"][0]["message"].get<std::string>(),
                Catch::Contains("NOT yet off-site"));
-    REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
-            0);
+    project.sync_init(machine, environment);
     project.work.write("data/a.txt", "alpha\n");
     auto second = deploy(machine, "upgrade.yaml", "1.1.0");
     CHECK_THAT(second["steps"][0]["message"].get<std::string>(),

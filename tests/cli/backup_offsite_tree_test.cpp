@@ -51,8 +51,7 @@ TEST_CASE("a directory goes off-site as itself: restic stores only the files tha
     auto environment = project.environment();
     for (unsigned i = 0; i < 30; ++i)
         project.work.write(fmt::format("data/files/{:02}.bin", i), incompressible(64 * 1024, i));
-    REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
-            0);
+    project.sync_init(machine, environment);
 
     auto first = machine.run_json("release-manager", {"backup", "create", "data"}, environment);
     CHECK(first["offsite"]["form"] == "tree");
@@ -108,8 +107,7 @@ TEST_CASE("a directory written to since its backup, or while it is copied, goes 
     StateFixture machine;
     OffsiteProject project;
     auto environment = project.environment();
-    REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
-            0);
+    project.sync_init(machine, environment);
 
     auto kept = machine.run_json("release-manager", {"backup", "create", "data", "--no-offsite"},
                                  environment);
@@ -152,8 +150,7 @@ TEST_CASE("an off-site directory that is not what its backup archived is refused
     StateFixture machine;
     OffsiteProject project;
     auto environment = project.environment();
-    REQUIRE(machine.run("release-manager", {"backup", "sync", "--init"}, environment).exit_code ==
-            0);
+    project.sync_init(machine, environment);
     auto made = machine.run_json("release-manager", {"backup", "create", "data"}, environment);
     auto id = made["id"].get<std::string>();
     auto copies = snapshots_of(project, id);

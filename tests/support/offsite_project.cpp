@@ -37,6 +37,12 @@ Environment OffsiteProject::environment(Environment extra) const {
     return environment;
 }
 
+void OffsiteProject::sync_init(const StateFixture& machine, const Environment& environment) const {
+    auto synced = machine.run("release-manager", {"backup", "sync", "--init"}, environment);
+    INFO(synced.stderr_text);
+    REQUIRE(synced.exit_code == 0);
+}
+
 std::string OffsiteProject::restic(const std::vector<std::string>& arguments,
                                    const std::filesystem::path& directory) const {
     util::ProcessSpec spec;

@@ -25,6 +25,9 @@ struct OffsiteProject {
     std::filesystem::path argv_log = work.path() / "restic-argv.log";
 
     Environment environment(Environment extra = {}) const;
+    // `release-manager backup sync --init` on `machine`: the repository created (when it is not
+    // there) and every pending backup copied; fails the test, with what it said, otherwise.
+    void sync_init(const StateFixture& machine, const Environment& environment) const;
     // restic itself (not the wrapper), on the repository, as its users would run it (from
     // `directory` when given): stdout; fails the test when restic fails.
     std::string restic(const std::vector<std::string>& arguments,
