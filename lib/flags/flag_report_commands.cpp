@@ -1,5 +1,6 @@
 // history, audit and stale: the commands that read the audit log and the flags' ages.
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "core/output.h"
@@ -180,8 +181,9 @@ Result<ExitCode> run_stale(Context& context, const StaleFlagsOptions& options) {
             reasons.push_back(fmt::format("expired on {}", flag.expires));
         auto last_changed = flag.last_changed_at();
         if (auto changed_at = util::parse_rfc3339(last_changed)) {
-            auto idle =
-                std::chrono::duration_cast<std::chrono::hours>(now - *changed_at).count() / 24;
+            // In double: a hand-edited change time of 1678 is further back than nanoseconds reach.
+            auto idle = static_cast<long long>(
+                std::floor(util::seconds_between(*changed_at, now) / 86'400));
             if (idle >= days)
                 reasons.push_back(
                     fmt::format("untouched for {} day{}", idle, idle == 1 ? "" : "s"));

@@ -51,10 +51,6 @@ std::string check_health(const probe::Checklist& checklist) {
     return failures;
 }
 
-double seconds_since(util::TimePoint start, util::TimePoint end) {
-    return std::chrono::duration<double>(end - start).count();
-}
-
 // Only the --var settings the playbook declares: the two playbooks of a drill differ.
 Result<std::vector<std::string>> vars_for(const std::filesystem::path& file,
                                           const std::vector<std::string>& vars) {
@@ -136,7 +132,7 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
     auto upgrade_run = run_id_of(upgraded);
     auto after_upgrade = context.now();
     phases.push_back({"upgrade", upgraded.exit_code == ExitCode::ok,
-                      seconds_since(started, after_upgrade),
+                      util::seconds_between(started, after_upgrade),
                       fmt::format("run {} to {}: {}", upgrade_run, version, status_of(upgraded))});
 
     std::string rollback_run;
@@ -167,7 +163,7 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
         LAUNCHKIT_TRY_ASSIGN(auto rolled_back, execute_run(context, back));
         rollback_run = run_id_of(rolled_back);
         auto rollback_end = context.now();
-        rollback_seconds = seconds_since(rollback_start, rollback_end);
+        rollback_seconds = util::seconds_between(rollback_start, rollback_end);
         phases.push_back(
             {"rollback", rolled_back.exit_code == ExitCode::ok, *rollback_seconds,
              fmt::format("run {} back to {}: {}", rollback_run, previous, status_of(rolled_back))});
@@ -177,17 +173,18 @@ Result<ExitCode> run_drill(Context& context, const DrillOptions& options) {
         while (true) {
             still_failing = check_health(checklist);
             if (still_failing.empty()) {
-                recovery_seconds = seconds_since(rollback_start, context.now());
+                recovery_seconds = util::seconds_between(rollback_start, context.now());
                 break;
             }
             if (context.now() - rollback_start >= *timeout) break;
             context.sleep_for(std::chrono::seconds(1));
         }
-        phases.push_back({"recovered", recovery_seconds.has_value(),
-                          recovery_seconds.value_or(seconds_since(rollback_start, context.now())),
-                          recovery_seconds ? "every check passed"
-                                           : fmt::format("still failing after {}: {}",
-                                                         options.recovery_timeout, still_failing)});
+        phases.push_back(
+            {"recovered", recovery_seconds.has_value(),
+             recovery_seconds.value_or(util::seconds_between(rollback_start, context.now())),
+             recovery_seconds ? "every check passed"
+                              : fmt::format("still failing after {}: {}", options.recovery_timeout,
+                                            still_failing)});
     }
 
     bool passed = true;

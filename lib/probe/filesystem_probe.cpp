@@ -1,5 +1,6 @@
 #include "probe/filesystem_probe.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -8,6 +9,7 @@
 
 #include "util/duration.h"
 #include "util/strings.h"
+#include "util/time.h"
 
 namespace launchkit::probe {
 namespace {
@@ -18,8 +20,13 @@ std::optional<std::chrono::system_clock::time_point> modified_at(
     const std::filesystem::path& path) {
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) return std::nullopt;
-    return std::chrono::system_clock::time_point(std::chrono::seconds(info.st_mtim.tv_sec) +
-                                                 std::chrono::nanoseconds(info.st_mtim.tv_nsec));
+    // `touch -d 1000-01-01` is a valid mtime, beyond what a time_point's nanoseconds hold.
+    constexpr long long limit =
+        std::chrono::duration_cast<std::chrono::seconds>(util::TimePoint::duration::max()).count() -
+        1;
+    auto seconds = std::clamp<long long>(info.st_mtim.tv_sec, -limit, limit);
+    return util::TimePoint(std::chrono::seconds(seconds) +
+                           std::chrono::nanoseconds(info.st_mtim.tv_nsec));
 }
 
 }  // namespace
@@ -134,8 +141,9 @@ ProbeResult run_file_age_probe(const Check& check) {
     }
     result.latency = elapsed_since(start);
     if (!newest) return result;
-    auto age = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now() - *newest);
+    // In double: an mtime of 1678 is further from now than nanoseconds reach.
+    auto age = std::chrono::milliseconds(static_cast<long long>(std::clamp(
+        util::seconds_between(*newest, std::chrono::system_clock::now()) * 1000, -1e15, 1e15)));
     auto age_text = util::format_duration(std::chrono::duration_cast<std::chrono::seconds>(
         std::max(age, std::chrono::milliseconds(0))));
     if (age > file_age.max_age) {

@@ -74,12 +74,7 @@ double seconds_between(const std::string& from, const std::string& to) {
     auto a = util::parse_rfc3339(from);
     auto b = util::parse_rfc3339(to);
     if (!a || !b) return 0;
-    // Each from the epoch in double: two times of a hand-edited journal (years 1 and 9999) are
-    // further apart than a count of nanoseconds holds (found by the run_journal harness).
-    auto seconds = [](util::TimePoint time) {
-        return std::chrono::duration<double>(time.time_since_epoch()).count();
-    };
-    return seconds(*b) - seconds(*a);
+    return util::seconds_between(*a, *b);
 }
 
 std::string status_span(std::string_view status) {

@@ -41,7 +41,9 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
             return invalid();
         }
         rest.remove_prefix(unit_length);
-        if (number > (1LL << 50) / unit_ms) return invalid();
+        if (number > (max_duration - total).count() / unit_ms)
+            return fail(ExitCode::invalid_input, "invalid duration '{}': longer than {}d", text,
+                        std::chrono::duration_cast<std::chrono::hours>(max_duration).count() / 24);
         total += std::chrono::milliseconds(number * unit_ms);
     }
     return total;

@@ -10,8 +10,12 @@
 
 namespace launchkit::util {
 
+// The longest duration parse_duration accepts. A timeout or window is added to a clock's now,
+// which counts nanoseconds in 64 bits (292 years); 100 years leaves that sum room.
+inline constexpr std::chrono::milliseconds max_duration = std::chrono::hours(24 * 36'500);
+
 // Parses a sequence of <number><unit> (units ms, s, m, h, d); a bare number means seconds.
-// Errors (exit code 2) quote the text and the expected form.
+// Errors (exit code 2) quote the text and the expected form; above max_duration is an error.
 Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 // How long something took or may take, for people, in one format everywhere: "116 ms", "9.5 s",

@@ -67,6 +67,13 @@ TimePoint from_unix_seconds(long long seconds) {
     return TimePoint(std::chrono::seconds(seconds));
 }
 
+double seconds_between(TimePoint from, TimePoint to) {
+    auto since_epoch = [](TimePoint time) {
+        return std::chrono::duration<double>(time.time_since_epoch()).count();
+    };
+    return since_epoch(to) - since_epoch(from);
+}
+
 std::optional<TimePoint> parse_date(std::string_view text) {
     if (text.size() != 10) return std::nullopt;
     auto day = read_date(text);

@@ -22,6 +22,11 @@ std::string format_date(TimePoint time);
 
 TimePoint from_unix_seconds(long long seconds);
 
+// `to` minus `from`, in seconds. Taken from the epoch in double, never as a count of
+// nanoseconds: two times a file may hold (1678 and 2261) are further apart than 64 bits of
+// nanoseconds reach, and their difference would overflow.
+double seconds_between(TimePoint from, TimePoint to);
+
 // The years a parsed date may have: what TimePoint's 64-bit nanoseconds can hold.
 inline constexpr int min_year = 1678;
 inline constexpr int max_year = 2261;

@@ -7,12 +7,12 @@
 
 #include <fmt/format.h>
 
-
 #include "core/output.h"
 #include "report/stats_report_html.h"
 #include "util/duration.h"
 #include "util/file_io.h"
 #include "util/strings.h"
+#include "util/time.h"
 
 namespace launchkit::version {
 namespace {
@@ -21,7 +21,7 @@ std::optional<double> seconds_between(const std::string& from, const std::string
     auto start = util::parse_rfc3339(from);
     auto end = util::parse_rfc3339(to);
     if (!start || !end || *end < *start) return std::nullopt;
-    return std::chrono::duration<double>(*end - *start).count();
+    return util::seconds_between(*start, *end);
 }
 
 struct Mean {

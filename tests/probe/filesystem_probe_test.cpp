@@ -3,6 +3,9 @@
 
 #include <fstream>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "probe/checklist_parser.h"
 #include "probe/filesystem_probe.h"
 #include "support/temp_dir.h"
@@ -80,6 +83,23 @@ TEST_CASE("file-age checks look at a file, or a directory's newest entry", "[pro
     CHECK(run_file_age_probe(age_check(backups / "new.dump", 1h)).passed);
     CHECK_THAT(run_file_age_probe(age_check(dir.path() / "missing.dump", 1h)).detail,
                Catch::Contains("does not exist"));
+}
+
+// `touch -d 1000-01-01` is a valid mtime; as nanoseconds in a time_point it overflowed.
+TEST_CASE("a file-age check of a file from centuries ago or ahead", "[probe][file_age]") {
+    TempDir dir;
+    auto file = dir.path() / "dump";
+    std::ofstream(file) << "x";
+    auto set_mtime = [&](long long seconds) {
+        timespec times[2] = {{static_cast<time_t>(seconds), 0}, {static_cast<time_t>(seconds), 0}};
+        REQUIRE(::utimensat(AT_FDCWD, file.c_str(), times, 0) == 0);
+    };
+    set_mtime(-30'610'224'000);  // 1000-01-01
+    auto ancient = run_file_age_probe(age_check(file, 24h));
+    CHECK_FALSE(ancient.passed);
+    CHECK_THAT(ancient.detail, Catch::Contains("expected at most 1 d"));
+    set_mtime(20'000'000'000);  // 2603
+    CHECK(run_file_age_probe(age_check(file, 24h)).passed);
 }
 
 TEST_CASE("disk and file_age checks in a checklist", "[probe][checklist]") {

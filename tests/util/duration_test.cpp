@@ -31,6 +31,19 @@ TEST_CASE("parse_duration rejects what it cannot read, quoting it", "[duration]"
     }
 }
 
+// A duration is added to a clock's now, counted in 64-bit nanoseconds: `--since 13000000d` (what
+// the old 2^50 ms bound allowed) overflowed it, as did many terms each under the bound.
+TEST_CASE("parse_duration refuses durations longer than 100 years", "[duration]") {
+    CHECK(*parse_duration("36500d") == launchkit::util::max_duration);
+    for (const char* text : {"36501d", "36500d1ms", "13000000d", "36000d36000d", "3153600001s"}) {
+        INFO(text);
+        auto parsed = parse_duration(text);
+        REQUIRE_FALSE(parsed);
+        CHECK(parsed.error().code == ExitCode::invalid_input);
+        CHECK_THAT(parsed.error().message, Catch::Contains("longer than 36500d"));
+    }
+}
+
 TEST_CASE("format_duration_spec writes what parse_duration reads", "[duration]") {
     CHECK(format_duration_spec(90min) == "1h30m");
     CHECK(format_duration_spec(250ms) == "250ms");

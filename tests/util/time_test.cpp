@@ -41,3 +41,16 @@ TEST_CASE("dates outside the years a TimePoint holds are refused, not overflowed
     }
     CHECK(parse_rfc3339("2261-12-31T23:59:59-23:59"));
 }
+
+// Found by the run_journal harness: a report subtracted two journal times in nanoseconds, which
+// overflows for 1678 and 2261 (both valid). The release ledger's statistics did the same.
+TEST_CASE("seconds_between holds any two times a file may give", "[time]") {
+    auto first = *parse_rfc3339("1678-01-01T00:00:00Z");
+    auto last = *parse_rfc3339("2261-12-31T23:59:59Z");
+    double days = (2262 - 1678) * 365.0 + 141;  // leap days: 1700, 1800, 1900, 2100, 2200 not
+    CHECK(seconds_between(first, last) == Approx(days * 86'400 - 1));
+    CHECK(seconds_between(last, first) == Approx(-(days * 86'400 - 1)));
+    // Close times keep their milliseconds.
+    CHECK(seconds_between(*parse_rfc3339("2026-11-29T12:00:00.000Z"),
+                          *parse_rfc3339("2026-11-29T12:00:00.300Z")) == Approx(0.3).margin(1e-6));
+}

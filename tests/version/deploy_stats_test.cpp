@@ -112,3 +112,15 @@ TEST_CASE("deployment frequency is over the span the ledger covers", "[version]"
     CHECK(*restored.mean_time_to_restore_seconds == Approx(0.3));
     CHECK(restored.span_days == Approx(1.0));  // at least a day
 }
+
+// A hand-edited ledger may hold any time parse_rfc3339 accepts; 1678 to 2261 overflowed a
+// difference taken in nanoseconds (undefined behaviour, a wrong mean at best).
+TEST_CASE("times centuries apart in the ledger give their real difference", "[version]") {
+    using E = LedgerEvent;
+    std::vector<LedgerEntry> ledger{entry(E::deployed, "2261-12-31T00:00:00Z", "1.0.0",
+                                          "production", "a", "1678-01-01T00:00:00Z", "succeeded")};
+    auto now = *launchkit::util::parse_rfc3339("2026-11-30T00:00:00Z");
+    auto stats = compute_deploy_stats(ledger, "v", "", now - std::chrono::hours(24 * 30), now);
+    REQUIRE(stats.mean_time_to_deploy_seconds);
+    CHECK(*stats.mean_time_to_deploy_seconds / 86'400 / 365.2425 == Approx(584).margin(0.1));
+}
