@@ -33,6 +33,17 @@ std::optional<double> impact_of(const DecisionRules& rules, const AnalysisInputs
     return found == values.end() ? std::nullopt : found->second;
 }
 
+// Row `row` of a series without times: `spacing` after the row before, from the epoch. Saturates
+// at the last time a TimePoint holds: a 100-year interval times a million rows is beyond it.
+util::TimePoint untimed_row_time(std::chrono::milliseconds spacing, size_t row) {
+    constexpr long long last =
+        std::chrono::floor<std::chrono::milliseconds>(util::TimePoint::duration::max()).count();
+    long long step = std::max<long long>(spacing.count(), 1);
+    long long offset =
+        row <= static_cast<size_t>(last / step) ? step * static_cast<long long>(row) : last;
+    return util::TimePoint(std::chrono::milliseconds(offset));
+}
+
 }  // namespace
 
 Result<void> check_inputs(const DecisionRules& rules, const AnalysisInputs& inputs) {
@@ -100,11 +111,9 @@ Result<Decision> run_analysis(const DecisionRules& rules, const AnalysisInputs& 
         // Offline: the series is the measurements; untimed rows are an interval apart.
         auto spacing =
             limits.interval.count() > 0 ? limits.interval : std::chrono::milliseconds(60'000);
-        util::TimePoint start{};
         for (size_t i = 0; i < inputs.canary->size(); ++i) {
             const auto& measurement = (*inputs.canary)[i];
-            record_all(measurement.values,
-                       measurement.at.value_or(start + spacing * static_cast<long>(i)));
+            record_all(measurement.values, measurement.at.value_or(untimed_row_time(spacing, i)));
             last_values = measurement.values;
         }
         for (auto& analysis : analyses) analysis.finish();

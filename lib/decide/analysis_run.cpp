@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "util/duration.h"
-#include "util/time.h"
 #include "util/strings.h"
+#include "util/time.h"
 
 namespace launchkit::decide {
 
@@ -32,8 +32,8 @@ void RuleAnalysis::record(RuleMeasurement measurement, util::TimePoint at) {
     if (measurement.phase == MeasurementPhase::failed && rule_.for_duration.count() > 0) {
         // Failing, but not yet for long enough: pending, as an alert before its `for` elapses.
         if (!failing_since_) failing_since_ = at;
-        auto failing_for =
-            std::chrono::duration_cast<std::chrono::milliseconds>(at - *failing_since_);
+        // A series may hold times centuries apart: `at - *failing_since_` would overflow.
+        auto failing_for = util::milliseconds_between(*failing_since_, at);
         if (failing_for < rule_.for_duration) {
             measurement.phase = MeasurementPhase::pending;
             measurement.detail +=

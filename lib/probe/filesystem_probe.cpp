@@ -141,9 +141,7 @@ ProbeResult run_file_age_probe(const Check& check) {
     }
     result.latency = elapsed_since(start);
     if (!newest) return result;
-    // In double: an mtime of 1678 is further from now than nanoseconds reach.
-    auto age = std::chrono::milliseconds(static_cast<long long>(std::clamp(
-        util::seconds_between(*newest, std::chrono::system_clock::now()) * 1000, -1e15, 1e15)));
+    auto age = util::milliseconds_between(*newest, std::chrono::system_clock::now());
     auto age_text = util::format_duration(std::chrono::duration_cast<std::chrono::seconds>(
         std::max(age, std::chrono::milliseconds(0))));
     if (age > file_age.max_age) {

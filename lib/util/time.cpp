@@ -74,6 +74,13 @@ double seconds_between(TimePoint from, TimePoint to) {
     return since_epoch(to) - since_epoch(from);
 }
 
+std::chrono::milliseconds milliseconds_between(TimePoint from, TimePoint to) {
+    using std::chrono::floor;
+    using std::chrono::milliseconds;
+    return floor<milliseconds>(to.time_since_epoch()) -
+           floor<milliseconds>(from.time_since_epoch());
+}
+
 std::optional<TimePoint> parse_date(std::string_view text) {
     if (text.size() != 10) return std::nullopt;
     auto day = read_date(text);

@@ -26,6 +26,9 @@ TimePoint from_unix_seconds(long long seconds);
 // nanoseconds: two times a file may hold (1678 and 2261) are further apart than 64 bits of
 // nanoseconds reach, and their difference would overflow.
 double seconds_between(TimePoint from, TimePoint to);
+// The same in whole milliseconds (rounded down), exact for any two TimePoints: each is taken
+// from the epoch first, and 2^63 nanoseconds are far fewer than 2^63 milliseconds.
+std::chrono::milliseconds milliseconds_between(TimePoint from, TimePoint to);
 
 // The years a parsed date may have: what TimePoint's 64-bit nanoseconds can hold.
 inline constexpr int min_year = 1678;

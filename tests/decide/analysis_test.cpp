@@ -190,3 +190,27 @@ analysis: {{interval: 10s, count: 12}}
     CHECK(same->verdict == Verdict::promote);
     CHECK(same->canary->score == 100);
 }
+
+// A series's times may be centuries apart (Unix seconds up to ±9e9), and an untimed series is
+// spaced by an interval of up to 100 years: `for:` measured `at - failing_since` in nanoseconds
+// and untimed rows at `interval * row`, both overflowing (found by the rules harness).
+TEST_CASE("a for: window over times centuries apart, and untimed rows a century apart",
+          "[decide]") {
+    auto rules = rules_from(R"(
+thresholds:
+  - {name: health, metric: health_failing, fail_when: "> 0", for: 36500d}
+analysis: {interval: 36500d}
+)");
+    AnalysisInputs inputs;
+    inputs.canary = series("time,health_failing\n-8900000000,1\n8900000000,1\n");
+    auto far_apart = run_analysis(rules, inputs);
+    REQUIRE(far_apart);
+    CHECK(far_apart->verdict == Verdict::rollback);
+    CHECK_THAT(far_apart->thresholds[0].last()->detail, Catch::Contains("for 206018 d"));
+
+    inputs.canary = series("health_failing\n1\n1\n1\n1\n");
+    auto untimed = run_analysis(rules, inputs);
+    REQUIRE(untimed);
+    CHECK(untimed->verdict == Verdict::rollback);
+    CHECK(untimed->thresholds[0].phase() == AnalysisPhase::failed);
+}
