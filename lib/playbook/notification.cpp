@@ -4,6 +4,7 @@
 
 #include <fmt/ranges.h>
 #include "notify/delivery.h"
+#include "playbook/run_announcements.h"
 #include "util/bounded_json.h"
 #include "util/file_io.h"
 #include "util/strings.h"
@@ -94,13 +95,12 @@ StepOutcome send_notification(const nlohmann::json& body, StepContext& run) {
     for (const auto& target : body.value("to", nlohmann::json::array())) {
         auto delivery = notify::deliver(target, notice, policy);
         if (run.record) {
+            // Without its reference: a message's Statuspage incident is not the run's, and the
+            // run's own notices must not update it.
+            auto sent = notification_sent(delivery, "message");
+            sent.reference.clear();
             // A journal that cannot be written is the run's problem, reported by its next event.
-            (void)run.record(NotificationSent{{},
-                                              delivery.target,
-                                              "message",
-                                              delivery.delivered,
-                                              delivery.attempts,
-                                              delivery.error});
+            (void)run.record(std::move(sent));
         }
         if (delivery.delivered)
             ++delivered;

@@ -69,6 +69,16 @@ std::string open_incident(const RunState& state, const std::string& target) {
 
 }  // namespace
 
+NotificationSent notification_sent(notify::Delivery delivery, std::string_view notice) {
+    return {{},
+            std::move(delivery.target),
+            std::string(notice),
+            delivery.delivered,
+            delivery.attempts,
+            std::move(delivery.error),
+            std::move(delivery.reference)};
+}
+
 std::vector<NotificationSent> announce(
     const Context& context, const RunState& state, notify::NoticeKind kind,
     const std::function<void(std::chrono::milliseconds)>& sleep) {
@@ -102,13 +112,7 @@ std::vector<NotificationSent> announce(
             *context.err << "  warning: " << to_string(kind) << " notification not delivered to "
                          << delivery.target << ": " << delivery.error << '\n'
                          << std::flush;
-        sent.push_back(NotificationSent{{},
-                                        delivery.target,
-                                        std::string(to_string(kind)),
-                                        delivery.delivered,
-                                        delivery.attempts,
-                                        delivery.error,
-                                        delivery.reference});
+        sent.push_back(notification_sent(std::move(delivery), to_string(kind)));
     }
     return sent;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/context.h"
+#include "notify/delivery.h"
 #include "notify/notice.h"
 #include "playbook/run_event.h"
 #include "playbook/run_journal.h"
@@ -21,6 +22,9 @@ std::string report_url(const Context& context, const RunState& state);
 
 // The moment an event is, for the people watching: nullopt for the events in between.
 std::optional<notify::NoticeKind> moment_of(const RunEvent& event);
+
+// A delivery as the journal keeps it, under the moment (or "message") it announced.
+NotificationSent notification_sent(notify::Delivery delivery, std::string_view notice);
 
 // Sends the moment to every configured target for the run's environment that hears it, and
 // returns what happened to each, to be journaled. Never fails: a target that could not be reached

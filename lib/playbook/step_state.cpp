@@ -9,6 +9,7 @@
 #include "flags/flag_repository.h"
 #include "flags/launch_control.h"
 #include "notify/control_announcements.h"
+#include "playbook/run_announcements.h"
 #include "playbook/run_event.h"
 #include "playbook/step_executor.h"
 #include "store/open_store.h"
@@ -86,13 +87,7 @@ Result<StepOutcome> set_launch_control(StepContext& run, const std::string& step
             for (auto& delivery : deliveries)
                 // A journal that cannot be written is the run's problem, reported by its next
                 // event (as a notify step's deliveries are).
-                (void)run.record(NotificationSent{{},
-                                                  std::move(delivery.target),
-                                                  std::string(notify::to_string(kind)),
-                                                  delivery.delivered,
-                                                  delivery.attempts,
-                                                  std::move(delivery.error),
-                                                  std::move(delivery.reference)});
+                (void)run.record(notification_sent(std::move(delivery), notify::to_string(kind)));
     }
     StepOutcome outcome;
     outcome.succeeded = true;
