@@ -68,8 +68,8 @@ Result<FileStore::FileIdentity> FileStore::identify(const std::filesystem::path&
     identity.device = info.st_dev;
     identity.inode = info.st_ino;
     identity.size = info.st_size;
-    identity.modified_ns =
-        static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
+    identity.modified_seconds = info.st_mtim.tv_sec;
+    identity.modified_nanoseconds = info.st_mtim.tv_nsec;
     return identity;
 }
 

@@ -60,7 +60,9 @@ class FileStore final : public Store {
         dev_t device = 0;
         ino_t inode = 0;
         off_t size = 0;
-        std::int64_t modified_ns = 0;
+        // Apart: a clock set to 2300 (or `touch -d`) gives seconds whose nanoseconds overflow.
+        std::int64_t modified_seconds = 0;
+        long modified_nanoseconds = 0;
         bool operator==(const FileIdentity&) const = default;
     };
 

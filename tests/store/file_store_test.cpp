@@ -5,6 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "store/audit_record.h"
 #include "store/file_store.h"
 #include "support/temp_dir.h"
@@ -338,6 +341,21 @@ TEST_CASE("a store kept open sees what other writers committed and compacted", "
     REQUIRE(kept.commit({put("flags/x", 5, 2)}, note())->committed);
     CHECK((*other.get("flags/x"))->value == 5);
     CHECK(kept.verify_audit()->intact);
+}
+
+// Which state file a snapshot came from is known by its mtime among others: seconds of a clock
+// set to 2300 overflowed as nanoseconds (undefined; under UBSan, a failure).
+TEST_CASE("a state file whose mtime is in 2300 is read and rewritten as any other", "[store]") {
+    TempDir dir;
+    FileStore store(dir.path() / "store", every_commit);
+    REQUIRE(store.commit({put("flags/x", 1)}, note()));
+    timespec far[2] = {{10'413'792'000, 0}, {10'413'792'000, 0}};  // 2300-01-01
+    REQUIRE(::utimensat(AT_FDCWD, store.state_path().c_str(), far, 0) == 0);
+    FileStore reader(dir.path() / "store", every_commit);
+    CHECK((*reader.get("flags/x"))->value == 1);
+    REQUIRE(reader.commit({put("flags/x", 2)}, note())->committed);
+    CHECK((*store.get("flags/x"))->value == 2);
+    CHECK(store.verify_audit()->intact);
 }
 
 TEST_CASE("a record's hash is checked from its line, and from its content when respelled",
