@@ -204,7 +204,6 @@ Result<OffsiteCopy> copy_offsite(Context& context, const ResticRepository& repos
         progress.finish();
         copy.snapshot = summary->snapshot_id;
         copy.data_added = summary->data_added;
-        copy.seconds = summary->seconds;
     }
     if (!id_of_repository) {
         LAUNCHKIT_TRY_ASSIGN(id_of_repository, repository_id());

@@ -45,7 +45,6 @@ struct OffsiteCopy {
     std::string snapshot;
     OffsiteForm form = OffsiteForm::archive;
     std::uint64_t data_added = 0;  // bytes the repository grew by
-    double seconds = 0;
     bool already_there = false;  // a snapshot of it was there (an earlier copy not yet recorded)
 };
 
