@@ -1,5 +1,6 @@
 #include "util/time.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -64,7 +65,18 @@ std::string format_date(TimePoint time) {
 }
 
 TimePoint from_unix_seconds(long long seconds) {
-    return TimePoint(std::chrono::seconds(seconds));
+    constexpr long long limit =
+        std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count();
+    return TimePoint(std::chrono::seconds(std::clamp(seconds, -limit, limit)));
+}
+
+std::string format_unix_date(long long seconds) {
+    constexpr long long first = -62'135'596'800;  // 0001-01-01T00:00:00Z
+    constexpr long long last = 253'402'300'799;   // 9999-12-31T23:59:59Z
+    std::time_t time = std::clamp(seconds, first, last);
+    std::tm t{};
+    ::gmtime_r(&time, &t);
+    return fmt::format("{:04}-{:02}-{:02}", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday);
 }
 
 double seconds_between(TimePoint from, TimePoint to) {

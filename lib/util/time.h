@@ -20,7 +20,11 @@ std::string format_rfc3339_ms(TimePoint time);
 // "2026-11-25" (UTC).
 std::string format_date(TimePoint time);
 
+// Saturates at the years a TimePoint holds (1678..2262).
 TimePoint from_unix_seconds(long long seconds);
+// "2026-11-25" of Unix seconds without a TimePoint in between: a git commit may be dated 5138
+// (`GIT_COMMITTER_DATE=@99999999999`). Years outside 1..9999 print as the nearest of them.
+std::string format_unix_date(long long seconds);
 
 // `to` minus `from`, in seconds. Taken from the epoch in double, never as a count of
 // nanoseconds: two times a file may hold (1678 and 2261) are further apart than 64 bits of

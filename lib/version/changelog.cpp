@@ -123,7 +123,7 @@ std::string render_full_changelog(const std::vector<Commit>& commits, std::strin
         if (newest) {
             flush();
             title = newest->to_string();
-            date = util::format_date(util::from_unix_seconds(commit.time));
+            date = util::format_unix_date(commit.time);
         }
         pending.push_back(commit);
     }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "util/time.h"
 
 using namespace launchkit::util;
@@ -53,4 +55,16 @@ TEST_CASE("seconds_between holds any two times a file may give", "[time]") {
     // Close times keep their milliseconds.
     CHECK(seconds_between(*parse_rfc3339("2026-11-29T12:00:00.000Z"),
                           *parse_rfc3339("2026-11-29T12:00:00.300Z")) == Approx(0.3).margin(1e-6));
+}
+
+// A git commit may be dated any Unix second git accepts: 99999999999 is in 5138, and printed
+// through a TimePoint (nanoseconds in 64 bits) it wrapped to 2216-02-08.
+TEST_CASE("dates of Unix seconds beyond what a TimePoint holds", "[time]") {
+    CHECK(format_unix_date(1'795'000'000) == format_date(from_unix_seconds(1'795'000'000)));
+    CHECK(format_unix_date(99'999'999'999) == "5138-11-16");
+    CHECK(format_unix_date(0) == "1970-01-01");
+    CHECK(format_unix_date(-1) == "1969-12-31");
+    CHECK(format_unix_date(std::numeric_limits<long long>::max()) == "9999-12-31");
+    CHECK(format_unix_date(std::numeric_limits<long long>::min()) == "0001-01-01");
+    CHECK(format_date(from_unix_seconds(99'999'999'999)) == "2262-04-11");
 }

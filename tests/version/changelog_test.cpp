@@ -99,6 +99,12 @@ TEST_CASE("render_full_changelog splits the history at release tags", "[changelo
     CHECK(text.find("rc.1") == std::string::npos);
 }
 
+// `GIT_COMMITTER_DATE=@99999999999 git commit` is accepted by git; the section said 2216-02-08.
+TEST_CASE("a release commit dated 5138 is dated 5138", "[changelog]") {
+    std::vector<Commit> commits = {make_commit("c1", "feat: far", "", {"v1.0.0"}, 99'999'999'999)};
+    CHECK_THAT(render_full_changelog(commits, "v"), Catch::Contains("## [1.0.0] - 5138-11-16"));
+}
+
 TEST_CASE("cancel_reverts drops a commit and its revert, newest first", "[changelog]") {
     auto make = [](std::string hash, std::string subject, std::string body = "") {
         Commit commit;
