@@ -77,8 +77,8 @@ Result<AuditRecord> parse_audit_record(std::string_view line, std::string_view w
     if (!json.is_object()) return damaged("not a JSON object");
     AuditRecord record;
     try {
-        record.sequence = util::json_integer<std::int64_t>(json.at("sequence"));
-        record.revision = util::json_integer<std::int64_t>(json.at("revision"));
+        record.sequence = json_counter(json.at("sequence"));
+        record.revision = json_counter(json.at("revision"));
         record.note.time = json.at("time").get<std::string>();
         record.note.actor = json.at("actor").get<std::string>();
         record.note.command = json.at("command").get<std::string>();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "store/etcd_wire.h"
+#include "store/store.h"
 #include "util/bounded_json.h"
 
 namespace launchkit::store {
@@ -15,6 +16,16 @@ Result<std::string> text_field(const nlohmann::json& object, std::string_view na
     if (!found->is_string())
         return fail(ExitCode::environment, "etcd answered {} that is not a string", name);
     return found->get<std::string>();
+}
+
+// A revision or version: etcd counts them up from 1, and launchkit adds 1 to the newest it saw to
+// wait for the next, so one past max_store_counter (which no etcd reaches) is a damaged answer.
+Result<std::int64_t> revision_field(const nlohmann::json& object, std::string_view name) {
+    LAUNCHKIT_TRY_ASSIGN(auto number, number_field(object, name));
+    if (number < 0 || number > max_store_counter)
+        return fail(ExitCode::environment, "etcd answered {} = {}, expected 0 to 2^62", name,
+                    number);
+    return number;
 }
 
 }  // namespace
@@ -47,9 +58,9 @@ Result<EtcdKeyValue> read_key_value(const nlohmann::json& object) {
     LAUNCHKIT_TRY_ASSIGN(kv.key, decode_base64(key, "key"));
     LAUNCHKIT_TRY_ASSIGN(auto value, text_field(object, "value"));
     LAUNCHKIT_TRY_ASSIGN(kv.value, decode_base64(value, "value"));
-    LAUNCHKIT_TRY_ASSIGN(kv.create_revision, number_field(object, "create_revision"));
-    LAUNCHKIT_TRY_ASSIGN(kv.mod_revision, number_field(object, "mod_revision"));
-    LAUNCHKIT_TRY_ASSIGN(kv.version, number_field(object, "version"));
+    LAUNCHKIT_TRY_ASSIGN(kv.create_revision, revision_field(object, "create_revision"));
+    LAUNCHKIT_TRY_ASSIGN(kv.mod_revision, revision_field(object, "mod_revision"));
+    LAUNCHKIT_TRY_ASSIGN(kv.version, revision_field(object, "version"));
     LAUNCHKIT_TRY_ASSIGN(kv.lease, number_field(object, "lease"));
     return kv;
 }
@@ -74,7 +85,7 @@ Result<std::int64_t> header_revision(const nlohmann::json& answer) {
     auto header = answer.find("header");
     if (header == answer.end() || !header->is_object())
         return fail(ExitCode::environment, "etcd answered without a header");
-    return number_field(*header, "revision");
+    return revision_field(*header, "revision");
 }
 
 Result<EtcdRange> read_range_answer(const nlohmann::json& answer) {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "store/store.h"
+
 namespace launchkit::store {
 namespace {
 
@@ -18,7 +20,7 @@ Result<std::int64_t> sequence_of(std::string_view key, std::string_view prefix) 
     std::int64_t sequence = 0;
     auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), sequence);
     if (error != std::errc{} || end != digits.data() + digits.size() || digits.size() != 20 ||
-        sequence < 1)
+        sequence < 1 || sequence > max_store_counter)
         return fail(ExitCode::environment,
                     "etcd key '{}' under {} is not a log line (expected "
                     "20 digits after the prefix)",

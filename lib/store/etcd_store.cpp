@@ -55,6 +55,9 @@ Result<ChainHead> read_head(const std::optional<EtcdKeyValue>& kv, std::string_v
         return damaged("expected sequence, revision and hash");
     head.sequence = *sequence_value;
     head.revision = *revision_value;
+    for (auto value : {head.sequence, head.revision})
+        if (value < 0 || value > max_store_counter)
+            return damaged(fmt::format("{} is not from 0 to 2^62", value));
     head.hash = hash->get<std::string>();
     head.etcd_mod_revision = kv->mod_revision;
     return head;
@@ -372,6 +375,8 @@ Result<std::vector<AuditRecord>> EtcdStore::audit_since(std::string_view prefix,
     // does not hold (damaged: verify says so) is read whole, so that nothing is skipped.
     LAUNCHKIT_TRY_ASSIGN(auto head_kv, client_.get(prefix_ + "head"));
     LAUNCHKIT_TRY_ASSIGN(auto head, read_head(head_kv, location()));
+    // `after` is the caller's (a --since given on the command line): any int64.
+    if (after < 0 || after > head.revision) return Store::audit_since(prefix, after);
     std::int64_t first = head.sequence - (head.revision - after) + 1;
     if (first <= 1) return Store::audit_since(prefix, after);
     LAUNCHKIT_TRY_ASSIGN(auto records, audit_from_sequence({}, first - 1));

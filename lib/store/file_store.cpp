@@ -94,18 +94,18 @@ Result<FileStore::Snapshot> FileStore::read_snapshot() const {
         if (json.at("format").get<std::string>() != snapshot_format)
             return corrupt(fmt::format("unknown format '{}', expected '{}'",
                                        json.at("format").get<std::string>(), snapshot_format));
-        snapshot.revision = util::json_integer<std::int64_t>(json.at("revision"));
+        snapshot.revision = json_counter(json.at("revision"));
         const auto& audit = json.at("audit");
-        snapshot.records = util::json_integer<std::int64_t>(audit.at("records"));
-        snapshot.audit_bytes = util::json_integer<std::int64_t>(audit.at("bytes"));
+        snapshot.records = json_counter(audit.at("records"));
+        snapshot.audit_bytes = json_counter(audit.at("bytes"));
         snapshot.head_hash = audit.at("head").get<std::string>();
         for (const auto& [key, stored] : json.at("keys").items()) {
             StoreEntry entry;
             entry.key = key;
             entry.value = stored.at("value");
-            entry.create_revision = util::json_integer<std::int64_t>(stored.at("create_revision"));
-            entry.mod_revision = util::json_integer<std::int64_t>(stored.at("mod_revision"));
-            entry.version = util::json_integer<std::int64_t>(stored.at("version"));
+            entry.create_revision = json_counter(stored.at("create_revision"));
+            entry.mod_revision = json_counter(stored.at("mod_revision"));
+            entry.version = json_counter(stored.at("version"));
             snapshot.keys.emplace(key, std::move(entry));
         }
     } catch (const nlohmann::json::exception& error) {

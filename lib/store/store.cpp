@@ -3,7 +3,19 @@
 #include <chrono>
 #include <thread>
 
+#include <fmt/format.h>
+
+#include "util/bounded_json.h"
+
 namespace launchkit::store {
+
+std::int64_t json_counter(const nlohmann::json& value) {
+    auto number = util::json_integer<std::int64_t>(value);
+    if (number < 0 || number > max_store_counter)
+        throw nlohmann::json::out_of_range::create(
+            406, fmt::format("{} is not from 0 to 2^62", number), &value);
+    return number;
+}
 
 std::string_view to_string(MutationKind kind) {
     return kind == MutationKind::put ? "put" : "delete";

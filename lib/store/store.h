@@ -19,6 +19,15 @@
 
 namespace launchkit::store {
 
+// Revisions, versions, sequences and log sizes count what was ever written: no store reaches
+// 2^62, and below it the `+ 1` of the next commit cannot overflow. A file or an answer holding
+// more, or less than 0, is damaged.
+inline constexpr std::int64_t max_store_counter = std::int64_t{1} << 62;
+
+// The integer `value` when it is from 0 to max_store_counter; else nlohmann's out_of_range (406),
+// for readers that report a damaged record from the exceptions of its fields.
+std::int64_t json_counter(const nlohmann::json& value);
+
 struct StoreEntry {
     std::string key{};
     nlohmann::json value{};

@@ -61,6 +61,11 @@ TEST_CASE("etcd answers: a field of the wrong type is an error naming it, not an
              fmt::format(R"({{{},"kvs":{{"key":"YQ=="}}}})", header),
              fmt::format(R"({{{},"kvs":[{{"key":"YQ==","mod_revision":1.5}}]}})", header),
              std::string(R"({"header":[1]})"),
+             // Past 2^62: launchkit waits for revision + 1, which must not overflow.
+             std::string(R"({"header":{"revision":"9223372036854775807"}})"),
+             std::string(R"({"header":{"revision":"-1"}})"),
+             fmt::format(R"({{{},"kvs":[{{"key":"YQ==","version":"4611686018427387905"}}]}})",
+                         header),
              std::string(R"([1,2])"),
          }) {
         INFO(body);

@@ -260,6 +260,38 @@ TEST_CASE("a corrupt state file is reported with its path and never overwritten"
     CHECK(*util::read_file(store.state_path()) == "{\"format\": \"launchkit-store/1\", ");
 }
 
+// Found by reading: a state file without a digest (as written before digests existed) is taken
+// as it is, and `records + 1` of a count at 2^63 - 1 overflowed before the record was checked; a
+// key's version there overflowed when the next record changed it.
+TEST_CASE("a state file's counts beyond 2^62 are damage, not arithmetic", "[store]") {
+    TempDir dir;
+    FileStore store(dir.path() / "store");
+    REQUIRE(store.commit({put("flags/x", 1)}, note()));
+    const std::string zero_hash(64, '0');
+    for (std::string state : {
+             R"({"format":"launchkit-store/1","revision":0,"audit":{"records":9223372036854775807,)"
+             R"("bytes":0,"head":")" +
+                 zero_hash + R"("},"keys":{}})",
+             R"({"format":"launchkit-store/1","revision":-1,"audit":{"records":0,)"
+             R"("bytes":0,"head":")" +
+                 zero_hash + R"("},"keys":{}})",
+             R"({"format":"launchkit-store/1","revision":1,"audit":{"records":1,"bytes":0,)"
+             R"("head":")" +
+                 zero_hash +
+                 R"("},"keys":{"flags/x":{"value":1,"create_revision":1,)"
+                 R"("mod_revision":1,"version":9223372036854775807}}})",
+         }) {
+        INFO(state);
+        REQUIRE(util::write_file_atomically(store.state_path(), state));
+        FileStore reader(dir.path() / "store");
+        auto read = reader.get("flags/x");
+        REQUIRE_FALSE(read);
+        CHECK(read.error().code == ExitCode::environment);
+        CHECK_THAT(read.error().message, Catch::Contains("is not from 0 to 2^62"));
+        CHECK_FALSE(reader.commit({put("flags/x", 2)}, note()));
+    }
+}
+
 TEST_CASE("a snapshot behind the log is brought up to date by replaying it", "[store]") {
     TempDir dir;
     FileStore store(dir.path() / "store", every_commit);
