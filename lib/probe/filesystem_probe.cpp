@@ -21,12 +21,8 @@ std::optional<std::chrono::system_clock::time_point> modified_at(
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) return std::nullopt;
     // `touch -d 1000-01-01` is a valid mtime, beyond what a time_point's nanoseconds hold.
-    constexpr long long limit =
-        std::chrono::duration_cast<std::chrono::seconds>(util::TimePoint::duration::max()).count() -
-        1;
-    auto seconds = std::clamp<long long>(info.st_mtim.tv_sec, -limit, limit);
-    return util::TimePoint(std::chrono::seconds(seconds) +
-                           std::chrono::nanoseconds(info.st_mtim.tv_nsec));
+    return util::from_unix_seconds(info.st_mtim.tv_sec) +
+           std::chrono::nanoseconds(info.st_mtim.tv_nsec);
 }
 
 }  // namespace

@@ -65,8 +65,9 @@ std::string format_date(TimePoint time) {
 }
 
 TimePoint from_unix_seconds(long long seconds) {
+    // One second inside the range, so that adding a fraction of a second cannot overflow.
     constexpr long long limit =
-        std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count();
+        std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count() - 1;
     return TimePoint(std::chrono::seconds(std::clamp(seconds, -limit, limit)));
 }
 
