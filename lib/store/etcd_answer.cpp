@@ -22,7 +22,7 @@ Result<std::string> text_field(const nlohmann::json& object, std::string_view na
 // wait for the next, so one past max_store_counter (which no etcd reaches) is a damaged answer.
 Result<std::int64_t> revision_field(const nlohmann::json& object, std::string_view name) {
     LAUNCHKIT_TRY_ASSIGN(auto number, number_field(object, name));
-    if (number < 0 || number > max_store_counter)
+    if (!is_store_counter(number))
         return fail(ExitCode::environment, "etcd answered {} = {}, expected 0 to 2^62", name,
                     number);
     return number;

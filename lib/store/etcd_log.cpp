@@ -20,11 +20,16 @@ Result<std::int64_t> sequence_of(std::string_view key, std::string_view prefix) 
     std::int64_t sequence = 0;
     auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), sequence);
     if (error != std::errc{} || end != digits.data() + digits.size() || digits.size() != 20 ||
-        sequence < 1 || sequence > max_store_counter)
+        sequence < 1)
         return fail(ExitCode::environment,
                     "etcd key '{}' under {} is not a log line (expected "
                     "20 digits after the prefix)",
                     key, prefix);
+    if (!is_store_counter(sequence))
+        return fail(ExitCode::environment,
+                    "etcd key '{}' under {} numbers a log line {}, beyond 2^62: the log is "
+                    "damaged",
+                    key, prefix, sequence);
     return sequence;
 }
 

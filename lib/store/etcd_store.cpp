@@ -56,7 +56,7 @@ Result<ChainHead> read_head(const std::optional<EtcdKeyValue>& kv, std::string_v
     head.sequence = *sequence_value;
     head.revision = *revision_value;
     for (auto value : {head.sequence, head.revision})
-        if (value < 0 || value > max_store_counter)
+        if (!is_store_counter(value))
             return damaged(fmt::format("{} is not from 0 to 2^62", value));
     head.hash = hash->get<std::string>();
     head.etcd_mod_revision = kv->mod_revision;

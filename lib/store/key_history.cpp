@@ -129,7 +129,7 @@ Result<StoreEntry> entry_from_json(const nlohmann::json& json, std::string key,
         auto found = json.find(name);
         auto number =
             found == json.end() ? std::nullopt : util::integer_value<std::int64_t>(*found);
-        if (!number || *number < 0 || *number > max_store_counter)
+        if (!number || !is_store_counter(*number))
             return fail(ExitCode::environment, "{}: '{}' has no valid {}", where, key, name);
         return *number;
     };

@@ -11,7 +11,7 @@ namespace launchkit::store {
 
 std::int64_t json_counter(const nlohmann::json& value) {
     auto number = util::json_integer<std::int64_t>(value);
-    if (number < 0 || number > max_store_counter)
+    if (!is_store_counter(number))
         throw nlohmann::json::out_of_range::create(
             406, fmt::format("{} is not from 0 to 2^62", number), &value);
     return number;

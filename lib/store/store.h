@@ -24,6 +24,12 @@ namespace launchkit::store {
 // more, or less than 0, is damaged.
 inline constexpr std::int64_t max_store_counter = std::int64_t{1} << 62;
 
+// Whether `value` is a count a store can hold: from 0 to max_store_counter. Every reader of one,
+// from a file or an answer, checks it here, so the bound cannot drift between them.
+constexpr bool is_store_counter(std::int64_t value) {
+    return value >= 0 && value <= max_store_counter;
+}
+
 // The integer `value` when it is from 0 to max_store_counter; else nlohmann's out_of_range (406),
 // for readers that report a damaged record from the exceptions of its fields.
 std::int64_t json_counter(const nlohmann::json& value);
