@@ -13,14 +13,12 @@ namespace launchkit::report {
 namespace {
 
 using playbook::RunEvent;
+using util::member_or_null;
 
 // A journal's decisions are read as found: a member may be missing (an older version, an edited
 // file) or of another type, which draws a dash or nothing, never undefined behaviour (nlohmann's
-// const operator[] on a missing key) or a thrown type_error (value() with a default).
-const nlohmann::json& field_of(const nlohmann::json& object, std::string_view name) {
-    return util::member_or_null(object, name);
-}
-
+// const operator[] on a missing key) or a thrown type_error (value() with a default). So every
+// member is read through util::member_or_null or util::string_member.
 std::string text_of(const nlohmann::json& object, std::string_view name,
                     std::string fallback = "") {
     return util::string_member(object, name).value_or(std::move(fallback));
@@ -28,7 +26,7 @@ std::string text_of(const nlohmann::json& object, std::string_view name,
 
 // A count drawn as written, 0 when it is not there.
 std::string count_text(const nlohmann::json& object, std::string_view name) {
-    const auto& count = field_of(object, name);
+    const auto& count = member_or_null(object, name);
     return count.is_number() ? util::dump_json(count) : "0";
 }
 
@@ -153,10 +151,10 @@ std::optional<SampleBox> sample_box(const nlohmann::json& sample, std::string la
     for (auto [field, target] :
          {std::pair{"count", &box.count}, std::pair{"min", &box.min}, std::pair{"q1", &box.q1},
           std::pair{"median", &box.median}, std::pair{"q3", &box.q3}, std::pair{"max", &box.max}}) {
-        if (!field_of(sample, field).is_number()) return std::nullopt;
-        *target = field_of(sample, field).get<double>();
+        if (!member_or_null(sample, field).is_number()) return std::nullopt;
+        *target = member_or_null(sample, field).get<double>();
     }
-    for (const auto& value : field_of(sample, "values"))
+    for (const auto& value : member_or_null(sample, "values"))
         if (value.is_number()) box.values.push_back(value.get<double>());
     return box;
 }
@@ -164,45 +162,51 @@ std::optional<SampleBox> sample_box(const nlohmann::json& sample, std::string la
 // Each metric's canary and baseline samples side by side, with the Mann-Whitney result and the
 // shift's interval: the picture behind the classification.
 std::string canary_section(const nlohmann::json& canary) {
-    const auto& level = field_of(canary, "confidence");
+    const auto& level = member_or_null(canary, "confidence");
     double confidence = level.is_number() ? level.get<double>() * 100 : 0;
     std::string html = fmt::format(
         "<h4>Canary analysis: {} (score {}) — {}</h4>", escape_html(text_of(canary, "outcome")),
-        number_or_dash(field_of(canary, "score")), escape_html(text_of(canary, "reason")));
+        number_or_dash(member_or_null(canary, "score")), escape_html(text_of(canary, "reason")));
     std::string rows;
-    for (const auto& metric : field_of(canary, "metrics")) {
+    for (const auto& metric : member_or_null(canary, "metrics")) {
         auto name = text_of(metric, "metric");
         rows += fmt::format(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} [{}, {}]</td><td>{}</td><td>{}</td>"
             "<td>{}</td></tr>",
-            escape_html(name), number_or_dash(field_of(metric, "canary_mean")),
-            number_or_dash(field_of(metric, "baseline_mean")),
-            number_or_dash(field_of(metric, "estimate")), number_or_dash(field_of(metric, "lower")),
-            number_or_dash(field_of(metric, "upper")), number_or_dash(field_of(metric, "u")),
-            number_or_dash(field_of(metric, "p_value")),
+            escape_html(name), number_or_dash(member_or_null(metric, "canary_mean")),
+            number_or_dash(member_or_null(metric, "baseline_mean")),
+            number_or_dash(member_or_null(metric, "estimate")),
+            number_or_dash(member_or_null(metric, "lower")),
+            number_or_dash(member_or_null(metric, "upper")),
+            number_or_dash(member_or_null(metric, "u")),
+            number_or_dash(member_or_null(metric, "p_value")),
             escape_html(text_of(metric, "classification")));
         DistributionChart chart;
         chart.title = fmt::format("{}: canary against baseline", name);
         for (auto [field, label] :
              {std::pair{"canary_sample", "canary"}, std::pair{"baseline_sample", "baseline"}})
-            if (auto box = sample_box(field_of(metric, field), label))
+            if (auto box = sample_box(member_or_null(metric, field), label))
                 chart.samples.push_back(*box);
-        if (chart.samples.size() == 2 && field_of(metric, "estimate").is_number() &&
-            field_of(metric, "lower").is_number() && field_of(metric, "upper").is_number())
-            chart.shift = ShiftInterval{
-                fmt::format("shift, {:g}% interval", confidence), chart.samples[1].median,
-                field_of(metric, "estimate").get<double>(), field_of(metric, "lower").get<double>(),
-                field_of(metric, "upper").get<double>()};
+        if (chart.samples.size() == 2 && member_or_null(metric, "estimate").is_number() &&
+            member_or_null(metric, "lower").is_number() &&
+            member_or_null(metric, "upper").is_number())
+            chart.shift = ShiftInterval{fmt::format("shift, {:g}% interval", confidence),
+                                        chart.samples[1].median,
+                                        member_or_null(metric, "estimate").get<double>(),
+                                        member_or_null(metric, "lower").get<double>(),
+                                        member_or_null(metric, "upper").get<double>()};
         html += fmt::format(
             "<p><b>{}</b> — <span class=\"class-{}\">{}</span>: {}<br><span class=\"muted\">"
             "Mann-Whitney U = {}, p = {}; canary − baseline shift {} [{}, {}] at {:g}% "
             "confidence; mean ratio {}</span></p>",
             escape_html(name), escape_html(text_of(metric, "classification")),
             escape_html(text_of(metric, "classification")), escape_html(text_of(metric, "reason")),
-            number_or_dash(field_of(metric, "u")), number_or_dash(field_of(metric, "p_value")),
-            number_or_dash(field_of(metric, "estimate")), number_or_dash(field_of(metric, "lower")),
-            number_or_dash(field_of(metric, "upper")), confidence,
-            number_or_dash(field_of(metric, "effect_size")));
+            number_or_dash(member_or_null(metric, "u")),
+            number_or_dash(member_or_null(metric, "p_value")),
+            number_or_dash(member_or_null(metric, "estimate")),
+            number_or_dash(member_or_null(metric, "lower")),
+            number_or_dash(member_or_null(metric, "upper")), confidence,
+            number_or_dash(member_or_null(metric, "effect_size")));
         html += render_distributions(chart);
     }
     html +=
@@ -217,15 +221,15 @@ std::string gate_section(const playbook::GateDecided& gate, const std::string& b
                                    status_span(gate.verdict), escape_html(gate.reason));
     const auto& decision = gate.decision;
     if (!decision.is_object()) return html;
-    for (const auto& rule : field_of(decision, "thresholds")) {
+    for (const auto& rule : member_or_null(decision, "thresholds")) {
         ChartSeries values{text_of(rule, "metric", "value"), {}, "value", false, true};
         ChartSeries threshold{"threshold", {}, "threshold", true, false};
-        for (const auto& point : field_of(rule, "history")) {
+        for (const auto& point : member_or_null(rule, "history")) {
             double at = seconds_between(begin, text_of(point, "at"));
-            if (field_of(point, "value").is_number())
-                values.points.emplace_back(at, field_of(point, "value").get<double>());
-            if (field_of(point, "threshold").is_number())
-                threshold.points.emplace_back(at, field_of(point, "threshold").get<double>());
+            if (member_or_null(point, "value").is_number())
+                values.points.emplace_back(at, member_or_null(point, "value").get<double>());
+            if (member_or_null(point, "threshold").is_number())
+                threshold.points.emplace_back(at, member_or_null(point, "threshold").get<double>());
         }
         LineChart chart;
         chart.title = fmt::format("{}: {} against its threshold ({})", text_of(rule, "rule"),
@@ -233,10 +237,10 @@ std::string gate_section(const playbook::GateDecided& gate, const std::string& b
         chart.css_class = "chart metric-chart";
         chart.series.push_back(std::move(values));
         chart.series.push_back(std::move(threshold));
-        auto condition = field_of(rule, "fail_when").is_string()
-                             ? "fail when " + field_of(rule, "fail_when").get<std::string>()
-                         : field_of(rule, "pass_when").is_string()
-                             ? "pass when " + field_of(rule, "pass_when").get<std::string>()
+        auto condition = member_or_null(rule, "fail_when").is_string()
+                             ? "fail when " + member_or_null(rule, "fail_when").get<std::string>()
+                         : member_or_null(rule, "pass_when").is_string()
+                             ? "pass when " + member_or_null(rule, "pass_when").get<std::string>()
                              : std::string();
         html += fmt::format(
             "<p><b>{}</b> ({}) {} — {}, {} of {} measurements ok{}</p>",
@@ -246,8 +250,8 @@ std::string gate_section(const playbook::GateDecided& gate, const std::string& b
             text_of(rule, "reason").empty() ? "" : ": " + escape_html(text_of(rule, "reason")));
         html += render_line_chart(chart);
     }
-    if (field_of(decision, "canary").is_object())
-        html += canary_section(field_of(decision, "canary"));
+    if (member_or_null(decision, "canary").is_object())
+        html += canary_section(member_or_null(decision, "canary"));
     return html;
 }
 
