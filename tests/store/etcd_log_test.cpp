@@ -39,8 +39,7 @@ TEST_CASE("etcd log: appends number lines from 1 and read back in order", "[stor
     CHECK(log.newest().value() == 2);
 }
 
-TEST_CASE("etcd log: a key past 2^62 or not numbered is damage, named as such",
-          "[store][etcd]") {
+TEST_CASE("etcd log: a key past 2^62 or not numbered is damage, named as such", "[store][etcd]") {
     auto client = shared_client();
     REQUIRE(client->remove("test-log-damaged/", prefix_range_end("test-log-damaged/")));
     EtcdLog log(client, "test-log-damaged/");
