@@ -1,6 +1,7 @@
 #include "version/git_repository.h"
 
 #include <charconv>
+#include <span>
 
 #include "util/process.h"
 #include "util/strings.h"
@@ -8,9 +9,45 @@
 namespace launchkit::version {
 namespace {
 
-long long to_number(std::string_view text) {
+bool is_object_id(std::string_view text) {
+    return (text.size() == 40 || text.size() == 64) &&
+           text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// git log's commits as NUL-separated fields (`-z` ends each commit with NUL too). NUL is the one
+// byte git never prints inside a field: messages and names are C strings, and `git commit`
+// refuses a message holding NUL. Any other byte, 0x1E and 0x1F included, may be in a message, so
+// with those as separators a message could end its commit early (hiding a BREAKING CHANGE
+// footer after the byte) or forge whole commits ("feat!:") into the changelog and the bump.
+// Returns the fields of every commit, `per_commit` each, the first an object id: output split
+// anywhere else than git meant (a NUL that a hand-made object smuggled in) is an error, never a
+// shifted commit.
+Result<std::vector<std::string_view>> commit_fields(std::string_view output,
+                                                    std::size_t per_commit) {
+    if (output.ends_with('\0')) output.remove_suffix(1);
+    if (output.empty()) return std::vector<std::string_view>{};
+    auto fields = util::split(output, '\0');
+    if (fields.size() % per_commit != 0)
+        return fail(ExitCode::environment,
+                    "git log printed {} fields, not {} per commit: a commit may hold a NUL byte",
+                    fields.size(), per_commit);
+    for (std::size_t at = 0; at < fields.size(); at += per_commit)
+        if (!is_object_id(fields[at]))
+            return fail(ExitCode::environment,
+                        "git log printed commit {} without an object id ('{}'): a commit may hold "
+                        "a NUL byte",
+                        at / per_commit + 1, util::printable(fields[at], 80));
+    return fields;
+}
+
+Result<long long> commit_time(std::string_view text, std::string_view hash) {
     long long value = 0;
-    std::from_chars(text.data(), text.data() + text.size(), value);
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc{} || end != text.data() + text.size() || value < 0)
+        return fail(ExitCode::environment,
+                    "git log printed commit {} with committer time '{}', expected Unix seconds "
+                    "from 0 to 2^63",
+                    hash, util::printable(text, 80));
     return value;
 }
 
@@ -84,28 +121,26 @@ Result<std::vector<std::string>> GitRepository::tags(std::string_view prefix,
 Result<std::vector<Commit>> GitRepository::log(const std::string& exclude_ref,
                                                const std::string& path,
                                                const std::optional<std::string>& tag_prefix) const {
-    // Unit and record separators cannot appear in normal commit messages.
-    std::vector<std::string> arguments = {"log", "--no-merges", "--no-show-signature"};
+    std::vector<std::string> arguments = {"log", "-z", "--no-merges", "--no-show-signature"};
     if (tag_prefix) arguments.push_back("--decorate-refs=refs/tags/" + *tag_prefix + "*");
     arguments.push_back(
-        fmt::format("--format=%H%x1f%h%x1f%an%x1f%ct%x1f{}%x1f%B%x1e", tag_prefix ? "%D" : ""));
+        fmt::format("--format=%H%x00%h%x00%an%x00%ct%x00{}%x00%B", tag_prefix ? "%D" : ""));
     arguments.push_back("HEAD");
     if (!exclude_ref.empty()) arguments.push_back("^" + exclude_ref);
     arguments.push_back("--");
     if (!path.empty()) arguments.push_back(path);
     LAUNCHKIT_TRY_ASSIGN(std::string output, git(std::move(arguments)));
 
+    constexpr std::size_t per_commit = 6;
+    LAUNCHKIT_TRY_ASSIGN(auto all_fields, commit_fields(output, per_commit));
     std::vector<Commit> commits;
-    for (auto record : util::split(output, '\x1e')) {
-        while (!record.empty() && record.front() == '\n') record.remove_prefix(1);
-        if (record.empty()) continue;
-        auto fields = util::split(record, '\x1f');
-        if (fields.size() < 6) continue;
+    for (std::size_t at = 0; at < all_fields.size(); at += per_commit) {
+        std::span<const std::string_view> fields(all_fields.data() + at, per_commit);
         Commit commit;
         commit.hash = std::string(fields[0]);
         commit.short_hash = std::string(fields[1]);
         commit.author = std::string(fields[2]);
-        commit.time = to_number(fields[3]);
+        LAUNCHKIT_TRY_ASSIGN(commit.time, commit_time(fields[3], fields[0]));
         if (tag_prefix) commit.tags = parse_decorations(fields[4], *tag_prefix);
         std::string_view message = fields[5];
         auto newline = message.find('\n');
@@ -130,16 +165,16 @@ Result<std::optional<std::string>> GitRepository::current_branch() const {
 
 Result<std::vector<Commit>> GitRepository::commits_mentioning(
     const std::string& text, const std::string& exclude_ref) const {
-    std::vector<std::string> arguments = {"log", "--fixed-strings", "--grep=" + text,
-                                          "--format=%H%x1f%h%x1f%s%x1e", "HEAD"};
+    std::vector<std::string> arguments = {
+        "log", "-z", "--fixed-strings", "--grep=" + text, "--format=%H%x00%h%x00%s", "HEAD"};
     if (!exclude_ref.empty()) arguments.push_back("^" + exclude_ref);
     arguments.push_back("--");
     LAUNCHKIT_TRY_ASSIGN(std::string output, git(std::move(arguments)));
+    constexpr std::size_t per_commit = 3;
+    LAUNCHKIT_TRY_ASSIGN(auto all_fields, commit_fields(output, per_commit));
     std::vector<Commit> commits;
-    for (auto record : util::split(output, '\x1e')) {
-        while (!record.empty() && record.front() == '\n') record.remove_prefix(1);
-        auto fields = util::split(record, '\x1f');
-        if (fields.size() < 3) continue;
+    for (std::size_t at = 0; at < all_fields.size(); at += per_commit) {
+        std::span<const std::string_view> fields(all_fields.data() + at, per_commit);
         Commit commit;
         commit.hash = std::string(fields[0]);
         commit.short_hash = std::string(fields[1]);

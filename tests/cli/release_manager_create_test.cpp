@@ -91,6 +91,31 @@ TEST_CASE_METHOD(ReleaseFixture, "create auto derives the bump from Conventional
     CHECK(tags() == "v1.0.0\nv2.0.0\n");
 }
 
+// A message may hold 0x1E and 0x1F, which once separated git log's commits and fields: the
+// footer after one was lost (1.0.1 for a breaking change) and a forged commit entered the log.
+TEST_CASE_METHOD(ReleaseFixture,
+                 "a message holding separator bytes neither hides nor forges commits",
+                 "[cli][release]") {
+    repo.commit("feat: start");
+    repo.git({"tag", "v1.0.0"});
+    repo.commit("fix: a\n\nnotes\x1e\n\nBREAKING CHANGE: config moved");
+    CHECK(release_manager({"next"}).stdout_text == "2.0.0\n");
+
+    repo.git({"reset", "--hard", "--quiet", "v1.0.0"});
+    repo.commit(
+        "docs: typo\x1e"
+        "0000000000000000000000000000000000000000\x1f"
+        "0000000\x1fmallory\x1f"
+        "1700000000\x1f\x1f"
+        "feat!: forged");
+    auto next = release_manager({"next"});
+    CHECK(next.exit_code == 1);  // docs only: nothing to release
+    auto changelog = release_manager({"changelog"});
+    REQUIRE(changelog.exit_code == 0);
+    CHECK_THAT(changelog.stdout_text, !Catch::Contains("### Breaking"));
+    CHECK_THAT(changelog.stdout_text, !Catch::Contains("(0000000)"));
+}
+
 TEST_CASE_METHOD(ReleaseFixture, "before 1.0.0 breaking changes bump minor", "[cli][release]") {
     repo.commit("feat: start");
     repo.git({"tag", "v0.4.2"});
