@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/file_store.h"
 #include "support/state_fixture.h"
 
 using launchkit::testing::StateFixture;
@@ -223,6 +224,36 @@ TEST_CASE_METHOD(StateFixture, "stale lists expired and untouched flags and exit
     CHECK(none.exit_code == 0);
     CHECK(nlohmann::json::parse(none.stdout_text)["stale"].empty());
     CHECK(flags({"stale", "--days", "0"}).exit_code == 2);
+}
+
+// A change time is whatever the store holds, a hand-edited 1700 included: from then to now is
+// more nanoseconds than 64 bits hold (from 1733 on they do), so days idle are counted in double.
+TEST_CASE_METHOD(StateFixture, "stale counts the days since a change dated 1700", "[cli][flags]") {
+    REQUIRE(flags({"create", "ancient"}).exit_code == 0);
+    {
+        launchkit::store::FileStore store(store_dir());
+        auto entry = store.get("flags/ancient").value();
+        REQUIRE(entry);
+        auto value = entry->value;
+        value["created_at"] = "1700-01-01T00:00:00Z";
+        launchkit::store::Mutation put{.kind = launchkit::store::MutationKind::put,
+                                       .key = "flags/ancient",
+                                       .value = value,
+                                       .expected_revision = entry->mod_revision};
+        REQUIRE(store.commit({put}, {"2026-12-03T12:00:00Z", "root", "edit", ""}));
+    }
+    auto stale = flags({"stale", "--json"});
+    INFO(stale.stderr_text);
+    CHECK(stale.exit_code == 1);
+    auto listed = nlohmann::json::parse(stale.stdout_text)["stale"];
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0]["last_changed_at"] == "1700-01-01T00:00:00Z");
+    // 1700-01-01 to 2026-01-01 is 119,069 days; the test may run in any year up to 2036.
+    auto reason = listed[0]["reasons"][0].get<std::string>();
+    REQUIRE(reason.starts_with("untouched for "));
+    auto days = std::stoll(reason.substr(14));
+    CHECK(days >= 119'069);
+    CHECK(days < 122'722);
 }
 
 TEST_CASE_METHOD(StateFixture, "export and import round-trip, and import is all or nothing",
