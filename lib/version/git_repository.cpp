@@ -56,11 +56,16 @@ std::string strip_trailing_newlines(std::string text) {
     return text;
 }
 
-// `%D` with --decorate-refs=refs/tags/ reads "tag: v1.0.0, tag: v1.0.0-rc.1".
+// `%D` with --decorate-refs=refs/tags/ reads "tag: v1.0.0, tag: v1.0.0-rc.1". Split at ", ":
+// a ref name may hold a comma but never a space, so a tag "v3.0.0,x" stays one name (split at
+// the comma, it dated a release 3.0.0 that `next` did not know).
 std::vector<std::string> parse_decorations(std::string_view text, std::string_view tag_prefix) {
     std::vector<std::string> tags;
-    for (auto item : util::split(text, ',')) {
-        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!text.empty()) {
+        auto separator = text.find(", ");
+        auto item = text.substr(0, separator);
+        text =
+            separator == std::string_view::npos ? std::string_view{} : text.substr(separator + 2);
         if (!item.starts_with("tag: ")) continue;
         item.remove_prefix(5);
         if (item.starts_with(tag_prefix)) tags.emplace_back(item);

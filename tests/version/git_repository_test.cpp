@@ -2,6 +2,8 @@
 // commit must come back whole, as git stored it.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "support/temp_dir.h"
 #include "version/git_repository.h"
 
@@ -47,4 +49,21 @@ TEST_CASE("git log keeps messages holding record and unit separators whole", "[c
     REQUIRE(mentioning);
     REQUIRE(mentioning->size() == 1);
     CHECK(mentioning->front().hash == forged.hash);
+}
+
+// A ref name may hold a comma, never a space: %D's list splits at ", " only. Split at the comma,
+// a tag "v3.0.0,x" dated a release 3.0.0 in the changelog that `next` did not know.
+TEST_CASE("git log names a tag holding a comma whole", "[changelog]") {
+    GitSandbox repo;
+    repo.commit("feat: first");
+    repo.git({"tag", "v1.0.0"});
+    repo.git({"tag", "v3.0.0,x"});
+    auto repository = GitRepository::open(repo.root());
+    REQUIRE(repository);
+    auto commits = repository->log("", "", std::string("v"));
+    REQUIRE(commits);
+    REQUIRE(commits->size() == 1);
+    auto tags = commits->front().tags;
+    std::sort(tags.begin(), tags.end());
+    CHECK(tags == std::vector<std::string>{"v1.0.0", "v3.0.0,x"});
 }
