@@ -45,6 +45,23 @@ TEST_CASE("render_section groups commits in a fixed order with short hashes", "[
           "- Tweak things (0000000)\n");
 }
 
+// A subject "fix: a\rb" printed raw returns the cursor and overwrites the entry; an escape
+// sequence can erase the line above (a breaking change a reviewer never sees).
+TEST_CASE("control characters in a message are shown, not acted on", "[changelog]") {
+    std::vector<Commit> commits = {
+        make_commit("aaaaaaa", "feat(api\x1b[2K)!: drop v1\rfix: nothing",
+                    "BREAKING CHANGE: gone\x1b[1A"),
+        make_commit("bbbbbbb", "docs\x07: bell"),
+    };
+    auto text = render_section("2.0.0", "", commits);
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(text.find('\r') == std::string::npos);
+    CHECK(text.find('\x07') == std::string::npos);
+    CHECK_THAT(text, Catch::Contains(
+                         "- **api\\x1b[2K:** drop v1\\rfix: nothing (aaaaaaa)\n  gone\\x1b[1A\n"));
+    CHECK_THAT(text, Catch::Contains("- docs\\x07: bell (bbbbbbb)\n"));
+}
+
 TEST_CASE("a section without commits says so", "[changelog]") {
     CHECK(render_section("1.0.1", "2026-01-02", {}) == "## [1.0.1] - 2026-01-02\n\nNo changes.\n");
     CHECK(render_section("Unreleased", "", {make_commit("a1", "chore(release): v1")}) ==
