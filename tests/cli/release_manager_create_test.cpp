@@ -5,8 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/hostile_commits.h"
 #include "support/release_fixture.h"
 
+using launchkit::testing::forged_commit_message;
 using launchkit::testing::GitSandbox;
 using launchkit::testing::run_tool;
 using launchkit::testing::TempDir;
@@ -102,12 +104,7 @@ TEST_CASE_METHOD(ReleaseFixture,
     CHECK(release_manager({"next"}).stdout_text == "2.0.0\n");
 
     repo.git({"reset", "--hard", "--quiet", "v1.0.0"});
-    repo.commit(
-        "docs: typo\x1e"
-        "0000000000000000000000000000000000000000\x1f"
-        "0000000\x1fmallory\x1f"
-        "1700000000\x1f\x1f"
-        "feat!: forged");
+    repo.commit(forged_commit_message);
     auto next = release_manager({"next"});
     CHECK(next.exit_code == 1);  // docs only: nothing to release
     auto changelog = release_manager({"changelog"});

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 
+#include "support/hostile_commits.h"
 #include "support/temp_dir.h"
 #include "version/git_repository.h"
 
 using namespace launchkit;
 using namespace launchkit::version;
+using launchkit::testing::forged_commit_message;
 using launchkit::testing::GitSandbox;
 
 // 0x1E and 0x1F separated commits and fields once: a message holding them ended its commit early
@@ -18,12 +20,7 @@ TEST_CASE("git log keeps messages holding record and unit separators whole", "[c
     repo.commit("feat: first");
     repo.commit(
         "fix: small thing\n\nSee the log\x1e\n\nBREAKING CHANGE: the config format changed");
-    repo.commit(
-        "docs: typo\x1e"
-        "0000000000000000000000000000000000000000\x1f"
-        "0000000\x1fmallory\x1f"
-        "1700000000\x1f\x1f"
-        "feat!: forged");
+    repo.commit(forged_commit_message);
     auto repository = GitRepository::open(repo.root());
     REQUIRE(repository);
     auto commits = repository->log("", "", std::string("v"));
@@ -31,12 +28,7 @@ TEST_CASE("git log keeps messages holding record and unit separators whole", "[c
     REQUIRE(commits);
     REQUIRE(commits->size() == 3);
     const auto& forged = (*commits)[0];
-    CHECK(forged.subject ==
-          "docs: typo\x1e"
-          "0000000000000000000000000000000000000000\x1f"
-          "0000000\x1fmallory\x1f"
-          "1700000000\x1f\x1f"
-          "feat!: forged");
+    CHECK(forged.subject == forged_commit_message);
     CHECK(forged.hash.size() == 40);
     CHECK(forged.time > 1700000000);
     const auto& breaking = (*commits)[1];
