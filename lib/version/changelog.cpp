@@ -13,27 +13,24 @@ namespace {
 constexpr std::string_view file_header =
     "# Changelog\n\nAll notable changes to this project are documented in this file.\n\n";
 
-// A message is whatever its author typed: control characters (a carriage return, an escape
-// sequence) shown as \r or \x1b, never acted on by the terminal that prints the changelog or
-// the pager that shows CHANGELOG.md, where they could hide an entry or forge another line.
-std::string entry_text(std::string_view text) {
-    return util::printable(text);
-}
-
+// A message is whatever its author typed, so each part of it goes through util::printable:
+// control characters (a carriage return, an escape sequence) shown as \r or \x1b, never acted
+// on by the terminal that prints the changelog or the pager that shows CHANGELOG.md, where they
+// could hide an entry or forge another line.
 std::string entry_line(const Commit& commit, const ConventionalCommit& parsed, ChangeGroup group) {
     std::string line = "- ";
     if (group == ChangeGroup::other && parsed.conventional) {
         // "Other" mixes docs, chore, refactor...: keep the type so readers can tell them apart.
-        line += entry_text(parsed.type) +
-                (parsed.scope.empty() ? "" : "(" + entry_text(parsed.scope) + ")") + ": ";
+        line += util::printable(parsed.type) +
+                (parsed.scope.empty() ? "" : "(" + util::printable(parsed.scope) + ")") + ": ";
     } else if (!parsed.scope.empty()) {
-        line += "**" + entry_text(parsed.scope) + ":** ";
+        line += "**" + util::printable(parsed.scope) + ":** ";
     }
-    line += entry_text(parsed.description);
+    line += util::printable(parsed.description);
     line += " (" + commit.short_hash + ")";
     if (parsed.breaking && !parsed.breaking_note.empty() &&
         parsed.breaking_note != parsed.description)
-        line += "\n  " + entry_text(parsed.breaking_note);
+        line += "\n  " + util::printable(parsed.breaking_note);
     return line + "\n";
 }
 
