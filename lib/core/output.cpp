@@ -4,8 +4,15 @@
 
 #include <fmt/format.h>
 
+#include "util/strings.h"
+
 namespace launchkit {
 namespace {
+
+// What colorize writes, and nothing else: a stored text holding "\x1b[8m" (hidden) or
+// "\x1b[30;40m" (black on black) is escaped like any other control sequence.
+constexpr std::string_view colour_sequences[] = {"\x1b[0m",  "\x1b[1m",  "\x1b[2m",
+                                                 "\x1b[31m", "\x1b[32m", "\x1b[33m"};
 
 // Display width of UTF-8 text: count code points, not bytes, so accented names still align, and
 // skip ANSI colour sequences, so coloured cells align with plain ones.
@@ -48,8 +55,26 @@ std::string colorize(std::string_view text, Color color, bool enabled) {
     return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
 }
 
+std::string terminal_safe(std::string_view text) {
+    std::string safe;
+    size_t start = 0;
+    for (size_t at = text.find('\x1b'); at != std::string_view::npos;
+         at = text.find('\x1b', at + 1)) {
+        auto colour = std::find_if(
+            std::begin(colour_sequences), std::end(colour_sequences),
+            [&](std::string_view sequence) { return text.substr(at).starts_with(sequence); });
+        if (colour == std::end(colour_sequences)) continue;
+        safe += util::printable(text.substr(start, at - start));
+        safe += *colour;
+        at += colour->size() - 1;
+        start = at + 1;
+    }
+    return safe + util::printable(text.substr(start));
+}
+
 void Table::add_row(std::vector<std::string> cells) {
     cells.resize(headers_.size());
+    for (auto& cell : cells) cell = terminal_safe(cell);
     rows_.push_back(std::move(cells));
 }
 

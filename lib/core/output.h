@@ -15,7 +15,14 @@ enum class Color { none, red, green, yellow, bold, dim };
 // Wraps `text` in the ANSI sequence for `color` when `enabled`; returns it unchanged otherwise.
 std::string colorize(std::string_view text, Color color, bool enabled);
 
-// A table whose columns are padded to their widest cell; the header is bold on a TTY.
+// `text` with its control characters shown escaped (util::printable), except the colour sequences
+// `colorize` adds. Cells and lines show what others wrote (a pause reason, a probe's answer, a
+// step's message, an actor's name): a carriage return or an erase sequence in it must not
+// overwrite or hide what the operator reads.
+std::string terminal_safe(std::string_view text);
+
+// A table whose columns are padded to their widest cell; the header is bold on a TTY. Every cell
+// is shown terminal_safe.
 class Table {
   public:
     explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}

@@ -10,6 +10,7 @@
 #include "store/open_store.h"
 #include "util/bounded_json.h"
 #include "util/duration.h"
+#include "util/strings.h"
 #include "util/time.h"
 
 namespace launchkit::flags {
@@ -152,10 +153,12 @@ Result<ExitCode> run_watch(Context& context, const WatchFlagsOptions& options) {
                     json["name"] = name;
                     *context.out << util::dump_json(json) << '\n';
                 } else {
-                    *context.out << fmt::format(
-                        "{}  {}  {}: {}{}\n", record.note.time, record.note.actor, name,
-                        join(describe_flag_change(change.old_value, change.new_value), "; "),
-                        record.note.reason.empty() ? "" : " (" + record.note.reason + ")");
+                    *context.out
+                        << util::printable(fmt::format(
+                               "{}  {}  {}: {}{}", record.note.time, record.note.actor, name,
+                               join(describe_flag_change(change.old_value, change.new_value), "; "),
+                               record.note.reason.empty() ? "" : " (" + record.note.reason + ")"))
+                        << '\n';
                 }
                 *context.out << std::flush;
                 if (options.count > 0 && ++printed >= options.count) return ExitCode::ok;

@@ -23,7 +23,7 @@ std::string describe(const LaunchControl& control) {
     std::string text = fmt::format("{} since {} by {}", control.paused ? "paused" : "running",
                                    control.since, control.by);
     if (!control.reason.empty()) text += fmt::format(": {}", control.reason);
-    return text;
+    return util::printable(text);
 }
 
 // The stored record plus what a script needs to tell a never-paused control apart.

@@ -11,6 +11,7 @@
 #include "core/output.h"
 #include "util/bounded_json.h"
 #include "util/duration.h"
+#include "util/strings.h"
 #include "util/time.h"
 
 namespace launchkit::playbook {
@@ -88,7 +89,8 @@ std::optional<Result<void>> PlaybookRunner::stop_if_asked(const std::string& cur
     auto control = *state_.pending_control;
     auto by = fmt::format("{} by {}{}", request == StopRequest::abort ? "aborted" : "paused",
                           control.actor, control.reason.empty() ? "" : ": " + control.reason);
-    *context_.err << colorize(by, Color::yellow, context_.color) << '\n' << std::flush;
+    *context_.err << colorize(util::printable(by), Color::yellow, context_.color) << '\n'
+                  << std::flush;
     if (request == StopRequest::pause) {
         LAUNCHKIT_TRY(record(ControlHandled{{}, control.control, "paused"}));
         return record(RunPaused{{}, by, current_step});
@@ -163,11 +165,13 @@ Result<StepOutcome> PlaybookRunner::attempt(
                             outcome.decision,
                             outcome.message,
                             seconds}));
-    *context_.err << fmt::format(
-                         "{} {} {} {}\n",
+    // The message quotes what a server answered or a command printed.
+    *context_.err << terminal_safe(fmt::format(
+                         "{} {} {} {}",
                          colorize(outcome.succeeded ? "✓" : "✗",
                                   outcome.succeeded ? Color::green : Color::red, context_.color),
-                         step.name, util::format_seconds(seconds), outcome.message)
+                         step.name, util::format_seconds(seconds), outcome.message))
+                  << '\n'
                   << std::flush;
     return outcome;
 }
@@ -235,7 +239,8 @@ Result<void> PlaybookRunner::start_rollback(const std::string& reason,
     LAUNCHKIT_TRY(record(RollbackStarted{{}, reason, failed_step}));
     variables_["failed_step"] = failed_step;
     variables_["failure_reason"] = reason;
-    *context_.err << colorize(fmt::format("rolling back: {}", reason), Color::red, context_.color)
+    *context_.err << colorize(fmt::format("rolling back: {}", util::printable(reason)), Color::red,
+                              context_.color)
                   << '\n'
                   << std::flush;
     return {};

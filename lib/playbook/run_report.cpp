@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/output.h"
+#include "util/strings.h"
 
 namespace launchkit::playbook {
 namespace {
@@ -85,9 +86,9 @@ void print_run_report(Context& context, const Playbook& playbook, const RunState
     }
     table.render(*context.out, context.color);
     auto status = std::string(to_string(state.status));
-    *context.out << fmt::format("\nrun {}: {}{}\n", state.run_id,
-                                colorize(status, status_color(status), context.color),
-                                state.failure_reason.empty() ? "" : " — " + state.failure_reason);
+    *context.out << fmt::format(
+        "\nrun {}: {}{}\n", state.run_id, colorize(status, status_color(status), context.color),
+        state.failure_reason.empty() ? "" : " — " + util::printable(state.failure_reason));
     if (state.status == RunStatus::paused)
         *context.out << fmt::format(
             "continue with `release-manager resume {}` or go back with `release-manager rollback "

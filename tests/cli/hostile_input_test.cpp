@@ -288,3 +288,29 @@ rules:
     CHECK(looped.exit_code == 3);
     CHECK_THAT(looped.stdout_text, Catch::Contains("redirect"));
 }
+
+TEST_CASE("what a step's command prints cannot rewrite the deploy's progress on the terminal",
+          "[cli][hostile]") {
+    // A carriage return, an erase-line and a cursor-up in the first line of a failing command's
+    // stderr: raw, they would erase the ✗ line and the line above it.
+    StateFixture fixture;
+    TempDir dir;
+    auto playbook = dir.write("loud.yaml", R"(apiVersion: launchkit/v1
+name: loud
+steps:
+  - name: migrate
+    run: [sh, -c, "printf 'fine\\r\\033[2K\\033[1A\\n' >&2; exit 3"]
+)");
+    auto result =
+        fixture.run("release-manager", {"deploy", "1.0.0", "qa", "--playbook", playbook.string()});
+    CHECK(result.exit_code == 1);
+    const auto escaped = std::string("fine\\r\\x1b[2K\\x1b[1A");
+    for (const auto* shown : {&result.stdout_text, &result.stderr_text}) {
+        INFO(*shown);
+        CHECK(shown->find('\r') == std::string::npos);
+        CHECK(shown->find('\x1b') == std::string::npos);
+    }
+    CHECK_THAT(result.stderr_text, Catch::Contains("✗ migrate") && Catch::Contains(escaped));
+    auto runs = fixture.run("release-manager", {"runs", "--env", "qa"});
+    CHECK(runs.stdout_text.find('\x1b') == std::string::npos);
+}

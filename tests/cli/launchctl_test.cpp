@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -50,6 +52,25 @@ TEST_CASE_METHOD(StateFixture, "pause, status and resume as in the rollback runb
     CHECK_THAT(history.stdout_text, Catch::Contains("none → paused") &&
                                         Catch::Contains("paused → running") &&
                                         Catch::Contains("BTC mainnet incident"));
+}
+
+TEST_CASE_METHOD(StateFixture, "a reason cannot overwrite or erase what status shows",
+                 "[cli][launchctl]") {
+    // Anyone who can pause (a shared store, feature-flags serve) writes the reason; it must not
+    // turn a paused control into a blank line or a "running" one on the operator's terminal.
+    REQUIRE(
+        launchctl({"pause", "checkout", "--reason", "INC-1\rcheckout  running\x1b[2K"}).exit_code ==
+        0);
+    for (const auto& arguments : std::vector<std::vector<std::string>>{
+             {"status"}, {"status", "checkout"}, {"history"}, {"pause", "checkout"}}) {
+        auto shown = launchctl(arguments);
+        INFO(arguments.front() << ": " << shown.stdout_text << shown.stderr_text);
+        CHECK(shown.stdout_text.find('\r') == std::string::npos);
+        CHECK(shown.stdout_text.find('\x1b') == std::string::npos);
+        CHECK_THAT(shown.stdout_text, Catch::Contains("INC-1\\rcheckout  running\\x1b[2K"));
+    }
+    auto json = nlohmann::json::parse(launchctl({"status", "checkout", "--json"}).stdout_text);
+    CHECK(json["reason"] == "INC-1\rcheckout  running\x1b[2K");  // scripts get it as it was
 }
 
 TEST_CASE_METHOD(StateFixture, "pausing a paused control keeps who paused it first and why",

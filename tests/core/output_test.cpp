@@ -41,3 +41,24 @@ TEST_CASE("render_or says what is missing instead of printing headers alone", "[
     table.render_or(rows, false, "no backups");
     CHECK(rows.str() == "ID  CREATED\nb1  today\n");
 }
+
+TEST_CASE("cells show control characters escaped, keeping only colorize's colours", "[output]") {
+    // A stored reason that would return the cursor and erase the row, or hide itself.
+    CHECK(terminal_safe("INC-1\rrunning\x1b[2K") == "INC-1\\rrunning\\x1b[2K");
+    CHECK(terminal_safe("\x1b[8msecret\x1b[0m") == "\\x1b[8msecret\x1b[0m");
+    CHECK(terminal_safe("two\nlines") == "two\\nlines");
+    auto paused = colorize("paused", Color::red, true);
+    CHECK(terminal_safe(paused) == paused);
+    CHECK(terminal_safe("\x1b[31m\x1b[30;40mx") == "\x1b[31m\\x1b[30;40mx");
+    CHECK(terminal_safe("café ✓") == "café ✓");
+
+    Table table({"NAME", "STATE", "REASON"});
+    table.add_row({"checkout", paused, "INC-1\rcheckout  running\x1b[2K"});
+    std::ostringstream out;
+    table.render(out, true);
+    auto text = out.str();
+    CHECK(text.find('\r') == std::string::npos);
+    CHECK(text.find("\x1b[2K") == std::string::npos);
+    CHECK_THAT(text, Catch::EndsWith("checkout  \x1b[31mpaused\x1b[0m  "
+                                     "INC-1\\rcheckout  running\\x1b[2K\n"));
+}
