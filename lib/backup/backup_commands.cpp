@@ -47,7 +47,7 @@ Result<BackupListing> listing_with_warnings(Context& context) {
     auto repository = BackupRepository::in_state_dir(context.state_dir);
     LAUNCHKIT_TRY_ASSIGN(auto listing, repository.list());
     for (const auto& damaged : listing.damaged)
-        *context.err << "warning: " << damaged.problem << '\n';
+        *context.err << "warning: " << util::printable(damaged.problem) << '\n';
     return listing;
 }
 
@@ -115,7 +115,7 @@ Result<ExitCode> run_backup_list(Context& context, const BackupListOptions& opti
     auto records = recorded_manifests(context);
     if (!records)
         *context.err << "warning: manifests not checked against their records: "
-                     << records.error().message << '\n';
+                     << util::printable(records.error().message) << '\n';
     auto damage_of = [&](const BackupManifest& manifest) -> std::string {
         if (!records) return "";
         auto path = repository.folder(manifest.id) / "manifest.json";

@@ -101,7 +101,7 @@ ExitCode copy_new_backup(Context& context, const ResticRepository& repository,
         *context.err << fmt::format(
             "{}: backup {} is here but not yet off-site: {}\n"
             "`release-manager backup sync` copies it once {} answers\n",
-            severity, manifest.id, copied.error().message, repository.describe());
+            severity, manifest.id, util::printable(copied.error().message), repository.describe());
         return ExitCode::environment;
     }
     json["offsite"] = {{"repository", repository.describe()},

@@ -81,7 +81,7 @@ Result<ExitCode> run_audit(Context& context, const AuditOptions& options) {
                                         verification.head_hash.substr(0, 12));
         } else {
             *context.out << colorize("audit log damaged: ", Color::red, context.color)
-                         << verification.problem << '\n';
+                         << util::printable(verification.problem) << '\n';
         }
         return verification.intact ? ExitCode::ok : ExitCode::said_no;
     }

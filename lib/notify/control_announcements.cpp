@@ -4,6 +4,7 @@
 
 #include "notify/notification_target.h"
 #include "store/open_store.h"
+#include "util/strings.h"
 #include "util/time.h"
 
 namespace launchkit::notify {
@@ -60,7 +61,7 @@ std::vector<Delivery> announce_control(Context& context, store::Store& store, No
             *context.err << fmt::format(
                 "warning: could not remember the status page incident of "
                 "{}: {}\n",
-                control, committed.error().message);
+                control, util::printable(committed.error().message));
     }
     return deliveries;
 }

@@ -247,7 +247,7 @@ Result<ExitCode> run_runs(Context& context, const RunsOptions& options) {
         if (!started) {
             // Listed past, never hidden: a damaged journal is news to whoever reads the list.
             *context.err << fmt::format("warning: run {} cannot be read: {}\n", id,
-                                        started.error().message);
+                                        util::printable(started.error().message));
             continue;
         }
         if (!*started) continue;  // killed before its first event: it did nothing

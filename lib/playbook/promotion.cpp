@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "store/open_store.h"
+#include "util/strings.h"
 #include "version/signed_release.h"
 
 namespace launchkit::playbook {
@@ -37,7 +38,7 @@ Result<PromotionOutcome> check_promotion(Context& context, const PromotionReques
         outcome.forced = true;
         *context.err << fmt::format("warning: forcing {} into {} without {}: {}\n", request.version,
                                     request.environment, fmt::join(outcome.missing, ", "),
-                                    request.reason);
+                                    util::printable(request.reason));
     }
     if (environment.require_signed) {
         auto signed_release = version::verify_signed_release(
@@ -55,7 +56,8 @@ Result<PromotionOutcome> check_promotion(Context& context, const PromotionReques
             *context.err << fmt::format(
                 "warning: forcing {} into {} without a verified "
                 "signature ({}): {}\n",
-                request.version, request.environment, outcome.unsigned_release, request.reason);
+                request.version, request.environment, util::printable(outcome.unsigned_release),
+                util::printable(request.reason));
         }
     }
     if (environment.approval && !request.approved) {

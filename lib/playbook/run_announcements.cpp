@@ -4,6 +4,7 @@
 #include "notify/notification_target.h"
 #include "report/run_report_html.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 #include "util/time.h"
 
 namespace launchkit::playbook {
@@ -129,8 +130,8 @@ void write_run_report(const Context& context, const RunState& state, const RunJo
                                            report::render_run_report(state, *events), 0644);
     }();
     if (!written)
-        *context.err << "  warning: the run's report was not written: " << written.error().message
-                     << '\n'
+        *context.err << "  warning: the run's report was not written: "
+                     << util::printable(written.error().message) << '\n'
                      << std::flush;
 }
 

@@ -172,7 +172,8 @@ Result<decide::Decision> run_gate(const GateSpec& gate, StepContext& run, std::s
         out << '\n';
     }
     *run.context.err << fmt::format("  gate {}: {} — {}\n", gate_label,
-                                    decide::to_string(decision.verdict), decision.reason)
+                                    decide::to_string(decision.verdict),
+                                    util::printable(decision.reason))
                      << std::flush;
     if (run.record)
         LAUNCHKIT_TRY(run.record(GateDecided{{},
@@ -208,8 +209,8 @@ Result<StepOutcome> execute_step(const Step& step, StepContext& run) {
             outcome.succeeded = decision.go();
             outcome.outputs["verdict"] = decide::to_string(decision.verdict);
             outcome.decision = decide::to_json(decision);
-            outcome.message =
-                fmt::format("{}: {}", decide::to_string(decision.verdict), decision.reason);
+            outcome.message = fmt::format("{}: {}", decide::to_string(decision.verdict),
+                                          util::printable(decision.reason));
             return outcome;
         }
         default: {

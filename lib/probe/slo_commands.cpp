@@ -48,7 +48,8 @@ Result<ExitCode> run_snapshot(Context& context, const DiagnoseSnapshotOptions& o
     auto text = util::dump_json(to_json(snapshot), 2) + "\n";
     for (const auto& [name, reading] : readings)
         if (!reading.value)
-            *context.err << fmt::format("warning: {}: no data: {}\n", name, reading.problem);
+            *context.err << fmt::format("warning: {}: no data: {}\n", name,
+                                        util::printable(reading.problem));
     if (options.output.empty() || options.output == "-") {
         *context.out << text;
     } else {

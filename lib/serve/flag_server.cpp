@@ -18,6 +18,7 @@
 #include "serve/server_state.h"
 #include "store/open_store.h"
 #include "util/file_io.h"
+#include "util/strings.h"
 
 namespace launchkit::serve {
 
@@ -134,7 +135,8 @@ Result<ExitCode> run_flag_server(Context& context, const FlagServerOptions& opti
         auto store = store::open_store(announcing);
         if (!store) {
             *context.err << fmt::format("warning: {} of {} not announced: {}\n",
-                                        notify::to_string(kind), control, store.error().message);
+                                        notify::to_string(kind), control,
+                                        util::printable(store.error().message));
             return;
         }
         notify::announce_control(announcing, **store, kind, control, reason);
