@@ -1,5 +1,7 @@
 #include "notify/payloads.h"
 
+#include <string_view>
+
 #include <fmt/format.h>
 
 namespace launchkit::notify {
@@ -12,6 +14,25 @@ std::string at_most(const std::string& text, size_t limit) {
     while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80) cut.pop_back();
     if (!cut.empty() && static_cast<unsigned char>(cut.back()) >= 0xC0) cut.pop_back();
     return cut + "...";
+}
+
+// Slack parses mrkdwn and a message's top-level text for links and mentions: `<!channel>` in a
+// reason would page a whole channel, `<https://x|Run report>` forge a link. Its documented escape
+// is these three entities and no others.
+std::string slack_escaped(std::string_view text) {
+    std::string escaped;
+    escaped.reserve(text.size());
+    for (char c : text) {
+        if (c == '&')
+            escaped += "&amp;";
+        else if (c == '<')
+            escaped += "&lt;";
+        else if (c == '>')
+            escaped += "&gt;";
+        else
+            escaped += c;
+    }
+    return escaped;
 }
 
 std::string slack_colour(Tone tone) {
@@ -73,7 +94,8 @@ nlohmann::json slack_message(const Notice& notice) {
     for (const auto& [title, value] : facts_of(notice)) {
         if (fields.size() == 10) break;  // Block Kit's limit per section
         fields.push_back(
-            {{"type", "mrkdwn"}, {"text", at_most(fmt::format("*{}*\n{}", title, value), 2000)}});
+            {{"type", "mrkdwn"},
+             {"text", at_most(fmt::format("*{}*\n{}", title, slack_escaped(value)), 2000)}});
     }
     if (!fields.empty()) blocks.push_back({{"type", "section"}, {"fields", fields}});
     if (!notice.report_url.empty())
@@ -81,7 +103,7 @@ nlohmann::json slack_message(const Notice& notice) {
                           {"elements",
                            {{{"type", "mrkdwn"},
                              {"text", fmt::format("<{}|Run report>", notice.report_url)}}}}});
-    return {{"text", at_most(notice.subject, 3000)},
+    return {{"text", at_most(slack_escaped(notice.subject), 3000)},
             {"attachments", {{{"color", slack_colour(tone_of(notice.kind))}, {"blocks", blocks}}}}};
 }
 

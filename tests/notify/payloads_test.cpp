@@ -109,6 +109,18 @@ TEST_CASE("Slack: Block Kit in an attachment coloured by the run's outcome", "[n
                       .get<std::string>();
     CHECK(header.size() <= 150);
     CHECK(nlohmann::json(header).dump().find("\\u") == std::string::npos);
+    // What Slack would parse as a mention or a link is sent as text (its three entities).
+    auto hostile = rollback_notice();
+    hostile.subject = "checkout paused <!channel>";
+    hostile.decision = {{"verdict", "rollback"},
+                        {"reason", "<https://x.example|Run report> & more"}};
+    auto escaped = slack_message(hostile);
+    CHECK(escaped["text"] == "checkout paused &lt;!channel&gt;");
+    bool reason_escaped = false;
+    for (const auto& field : escaped["attachments"][0]["blocks"][2]["fields"])
+        reason_escaped |= field["text"] ==
+                          "*Decision*\nrollback: &lt;https://x.example|Run report&gt; &amp; more";
+    CHECK(reason_escaped);
     auto rolled_back = rollback_notice();
     rolled_back.kind = NoticeKind::rolled_back;
     CHECK(slack_message(rolled_back)["attachments"][0]["color"] == "#2eb886");
