@@ -368,12 +368,14 @@ Result<nlohmann::json> read_step_body(const YamlReader& reader, const YamlNode& 
             LAUNCHKIT_TRY_ASSIGN(auto map, with_shorthand(reader, node, field, "source",
                                                           "expected SOURCE or {source, tag}"));
             LAUNCHKIT_TRY(reader.only_keys(map, field + ".", {"source", "tag", "labels"}));
-            LAUNCHKIT_TRY(
+            LAUNCHKIT_TRY_ASSIGN(
+                auto source,
                 required_text(reader, map["source"], field + ".source",
                               "expected a backup source (dir:PATH, sqlite:PATH, a name)"));
             auto body = yaml_to_json(map);
+            // As text: `source: 1` names a source (YAML would make it a number).
+            body["source"] = source;
             // dir: and sqlite: paths are beside the playbook, like every path in it.
-            auto source = body["source"].get<std::string>();
             for (const char* kind : {"dir:", "sqlite:"})
                 if (source.starts_with(kind))
                     body["source"] =

@@ -60,6 +60,16 @@ steps:
     CHECK(parsed->vars.at("service") == "api-${env}");
 }
 
+TEST_CASE("a backup source written as a number is a name, not a crash", "[playbook]") {
+    // Found by the playbook harness: `source: 1` passed the text check, then was read back from
+    // its JSON form as a string, which a number is not (std::terminate).
+    auto parsed = parse_playbook(
+        "apiVersion: launchkit/v1\nname: p\nsteps:\n  - {name: b, backup: {source: 1}}\n",
+        "/tmp/p.yaml");
+    REQUIRE(parsed);
+    CHECK(parsed->steps[0].body["source"] == "1");
+}
+
 TEST_CASE("a rolling deploy's batch_size is a count or a percentage, nothing else", "[playbook]") {
     auto step = [](const std::string& size) {
         return "apiVersion: launchkit/v1\nname: p\nsteps:\n  - {name: a, deploy: {strategy: "
