@@ -5,6 +5,33 @@
 
 namespace launchkit::backup {
 
+namespace {
+
+// libpq percent-decodes a URI's parameter names as well as their values, so `?pass%77ord=`
+// carries a password just as `?password=` does: the check reads the decoded text too.
+std::string percent_decoded(std::string_view text) {
+    auto digit = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string decoded;
+    decoded.reserve(text.size());
+    for (std::size_t index = 0; index < text.size(); ++index) {
+        if (text[index] == '%' && index + 2 < text.size() && digit(text[index + 1]) >= 0 &&
+            digit(text[index + 2]) >= 0) {
+            decoded += static_cast<char>(digit(text[index + 1]) * 16 + digit(text[index + 2]));
+            index += 2;
+        } else {
+            decoded += text[index];
+        }
+    }
+    return decoded;
+}
+
+}  // namespace
+
 std::string_view kind_name(BackupKind kind) {
     switch (kind) {
         case BackupKind::directory:
@@ -59,10 +86,11 @@ Result<void> check_conninfo_has_no_password(const std::string& conninfo, std::st
     static const auto uri_parameter =
         util::builtin_pattern(R"([?&]password=)", {.ignore_case = true});
     // A search that gave up counts as a password found: refused, never passed on.
-    auto carries = [&](const util::Pattern& pattern) {
-        return pattern.search(conninfo).value_or(true);
+    auto carries = [](const util::Pattern& pattern, const std::string& text) {
+        return pattern.search(text).value_or(true);
     };
-    if (carries(keyword) || carries(uri_password) || carries(uri_parameter))
+    if (carries(keyword, conninfo) || carries(uri_password, conninfo) ||
+        carries(uri_parameter, conninfo) || carries(uri_parameter, percent_decoded(conninfo)))
         return fail(ExitCode::invalid_input,
                     "{}: the PostgreSQL connection carries a password; set $PGPASSWORD or use "
                     "~/.pgpass (or passfile=) instead, so it never appears in argv or files",

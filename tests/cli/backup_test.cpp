@@ -212,6 +212,8 @@ TEST_CASE_METHOD(BackupFixture, "bad input is refused before anything is written
              Case{{"backup", "create", "postgres:host=db password=hunter2 dbname=app"},
                   "PGPASSWORD"},
              Case{{"backup", "create", "postgres:postgresql://app:hunter2@db/app"}, "PGPASSWORD"},
+             Case{{"backup", "create", "postgres:postgresql://db/app?pass%77ord=hunter2"},
+                  "PGPASSWORD"},
              Case{{"backup", "create", "dir:/tmp", "--label", "novalue"}, "KEY=VALUE"},
              Case{{"backup", "restore", "nonexistent"}, "no backup 'nonexistent'"},
              Case{{"backup", "verify"}, "--all"},
