@@ -256,8 +256,8 @@ Result<ExitCode> run_import(Context& context, const ImportOptions& options) {
                                   {"deleted", plan.deleted}});
         return ExitCode::ok;
     }
-    for (const auto& note : notes) *context.err << "note: " << note << '\n';
-    for (const auto& line : plan.details) *context.out << line << '\n';
+    for (const auto& note : notes) *context.err << "note: " << terminal_safe(note) << '\n';
+    for (const auto& line : plan.details) *context.out << terminal_safe(line) << '\n';
     *context.out << fmt::format("{}{}: {} created, {} updated, {} unchanged, {} deleted\n",
                                 options.dry_run ? "would import " : "imported ",
                                 util::count_of(imported.size(), "flag"), plan.created.size(),

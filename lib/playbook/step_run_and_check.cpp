@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "core/output.h"
 #include "playbook/command_expectation.h"
 #include "playbook/notification.h"
 #include "playbook/step_executor.h"
@@ -66,7 +67,7 @@ Result<StepOutcome> approve(const Step& step, const nlohmann::json& body, StepCo
         return outcome;
     }
     if (run.context.interactive) {
-        *run.context.err << (message.empty() ? "Approval needed." : message) << '\n';
+        *run.context.err << (message.empty() ? "Approval needed." : terminal_safe(message)) << '\n';
         outcome.succeeded = run.context.confirm(fmt::format("Approve step '{}'?", step.name));
         outcome.outputs["approved_by"] = outcome.succeeded ? run.context.actor : "";
         outcome.message =

@@ -146,6 +146,27 @@ TEST_CASE("a gate that sees errors rolls back on a fake clock", "[playbook][runn
     CHECK(outcome.run->rollback.contains("all-traffic-back"));
 }
 
+TEST_CASE("an approval's message is asked with its control characters escaped",
+          "[playbook][runner]") {
+    FakeClockDeploy deploy;
+    auto text = launchkit::util::read_file(deploy.dir.path() / "playbook.yaml");
+    REQUIRE(text);
+    auto at = text->find("Ship it?");
+    REQUIRE(at != std::string::npos);
+    // A message that would erase the line above the question at a terminal.
+    deploy.dir.write("playbook.yaml", text->replace(at, 8, R"(Ship it?\r\e[2K\e[1A)"));
+    std::istringstream typed("y\n");
+    deploy.context.in = &typed;
+    deploy.context.interactive = true;
+    auto outcome = deploy.run({deploy.deploy({})});
+    CHECK(outcome.exit_code == ExitCode::ok);
+    CHECK(outcome.run->steps.at("sign-off").outputs.at("approved_by") == "tester");
+    auto asked = deploy.output.str();
+    CHECK(asked.find('\x1b') == std::string::npos);
+    CHECK(asked.find('\r') == std::string::npos);
+    CHECK_THAT(asked, Catch::Contains("Approve step 'sign-off'?"));
+}
+
 TEST_CASE("a paused run resumes where it stopped, on a fake clock", "[playbook][runner]") {
     FakeClockDeploy deploy;
     auto began = Clock::now();
