@@ -58,11 +58,23 @@ const YamlNode& YamlNode::operator[](size_t index) const {
     return kind_ == Kind::sequence && index < items_.size() ? items_[index] : undefined_node();
 }
 
+// Below this many entries a scan is as quick as a hash and costs no memory.
+constexpr size_t indexed_map_size = 16;
+
 const YamlNode& YamlNode::operator[](std::string_view key) const {
-    if (kind_ == Kind::map)
-        for (const auto& [name, value] : entries_)
-            if (name.text() == key) return value;
-    return undefined_node();
+    const auto* entry = find(key);
+    return entry ? entry->second : undefined_node();
+}
+
+const YamlNode::Entry* YamlNode::find(std::string_view key) const {
+    if (kind_ != Kind::map) return nullptr;
+    if (key_index_) {
+        auto found = key_index_->find(key);
+        return found == key_index_->end() ? nullptr : &entries_[found->second];
+    }
+    for (const auto& entry : entries_)
+        if (entry.first.text() == key) return &entry;
+    return nullptr;
 }
 
 void YamlNode::append(YamlNode item) {
@@ -71,6 +83,15 @@ void YamlNode::append(YamlNode item) {
 
 void YamlNode::insert(YamlNode key, YamlNode value) {
     entries_.emplace_back(std::move(key), std::move(value));
+    if (entries_.size() < indexed_map_size) return;
+    if (!key_index_) {
+        key_index_ = std::make_shared<KeyIndex>();
+        for (size_t i = 0; i < entries_.size(); ++i)
+            key_index_->try_emplace(entries_[i].first.text(), i);
+        return;
+    }
+    if (key_index_.use_count() > 1) key_index_ = std::make_shared<KeyIndex>(*key_index_);
+    key_index_->try_emplace(entries_.back().first.text(), entries_.size() - 1);
 }
 
 namespace {
@@ -98,9 +119,7 @@ class TreeBuilder {
         const auto* anchor = event.type == YAML_MAPPING_START_EVENT
                                  ? event.data.mapping_start.anchor
                                  : event.data.sequence_start.anchor;
-        frames_.push_back(Frame{std::move(node),
-                                std::nullopt,
-                                {},
+        frames_.push_back(Frame{std::move(node), std::nullopt,
                                 anchor ? reinterpret_cast<const char*>(anchor) : ""});
         return {};
     }
@@ -130,26 +149,7 @@ class TreeBuilder {
     struct Frame {
         YamlNode node;
         std::optional<YamlNode> key;  // a map's key waiting for its value
-        // A large map's keys so far, with their lines; a small one is searched in place.
-        std::unordered_map<std::string, int> keys;
         std::string anchor;
-
-        // The line of an earlier entry with this key, if any. Keys are checked as they come:
-        // linear for the handful most maps have, hashed beyond (no quadratic path).
-        std::optional<int> earlier_line(const std::string& key) {
-            const auto& entries = node.entries();
-            if (entries.size() < 16) {
-                for (const auto& [name, value] : entries)
-                    if (name.text() == key) return name.line();
-                return std::nullopt;
-            }
-            // Entries only grow at the end: the map holds the first keys.size() of them.
-            for (size_t i = keys.size(); i < entries.size(); ++i)
-                keys.emplace(entries[i].first.text(), entries[i].first.line());
-            auto found = keys.find(key);
-            if (found != keys.end()) return found->second;
-            return std::nullopt;
-        }
     };
 
     static int line_of(const yaml_event_t& event) {
@@ -214,10 +214,11 @@ class TreeBuilder {
                                                  : "a map");
             // A repeated key is refused: a reader would see one of the two, and a second
             // `rollback:` section, or a threshold given twice, would be dropped without a word.
-            if (auto earlier = frame.earlier_line(node.text()))
+            // Checked as the keys come, through the map's own index (no quadratic path).
+            if (const auto* earlier = frame.node.find(node.text()))
                 return fail(ExitCode::invalid_input,
                             "{}:{}: key '{}' appears twice (first at line {}); keep one", source_,
-                            node.line(), node.text(), *earlier);
+                            node.line(), node.text(), earlier->first.line());
             frame.key = std::move(node);
             return {};
         }

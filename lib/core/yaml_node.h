@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -56,6 +59,8 @@ class YamlNode {
     const YamlNode& operator[](size_t index) const;
     // A map's value for `key`; undefined when absent or on anything but a map.
     const YamlNode& operator[](std::string_view key) const;
+    // A map's first entry with `key`; null when absent or on anything but a map.
+    const Entry* find(std::string_view key) const;
 
     void append(YamlNode item);
     void insert(YamlNode key, YamlNode value);
@@ -67,6 +72,16 @@ class YamlNode {
     std::string text_;
     std::vector<YamlNode> items_;
     std::vector<Entry> entries_;
+
+    // A large map's keys, each to its first entry: a lookup stays constant-time however many
+    // entries a map holds, so a reader that looks up each key of a 10,000-flag import is linear.
+    // Shared between copies (an alias copies its anchor's node) and copied before a change.
+    struct KeyHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+    };
+    using KeyIndex = std::unordered_map<std::string, size_t, KeyHash, std::equal_to<>>;
+    std::shared_ptr<KeyIndex> key_index_;
 };
 
 // Parses the first document of `text` (`source` names it in errors). Exit 2, naming the line: a

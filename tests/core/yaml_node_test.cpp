@@ -124,6 +124,41 @@ TEST_CASE("a repeated key is found in a large map too", "[core][yaml]") {
           "big.yaml:41: key 'key39' appears twice (first at line 40); keep one");
 }
 
+TEST_CASE("every key of a large map is found, in its copies too", "[core][yaml]") {
+    // Past a handful of entries a map looks keys up through an index: each key must still answer
+    // its own value, an absent one nothing, and an alias's copy the same as its anchor.
+    std::string text = "flags: &flags\n";
+    for (int i = 0; i < 3000; ++i)
+        text += "  flag-" + std::to_string(i) + ": " + std::to_string(i * 7) + "\n";
+    text += "copy: *flags\n";
+    auto root = load_yaml(text, "flags.yaml");
+    REQUIRE(root);
+    for (const auto* name : {"flags", "copy"}) {
+        const auto& flags = (*root)[name];
+        REQUIRE(flags.size() == 3000);
+        for (int i = 0; i < 3000; i += 1) {
+            const auto& value = flags["flag-" + std::to_string(i)];
+            REQUIRE(value.text() == std::to_string(i * 7));
+            REQUIRE(value.line() == i + 2);
+        }
+        CHECK_FALSE(flags["flag-3000"].is_defined());
+        CHECK_FALSE(flags["flag"].is_defined());
+    }
+
+    // Code that adds to a copy leaves the original as it was, and the first of two entries with
+    // one key is the one a lookup answers, as in a small map.
+    auto original = (*root)["flags"];
+    auto copy = original;
+    copy.insert(YamlNode::scalar("added", true), YamlNode::scalar("yes", true));
+    copy.insert(YamlNode::scalar("flag-5", true), YamlNode::scalar("second", true));
+    CHECK(copy["added"].text() == "yes");
+    CHECK(copy["flag-5"].text() == "35");
+    CHECK_FALSE(original["added"].is_defined());
+    CHECK(original.size() == 3000);
+    REQUIRE(original.find("flag-5"));
+    CHECK(original.find("flag-5")->first.line() == 7);
+}
+
 TEST_CASE("invalid YAML and invalid UTF-8 are refused naming the line", "[core][yaml]") {
     auto unclosed = load_yaml("checks:\n  - {name: a\n", "c.yaml");
     REQUIRE_FALSE(unclosed);
