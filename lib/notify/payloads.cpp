@@ -107,20 +107,41 @@ nlohmann::json slack_message(const Notice& notice) {
             {"attachments", {{{"color", slack_colour(tone_of(notice.kind))}, {"blocks", blocks}}}}};
 }
 
+// Teams renders Markdown (links, emphasis, lists) in a TextBlock and in a FactSet's values, with
+// escapes its renderers do not agree on: a reason holding `[Run report](https://x)` would show as
+// a link. A RichTextBlock's TextRuns are shown as written, so every text a notice carries goes in
+// one.
+namespace {
+
+nlohmann::json rich_text(nlohmann::json runs) {
+    return {{"type", "RichTextBlock"}, {"inlines", std::move(runs)}};
+}
+
+nlohmann::json text_run(const std::string& text) {
+    return {{"type", "TextRun"}, {"text", text}};
+}
+
+}  // namespace
+
 nlohmann::json teams_message(const Notice& notice) {
     auto body = nlohmann::json::array();
-    body.push_back({{"type", "TextBlock"},
-                    {"text", notice.subject},
-                    {"weight", "Bolder"},
-                    {"size", "Medium"},
-                    {"color", teams_colour(tone_of(notice.kind))},
-                    {"wrap", true}});
+    auto subject = text_run(notice.subject);
+    subject["weight"] = "Bolder";
+    subject["size"] = "Medium";
+    subject["color"] = teams_colour(tone_of(notice.kind));
+    body.push_back(rich_text(nlohmann::json::array({subject})));
     if (!notice.text.empty())
-        body.push_back({{"type", "TextBlock"}, {"text", notice.text}, {"wrap", true}});
-    auto facts = nlohmann::json::array();
-    for (const auto& [title, value] : facts_of(notice))
-        facts.push_back({{"title", title}, {"value", value}});
-    if (!facts.empty()) body.push_back({{"type", "FactSet"}, {"facts", facts}});
+        body.push_back(rich_text(nlohmann::json::array({text_run(notice.text)})));
+    // One line per fact, its title in bold: a FactSet would read the values as Markdown.
+    bool first_fact = true;
+    for (const auto& [title, value] : facts_of(notice)) {
+        auto title_run = text_run(title + ": ");
+        title_run["weight"] = "Bolder";
+        auto line = rich_text(nlohmann::json::array({title_run, text_run(value)}));
+        line["spacing"] = first_fact ? "Medium" : "None";
+        first_fact = false;
+        body.push_back(std::move(line));
+    }
     nlohmann::json card = {{"$schema", "http://adaptivecards.io/schemas/adaptive-card.json"},
                            {"type", "AdaptiveCard"},
                            {"version", "1.4"},

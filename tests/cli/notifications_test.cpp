@@ -105,7 +105,7 @@ steps:
     CHECK(pagerduty[0].json()["dedup_key"] == "launchkit-" + bad["run_id"].get<std::string>());
     auto teams = receiver.requests_to("/teams/webhookb2/s3cr3t");
     REQUIRE(teams.size() == 1);  // only the moments it asked for
-    CHECK(teams[0].json()["attachments"][0]["content"]["body"][0]["text"] ==
+    CHECK(teams[0].json()["attachments"][0]["content"]["body"][0]["inlines"][0]["text"] ==
           "Rollback complete: bad 1.5.0 in production");
 
     // Every delivery is in the run's journal, with how many attempts it took.

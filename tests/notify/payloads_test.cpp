@@ -9,7 +9,8 @@
 //   mrkdwn (10 at most), a context block.
 // - Microsoft Teams, "Create incoming webhooks" with Adaptive Cards: {type: "message", attachments:
 //   [{contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content:
-//   {$schema, type: "AdaptiveCard", version, body: [TextBlock, FactSet], actions}}]}.
+//   {$schema, type: "AdaptiveCard", version, body, actions}}]}; the body's texts in RichTextBlocks
+//   of TextRuns, which (Adaptive Cards' "Text features") are not read as Markdown.
 #include <catch2/catch.hpp>
 
 #include "notify/notice.h"
@@ -139,11 +140,36 @@ TEST_CASE("Teams: an Adaptive Card with the facts and a link to the report", "[n
     CHECK(card["$schema"] == "http://adaptivecards.io/schemas/adaptive-card.json");
     CHECK(card["type"] == "AdaptiveCard");
     CHECK(card["version"] == "1.4");
-    CHECK(card["body"][0]["type"] == "TextBlock");
-    CHECK(card["body"][0]["color"] == "Warning");
-    CHECK(card["body"][2]["type"] == "FactSet");
-    CHECK(card["body"][2]["facts"][1] ==
-          nlohmann::json{{"title", "Environment"}, {"value", "production"}});
+    CHECK(card["body"][0]["type"] == "RichTextBlock");
+    CHECK(card["body"][0]["inlines"][0]["text"] == rollback_notice().subject);
+    CHECK(card["body"][0]["inlines"][0]["color"] == "Warning");
+    CHECK(card["body"][0]["inlines"][0]["weight"] == "Bolder");
+    // The facts follow the text, one line each: Version, then Environment.
+    const auto& environment = card["body"][3]["inlines"];
+    CHECK(environment[0]["text"] == "Environment: ");
+    CHECK(environment[0]["weight"] == "Bolder");
+    CHECK(environment[1] == nlohmann::json{{"type", "TextRun"}, {"text", "production"}});
     CHECK(card["actions"][0]["type"] == "Action.OpenUrl");
     CHECK(card["actions"][0]["url"] == rollback_notice().report_url);
+}
+
+TEST_CASE("Teams: a notice's text is shown as written, never as Markdown", "[notify]") {
+    // A TextBlock or a FactSet value would turn this reason into a link beside the real report's.
+    auto notice = rollback_notice();
+    notice.subject = "Rolled back **now** [Run report](https://x.example/fake)";
+    notice.text = "- [Run report](https://x.example/fake) _see_";
+    notice.decision["reason"] = "[Run report](https://x.example/fake)";
+    auto card = teams_message(notice)["attachments"][0]["content"];
+    int texts_found = 0;
+    for (const auto& element : card["body"]) {
+        CHECK(element["type"] == "RichTextBlock");
+        for (const auto& run : element["inlines"]) {
+            CHECK(run["type"] == "TextRun");
+            auto text = run["text"].get<std::string>();
+            if (text == notice.subject || text == notice.text ||
+                text == "rollback: [Run report](https://x.example/fake)")
+                ++texts_found;
+        }
+    }
+    CHECK(texts_found == 3);
 }
