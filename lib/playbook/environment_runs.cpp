@@ -126,8 +126,11 @@ Result<bool> environment_locked(const Context& context, const std::string& envir
         return key.has_value();
     }
     std::string holder;
-    LAUNCHKIT_TRY_ASSIGN(auto lock, try_lock(context, environment, holder));
-    return !lock.has_value();  // taken only to look, and let go here
+    // Read in place, not moved into a local: g++ 12 at -O1 (the quick start's build) takes the
+    // moved-from optional's descriptor for uninitialized and -Werror stops the build.
+    auto lock = try_lock(context, environment, holder);
+    if (!lock) return std::unexpected(lock.error());
+    return !lock->has_value();  // taken only to look, and let go here
 }
 
 Result<void> check_latest(const std::vector<RunState>& runs, const RunState& state) {
